@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * The `eso` command. Each subcommand lives in its own module under src/cli/ and exports
+ * `run(argv: string[]): Promise<number>` (the exit code) and `help: string`.
+ */
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number>; help: string }>;
+}
+
+const commands: Record<string, Command> = {};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length), 8);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: eso <command> [flags]\n\nCommands:\n${lines.join("\n")}\n\nRun 'eso <command> --help' for a command's flags and examples.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`eso: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await command.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(mod.help.endsWith("\n") ? mod.help : `${mod.help}\n`);
+    return 0;
+  }
+  return mod.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`eso: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

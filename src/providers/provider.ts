@@ -1,0 +1,113 @@
+/**
+ * The contract every secret-manager provider implements. The ExternalSecret, SecretStore and
+ * PushSecret controllers only ever talk to providers through these types.
+ *
+ * Values are Buffers: providers may return binary data, and the controller base64-encodes
+ * them into the Secret. Errors must never carry secret values in their messages.
+ */
+
+export type StoreKind = "SecretStore" | "ClusterSecretStore";
+export type Capabilities = "ReadOnly" | "WriteOnly" | "ReadWrite";
+
+/** ExternalSecret spec.data[].remoteRef (and dataFrom[].extract), as upstream. */
+export interface RemoteRef {
+  key: string;
+  property?: string;
+  version?: string;
+  metadataPolicy?: "None" | "Fetch";
+  conversionStrategy?: "Default" | "Unicode";
+  decodingStrategy?: "None" | "Base64" | "Base64URL" | "Auto";
+  nullBytePolicy?: "Ignore" | "Fail";
+}
+
+/** ExternalSecret spec.dataFrom[].find, as upstream. */
+export interface FindRef {
+  path?: string;
+  name?: { regexp: string };
+  tags?: Record<string, string>;
+  conversionStrategy?: "Default" | "Unicode";
+  decodingStrategy?: "None" | "Base64" | "Base64URL" | "Auto";
+}
+
+/** PushSecret spec.data[].match.remoteRef, as upstream. */
+export interface PushRemoteRef {
+  remoteKey: string;
+  property?: string;
+}
+
+/** One entry of a PushSecret: which Secret key goes where, plus provider-specific metadata. */
+export interface PushSecretData {
+  /** Key in the source Secret; absent means "push the whole Secret" (provider encodes it as JSON). */
+  secretKey?: string;
+  remoteRef: PushRemoteRef;
+  /** Free-form provider-specific metadata (PushSecret spec.data[].metadata). */
+  metadata?: unknown;
+}
+
+/** The Kubernetes Secret being pushed (already decoded from base64). */
+export interface PushSource {
+  name: string;
+  namespace: string;
+  data: Record<string, Buffer>;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** Minimal Kubernetes access a provider needs to resolve its credentials. */
+export interface KubeAccess {
+  /** Returns the decoded data of a Secret, or undefined when it does not exist. */
+  getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined>;
+  getConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** TokenRequest API: a signed ServiceAccount token with the given audiences. */
+  createServiceAccountToken(
+    namespace: string,
+    serviceAccount: string,
+    audiences: string[],
+    expirationSeconds?: number,
+  ): Promise<string>;
+  /** Reads a ServiceAccount's annotations (for IRSA role-arn and similar). */
+  getServiceAccountAnnotations?(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+}
+
+export interface ProviderContext {
+  kube: KubeAccess;
+  storeKind: StoreKind;
+  storeName: string;
+  /**
+   * Namespace of the object using the store (the ExternalSecret / PushSecret). For a SecretStore this is
+   * also the store's namespace. Credentials referenced without a namespace resolve here.
+   */
+  namespace: string;
+  /** Aborts in-flight provider calls when the controller shuts down. */
+  signal?: AbortSignal;
+}
+
+export interface ValidationResult {
+  ready: boolean;
+  /** Human-readable reason, never containing credentials. */
+  message?: string;
+}
+
+/** A client built for one store and one requesting namespace. */
+export interface SecretsClient {
+  getSecret(ref: RemoteRef): Promise<Buffer>;
+  /** dataFrom.extract: the remote secret as a map of keys to values. */
+  getSecretMap(ref: RemoteRef): Promise<Record<string, Buffer>>;
+  /** dataFrom.find: every remote secret matching the criteria, keyed by remote name. */
+  getAllSecrets(find: FindRef): Promise<Record<string, Buffer>>;
+  pushSecret(source: PushSource, data: PushSecretData): Promise<void>;
+  deleteSecret(ref: PushRemoteRef): Promise<void>;
+  secretExists(ref: PushRemoteRef): Promise<boolean>;
+  /** Store readiness: connectivity and authentication where the provider can check them. */
+  validate(): Promise<ValidationResult>;
+  close(): Promise<void>;
+}
+
+export interface Provider<Spec = unknown> {
+  /** The key under spec.provider (e.g. "vault", "aws"). */
+  readonly name: string;
+  capabilities(spec: Spec): Capabilities;
+  /** Static checks of the spec (no I/O). Each message names the field path. */
+  validateSpec(spec: Spec, storeKind: StoreKind): string[];
+  newClient(spec: Spec, ctx: ProviderContext): Promise<SecretsClient>;
+}
