@@ -1,0 +1,3 @@
+// Importing this module registers every built-in provider with the registry.
+// Each provider folder's index.ts calls registerProvider(); add one import line per provider.
+export { getProvider, registeredProviders, resolveProvider } from "./registry.js";
