@@ -1,0 +1,13 @@
+import { randomUUID } from "node:crypto";
+import type { Generator } from "../generator.js";
+import { registerGenerator } from "../registry.js";
+
+export const uuidGenerator: Generator<Record<string, never>> = {
+  kind: "UUID",
+  clusterSpecKey: "uuidSpec",
+  async generate() {
+    return { data: { uuid: Buffer.from(randomUUID()) } };
+  },
+};
+
+registerGenerator(uuidGenerator);
