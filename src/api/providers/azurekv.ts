@@ -1,0 +1,41 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { SecretKeySelectorSchema, ServiceAccountSelectorSchema } from "../common.js";
+import { StringEnum } from "../schema.js";
+
+export const AzureAuthTypeValues = ["ServicePrincipal", "ManagedIdentity", "WorkloadIdentity"] as const;
+export const AzureEnvironmentValues = [
+  "PublicCloud",
+  "USGovernmentCloud",
+  "ChinaCloud",
+  "GermanCloud",
+  "AzureStackCloud",
+] as const;
+
+export const AzureKVAuthSchema = Type.Object({
+  clientId: Type.Optional(SecretKeySelectorSchema),
+  tenantId: Type.Optional(SecretKeySelectorSchema),
+  clientSecret: Type.Optional(SecretKeySelectorSchema),
+  clientCertificate: Type.Optional(SecretKeySelectorSchema),
+});
+export type AzureKVAuth = Static<typeof AzureKVAuthSchema>;
+
+export const AzureCustomCloudConfigSchema = Type.Object({
+  activeDirectoryEndpoint: Type.String(),
+  keyVaultEndpoint: Type.Optional(Type.String()),
+  keyVaultDNSSuffix: Type.Optional(Type.String()),
+  resourceManagerEndpoint: Type.Optional(Type.String()),
+  audience: Type.Optional(Type.String()),
+});
+
+export const AzureKVProviderSchema = Type.Object({
+  authType: Type.Optional(StringEnum(AzureAuthTypeValues, { default: "ServicePrincipal" })),
+  vaultUrl: Type.String({ description: "Vault URL from which the secrets are fetched." }),
+  tenantId: Type.Optional(Type.String()),
+  environmentType: Type.Optional(StringEnum(AzureEnvironmentValues, { default: "PublicCloud" })),
+  authSecretRef: Type.Optional(AzureKVAuthSchema),
+  serviceAccountRef: Type.Optional(ServiceAccountSelectorSchema),
+  identityId: Type.Optional(Type.String({ description: "Managed identity to use when several are assigned." })),
+  useAzureSDK: Type.Optional(Type.Boolean({ default: false })),
+  customCloudConfig: Type.Optional(AzureCustomCloudConfigSchema),
+});
+export type AzureKVProvider = Static<typeof AzureKVProviderSchema>;
