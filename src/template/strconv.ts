@@ -1,0 +1,230 @@
+/**
+ * Float and string formatting with Go's strconv semantics (FormatFloat, Quote, QuoteRune).
+ * Exact decimal expansion uses BigInt so fixed-precision rounding is round-half-even on the
+ * exact binary value, as Go does.
+ */
+
+/** A decimal digit string d1d2...dn with value 0.d1d2...dn × 10^dp; no trailing zeros. */
+interface Decimal {
+  d: string;
+  dp: number;
+}
+
+const F64 = new DataView(new ArrayBuffer(8));
+
+function exactDecimal(f: number): Decimal {
+  if (f === 0) return { d: "", dp: 0 };
+  F64.setFloat64(0, f);
+  const hi = F64.getUint32(0);
+  const lo = F64.getUint32(4);
+  const biased = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let exp: number;
+  if (biased === 0) exp = -1074;
+  else {
+    mant |= 1n << 52n;
+    exp = biased - 1075;
+  }
+  let digits: string;
+  let dp: number;
+  if (exp >= 0) {
+    digits = (mant << BigInt(exp)).toString();
+    dp = digits.length;
+  } else {
+    digits = (mant * 5n ** BigInt(-exp)).toString();
+    dp = digits.length + exp;
+  }
+  return trimZeros({ d: digits, dp });
+}
+
+function trimZeros(x: Decimal): Decimal {
+  let end = x.d.length;
+  while (end > 0 && x.d.charCodeAt(end - 1) === 48) end--;
+  let start = 0;
+  while (start < end && x.d.charCodeAt(start) === 48) start++;
+  if (start === end) return { d: "", dp: 0 };
+  return { d: x.d.slice(start, end), dp: x.dp - start };
+}
+
+function shortestDecimal(f: number): Decimal {
+  if (f === 0) return { d: "", dp: 0 };
+  const s = Math.abs(f).toExponential();
+  const e = s.indexOf("e");
+  const mant = s.slice(0, e).replace(".", "");
+  const exp = Number(s.slice(e + 1));
+  return trimZeros({ d: mant, dp: exp + 1 });
+}
+
+/** Round to nd significant digits (Go's decimal.Round), half to even on exact halves. */
+function roundDecimal(x: Decimal, nd: number): Decimal {
+  if (nd < 0 || nd >= x.d.length) return x;
+  const c = x.d.charCodeAt(nd);
+  let up: boolean;
+  if (c === 53 && nd + 1 === x.d.length) up = nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1;
+  else up = c >= 53;
+  if (!up) return trimZeros({ d: x.d.slice(0, nd), dp: x.dp });
+  let i = nd - 1;
+  while (i >= 0 && x.d[i] === "9") i--;
+  if (i < 0) return { d: "1", dp: x.dp + 1 };
+  return trimZeros({ d: x.d.slice(0, i) + String.fromCharCode(x.d.charCodeAt(i) + 1), dp: x.dp });
+}
+
+function fmtE(neg: boolean, d: Decimal, prec: number, fmt: string): string {
+  let s = neg ? "-" : "";
+  s += d.d.length === 0 ? "0" : d.d[0];
+  if (prec > 0) {
+    s += ".";
+    let i = 1;
+    const m = Math.min(d.d.length, prec + 1);
+    if (i < m) {
+      s += d.d.slice(i, m);
+      i = m;
+    }
+    s += "0".repeat(Math.max(0, prec + 1 - i));
+  }
+  s += fmt;
+  let exp = d.dp - 1;
+  if (d.d.length === 0) exp = 0;
+  s += exp < 0 ? "-" : "+";
+  const ae = Math.abs(exp);
+  s += ae < 10 ? `0${ae}` : String(ae);
+  return s;
+}
+
+function fmtF(neg: boolean, d: Decimal, prec: number): string {
+  let s = neg ? "-" : "";
+  if (d.dp > 0) {
+    const m = Math.min(d.d.length, d.dp);
+    s += d.d.slice(0, m) + "0".repeat(d.dp - m);
+  } else s += "0";
+  if (prec > 0) {
+    s += ".";
+    for (let i = 1; i <= prec; i++) {
+      const j = d.dp + i - 1;
+      s += j >= 0 && j < d.d.length ? d.d[j] : "0";
+    }
+  }
+  return s;
+}
+
+/** strconv.FormatFloat(f, fmt, prec, 64) for fmt in e E f F g G; prec < 0 means shortest. */
+export function formatFloat(f: number, fmt: "e" | "E" | "f" | "F" | "g" | "G", prec: number): string {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Number.POSITIVE_INFINITY) return "+Inf";
+  if (f === Number.NEGATIVE_INFINITY) return "-Inf";
+  const neg = f < 0 || Object.is(f, -0);
+  const shortest = prec < 0;
+  let d: Decimal;
+  if (shortest) {
+    d = shortestDecimal(f);
+    switch (fmt) {
+      case "e":
+      case "E":
+        prec = Math.max(d.d.length - 1, 0);
+        break;
+      case "f":
+      case "F":
+        prec = Math.max(d.d.length - d.dp, 0);
+        break;
+      default:
+        prec = d.d.length;
+    }
+  } else {
+    const exact = exactDecimal(Math.abs(f));
+    switch (fmt) {
+      case "e":
+      case "E":
+        d = roundDecimal(exact, prec + 1);
+        break;
+      case "f":
+      case "F":
+        d = roundDecimal(exact, exact.dp + prec);
+        break;
+      default:
+        if (prec === 0) prec = 1;
+        d = roundDecimal(exact, prec);
+    }
+  }
+  switch (fmt) {
+    case "e":
+    case "E":
+      return fmtE(neg, d, prec, fmt);
+    case "f":
+    case "F":
+      return fmtF(neg, d, prec);
+    default: {
+      let eprec = prec;
+      if (eprec > d.d.length && d.d.length >= d.dp) eprec = d.d.length;
+      if (shortest) eprec = 6;
+      const exp = d.dp - 1;
+      if (exp < -4 || exp >= eprec) {
+        if (prec > d.d.length) prec = d.d.length;
+        return fmtE(neg, d, prec - 1, fmt === "g" ? "e" : "E");
+      }
+      if (prec > d.dp) prec = d.d.length;
+      return fmtF(neg, d, Math.max(prec - d.dp, 0));
+    }
+  }
+}
+
+const HEX = "0123456789abcdef";
+
+/** Whether a code point is printable in Go's unicode.IsPrint sense (approximated with Unicode classes). */
+const NON_PRINT = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}]/u;
+
+export function isPrint(cp: number): boolean {
+  if (cp === 0x20) return true;
+  if (cp < 0x20 || cp === 0x7f) return false;
+  if (cp < 0x7f) return true;
+  if (cp === 0xfffd) return true;
+  return !NON_PRINT.test(String.fromCodePoint(cp));
+}
+
+function escapeRune(cp: number, quote: number, asciiOnly: boolean): string {
+  if (cp === quote || cp === 0x5c) return `\\${String.fromCodePoint(cp)}`;
+  if (asciiOnly ? cp < 0x80 && isPrint(cp) : isPrint(cp)) return String.fromCodePoint(cp);
+  switch (cp) {
+    case 7:
+      return "\\a";
+    case 8:
+      return "\\b";
+    case 12:
+      return "\\f";
+    case 10:
+      return "\\n";
+    case 13:
+      return "\\r";
+    case 9:
+      return "\\t";
+    case 11:
+      return "\\v";
+  }
+  if (cp < 0x20 || cp === 0x7f) return `\\x${HEX[cp >> 4]}${HEX[cp & 15]}`;
+  if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) return "\\ufffd";
+  if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, "0")}`;
+  return `\\U${cp.toString(16).padStart(8, "0")}`;
+}
+
+/** strconv.Quote / QuoteToASCII. Lone surrogates (invalid UTF-8 in Go) become \ufffd. */
+export function quote(s: string, asciiOnly = false): string {
+  let out = '"';
+  for (const ch of s) out += escapeRune(ch.codePointAt(0)!, 0x22, asciiOnly);
+  return `${out}"`;
+}
+
+/** strconv.QuoteRune / QuoteRuneToASCII. */
+export function quoteRune(cp: number, asciiOnly = false): string {
+  if (cp > 0x10ffff || cp < 0 || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
+  return `'${escapeRune(cp, 0x27, asciiOnly)}'`;
+}
+
+/** Whether s can be written as a Go raw string literal (strconv.CanBackquote). */
+export function canBackquote(s: string): boolean {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0xfeff) return false;
+    if ((cp < 0x20 && cp !== 9) || cp === 0x60 || cp === 0x7f || cp === 0xfffd) return false;
+    if (cp >= 0xd800 && cp < 0xe000) return false;
+  }
+  return true;
+}
