@@ -61,7 +61,7 @@ function parsePath(path: string): Segment[] | undefined {
       else if (text.startsWith("@") && MODIFIERS.has(text.slice(1))) {
         segments.push({ kind: "modifier", sep, name: text.slice(1) });
       } else {
-        const seg: Segment = { kind: "key", sep, key: unescape(text) };
+        const seg: Segment = { kind: "key", sep, key: unescapeKey(text) };
         if (hasWildcard(text)) seg.pattern = text;
         segments.push(seg);
       }
@@ -99,7 +99,7 @@ function matchingParen(path: string, open: number): number {
   return -1;
 }
 
-function unescape(text: string): string {
+function unescapeKey(text: string): string {
   return text.replace(/\\(.)/gs, "$1");
 }
 

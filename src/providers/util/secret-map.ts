@@ -12,7 +12,7 @@ export class SecretMapError extends Error {
 /** Throws SecretMapError (naming the key, never the value) when the value is not a JSON object. */
 export function jsonToSecretMap(value: Buffer, keyForErrors = ""): Record<string, Buffer> {
   const parsed = parseJson(value.toString("utf8"));
-  if (!parsed || parsed.type !== "object") {
+  if (parsed?.type !== "object") {
     const what = keyForErrors ? `secret ${JSON.stringify(keyForErrors)}` : "secret";
     throw new SecretMapError(`unable to unmarshal ${what}: value is not a JSON object`);
   }
