@@ -1,0 +1,6 @@
+import { registerProvider } from "../registry.js";
+import { dopplerProvider } from "./provider.js";
+
+registerProvider(dopplerProvider);
+
+export { dopplerProvider };

@@ -1,0 +1,1 @@
+export type { DopplerProvider as DopplerSpec } from "../../api/providers/doppler.js";
