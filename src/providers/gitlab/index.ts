@@ -1,0 +1,6 @@
+import { registerProvider } from "../registry.js";
+import { gitlabProvider } from "./provider.js";
+
+registerProvider(gitlabProvider);
+
+export { gitlabProvider };
