@@ -1,0 +1,42 @@
+/** AdmissionReview v1 handling: decode, validate the object, answer allowed or denied with the field path. */
+
+export type ObjectValidator = (obj: Record<string, unknown>) => string[];
+
+export interface AdmissionReviewResponse {
+  apiVersion: "admission.k8s.io/v1";
+  kind: "AdmissionReview";
+  response: {
+    uid: string;
+    allowed: boolean;
+    status?: { code: number; reason: string; message: string };
+    warnings?: string[];
+  };
+}
+
+export class BadReviewError extends Error {
+  override readonly name = "BadReviewError";
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function handleAdmissionReview(body: unknown, validate: ObjectValidator): AdmissionReviewResponse {
+  if (!isObject(body) || body.kind !== "AdmissionReview" || !isObject(body.request)) {
+    throw new BadReviewError("body: expected an admission.k8s.io/v1 AdmissionReview with a request");
+  }
+  const request = body.request;
+  if (typeof request.uid !== "string" || request.uid === "") throw new BadReviewError("request.uid: is required");
+  const uid = request.uid;
+  const answer = (allowed: boolean, message?: string): AdmissionReviewResponse => ({
+    apiVersion: "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    response: allowed
+      ? { uid, allowed }
+      : { uid, allowed, status: { code: 422, reason: "Invalid", message: message ?? "" } },
+  });
+  if (request.operation === "DELETE" || request.operation === "CONNECT") return answer(true);
+  if (!isObject(request.object)) return answer(false, "request.object: is required for CREATE and UPDATE");
+  const errors = validate(request.object);
+  return errors.length === 0 ? answer(true) : answer(false, errors.join("; "));
+}
