@@ -2,5 +2,6 @@
 // Each provider folder's index.ts calls registerProvider(); add one import line per provider.
 import "./doppler/index.js";
 import "./gitlab/index.js";
+import "./onepassword/index.js";
 
 export { getProvider, registeredProviders, resolveProvider } from "./registry.js";

@@ -1,0 +1,69 @@
+/**
+ * The 1Password Connect calls the provider makes, through the official @1password/connect SDK, with its
+ * errors mapped to the provider error classes. Messages name vaults and items, never field values.
+ */
+import { type FullItem, OnePasswordConnect, type OPConnect } from "@1password/connect";
+import { NoSecretError, StoreConfigError } from "../errors.js";
+import { statusError } from "../webhook/http-client.js";
+
+export interface ConnectApi {
+  vaultIdByTitle(title: string): Promise<string>;
+  itemsByTitle(vaultId: string, title: string): Promise<FullItem[]>;
+  listItems(vaultId: string): Promise<{ id: string; title: string; tags: string[] }[]>;
+  item(vaultId: string, itemId: string): Promise<FullItem>;
+  fileContent(vaultId: string, itemId: string, fileId: string): Promise<Buffer>;
+  createItem(vaultId: string, item: FullItem): Promise<FullItem>;
+  updateItem(vaultId: string, item: FullItem): Promise<FullItem>;
+  deleteItem(vaultId: string, itemId: string): Promise<void>;
+}
+
+/** SDK errors are either the Connect error body {status, message} or an axios/network error. */
+function mapError(err: unknown, what: string): Error {
+  const e = err as { status?: unknown; message?: unknown; code?: unknown };
+  if (typeof e?.status === "number") {
+    return statusError("onepassword", what, e.status, typeof e.message === "string" ? e.message.slice(0, 200) : "");
+  }
+  const msg = typeof e?.message === "string" ? e.message : String(err);
+  return new Error(`onepassword: ${what}: request failed: ${msg}`);
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapError(err, what);
+  }
+}
+
+export function newConnectApi(serverURL: string, token: string, timeoutMs = 15000): ConnectApi {
+  const op: OPConnect = OnePasswordConnect({
+    serverURL: serverURL.replace(/\/+$/, ""),
+    token,
+    keepAlive: false,
+    timeout: timeoutMs,
+  });
+  return {
+    vaultIdByTitle: async (title) => {
+      const vaults = await call(`vault "${title}"`, () => op.listVaultsByTitle(title));
+      if (!vaults?.length || !vaults[0]!.id) throw new NoSecretError(`onepassword: vault "${title}" not found`);
+      if (vaults.length > 1) throw new StoreConfigError(`onepassword: more than one vault is titled "${title}"`);
+      return vaults[0]!.id;
+    },
+    itemsByTitle: (vaultId, title) => call(`item "${title}"`, () => op.listItemsByTitle(vaultId, title)),
+    listItems: (vaultId) =>
+      call("list items", async () =>
+        (await op.listItems(vaultId)).map((i) => ({ id: i.id ?? "", title: i.title ?? "", tags: i.tags ?? [] })),
+      ),
+    item: (vaultId, itemId) => call(`item ${itemId}`, () => op.getItemById(vaultId, itemId)),
+    fileContent: (vaultId, itemId, fileId) =>
+      call(`file ${fileId}`, async () => {
+        const stream = await op.getFileContentStream(vaultId, itemId, fileId);
+        const chunks: Buffer[] = [];
+        for await (const c of stream as unknown as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(c));
+        return Buffer.concat(chunks);
+      }),
+    createItem: (vaultId, item) => call(`create item "${item.title}"`, () => op.createItem(vaultId, item)),
+    updateItem: (vaultId, item) => call(`update item "${item.title}"`, () => op.updateItem(vaultId, item)),
+    deleteItem: (vaultId, itemId) => call(`delete item ${itemId}`, () => op.deleteItemById(vaultId, itemId)),
+  };
+}
