@@ -1,7 +1,9 @@
 // Importing this module registers every built-in provider with the registry.
 // Each provider folder's index.ts calls registerProvider(); add one import line per provider.
 import "./doppler/index.js";
+import "./fake/index.js";
 import "./gitlab/index.js";
 import "./onepassword/index.js";
+import "./vault/index.js";
 
 export { getProvider, registeredProviders, resolveProvider } from "./registry.js";

@@ -1,0 +1,36 @@
+/**
+ * Shared SDK client settings: region, retry attempts (the SDK's standard strategy backs off with full
+ * jitter), request timeouts, and the endpoint overrides ESO honours through environment variables.
+ */
+
+export interface AwsSdkTuning {
+  /** Total attempts per call including the first (SDK standard retry with jitter). Default 3. */
+  maxAttempts: number;
+  /** Socket/response timeout per attempt, ms. Default 30 s. */
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+}
+
+export const DEFAULT_TUNING: AwsSdkTuning = { maxAttempts: 3, requestTimeoutMs: 30_000, connectionTimeoutMs: 5_000 };
+
+/** Environment variables ESO reads to point a client at a custom endpoint (VPC endpoints, test servers). */
+export const ENDPOINT_ENV = {
+  secretsmanager: "AWS_SECRETSMANAGER_ENDPOINT",
+  ssm: "AWS_SSM_ENDPOINT",
+  sts: "AWS_STS_ENDPOINT",
+} as const;
+
+export function endpointFor(service: keyof typeof ENDPOINT_ENV): string | undefined {
+  const v = process.env[ENDPOINT_ENV[service]];
+  return v ? v : undefined;
+}
+
+export function clientConfig(service: keyof typeof ENDPOINT_ENV, region: string, tuning: AwsSdkTuning) {
+  const endpoint = endpointFor(service);
+  return {
+    region,
+    maxAttempts: tuning.maxAttempts,
+    requestHandler: { requestTimeout: tuning.requestTimeoutMs, connectionTimeout: tuning.connectionTimeoutMs },
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
