@@ -1,0 +1,113 @@
+/**
+ * Gathers an ExternalSecret's data from its sources, as upstream: dataFrom entries in order (extract,
+ * find, generator), each rewritten, key-converted, validated and decoded, then data[] entries on top.
+ * A missing remote secret is skipped when deletionPolicy is Delete or Merge (so the Secret can shrink or
+ * go away) and is an error under Retain (so the Secret keeps its last good data).
+ */
+import type { ExternalSecret, ExternalSecretDataFrom, GeneratorRef } from "../../api/externalsecret.js";
+import type { SecretStoreRef } from "../../api/meta.js";
+import { NoSecretError } from "../../providers/errors.js";
+import type { FindRef, RemoteRef, SecretsClient } from "../../providers/provider.js";
+import { decodeMap, decodeValue } from "./decode.js";
+import { convertKeys, validateKeys } from "./keys.js";
+import type { RenderTemplate } from "./render.js";
+import { rewriteMap } from "./rewrite.js";
+
+/** Where values come from: a store client (the default store, or a sourceRef.storeRef) or a generator. */
+export interface SourceResolver {
+  client(storeRef: SecretStoreRef | undefined): Promise<SecretsClient>;
+  generate(ref: GeneratorRef): Promise<Record<string, Buffer>>;
+}
+
+export class FetchError extends Error {
+  override readonly name = "FetchError";
+}
+
+export interface FetchResult {
+  data: Record<string, Buffer>;
+  /** Human-readable notes (no values) about remote secrets that were missing and skipped. */
+  missing: string[];
+}
+
+function checkNullBytes(policy: string | undefined, data: Record<string, Buffer>, where: string): void {
+  if (policy !== "Fail") return;
+  for (const [k, v] of Object.entries(data)) {
+    if (v.includes(0)) throw new FetchError(`${where}: value of key ${JSON.stringify(k)} contains a null byte`);
+  }
+}
+
+async function fetchDataFrom(
+  entry: ExternalSecretDataFrom,
+  i: number,
+  sources: SourceResolver,
+  render: RenderTemplate,
+): Promise<Record<string, Buffer>> {
+  const where = `spec.dataFrom[${i}]`;
+  if (entry.sourceRef?.generatorRef) {
+    const generated = await sources.generate(entry.sourceRef.generatorRef);
+    return validateKeys(rewriteMap(entry.rewrite, generated, render));
+  }
+  const client = await sources.client(entry.sourceRef?.storeRef);
+  let map: Record<string, Buffer>;
+  let conversion: string | undefined;
+  let decoding: string | undefined;
+  if (entry.find) {
+    const find = entry.find as FindRef;
+    map = await client.getAllSecrets(find);
+    conversion = find.conversionStrategy;
+    decoding = find.decodingStrategy;
+  } else if (entry.extract) {
+    map = await client.getSecretMap(entry.extract as RemoteRef);
+    conversion = entry.extract.conversionStrategy;
+    decoding = entry.extract.decodingStrategy;
+    checkNullBytes(entry.extract.nullBytePolicy, map, where);
+  } else {
+    throw new FetchError(`${where}: one of extract, find or sourceRef.generatorRef must be set`);
+  }
+  map = rewriteMap(entry.rewrite, map, render);
+  if (!entry.rewrite?.length) map = convertKeys(conversion ?? "Default", map);
+  map = validateKeys(map);
+  return decodeMap(decoding, map);
+}
+
+export async function fetchSecretData(
+  es: ExternalSecret,
+  sources: SourceResolver,
+  render: RenderTemplate,
+): Promise<FetchResult> {
+  const skipMissing = (es.spec.target?.deletionPolicy ?? "Retain") !== "Retain";
+  const data: Record<string, Buffer> = {};
+  const missing: string[] = [];
+  const dataFrom = es.spec.dataFrom ?? [];
+  for (let i = 0; i < dataFrom.length; i++) {
+    try {
+      Object.assign(data, await fetchDataFrom(dataFrom[i]!, i, sources, render));
+    } catch (err) {
+      if (err instanceof NoSecretError && skipMissing) {
+        missing.push(`secret does not exist at provider using spec.dataFrom[${i}]`);
+        continue;
+      }
+      throw new FetchError(`error processing spec.dataFrom[${i}]: ${(err as Error).message}`);
+    }
+  }
+  const entries = es.spec.data ?? [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    try {
+      const client = await sources.client(entry.sourceRef?.storeRef);
+      const value = await client.getSecret(entry.remoteRef as RemoteRef);
+      const decoded = decodeValue(entry.remoteRef.decodingStrategy, value);
+      checkNullBytes(entry.remoteRef.nullBytePolicy, { [entry.secretKey]: decoded }, `spec.data[${i}]`);
+      data[entry.secretKey] = decoded;
+    } catch (err) {
+      if (err instanceof NoSecretError && skipMissing) {
+        missing.push(`secret does not exist at provider using spec.data[${i}] (key=${entry.remoteRef.key})`);
+        continue;
+      }
+      throw new FetchError(
+        `error retrieving secret at .data[${i}], key: ${entry.remoteRef.key}, err: ${(err as Error).message}`,
+      );
+    }
+  }
+  return { data, missing };
+}
