@@ -9,7 +9,9 @@ interface Command {
   load: () => Promise<{ run(argv: string[]): Promise<number>; help: string }>;
 }
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  apiserver: { summary: "Run a local Kubernetes API server (tests, sandbox)", load: () => import("./apiserver.js") },
+};
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length), 8);

@@ -1,0 +1,295 @@
+/** HTTP front end: routing, body decoding, content negotiation and streaming watches over the Engine. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseYaml } from "yaml";
+import { aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, serverVersion } from "./discovery.js";
+import type { DeleteOptions, Engine, ReqInfo } from "./engine.js";
+import { ApiError, badRequest } from "./errors.js";
+import type { Faults } from "./faults.js";
+import type { KObj } from "./types.js";
+
+const jsonType = "application/json";
+
+function send(res: ServerResponse, code: number, body: string, contentType = jsonType): void {
+  res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendObj(res: ServerResponse, code: number, obj: unknown): void {
+  send(res, code, JSON.stringify(obj));
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const e = err instanceof ApiError ? err : new ApiError(500, err instanceof Error ? err.message : String(err));
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const headers: Record<string, string | number> = { "Content-Type": jsonType };
+  if (e.details?.retryAfterSeconds) headers["Retry-After"] = e.details.retryAfterSeconds;
+  const body = JSON.stringify(e.toStatus());
+  headers["Content-Length"] = Buffer.byteLength(body);
+  res.writeHead(e.code, headers);
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () =>
+      resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8")),
+    );
+    req.on("error", reject);
+  });
+}
+
+function decode(text: string, contentType: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (jsonErr) {
+    if (/yaml/.test(contentType)) {
+      try {
+        return parseYaml(text);
+      } catch (e) {
+        throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+      }
+    }
+    throw badRequest(`the request body is not valid JSON: ${(jsonErr as Error).message}`);
+  }
+}
+
+/** Splits /api/v1/... or /apis/G/V/... into a request description; undefined for non-resource paths. */
+export function parseResourcePath(method: string, path: string, query: URLSearchParams): ReqInfo | undefined {
+  const segs = path.split("/").filter((s) => s !== "");
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segs[0] === "api" && segs.length >= 3) {
+    group = "";
+    version = segs[1];
+    rest = segs.slice(2);
+  } else if (segs[0] === "apis" && segs.length >= 4) {
+    group = segs[1];
+    version = segs[2];
+    rest = segs.slice(3);
+  } else return undefined;
+  rest = rest.map(decodeURIComponent);
+  let namespace: string | undefined;
+  if (
+    rest[0] === "namespaces" &&
+    rest.length >= 3 &&
+    !(group === "" && (rest[2] === "status" || rest[2] === "finalize"))
+  ) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource, name, subresource, ...extra] = rest;
+  if (extra.length > 0 || !resource) return undefined;
+  let verb: string;
+  switch (method) {
+    case "GET":
+      verb = name ? "get" : query.get("watch") === "true" || query.get("watch") === "1" ? "watch" : "list";
+      break;
+    case "POST":
+      verb = "create";
+      break;
+    case "PUT":
+      verb = "update";
+      break;
+    case "PATCH":
+      verb = "patch";
+      break;
+    case "DELETE":
+      verb = name ? "delete" : "deletecollection";
+      break;
+    default:
+      verb = method.toLowerCase();
+  }
+  if (verb === "watch" && name) return undefined;
+  return { verb, group, version, resource, subresource, namespace, name, query };
+}
+
+export class HttpFrontEnd {
+  private readonly openWatches = new Set<() => void>();
+  hostPort = "127.0.0.1";
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly faults: Faults,
+  ) {}
+
+  cutWatches(): void {
+    for (const close of [...this.openWatches]) close();
+  }
+
+  handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.route(req, res).catch((err) => sendError(res, err));
+  };
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const qi = url.indexOf("?");
+    const path = qi >= 0 ? url.slice(0, qi) : url;
+    const query = new URLSearchParams(qi >= 0 ? url.slice(qi + 1) : "");
+    const method = req.method ?? "GET";
+    const ri = parseResourcePath(method, path, query);
+    if (!ri) {
+      this.nonResource(req, res, path);
+      return;
+    }
+    if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    const resKey = ri.subresource ? `${ri.resource}/${ri.subresource}` : ri.resource;
+    this.faults.check(ri.verb, resKey, ri.namespace);
+    const dryRun = query.getAll("dryRun").includes("All");
+    switch (ri.verb) {
+      case "get": {
+        sendObj(res, 200, this.engine.get(ri));
+        return;
+      }
+      case "list": {
+        send(res, 200, this.engine.list(ri));
+        return;
+      }
+      case "watch":
+        this.watch(req, res, ri);
+        return;
+      case "create": {
+        const body = decode(await readBody(req), req.headers["content-type"] ?? "");
+        const obj = this.engine.create(ri, body, dryRun);
+        sendObj(res, 201, obj);
+        return;
+      }
+      case "update": {
+        const body = decode(await readBody(req), req.headers["content-type"] ?? "");
+        const { obj, created } = this.engine.update(ri, body, dryRun);
+        sendObj(res, created ? 201 : 200, obj);
+        return;
+      }
+      case "patch": {
+        const ct = req.headers["content-type"] ?? "";
+        const text = await readBody(req);
+        const body = ct.includes("yaml") ? decodeYaml(text) : decode(text, ct);
+        const { obj, created } = this.engine.patch(ri, ct, body, dryRun);
+        sendObj(res, created ? 201 : 200, obj);
+        return;
+      }
+      case "delete": {
+        const opts = deleteOptions(decode(await readBody(req), jsonType), query);
+        const { obj, code } = this.engine.delete(ri, opts, opts.dryRun?.includes("All") || dryRun);
+        sendObj(res, code, obj);
+        return;
+      }
+      case "deletecollection": {
+        const opts = deleteOptions(decode(await readBody(req), jsonType), query);
+        send(res, 200, this.engine.deleteCollection(ri, opts, opts.dryRun?.includes("All") || dryRun));
+        return;
+      }
+      default:
+        throw new ApiError(405, "the server does not allow this method on the requested resource", "MethodNotAllowed");
+    }
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, ri: ReqInfo): void {
+    let closed = false;
+    let detach = () => {};
+    let timer: NodeJS.Timeout | undefined;
+    const bookmarks = ri.query.get("allowWatchBookmarks") === "true";
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      if (timer) clearTimeout(timer);
+      detach();
+      this.openWatches.delete(finish);
+      res.end();
+    };
+    res.writeHead(200, { "Content-Type": jsonType, "Transfer-Encoding": "chunked", "Cache-Control": "no-cache" });
+    res.flushHeaders();
+    this.openWatches.add(finish);
+    detach = this.engine.watch(
+      ri,
+      (line) => {
+        if (!closed) res.write(line);
+      },
+      finish,
+    );
+    if (closed) detach();
+    const timeout = Number(ri.query.get("timeoutSeconds") ?? 0);
+    if (timeout > 0) {
+      timer = setTimeout(() => {
+        if (bookmarks && !closed) res.write(this.engine.currentBookmark(ri));
+        finish();
+      }, timeout * 1000);
+    }
+    req.on("close", finish);
+    res.on("close", finish);
+  }
+
+  private nonResource(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const types = this.engine.types.values.bind(this.engine.types);
+    const accept = req.headers.accept ?? "";
+    const aggregatedV2 =
+      /as=APIGroupDiscoveryList/.test(accept) && /g=apidiscovery\.k8s\.io;\s*v=v2(?!beta)/.test(accept);
+    const trimmed = path.replace(/\/+$/, "") || "/";
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      sendError(res, new ApiError(404, "the server could not find the requested resource", "NotFound"));
+      return;
+    }
+    switch (trimmed) {
+      case "/version":
+        sendObj(res, 200, serverVersion);
+        return;
+      case "/healthz":
+      case "/livez":
+      case "/readyz":
+        send(res, 200, "ok", "text/plain; charset=utf-8");
+        return;
+      case "/api":
+      case "/apis": {
+        if (aggregatedV2) {
+          send(
+            res,
+            200,
+            JSON.stringify(aggregated(types(), trimmed === "/api", "v2")),
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+          );
+        } else if (trimmed === "/api") sendObj(res, 200, apiVersions(this.hostPort));
+        else sendObj(res, 200, apiGroupList(types()));
+        return;
+      }
+      case "/.well-known/openid-configuration":
+        sendObj(res, 200, this.engine.issuer.openidConfiguration());
+        return;
+      case "/openid/v1/jwks":
+        send(res, 200, JSON.stringify(this.engine.issuer.jwks()), "application/jwk-set+json");
+        return;
+    }
+    const segs = trimmed.split("/").filter((s) => s !== "");
+    let doc: KObj | undefined;
+    if (segs[0] === "api" && segs.length === 2) doc = apiResourceList(types(), "", segs[1]);
+    else if (segs[0] === "apis" && segs.length === 2) doc = apiGroup(types(), segs[1]);
+    else if (segs[0] === "apis" && segs.length === 3) doc = apiResourceList(types(), segs[1], segs[2]);
+    if (doc) sendObj(res, 200, doc);
+    else sendError(res, new ApiError(404, "the server could not find the requested resource", "NotFound"));
+  }
+}
+
+function decodeYaml(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (e) {
+    throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+  }
+}
+
+function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
+  const b = (body && typeof body === "object" ? body : {}) as KObj;
+  const opts: DeleteOptions = {
+    propagationPolicy: b.propagationPolicy ?? query.get("propagationPolicy") ?? undefined,
+    orphanDependents:
+      b.orphanDependents ?? (query.has("orphanDependents") ? query.get("orphanDependents") === "true" : undefined),
+    preconditions: b.preconditions,
+    dryRun: b.dryRun ?? query.getAll("dryRun"),
+  };
+  return opts;
+}
