@@ -7,12 +7,14 @@ import {
   FormatRegistry,
   Kind,
   type SchemaOptions,
+  type Static,
   type StringOptions,
   type TSchema,
   type TUnsafe,
   Type,
   TypeRegistry,
 } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -24,6 +26,25 @@ if (!TypeRegistry.Has("StringEnum")) {
     "StringEnum",
     (schema, value) => typeof value === "string" && schema.enum.includes(value),
   );
+}
+
+const INNER = Symbol("nullable-inner");
+if (!TypeRegistry.Has("Nullable")) {
+  TypeRegistry.Set<{ [INNER]: TSchema }>(
+    "Nullable",
+    (schema, value) => value === null || Value.Check(schema[INNER], value),
+  );
+}
+
+/** `schema` or null, emitted as the schema plus `nullable: true` (Go's +nullable). */
+export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
+  const { [Kind]: _kind, ...rest } = schema as TSchema;
+  return Type.Unsafe<Static<T> | null>({ ...rest, nullable: true, [Kind]: "Nullable", [INNER]: schema });
+}
+
+/** The schema a Nullable wraps, or undefined for any other schema. */
+export function nullableInner(schema: TSchema): TSchema | undefined {
+  return (schema as { [INNER]?: TSchema })[INNER];
 }
 
 /** A string restricted to `values`, emitted as `{type: string, enum: [...]}`. */

@@ -11,6 +11,8 @@ interface Command {
 
 const commands: Record<string, Command> = {
   apiserver: { summary: "Run a local Kubernetes API server (tests, sandbox)", load: () => import("./apiserver.js") },
+  validate: { summary: "Validate ESO manifests (files or directories)", load: () => import("./validate.js") },
+  crds: { summary: "Print the CRD bundle as YAML", load: () => import("./crds.js") },
 };
 
 function usage(): string {

@@ -1,10 +1,9 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { StringMap } from "../schema.js";
 
 export const FakeProviderDataSchema = Type.Object({
   key: Type.String(),
-  value: Type.Optional(Type.String()),
-  /** Deprecated upstream (v1beta1): a map of values, served as JSON. */
-  valueMap: Type.Optional(Type.Record(Type.String(), Type.String())),
+  value: Type.String(),
   version: Type.Optional(Type.String()),
 });
 export type FakeProviderData = Static<typeof FakeProviderDataSchema>;
@@ -15,3 +14,15 @@ export const FakeProviderSchema = Type.Object({
   validationResult: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
 });
 export type FakeProvider = Static<typeof FakeProviderSchema>;
+
+/** v1beta1 shape: valueMap (a map served as JSON) instead of validationResult. */
+export const FakeProviderV1beta1Schema = Type.Object({
+  data: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      value: Type.Optional(Type.String()),
+      valueMap: Type.Optional(StringMap({ description: "Deprecated: use value with a JSON object." })),
+      version: Type.Optional(Type.String()),
+    }),
+  ),
+});

@@ -1,10 +1,10 @@
 /** Every typed provider, keyed by its name under spec.provider. */
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { AkeylessProviderSchema } from "./akeyless.js";
 import { AWSProviderSchema } from "./aws.js";
 import { AzureKVProviderSchema } from "./azurekv.js";
 import { DopplerProviderSchema } from "./doppler.js";
-import { FakeProviderSchema } from "./fake.js";
+import { FakeProviderSchema, FakeProviderV1beta1Schema } from "./fake.js";
 import { GCPSMProviderSchema } from "./gcpsm.js";
 import { GitlabProviderSchema } from "./gitlab.js";
 import { KubernetesProviderSchema } from "./kubernetes.js";
@@ -29,22 +29,29 @@ export type ProviderName = keyof typeof providerSchemas;
 export const providerNames = Object.keys(providerSchemas) as ProviderName[];
 
 /** spec.provider: exactly one key must be set (checked by validation, not the schema). */
-export const SecretStoreProviderSchema = Type.Object(
-  {
-    akeyless: Type.Optional(AkeylessProviderSchema),
-    aws: Type.Optional(AWSProviderSchema),
-    azurekv: Type.Optional(AzureKVProviderSchema),
-    doppler: Type.Optional(DopplerProviderSchema),
-    fake: Type.Optional(FakeProviderSchema),
-    gcpsm: Type.Optional(GCPSMProviderSchema),
-    gitlab: Type.Optional(GitlabProviderSchema),
-    kubernetes: Type.Optional(KubernetesProviderSchema),
-    onepassword: Type.Optional(OnePasswordProviderSchema),
-    vault: Type.Optional(VaultProviderSchema),
-    webhook: Type.Optional(WebhookProviderSchema),
-  },
-  { minProperties: 1, maxProperties: 1 },
-);
+function providerBlock<F extends TSchema>(fake: F) {
+  return Type.Object(
+    {
+      akeyless: Type.Optional(AkeylessProviderSchema),
+      aws: Type.Optional(AWSProviderSchema),
+      azurekv: Type.Optional(AzureKVProviderSchema),
+      doppler: Type.Optional(DopplerProviderSchema),
+      fake: Type.Optional(fake),
+      gcpsm: Type.Optional(GCPSMProviderSchema),
+      gitlab: Type.Optional(GitlabProviderSchema),
+      kubernetes: Type.Optional(KubernetesProviderSchema),
+      onepassword: Type.Optional(OnePasswordProviderSchema),
+      vault: Type.Optional(VaultProviderSchema),
+      webhook: Type.Optional(WebhookProviderSchema),
+    },
+    { minProperties: 1, maxProperties: 1 },
+  );
+}
+
+/** spec.provider (v1): exactly one key may be set. */
+export const SecretStoreProviderSchema = providerBlock(FakeProviderSchema);
+/** spec.provider (v1beta1): as v1 but with the v1beta1 fake provider. */
+export const SecretStoreProviderV1beta1Schema = providerBlock(FakeProviderV1beta1Schema);
 export type SecretStoreProvider = Static<typeof SecretStoreProviderSchema>;
 
 export type { AkeylessProvider } from "./akeyless.js";

@@ -1,0 +1,223 @@
+/** ExternalSecret (external-secrets.io v1 and v1beta1). The two versions differ only in rewrite.merge (v1 only). */
+import { type Static, Type } from "@sinclair/typebox";
+import { ConditionSchema, ObjectMetaSchema, SecretStoreRefSchema } from "./meta.js";
+import { DateTime, Duration, Nullable, ObjectName, SecretDataKey, StringEnum, StringMap } from "./schema.js";
+
+export const CreationPolicyValues = ["Owner", "Orphan", "Merge", "None"] as const;
+export const DeletionPolicyValues = ["Delete", "Merge", "Retain"] as const;
+export const RefreshPolicyValues = ["CreatedOnce", "Periodic", "OnChange"] as const;
+export const MetadataPolicyValues = ["None", "Fetch"] as const;
+export const ConversionStrategyValues = ["Default", "Unicode"] as const;
+export const DecodingStrategyValues = ["Auto", "Base64", "Base64URL", "None"] as const;
+export const NullBytePolicyValues = ["Ignore", "Fail"] as const;
+export const TemplateMergePolicyValues = ["Replace", "Merge"] as const;
+export const TemplateEngineVersionValues = ["v2"] as const;
+export const TemplateTargetValues = ["Data", "Annotations", "Labels"] as const;
+export const TemplateScopeValues = ["Values", "KeysAndValues"] as const;
+export const GeneratorKindValues = [
+  "ACRAccessToken",
+  "ClusterGenerator",
+  "ECRAuthorizationToken",
+  "Fake",
+  "GCRAccessToken",
+  "GithubAccessToken",
+  "QuayAccessToken",
+  "Password",
+  "SSHKey",
+  "STSSessionToken",
+  "UUID",
+  "VaultDynamicSecret",
+  "Webhook",
+  "Grafana",
+  "MFA",
+] as const;
+
+export type CreationPolicy = (typeof CreationPolicyValues)[number];
+export type DeletionPolicy = (typeof DeletionPolicyValues)[number];
+export type RefreshPolicy = (typeof RefreshPolicyValues)[number];
+
+export const GeneratorRefSchema = Type.Object({
+  apiVersion: Type.Optional(Type.String({ default: "generators.external-secrets.io/v1alpha1" })),
+  kind: StringEnum(GeneratorKindValues),
+  name: ObjectName(),
+});
+export type GeneratorRef = Static<typeof GeneratorRefSchema>;
+
+export const TemplateRefItemSchema = Type.Object({
+  key: SecretDataKey(),
+  templateAs: Type.Optional(StringEnum(TemplateScopeValues, { default: "Values" })),
+});
+
+export const TemplateRefSchema = Type.Object({
+  name: ObjectName(),
+  items: Type.Array(TemplateRefItemSchema),
+});
+
+export const TemplateFromSchema = Type.Object({
+  configMap: Type.Optional(TemplateRefSchema),
+  secret: Type.Optional(TemplateRefSchema),
+  target: Type.Optional(StringEnum(TemplateTargetValues, { default: "Data" })),
+  literal: Type.Optional(Type.String()),
+});
+export type TemplateFrom = Static<typeof TemplateFromSchema>;
+
+export const ExternalSecretTemplateSchema = Type.Object({
+  type: Type.Optional(Type.String({ description: "Secret type, e.g. kubernetes.io/dockerconfigjson." })),
+  engineVersion: Type.Optional(StringEnum(TemplateEngineVersionValues, { default: "v2" })),
+  metadata: Type.Optional(
+    Type.Object({
+      annotations: Type.Optional(StringMap()),
+      labels: Type.Optional(StringMap()),
+    }),
+  ),
+  mergePolicy: Type.Optional(StringEnum(TemplateMergePolicyValues, { default: "Replace" })),
+  data: Type.Optional(StringMap({ description: "Secret keys to Go templates." })),
+  templateFrom: Type.Optional(Type.Array(TemplateFromSchema)),
+});
+export type ExternalSecretTemplate = Static<typeof ExternalSecretTemplateSchema>;
+
+export const ExternalSecretTargetSchema = Type.Object({
+  name: Type.Optional(ObjectName({ description: "Name of the Secret; defaults to the ExternalSecret's name." })),
+  creationPolicy: Type.Optional(StringEnum(CreationPolicyValues, { default: "Owner" })),
+  deletionPolicy: Type.Optional(StringEnum(DeletionPolicyValues, { default: "Retain" })),
+  template: Type.Optional(ExternalSecretTemplateSchema),
+  immutable: Type.Optional(Type.Boolean()),
+});
+export type ExternalSecretTarget = Static<typeof ExternalSecretTargetSchema>;
+
+export const RemoteRefSchema = Type.Object({
+  key: Type.String({ description: "The key in the provider." }),
+  metadataPolicy: Type.Optional(StringEnum(MetadataPolicyValues, { default: "None" })),
+  property: Type.Optional(Type.String()),
+  version: Type.Optional(Type.String()),
+  conversionStrategy: Type.Optional(StringEnum(ConversionStrategyValues, { default: "Default" })),
+  decodingStrategy: Type.Optional(StringEnum(DecodingStrategyValues, { default: "None" })),
+  nullBytePolicy: Type.Optional(StringEnum(NullBytePolicyValues, { default: "Ignore" })),
+});
+export type ExternalSecretDataRemoteRef = Static<typeof RemoteRefSchema>;
+
+/** data[].sourceRef: storeRef, or (deprecated, unimplemented upstream) generatorRef. */
+export const StoreSourceRefSchema = Type.Object(
+  {
+    storeRef: Type.Optional(SecretStoreRefSchema),
+    generatorRef: Type.Optional(GeneratorRefSchema),
+  },
+  { minProperties: 1, maxProperties: 1 },
+);
+
+export const StoreGeneratorSourceRefSchema = Type.Object(
+  {
+    storeRef: Type.Optional(SecretStoreRefSchema),
+    generatorRef: Type.Optional(GeneratorRefSchema),
+  },
+  { minProperties: 1, maxProperties: 1 },
+);
+export type StoreGeneratorSourceRef = Static<typeof StoreGeneratorSourceRefSchema>;
+
+export const ExternalSecretDataSchema = Type.Object({
+  secretKey: SecretDataKey({ description: "The key in the Kubernetes Secret." }),
+  remoteRef: RemoteRefSchema,
+  sourceRef: Type.Optional(StoreSourceRefSchema),
+});
+export type ExternalSecretData = Static<typeof ExternalSecretDataSchema>;
+
+export const ExternalSecretFindSchema = Type.Object({
+  path: Type.Optional(Type.String()),
+  name: Type.Optional(
+    Type.Object({ regexp: Type.String({ description: "Regular expression (RE2) on the remote name." }) }),
+  ),
+  tags: Type.Optional(StringMap()),
+  conversionStrategy: Type.Optional(StringEnum(ConversionStrategyValues, { default: "Default" })),
+  decodingStrategy: Type.Optional(StringEnum(DecodingStrategyValues, { default: "None" })),
+});
+export type ExternalSecretFind = Static<typeof ExternalSecretFindSchema>;
+
+export const RewriteRegexpSchema = Type.Object({ source: Type.String(), target: Type.String() });
+export const RewriteTransformSchema = Type.Object({ template: Type.String() });
+export const RewriteMergeSchema = Type.Object({
+  into: Type.Optional(Type.String({ default: "" })),
+  priority: Type.Optional(Type.Array(Type.String())),
+  conflictPolicy: Type.Optional(StringEnum(["Ignore", "Error"] as const, { default: "Error" })),
+  strategy: Type.Optional(StringEnum(["Extract", "JSON"] as const, { default: "Extract" })),
+});
+
+function rewriteSchema<M extends boolean>(withMerge: M) {
+  return Type.Object(
+    {
+      ...(withMerge ? { merge: Type.Optional(RewriteMergeSchema) } : {}),
+      regexp: Type.Optional(RewriteRegexpSchema),
+      transform: Type.Optional(RewriteTransformSchema),
+    },
+    { minProperties: 1, maxProperties: 1 },
+  );
+}
+export const ExternalSecretRewriteSchema = rewriteSchema(true);
+export const ExternalSecretRewriteV1beta1Schema = rewriteSchema(false);
+export interface ExternalSecretRewrite {
+  merge?: Static<typeof RewriteMergeSchema>;
+  regexp?: Static<typeof RewriteRegexpSchema>;
+  transform?: Static<typeof RewriteTransformSchema>;
+}
+
+function dataFromSchema(withMerge: boolean) {
+  return Type.Object({
+    extract: Type.Optional(RemoteRefSchema),
+    find: Type.Optional(ExternalSecretFindSchema),
+    rewrite: Type.Optional(Type.Array(withMerge ? ExternalSecretRewriteSchema : ExternalSecretRewriteV1beta1Schema)),
+    sourceRef: Type.Optional(StoreGeneratorSourceRefSchema),
+  });
+}
+export interface ExternalSecretDataFrom {
+  extract?: ExternalSecretDataRemoteRef;
+  find?: ExternalSecretFind;
+  rewrite?: ExternalSecretRewrite[];
+  sourceRef?: StoreGeneratorSourceRef;
+}
+
+export function externalSecretSpecSchema(version: "v1" | "v1beta1") {
+  return Type.Object({
+    secretStoreRef: Type.Optional(SecretStoreRefSchema),
+    target: Type.Optional(ExternalSecretTargetSchema),
+    refreshPolicy: Type.Optional(StringEnum(RefreshPolicyValues)),
+    refreshInterval: Type.Optional(
+      Duration({ default: "1h", description: 'Go duration between syncs, e.g. "1h", "2h30m"; "0" syncs once.' }),
+    ),
+    data: Type.Optional(Type.Array(ExternalSecretDataSchema)),
+    dataFrom: Type.Optional(Type.Array(dataFromSchema(version === "v1"))),
+  });
+}
+export const ExternalSecretSpecSchema = externalSecretSpecSchema("v1");
+export interface ExternalSecretSpec {
+  secretStoreRef?: Static<typeof SecretStoreRefSchema>;
+  target?: ExternalSecretTarget;
+  refreshPolicy?: RefreshPolicy;
+  refreshInterval?: string;
+  data?: ExternalSecretData[];
+  dataFrom?: ExternalSecretDataFrom[];
+}
+
+export const ExternalSecretStatusSchema = Type.Object({
+  refreshTime: Type.Optional(Nullable(DateTime())),
+  syncedResourceVersion: Type.Optional(Type.String()),
+  conditions: Type.Optional(Type.Array(ConditionSchema)),
+  binding: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) })),
+});
+export type ExternalSecretStatus = Static<typeof ExternalSecretStatusSchema>;
+
+export function externalSecretSchema(version: "v1" | "v1beta1") {
+  return Type.Object({
+    apiVersion: Type.Optional(Type.String()),
+    kind: Type.Optional(Type.String()),
+    metadata: Type.Optional(ObjectMetaSchema),
+    spec: externalSecretSpecSchema(version),
+    status: Type.Optional(ExternalSecretStatusSchema),
+  });
+}
+export const ExternalSecretSchema = externalSecretSchema("v1");
+export interface ExternalSecret {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Static<typeof ObjectMetaSchema>;
+  spec: ExternalSecretSpec;
+  status?: ExternalSecretStatus;
+}

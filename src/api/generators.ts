@@ -1,0 +1,149 @@
+/** generators.external-secrets.io/v1alpha1 kinds. */
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { ConditionSchema, ObjectMetaSchema } from "./meta.js";
+import { AWSAuthSchema } from "./providers/aws.js";
+import { vaultFields } from "./providers/vault.js";
+import { webhookFields } from "./providers/webhook.js";
+import { DateTime, FreeForm, StringEnum, StringMap } from "./schema.js";
+
+export const PasswordEncodingValues = ["base64", "base64url", "base32", "hex", "raw"] as const;
+
+export const PasswordSpecSchema = Type.Object({
+  length: Type.Optional(Type.Integer({ default: 24, minimum: 0 })),
+  digits: Type.Optional(Type.Integer({ minimum: 0, description: "Number of digits; default 25% of length." })),
+  symbols: Type.Optional(Type.Integer({ minimum: 0, description: "Number of symbols; default 25% of length." })),
+  symbolCharacters: Type.Optional(Type.String()),
+  noUpper: Type.Optional(Type.Boolean({ default: false })),
+  allowRepeat: Type.Optional(Type.Boolean({ default: false })),
+  encoding: Type.Optional(StringEnum(PasswordEncodingValues, { default: "raw" })),
+  secretKeys: Type.Optional(Type.Array(Type.String(), { description: 'Keys to fill; default ["password"].' })),
+});
+export type PasswordSpec = Static<typeof PasswordSpecSchema>;
+
+export const UUIDSpecSchema = Type.Object({});
+export type UUIDSpec = Static<typeof UUIDSpecSchema>;
+
+export const FakeSpecSchema = Type.Object({
+  controller: Type.Optional(Type.String()),
+  data: Type.Optional(StringMap()),
+});
+export type FakeSpec = Static<typeof FakeSpecSchema>;
+
+export const SSHKeySpecSchema = Type.Object({
+  keyType: Type.Optional(StringEnum(["rsa", "ecdsa", "ed25519"] as const, { default: "rsa" })),
+  keySize: Type.Optional(Type.Integer({ description: "RSA: 2048, 3072 or 4096; ECDSA: 256, 384 or 521." })),
+  comment: Type.Optional(Type.String()),
+});
+export type SSHKeySpec = Static<typeof SSHKeySpecSchema>;
+
+export const VaultDynamicSecretSpecSchema = Type.Object({
+  method: Type.Optional(Type.String({ description: "HTTP method, default GET." })),
+  parameters: Type.Optional(FreeForm({ description: "Request body for non-GET methods." })),
+  resultType: Type.Optional(StringEnum(["Data", "Auth", "Raw"] as const, { default: "Data" })),
+  provider: Type.Object(vaultFields),
+  path: Type.String(),
+  allowEmptyResponse: Type.Optional(Type.Boolean({ default: false })),
+  retrySettings: Type.Optional(
+    Type.Object({
+      maxRetries: Type.Optional(Type.Integer({ format: "int32" })),
+      retryInterval: Type.Optional(Type.String()),
+    }),
+  ),
+});
+export type VaultDynamicSecretSpec = Static<typeof VaultDynamicSecretSpecSchema>;
+
+export const ECRAuthorizationTokenSpecSchema = Type.Object({
+  region: Type.String(),
+  auth: Type.Optional(AWSAuthSchema),
+  role: Type.Optional(Type.String()),
+  scope: Type.Optional(StringEnum(["private", "public"] as const)),
+});
+export type ECRAuthorizationTokenSpec = Static<typeof ECRAuthorizationTokenSpecSchema>;
+
+export const WebhookSpecSchema = Type.Object(webhookFields);
+export type WebhookSpec = Static<typeof WebhookSpecSchema>;
+
+/** Kind name -> spec schema and the key its spec takes inside a ClusterGenerator. */
+export const generatorKinds = {
+  Password: { spec: PasswordSpecSchema, clusterKey: "passwordSpec", plural: "passwords" },
+  UUID: { spec: UUIDSpecSchema, clusterKey: "uuidSpec", plural: "uuids" },
+  Fake: { spec: FakeSpecSchema, clusterKey: "fakeSpec", plural: "fakes" },
+  SSHKey: { spec: SSHKeySpecSchema, clusterKey: "sshKeySpec", plural: "sshkeys" },
+  VaultDynamicSecret: {
+    spec: VaultDynamicSecretSpecSchema,
+    clusterKey: "vaultDynamicSecretSpec",
+    plural: "vaultdynamicsecrets",
+  },
+  ECRAuthorizationToken: {
+    spec: ECRAuthorizationTokenSpecSchema,
+    clusterKey: "ecrAuthorizationTokenSpec",
+    plural: "ecrauthorizationtokens",
+  },
+  Webhook: { spec: WebhookSpecSchema, clusterKey: "webhookSpec", plural: "webhooks" },
+} as const;
+export type GeneratorKind = keyof typeof generatorKinds;
+export const GeneratorKinds = Object.keys(generatorKinds) as GeneratorKind[];
+
+export const GeneratorSpecSchema = Type.Object(
+  {
+    passwordSpec: Type.Optional(PasswordSpecSchema),
+    uuidSpec: Type.Optional(UUIDSpecSchema),
+    fakeSpec: Type.Optional(FakeSpecSchema),
+    sshKeySpec: Type.Optional(SSHKeySpecSchema),
+    vaultDynamicSecretSpec: Type.Optional(VaultDynamicSecretSpecSchema),
+    ecrAuthorizationTokenSpec: Type.Optional(ECRAuthorizationTokenSpecSchema),
+    webhookSpec: Type.Optional(WebhookSpecSchema),
+  },
+  { minProperties: 1, maxProperties: 1 },
+);
+
+export const ClusterGeneratorSpecSchema = Type.Object({
+  kind: StringEnum(GeneratorKinds as unknown as readonly GeneratorKind[]),
+  generator: GeneratorSpecSchema,
+});
+export type ClusterGeneratorSpec = Static<typeof ClusterGeneratorSpecSchema>;
+
+export const GeneratorStateSpecSchema = Type.Object({
+  garbageCollectionDeadline: Type.Optional(DateTime()),
+  resource: FreeForm({ description: "Snapshot of the generator manifest that produced the state." }),
+  state: FreeForm({ description: "State produced by the generator, used for cleanup." }),
+});
+export const GeneratorStateStatusSchema = Type.Object({
+  conditions: Type.Optional(Type.Array(ConditionSchema)),
+});
+
+/** A whole generator object of the given spec schema. */
+export function generatorObjectSchema<S extends TSchema>(spec: S) {
+  return Type.Object({
+    apiVersion: Type.Optional(Type.String()),
+    kind: Type.Optional(Type.String()),
+    metadata: Type.Optional(ObjectMetaSchema),
+    spec: Type.Optional(spec),
+  });
+}
+
+export const PasswordSchema = generatorObjectSchema(PasswordSpecSchema);
+export const UUIDSchema = generatorObjectSchema(UUIDSpecSchema);
+export const FakeSchema = generatorObjectSchema(FakeSpecSchema);
+export const SSHKeySchema = generatorObjectSchema(SSHKeySpecSchema);
+export const VaultDynamicSecretSchema = generatorObjectSchema(VaultDynamicSecretSpecSchema);
+export const ECRAuthorizationTokenSchema = generatorObjectSchema(ECRAuthorizationTokenSpecSchema);
+export const WebhookSchema = generatorObjectSchema(WebhookSpecSchema);
+export const ClusterGeneratorSchema = generatorObjectSchema(ClusterGeneratorSpecSchema);
+export const GeneratorStateSchema = Type.Object({
+  apiVersion: Type.Optional(Type.String()),
+  kind: Type.Optional(Type.String()),
+  metadata: Type.Optional(ObjectMetaSchema),
+  spec: GeneratorStateSpecSchema,
+  status: Type.Optional(GeneratorStateStatusSchema),
+});
+
+export type Password = Static<typeof PasswordSchema>;
+export type UUID = Static<typeof UUIDSchema>;
+export type Fake = Static<typeof FakeSchema>;
+export type SSHKey = Static<typeof SSHKeySchema>;
+export type VaultDynamicSecret = Static<typeof VaultDynamicSecretSchema>;
+export type ECRAuthorizationToken = Static<typeof ECRAuthorizationTokenSchema>;
+export type Webhook = Static<typeof WebhookSchema>;
+export type ClusterGenerator = Static<typeof ClusterGeneratorSchema>;
+export type GeneratorState = Static<typeof GeneratorStateSchema>;

@@ -1,0 +1,439 @@
+/**
+ * Validation of ESO manifests as pure functions: the schema (types, enums, patterns, unknown fields)
+ * plus the semantic rules upstream's admission webhooks enforce. Every error names the object and
+ * the field path. Used by `eso validate` and the admission webhook.
+ */
+import { Kind, type TSchema } from "@sinclair/typebox";
+import { Value, type ValueError, ValueErrorType } from "@sinclair/typebox/value";
+import { SELECTOR } from "./common.js";
+import { parseDurationNanos } from "./duration.js";
+import { type GeneratorKind, generatorKinds } from "./generators.js";
+import { compileGoRegexp } from "./regexp.js";
+import { findResource, isOwnGroup } from "./resources.js";
+import { nullableInner } from "./schema.js";
+
+/** One problem with one field of one object. */
+export interface ValidationError {
+  kind: string;
+  namespace?: string;
+  name?: string;
+  /** Dotted field path, e.g. spec.data[0].secretKey. */
+  path: string;
+  message: string;
+}
+
+/** A problem at a field path, before it is attributed to an object. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** "Kind namespace/name: field.path: message" */
+export function formatValidationError(e: ValidationError): string {
+  const id = e.namespace ? `${e.namespace}/${e.name ?? ""}` : (e.name ?? "<unnamed>");
+  return `${e.kind} ${id}: ${e.path}: ${e.message}`;
+}
+
+type Obj = Record<string, any>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
+/** Appends a property or index to a dotted path. */
+export function joinPath(base: string, key: string | number): string {
+  if (typeof key === "number") return `${base}[${key}]`;
+  const seg = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+  if (!base) return seg.startsWith("[") ? seg : seg;
+  return seg.startsWith("[") ? `${base}${seg}` : `${base}.${seg}`;
+}
+
+function pointerToPath(pointer: string): string {
+  let path = "";
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    path = joinPath(path, /^\d+$/.test(seg) ? Number(seg) : seg);
+  }
+  return path;
+}
+
+function describeError(e: ValueError): string {
+  const schema = e.schema as TSchema & Record<string, any>;
+  if (schema[Kind] === "StringEnum") {
+    return `must be one of ${schema.enum.join(", ")} (got ${JSON.stringify(e.value)})`;
+  }
+  if (schema[Kind] === "Nullable") return `must be ${schema.format ?? schema.type} or null`;
+  switch (e.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return "is required";
+    case ValueErrorType.ObjectMinProperties:
+    case ValueErrorType.ObjectMaxProperties: {
+      const keys = Object.keys(schema.properties ?? {});
+      const value = e.value;
+      const found = isObj(value) ? Object.keys(value).filter((k) => value[k] != null) : [];
+      return `exactly one of ${keys.join(", ")} must be set (found ${found.length ? found.join(", ") : "none"})`;
+    }
+    case ValueErrorType.StringPattern:
+      return `${JSON.stringify(e.value)} must match ${schema.pattern}`;
+    case ValueErrorType.StringFormat:
+      return `${JSON.stringify(e.value)} is not a valid ${schema.format === "byte" ? "base64 value" : schema.format}`;
+    case ValueErrorType.StringMaxLength:
+      return `must be at most ${schema.maxLength} characters`;
+    case ValueErrorType.StringMinLength:
+      return `must be at least ${schema.minLength} character${schema.minLength === 1 ? "" : "s"}`;
+    default:
+      return e.message.replace(/^Expected/, "expected");
+  }
+}
+
+/** Fields not declared by the schema (Kubernetes would reject them under strict field validation). */
+function unknownFields(schema: TSchema, value: unknown, path: string, out: FieldIssue[]): void {
+  const inner = nullableInner(schema);
+  if (inner) {
+    unknownFields(inner, value, path, out);
+    return;
+  }
+  const s = schema as TSchema & Record<string, any>;
+  if (s.properties && isObj(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const child = s.properties[k] as TSchema | undefined;
+      const childPath = joinPath(path, k);
+      if (!child) out.push({ path: childPath, message: "unknown field" });
+      else if (childPath !== "metadata") unknownFields(child, v, childPath, out);
+    }
+  } else if (s.patternProperties && isObj(value)) {
+    const child = Object.values(s.patternProperties)[0] as TSchema;
+    for (const [k, v] of Object.entries(value)) unknownFields(child, v, joinPath(path, k), out);
+  } else if (s.items && Array.isArray(value)) {
+    value.forEach((v, i) => {
+      unknownFields(s.items, v, joinPath(path, i), out);
+    });
+  }
+}
+
+/** Checks `value` against a TypeBox schema; one issue per field path. */
+export function schemaIssues(schema: TSchema, value: unknown, basePath = ""): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  for (const e of Value.Errors(schema, value)) {
+    const path = pointerToPath(e.path);
+    const full = basePath ? (path ? `${basePath}.${path}` : basePath) : path;
+    if (seen.has(full)) continue;
+    // A missing parent already explains errors below it.
+    if ([...seen].some((p) => full.startsWith(`${p}.`) || full.startsWith(`${p}[`))) continue;
+    seen.add(full);
+    issues.push({ path: full || "<root>", message: describeError(e) });
+  }
+  const unknown: FieldIssue[] = [];
+  unknownFields(schema, value, basePath, unknown);
+  return [...issues, ...unknown];
+}
+
+function checkDuration(value: unknown, path: string, out: FieldIssue[]): void {
+  if (typeof value !== "string") return;
+  try {
+    parseDurationNanos(value);
+  } catch (err) {
+    out.push({ path, message: `${(err as Error).message} (Go duration such as 1h, 30m, 1h30m, 15s or 0)` });
+  }
+}
+
+function checkRegexp(value: unknown, path: string, out: FieldIssue[]): void {
+  if (typeof value !== "string") return;
+  try {
+    compileGoRegexp(value);
+  } catch (err) {
+    out.push({ path, message: (err as Error).message });
+  }
+}
+
+function checkTemplate(template: unknown, path: string, out: FieldIssue[]): void {
+  if (!isObj(template)) return;
+  arr(template.templateFrom).forEach((tf, i) => {
+    if (!isObj(tf)) return;
+    const set = ["configMap", "secret", "literal"].filter((k) => tf[k] != null);
+    if (set.length !== 1) {
+      out.push({
+        path: joinPath(joinPath(path, "templateFrom"), i),
+        message: `exactly one of configMap, secret, literal must be set (found ${set.length ? set.join(", ") : "none"})`,
+      });
+    }
+  });
+}
+
+/** Semantic rules of an ExternalSecret spec (also the externalSecretSpec of a ClusterExternalSecret). */
+export function externalSecretSpecIssues(spec: unknown, path = "spec"): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  if (!isObj(spec)) return out;
+  checkDuration(spec.refreshInterval, `${path}.refreshInterval`, out);
+
+  const target = isObj(spec.target) ? spec.target : {};
+  const creation = target.creationPolicy ?? "Owner";
+  const deletion = target.deletionPolicy ?? "Retain";
+  if (deletion === "Delete" && (creation === "Merge" || creation === "None")) {
+    out.push({
+      path: `${path}.target.deletionPolicy`,
+      message: `deletionPolicy Delete requires a Secret the controller owns; not allowed with creationPolicy ${creation} (use creationPolicy Owner)`,
+    });
+  }
+  if (deletion === "Merge" && creation === "None") {
+    out.push({
+      path: `${path}.target.deletionPolicy`,
+      message: "deletionPolicy Merge is not allowed with creationPolicy None: there is no Secret to merge with",
+    });
+  }
+  checkTemplate(target.template, `${path}.target.template`, out);
+
+  const data = arr(spec.data);
+  const dataFrom = arr(spec.dataFrom);
+  const template = isObj(target.template) ? target.template : {};
+  const templateSupplies =
+    (isObj(template.data) && Object.keys(template.data).length > 0) || arr(template.templateFrom).length > 0;
+  if (data.length === 0 && dataFrom.length === 0 && !templateSupplies) {
+    out.push({
+      path: `${path}.data`,
+      message: "either data or dataFrom must be specified (or a target.template that supplies the data)",
+    });
+  }
+
+  if (deletion === "Retain") {
+    const seen = new Map<string, number>();
+    data.forEach((d, i) => {
+      if (!isObj(d) || typeof d.secretKey !== "string") return;
+      const first = seen.get(d.secretKey);
+      if (first !== undefined) {
+        out.push({
+          path: `${path}.data[${i}].secretKey`,
+          message: `duplicate secretKey "${d.secretKey}" (also spec.data[${first}])`,
+        });
+      } else seen.set(d.secretKey, i);
+    });
+  }
+
+  dataFrom.forEach((ref, i) => {
+    if (!isObj(ref)) return;
+    const at = `${path}.dataFrom[${i}]`;
+    const sourceRef = isObj(ref.sourceRef) ? ref.sourceRef : undefined;
+    const sources = [
+      ref.extract != null && "extract",
+      ref.find != null && "find",
+      sourceRef?.generatorRef != null && "sourceRef.generatorRef",
+    ].filter(Boolean) as string[];
+    if (sources.length === 0 && !sourceRef) {
+      out.push({ path: at, message: "exactly one of extract, find or sourceRef must be set" });
+    } else if (sources.length === 0 && sourceRef?.storeRef != null) {
+      out.push({ path: `${at}.sourceRef`, message: "sourceRef.storeRef selects a store; add extract or find" });
+    } else if (sources.length > 1) {
+      out.push({
+        path: at,
+        message: `only one of extract, find or sourceRef.generatorRef may be set (found ${sources.join(", ")})`,
+      });
+    }
+    if (isObj(ref.find) && isObj(ref.find.name)) checkRegexp(ref.find.name.regexp, `${at}.find.name.regexp`, out);
+    arr(ref.rewrite).forEach((rw, j) => {
+      if (isObj(rw) && isObj(rw.regexp)) checkRegexp(rw.regexp.source, `${at}.rewrite[${j}].regexp.source`, out);
+    });
+  });
+  return out;
+}
+
+function storeIssues(obj: Obj): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  const spec = isObj(obj.spec) ? obj.spec : {};
+  if (isObj(spec.retrySettings))
+    checkDuration(spec.retrySettings.retryInterval, "spec.retrySettings.retryInterval", out);
+  arr(spec.conditions).forEach((c, i) => {
+    if (isObj(c))
+      arr(c.namespaceRegexes).forEach((r, j) => {
+        checkRegexp(r, `spec.conditions[${i}].namespaceRegexes[${j}]`, out);
+      });
+  });
+  if (obj.kind === "SecretStore") {
+    const ns = isObj(obj.metadata) ? obj.metadata.namespace : undefined;
+    crossNamespaceRefs(obj, ns, out);
+  }
+  return out;
+}
+
+/** A namespaced SecretStore may only reference Secrets, ServiceAccounts and ConfigMaps in its own namespace. */
+function crossNamespaceRefs(obj: Obj, ownNamespace: string | undefined, out: FieldIssue[]): void {
+  const found = findResource(String(obj.apiVersion), String(obj.kind));
+  if (!found) return;
+  const walk = (schema: TSchema, value: unknown, path: string) => {
+    const s = schema as TSchema & Record<string, any>;
+    if (s[SELECTOR] && isObj(value)) {
+      if (typeof value.namespace === "string" && value.namespace !== ownNamespace) {
+        out.push({
+          path: `${path}.namespace`,
+          message: `a SecretStore may only reference its own namespace${ownNamespace ? ` (${ownNamespace})` : ""}; use a ClusterSecretStore for cross-namespace references`,
+        });
+      }
+      return;
+    }
+    if (s.properties && isObj(value)) {
+      for (const [k, v] of Object.entries(value)) if (s.properties[k]) walk(s.properties[k], v, joinPath(path, k));
+    } else if (s.items && Array.isArray(value)) {
+      value.forEach((v, i) => {
+        walk(s.items, v, joinPath(path, i));
+      });
+    }
+  };
+  walk(found.version.schema, obj, "");
+}
+
+function pushSecretSpecIssues(spec: unknown, path: string): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  if (!isObj(spec)) return out;
+  checkDuration(spec.refreshInterval, `${path}.refreshInterval`, out);
+  arr(spec.secretStoreRefs).forEach((ref, i) => {
+    if (isObj(ref) && ref.name == null && ref.labelSelector == null) {
+      out.push({ path: `${path}.secretStoreRefs[${i}]`, message: "one of name or labelSelector must be set" });
+    }
+  });
+  if (arr(spec.secretStoreRefs).length === 0 && arr(spec.dataTo).length === 0) {
+    out.push({ path: `${path}.secretStoreRefs`, message: "at least one store must be referenced" });
+  }
+  if (isObj(spec.selector) && isObj(spec.selector.secret)) {
+    const s = spec.selector.secret;
+    if ((s.name == null) === (s.selector == null)) {
+      out.push({ path: `${path}.selector.secret`, message: "exactly one of name or selector must be set" });
+    }
+  }
+  arr(spec.dataTo).forEach((d, i) => {
+    if (!isObj(d)) return;
+    const at = `${path}.dataTo[${i}]`;
+    if (!isObj(d.storeRef) || (d.storeRef.name == null && d.storeRef.labelSelector == null)) {
+      out.push({ path: `${at}.storeRef`, message: "storeRef must specify either name or labelSelector" });
+    }
+    if (isObj(d.match)) checkRegexp(d.match.regexp, `${at}.match.regexp`, out);
+    arr(d.rewrite).forEach((rw, j) => {
+      if (!isObj(rw)) return;
+      if ((rw.regexp == null) === (rw.transform == null)) {
+        out.push({ path: `${at}.rewrite[${j}]`, message: "exactly one of regexp or transform must be set" });
+      }
+      if (isObj(rw.regexp)) checkRegexp(rw.regexp.source, `${at}.rewrite[${j}].regexp.source`, out);
+    });
+  });
+  checkTemplate(spec.template, `${path}.template`, out);
+  return out;
+}
+
+function passwordIssues(spec: unknown, path: string): FieldIssue[] {
+  if (!isObj(spec)) return [];
+  const length = typeof spec.length === "number" ? spec.length : 24;
+  const quarter = Math.floor(length / 4);
+  const digits = typeof spec.digits === "number" ? spec.digits : quarter;
+  const symbols = typeof spec.symbols === "number" ? spec.symbols : quarter;
+  return digits + symbols > length
+    ? [{ path: `${path}.length`, message: `digits (${digits}) + symbols (${symbols}) exceed length (${length})` }]
+    : [];
+}
+
+const SSH_SIZES: Record<string, number[]> = { rsa: [2048, 3072, 4096], ecdsa: [256, 384, 521] };
+
+function sshKeyIssues(spec: unknown, path: string): FieldIssue[] {
+  if (!isObj(spec) || typeof spec.keySize !== "number") return [];
+  const type = spec.keyType ?? "rsa";
+  const sizes = SSH_SIZES[type];
+  if (!sizes) return [{ path: `${path}.keySize`, message: `keySize does not apply to keyType ${type}` }];
+  return sizes.includes(spec.keySize)
+    ? []
+    : [{ path: `${path}.keySize`, message: `must be one of ${sizes.join(", ")} for keyType ${type}` }];
+}
+
+function generatorSpecIssues(kind: string, spec: unknown, path: string): FieldIssue[] {
+  switch (kind) {
+    case "Password":
+      return passwordIssues(spec, path);
+    case "SSHKey":
+      return sshKeyIssues(spec, path);
+    case "Webhook": {
+      const out: FieldIssue[] = [];
+      if (isObj(spec)) checkDuration(spec.timeout, `${path}.timeout`, out);
+      return out;
+    }
+    default:
+      return [];
+  }
+}
+
+function semanticIssues(obj: Obj): FieldIssue[] {
+  const spec = obj.spec;
+  switch (obj.kind) {
+    case "ExternalSecret":
+      return externalSecretSpecIssues(spec, "spec");
+    case "ClusterExternalSecret": {
+      const out = isObj(spec) ? externalSecretSpecIssues(spec.externalSecretSpec, "spec.externalSecretSpec") : [];
+      if (isObj(spec)) checkDuration(spec.refreshTime, "spec.refreshTime", out);
+      return out;
+    }
+    case "SecretStore":
+    case "ClusterSecretStore":
+      return storeIssues(obj);
+    case "PushSecret":
+      return pushSecretSpecIssues(spec, "spec");
+    case "ClusterPushSecret": {
+      const out = isObj(spec) ? pushSecretSpecIssues(spec.pushSecretSpec, "spec.pushSecretSpec") : [];
+      if (isObj(spec)) checkDuration(spec.refreshTime, "spec.refreshTime", out);
+      return out;
+    }
+    case "ClusterGenerator": {
+      if (!isObj(spec) || !isObj(spec.generator)) return [];
+      const out: FieldIssue[] = [];
+      for (const [kind, { clusterKey }] of Object.entries(generatorKinds)) {
+        out.push(...generatorSpecIssues(kind, spec.generator[clusterKey], `spec.generator.${clusterKey}`));
+      }
+      const set = Object.keys(spec.generator);
+      const expected = generatorKinds[spec.kind as GeneratorKind]?.clusterKey;
+      if (expected && set.length === 1 && set[0] !== expected) {
+        out.push({
+          path: `spec.generator.${set[0]}`,
+          message: `spec.kind is ${spec.kind}; expected spec.generator.${expected}`,
+        });
+      }
+      return out;
+    }
+    default:
+      return generatorSpecIssues(String(obj.kind), spec, "spec");
+  }
+}
+
+/** True when the object is of one of this API's groups (and so is validated). */
+export function isESOObject(obj: unknown): boolean {
+  return isObj(obj) && typeof obj.apiVersion === "string" && isOwnGroup(obj.apiVersion);
+}
+
+/**
+ * Validates one manifest. Objects of other API groups (Secrets, ServiceAccounts, ...) yield no errors;
+ * an unserved kind or version of this API's groups is an error.
+ */
+export function validateObject(obj: unknown): ValidationError[] {
+  if (!isObj(obj)) {
+    return [{ kind: "<unknown>", path: "<root>", message: "manifest must be a YAML mapping" }];
+  }
+  const kind = typeof obj.kind === "string" ? obj.kind : "<unknown>";
+  const meta = isObj(obj.metadata) ? obj.metadata : {};
+  const ident = {
+    kind,
+    ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+    ...(typeof meta.name === "string" ? { name: meta.name } : {}),
+  };
+  const at = (issues: FieldIssue[]): ValidationError[] => issues.map((i) => ({ ...ident, ...i }));
+  if (typeof obj.apiVersion !== "string") return at([{ path: "apiVersion", message: "is required" }]);
+  if (typeof obj.kind !== "string") return at([{ path: "kind", message: "is required" }]);
+  if (!isOwnGroup(obj.apiVersion)) return [];
+  const found = findResource(obj.apiVersion, obj.kind);
+  if (!found) {
+    return at([{ path: "apiVersion", message: `${obj.apiVersion} does not serve kind ${obj.kind}` }]);
+  }
+  const issues: FieldIssue[] = [];
+  if (typeof meta.name !== "string" && typeof meta.generateName !== "string") {
+    issues.push({ path: "metadata.name", message: "is required" });
+  }
+  issues.push(...schemaIssues(found.version.schema, obj));
+  issues.push(...semanticIssues(obj));
+  return at(issues);
+}
+
+/** Validates many manifests; the concatenated errors. */
+export function validateAll(objects: unknown[]): ValidationError[] {
+  return objects.flatMap(validateObject);
+}
