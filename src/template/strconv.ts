@@ -228,3 +228,181 @@ export function canBackquote(s: string): boolean {
   }
   return true;
 }
+
+export class SyntaxError_ extends Error {
+  constructor() {
+    super("invalid syntax");
+  }
+}
+
+/** strconv.UnquoteChar for the text after an opening quote: returns the char and the rest. */
+export function unquoteChar(s: string, q: string): [string, string] {
+  const c = s[0];
+  if (c === undefined) throw new SyntaxError_();
+  if (c === q && (q === "'" || q === '"')) throw new SyntaxError_();
+  if (c !== "\\") {
+    const cp = s.codePointAt(0)!;
+    const ch = String.fromCodePoint(cp);
+    return [ch, s.slice(ch.length)];
+  }
+  const e = s[1];
+  if (e === undefined) throw new SyntaxError_();
+  const rest = s.slice(2);
+  switch (e) {
+    case "a":
+      return ["\x07", rest];
+    case "b":
+      return ["\b", rest];
+    case "f":
+      return ["\f", rest];
+    case "n":
+      return ["\n", rest];
+    case "r":
+      return ["\r", rest];
+    case "t":
+      return ["\t", rest];
+    case "v":
+      return ["\v", rest];
+    case "x":
+    case "u":
+    case "U": {
+      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
+      const hex = rest.slice(0, n);
+      if (hex.length < n || !/^[0-9a-fA-F]+$/.test(hex)) throw new SyntaxError_();
+      const v = Number.parseInt(hex, 16);
+      if (e === "x") return [String.fromCharCode(v), rest.slice(n)];
+      if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000)) throw new SyntaxError_();
+      return [String.fromCodePoint(v), rest.slice(n)];
+    }
+    case "0":
+    case "1":
+    case "2":
+    case "3":
+    case "4":
+    case "5":
+    case "6":
+    case "7": {
+      const oct = s.slice(1, 4);
+      if (!/^[0-7]{3}$/.test(oct)) throw new SyntaxError_();
+      const v = Number.parseInt(oct, 8);
+      if (v > 255) throw new SyntaxError_();
+      return [String.fromCharCode(v), s.slice(4)];
+    }
+    case "\\":
+      return ["\\", rest];
+    case "'":
+    case '"':
+      if (e !== q) throw new SyntaxError_();
+      return [e, rest];
+  }
+  throw new SyntaxError_();
+}
+
+/** strconv.Unquote for "..." and `...` literals. */
+export function unquote(lit: string): string {
+  const q = lit[0];
+  if (lit.length < 2 || lit[lit.length - 1] !== q) throw new SyntaxError_();
+  const body = lit.slice(1, -1);
+  if (q === "`") {
+    if (body.includes("`")) throw new SyntaxError_();
+    return body.replace(/\r/g, "");
+  }
+  if (q !== '"') throw new SyntaxError_();
+  if (!body.includes("\\") && !body.includes('"') && !body.includes("\n")) return body;
+  let out = "";
+  let rest = body;
+  while (rest.length > 0) {
+    if (rest[0] === "\n") throw new SyntaxError_();
+    const [ch, tail] = unquoteChar(rest, '"');
+    out += ch;
+    rest = tail;
+  }
+  return out;
+}
+
+/** Go's rule for underscores in number literals (strconv.underscoreOK). */
+export function underscoreOK(s: string): boolean {
+  let saw = "^";
+  let i = 0;
+  if (s[0] === "-" || s[0] === "+") s = s.slice(1);
+  let hex = false;
+  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1]!)) {
+    i = 2;
+    saw = "0";
+    hex = s[1] === "x" || s[1] === "X";
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= "0" && c <= "9") || (hex && /[a-fA-F]/.test(c))) {
+      saw = "0";
+      continue;
+    }
+    if (c === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+      continue;
+    }
+    if (saw === "_") return false;
+    saw = "!";
+  }
+  return saw !== "_";
+}
+
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+const U64_MAX = (1n << 64n) - 1n;
+
+/** strconv.ParseInt(s, 0, 64) / ParseUint(s, 0, 64): undefined on syntax or range error. */
+export function parseIntBase0(s: string, unsigned: boolean): bigint | undefined {
+  let t = s;
+  let neg = false;
+  if (!unsigned && (t[0] === "+" || t[0] === "-")) {
+    neg = t[0] === "-";
+    t = t.slice(1);
+  }
+  if (t === "") return undefined;
+  let base = 10;
+  let digits = t;
+  if (t[0] === "0" && t.length > 1) {
+    const p = t[1]!.toLowerCase();
+    if (p === "x") base = 16;
+    else if (p === "o") base = 8;
+    else if (p === "b") base = 2;
+    if (base !== 10) digits = t.slice(2);
+    else {
+      base = 8;
+      digits = t.slice(1);
+    }
+  }
+  if (t.includes("_")) {
+    if (!underscoreOK(t)) return undefined;
+    digits = digits.replace(/_/g, "");
+  }
+  if (digits === "") return undefined;
+  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
+  if (!valid.test(digits)) return undefined;
+  const prefix = base === 16 ? "0x" : base === 8 ? "0o" : base === 2 ? "0b" : "";
+  let n = BigInt(prefix + digits);
+  if (neg) n = -n;
+  if (unsigned ? n > U64_MAX : n < I64_MIN || n > I64_MAX) return undefined;
+  return n;
+}
+
+/** strconv.ParseFloat(s, 64): undefined on syntax error (overflow yields ±Inf like Go's value). */
+export function parseFloat64(s: string): number | undefined {
+  if (s.includes("_")) {
+    if (!underscoreOK(s)) return undefined;
+    s = s.replace(/_/g, "");
+  }
+  const t = s.toLowerCase();
+  if (/^[+-]?(inf|infinity)$/.test(t)) return t[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (/^[+-]?nan$/.test(t)) return Number.NaN;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number(t);
+  const hx = /^([+-]?)0x([0-9a-f]*)\.?([0-9a-f]*)p([+-]?\d+)$/.exec(t);
+  if (hx && (hx[2] !== "" || hx[3] !== "")) {
+    const mant = hx[2]! + hx[3]!;
+    const val = Number(BigInt(`0x${mant}`)) * 2 ** (Number(hx[4]) - 4 * hx[3]!.length);
+    return hx[1] === "-" ? -val : val;
+  }
+  return undefined;
+}

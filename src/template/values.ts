@@ -36,6 +36,49 @@ export function sliceElemType(arr: unknown[]): string {
   return (arr as unknown as Record<symbol, string | undefined>)[ELEM_TYPE] ?? "interface {}";
 }
 
+/** Tag a map with a Go element type name (e.g. "string" for ESO's map[string]string data). */
+export function typedMap<T extends GoMap>(m: T, elemType: string): T {
+  Object.defineProperty(m, ELEM_TYPE, { value: elemType, enumerable: false, configurable: true });
+  return m;
+}
+
+export function mapElemType(m: GoMap): string {
+  return (m as unknown as Record<symbol, string | undefined>)[ELEM_TYPE] ?? "interface {}";
+}
+
+const SIGNATURE = Symbol.for("eso.template.signature");
+
+/**
+ * Declare a function's Go parameter count so the engine reports Go's
+ * "wrong number of args for NAME: want N got M" errors. `fixed` is the number of
+ * non-variadic parameters; `variadic` says whether more may follow.
+ */
+export function withArity<F extends TemplateFunc>(fn: F, fixed: number, variadic = false): F {
+  Object.defineProperty(fn, SIGNATURE, { value: [fixed, variadic], enumerable: false, configurable: true });
+  return fn;
+}
+
+export function funcArity(fn: TemplateFunc): [number, boolean] | undefined {
+  return (fn as unknown as Record<symbol, [number, boolean] | undefined>)[SIGNATURE];
+}
+
+/** Go methods callable from templates on non-map values ({{ $t.Unix }}), keyed by class. */
+const METHODS = new Map<unknown, Record<string, TemplateFunc>>();
+
+export function defineGoMethods(
+  ctor: abstract new (...args: never[]) => unknown,
+  methods: Record<string, TemplateFunc>,
+): void {
+  METHODS.set(ctor, { ...(METHODS.get(ctor) ?? {}), ...methods });
+}
+
+/** The method NAME of a value (receiver passed as the first argument), if any. */
+export function goMethod(v: unknown, name: string): TemplateFunc | undefined {
+  if (v === null || typeof v !== "object") return undefined;
+  const table = METHODS.get((v as object).constructor);
+  return table && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 export function isMap(v: unknown): v is GoMap {
   if (v === null || typeof v !== "object") return false;
   const proto = Object.getPrototypeOf(v);
@@ -266,7 +309,7 @@ export function goTypeName(v: unknown): string {
   if (v instanceof GoTime) return "time.Time";
   if (v instanceof GoDuration) return "time.Duration";
   if (v instanceof Error) return "*errors.errorString";
-  if (isMap(v)) return "map[string]interface {}";
+  if (isMap(v)) return `map[string]${mapElemType(v)}`;
   return "struct {}";
 }
 

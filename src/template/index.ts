@@ -1,0 +1,75 @@
+/**
+ * Go text/template for secret templates: parse (cached by content) and execute with Go's
+ * semantics and error messages. See values.ts for the value model shared with functions.
+ */
+import { BUILTINS } from "./builtins.js";
+import { TemplateCache } from "./cache.js";
+import { DEFAULT_LIMITS, executeTemplate, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
+import { parseTemplate } from "./parser.js";
+import type { FuncMap } from "./values.js";
+
+export { TemplateError } from "./errors.js";
+export { DEFAULT_LIMITS, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
+export { sprint, sprintf, sprintln } from "./fmt.js";
+export * from "./values.js";
+
+export interface TemplateOptions {
+  leftDelim?: string;
+  rightDelim?: string;
+  missingKey?: MissingKey;
+  funcs?: FuncMap;
+  limits?: Partial<Limits>;
+}
+
+const EXTRA_BUILTINS = new Set(["and", "or", "call"]);
+const EMPTY_FUNCS: FuncMap = {};
+const cache = new TemplateCache(512);
+const funcIds = new WeakMap<FuncMap, number>();
+let nextFuncId = 1;
+
+function funcId(funcs: FuncMap): number {
+  let id = funcIds.get(funcs);
+  if (id === undefined) {
+    id = nextFuncId++;
+    funcIds.set(funcs, id);
+  }
+  return id;
+}
+
+/** Parse a template (and its {{define}}s); results are cached by name, delimiters, function set and text. */
+export function parse(name: string, text: string, opts: TemplateOptions = {}): ParsedTemplate {
+  const funcs = opts.funcs ?? EMPTY_FUNCS;
+  const ld = opts.leftDelim || "{{";
+  const rd = opts.rightDelim || "}}";
+  const key = `${funcId(funcs)}\u0000${ld}\u0000${rd}\u0000${name}\u0000${text}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const trees = parseTemplate(name, text, {
+    leftDelim: ld,
+    rightDelim: rd,
+    hasFunction: (f) => Object.hasOwn(funcs, f) || Object.hasOwn(BUILTINS, f) || EXTRA_BUILTINS.has(f),
+  });
+  const parsed: ParsedTemplate = { name, trees };
+  cache.set(key, parsed);
+  return parsed;
+}
+
+/** Execute a parsed template against data. */
+export function execute(tmpl: ParsedTemplate, data: unknown, opts: TemplateOptions = {}): string {
+  const limits = opts.limits ? { ...DEFAULT_LIMITS, ...opts.limits } : DEFAULT_LIMITS;
+  return executeTemplate(tmpl, data, opts.funcs ?? EMPTY_FUNCS, opts.missingKey ?? "default", limits);
+}
+
+/** Parse (cached) and execute a template; throws TemplateError with Go's message on failure. */
+export function render(name: string, text: string, data: unknown, opts: TemplateOptions = {}): string {
+  return execute(parse(name, text, opts), data, opts);
+}
+
+/** Drop all cached parse trees. */
+export function clearTemplateCache(): void {
+  cache.clear();
+}
+
+export function templateCacheSize(): number {
+  return cache.size;
+}
