@@ -4,6 +4,7 @@ import "./akeyless/index.js";
 import "./doppler/index.js";
 import "./fake/index.js";
 import "./gitlab/index.js";
+import "./kubernetes/index.js";
 import "./onepassword/index.js";
 import "./vault/index.js";
 

@@ -1,11 +1,16 @@
 /** The fake provider: static values from spec.provider.fake.data, for tests and demos. ReadWrite. */
-import type { FakeProvider } from "../../api/providers/fake.js";
 import type { Provider } from "../provider.js";
 import { registerProvider } from "../registry.js";
 import { FakeClient } from "./client.js";
 import { entryKey, storeTable } from "./state.js";
 
-export const fakeProvider: Provider<FakeProvider> = {
+/** spec.provider.fake in either version: v1 has value and validationResult, v1beta1 also valueMap. */
+export interface FakeProviderSpec {
+  data?: { key: string; value?: string; valueMap?: Record<string, string>; version?: string }[];
+  validationResult?: number;
+}
+
+export const fakeProvider: Provider<FakeProviderSpec> = {
   name: "fake",
   capabilities: () => "ReadWrite",
   validateSpec(spec) {

@@ -1,0 +1,44 @@
+/** Builds the connection to the cluster a kubernetes store points at, resolving its credentials. */
+import { KubeConfig } from "@kubernetes/client-node";
+import type { KubernetesProvider } from "../../api/providers/kubernetes.js";
+import { StoreConfigError } from "../errors.js";
+import { connectionFromKubeConfig } from "../kube-access.js";
+import type { ProviderContext } from "../provider.js";
+import { resolveSecretKey, resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
+import { resolveCABundle } from "../webhook/ca.js";
+import type { KubeConnection } from "./rest.js";
+
+const FIELD = "spec.provider.kubernetes";
+
+export async function connectToStoreCluster(spec: KubernetesProvider, ctx: ProviderContext): Promise<KubeConnection> {
+  if (spec.authRef) {
+    const kubeconfig = (await resolveSecretKey(ctx, spec.authRef, `${FIELD}.authRef`)).toString("utf8");
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromString(kubeconfig);
+    } catch {
+      throw new StoreConfigError(`${FIELD}.authRef: the referenced key is not a valid kubeconfig`);
+    }
+    return connectionFromKubeConfig(kc);
+  }
+  const server = spec.server?.url ?? "kubernetes.default";
+  const ca = await resolveCABundle(ctx, spec.server?.caBundle, spec.server?.caProvider as never, `${FIELD}.server`);
+  const conn: KubeConnection = { server, ca };
+  const auth = spec.auth;
+  if (!auth) throw new StoreConfigError(`${FIELD}.auth: one of token, serviceAccount or cert is required`);
+  if (auth.token) {
+    if (!auth.token.bearerToken) throw new StoreConfigError(`${FIELD}.auth.token.bearerToken: is required`);
+    conn.token = await resolveSecretKeyString(ctx, auth.token.bearerToken, `${FIELD}.auth.token.bearerToken`);
+  } else if (auth.serviceAccount) {
+    conn.token = await serviceAccountToken(ctx, auth.serviceAccount, [], `${FIELD}.auth.serviceAccount`);
+  } else if (auth.cert) {
+    if (!auth.cert.clientCert || !auth.cert.clientKey) {
+      throw new StoreConfigError(`${FIELD}.auth.cert: clientCert and clientKey are required`);
+    }
+    conn.cert = await resolveSecretKey(ctx, auth.cert.clientCert, `${FIELD}.auth.cert.clientCert`);
+    conn.key = await resolveSecretKey(ctx, auth.cert.clientKey, `${FIELD}.auth.cert.clientKey`);
+  } else {
+    throw new StoreConfigError(`${FIELD}.auth: one of token, serviceAccount or cert is required`);
+  }
+  return conn;
+}
