@@ -1,0 +1,193 @@
+/**
+ * A controller: a rate-limited work queue of request keys and N workers calling one reconcile function, with
+ * controller-runtime's result handling (throw → backoff, requeueAfter → forget + delay, success → forget).
+ * Nothing a reconciler does (throwing, rejecting, throwing non-Errors) escapes a worker.
+ */
+import { type Clock, realClock } from "./clock.js";
+import { type Logger, silentLogger } from "./logger.js";
+import type { RuntimeMetrics } from "./metrics.js";
+import { defaultControllerRateLimiter, type RateLimiter } from "./ratelimit.js";
+import { WorkQueue } from "./workqueue.js";
+
+/** What to reconcile: one object's identity. `namespace` is "" for cluster-scoped objects. */
+export interface Request {
+  namespace: string;
+  name: string;
+}
+
+/** Optional reconcile outcome: `requeueAfter` (ms) schedules another run; `requeue` retries with backoff. */
+export interface Result {
+  requeueAfter?: number;
+  requeue?: boolean;
+}
+
+export interface ReconcileContext {
+  /** Aborted when the controller stops (shutdown or lost leadership). */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+// biome-ignore lint/suspicious/noConfusingVoidType: an async reconciler that returns nothing yields Promise<void>
+export type ReconcileFunc = (req: Request, ctx: ReconcileContext) => Promise<Result | undefined | void>;
+
+/** "namespace/name", or "name" for cluster-scoped requests (the cache key format too). */
+export function requestKey(req: Request): string {
+  return req.namespace ? `${req.namespace}/${req.name}` : req.name;
+}
+
+export function parseRequestKey(key: string): Request {
+  const i = key.indexOf("/");
+  return i < 0 ? { namespace: "", name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+export interface ControllerOptions {
+  name: string;
+  reconcile: ReconcileFunc;
+  /** Concurrent workers (default 1); one key is never reconciled by two workers at once. */
+  concurrency?: number;
+  clock?: Clock;
+  /** Factory so every (re)start gets a fresh limiter; default controller-runtime's. */
+  rateLimiter?: () => RateLimiter;
+  metrics?: RuntimeMetrics;
+  logger?: Logger;
+}
+
+export class Controller {
+  readonly name: string;
+  readonly concurrency: number;
+  private readonly reconcileFn: ReconcileFunc;
+  private readonly clock: Clock;
+  private readonly makeLimiter: () => RateLimiter;
+  private readonly metrics?: RuntimeMetrics;
+  private readonly log: Logger;
+  private q: WorkQueue;
+  private abort = new AbortController();
+  private workers: Promise<void>[] = [];
+  private running = false;
+  private onStart: (() => void)[] = [];
+
+  constructor(opts: ControllerOptions) {
+    this.name = opts.name;
+    this.reconcileFn = opts.reconcile;
+    this.concurrency = Math.max(1, opts.concurrency ?? 1);
+    this.clock = opts.clock ?? realClock;
+    this.makeLimiter = opts.rateLimiter ?? (() => defaultControllerRateLimiter({ clock: this.clock }));
+    this.metrics = opts.metrics;
+    this.log = (opts.logger ?? silentLogger()).child({ controller: opts.name });
+    this.q = this.newQueue();
+    this.q.shutDown();
+  }
+
+  /** The current work queue (replaced on every start). */
+  get queue(): WorkQueue {
+    return this.q;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Queues a reconcile of `req` (ignored while stopped). */
+  enqueue(req: Request): void {
+    this.q.add(requestKey(req));
+  }
+
+  /** Queues a reconcile of `req` after `ms`. */
+  enqueueAfter(req: Request, ms: number): void {
+    this.q.addAfter(requestKey(req), ms);
+  }
+
+  /** Runs `fn` every time the controller starts, after its queue exists (used to replay caches). */
+  onStarted(fn: () => void): void {
+    this.onStart.push(fn);
+    if (this.running) fn();
+  }
+
+  /** Starts the workers with a fresh queue. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.abort = new AbortController();
+    this.q = this.newQueue();
+    this.metrics?.maxConcurrent.set({ controller: this.name }, this.concurrency);
+    for (const fn of this.onStart) fn();
+    for (let i = 0; i < this.concurrency; i++) this.workers.push(this.worker(this.q, this.abort.signal));
+    this.log.debug({ workers: this.concurrency }, "controller started");
+  }
+
+  /**
+   * Stops taking work at once, aborts the signal of in-flight reconciles and waits up to `timeoutMs` for them.
+   * Resolves true when every worker finished in time.
+   */
+  async stop(timeoutMs = 30_000): Promise<boolean> {
+    if (!this.running) return true;
+    this.running = false;
+    const drained = this.q.shutDownWithDrain();
+    this.abort.abort(new Error(`controller ${this.name} stopping`));
+    const workers = Promise.all(this.workers);
+    this.workers = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const ok = await Promise.race([Promise.all([drained, workers]).then(() => true), timedOut]);
+    clearTimeout(timer);
+    if (!ok) this.log.warn({ timeoutMs }, "in-flight reconciles did not finish before the shutdown timeout");
+    return ok;
+  }
+
+  private newQueue(): WorkQueue {
+    return new WorkQueue({
+      clock: this.clock,
+      rateLimiter: this.makeLimiter(),
+      metrics: this.metrics?.queue(this.name),
+    });
+  }
+
+  private async worker(q: WorkQueue, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const key = await q.get();
+      if (key === undefined) return;
+      try {
+        await this.process(q, key, signal);
+      } finally {
+        q.done(key);
+      }
+    }
+  }
+
+  private async process(q: WorkQueue, key: string, signal: AbortSignal): Promise<void> {
+    const req = parseRequestKey(key);
+    const log = this.log.child({ namespace: req.namespace, name: req.name });
+    const labels = { controller: this.name };
+    const started = this.clock.now();
+    this.metrics?.activeWorkers.inc(labels);
+    try {
+      let result: Result | undefined;
+      try {
+        result = (await this.reconcileFn(req, { signal, log })) ?? undefined;
+      } catch (err) {
+        this.metrics?.reconcileTotal.inc({ ...labels, result: "error" });
+        this.metrics?.reconcileErrors.inc(labels);
+        if (!(err instanceof Error)) this.metrics?.reconcilePanics.inc(labels);
+        log.error({ err, retries: q.numRequeues(key) }, "reconcile failed");
+        q.addRateLimited(key);
+        return;
+      }
+      if (result?.requeueAfter !== undefined && result.requeueAfter > 0) {
+        this.metrics?.reconcileTotal.inc({ ...labels, result: "requeue_after" });
+        q.forget(key);
+        q.addAfter(key, result.requeueAfter);
+      } else if (result?.requeue) {
+        this.metrics?.reconcileTotal.inc({ ...labels, result: "requeue" });
+        q.addRateLimited(key);
+      } else {
+        this.metrics?.reconcileTotal.inc({ ...labels, result: "success" });
+        q.forget(key);
+      }
+    } finally {
+      this.metrics?.activeWorkers.dec(labels);
+      this.metrics?.reconcileTime.observe(labels, (this.clock.now() - started) / 1000);
+    }
+  }
+}
