@@ -13,6 +13,7 @@ const commands: Record<string, Command> = {
   apiserver: { summary: "Run a local Kubernetes API server (tests, sandbox)", load: () => import("./apiserver.js") },
   validate: { summary: "Validate ESO manifests (files or directories)", load: () => import("./validate.js") },
   crds: { summary: "Print the CRD bundle as YAML", load: () => import("./crds.js") },
+  template: { summary: "Render a Go template from JSON on stdin (ESO semantics)", load: () => import("./template.js") },
 };
 
 function usage(): string {

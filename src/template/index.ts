@@ -65,6 +65,14 @@ export function render(name: string, text: string, data: unknown, opts: Template
   return execute(parse(name, text, opts), data, opts);
 }
 
+/**
+ * Render as ESO's template engine v2 does: missingkey=error and ESO's function map
+ * (Go builtins plus any functions given in opts.funcs).
+ */
+export function renderESO(name: string, text: string, data: unknown, opts: TemplateOptions = {}): string {
+  return render(name, text, data, { ...opts, missingKey: "error" });
+}
+
 /** Drop all cached parse trees. */
 export function clearTemplateCache(): void {
   cache.clear();

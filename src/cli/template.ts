@@ -1,0 +1,93 @@
+/**
+ * `eso template`: render one Go template the way ESO does (Sprig + ESO functions,
+ * missingkey=error) from {"template": string, "data": object} on stdin.
+ */
+import { renderESO, TemplateError } from "../template/index.js";
+
+export const help = `Usage: eso template [--left-delimiter STR] [--right-delimiter STR] [--name NAME] < input.json
+
+Reads one JSON object {"template": string, "data": object} on stdin and writes the rendered
+text to stdout, using ESO's template engine v2 semantics (Sprig and ESO functions,
+missingkey=error). On error, prints the message to stderr and exits 1.
+
+Flags:
+  --left-delimiter STR   left action delimiter (default "{{")
+  --right-delimiter STR  right action delimiter (default "}}")
+  --name NAME            template name used in error messages (default "template")
+
+Example:
+  echo '{"template":"postgres://{{ .user }}:{{ .password | urlquery }}@db","data":{"user":"u","password":"p@ss"}}' | eso template
+`;
+
+export interface TemplateIO {
+  stdin: AsyncIterable<Buffer | string>;
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+function parseFlags(argv: string[]): { left?: string; right?: string; name: string } | string {
+  const out: { left?: string; right?: string; name: string } = { name: "template" };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf("=");
+    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string | undefined => inline ?? argv[++i];
+    let v: string | undefined;
+    switch (flag) {
+      case "--left-delimiter":
+        v = value();
+        if (v === undefined) return `${flag} needs a value`;
+        out.left = v;
+        break;
+      case "--right-delimiter":
+        v = value();
+        if (v === undefined) return `${flag} needs a value`;
+        out.right = v;
+        break;
+      case "--name":
+        v = value();
+        if (v === undefined) return `${flag} needs a value`;
+        out.name = v;
+        break;
+      default:
+        return `unknown flag ${arg}`;
+    }
+  }
+  return out;
+}
+
+export async function run(argv: string[], io: TemplateIO = process): Promise<number> {
+  const flags = parseFlags(argv);
+  if (typeof flags === "string") {
+    io.stderr.write(`eso template: ${flags}\n`);
+    return 2;
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of io.stdin) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
+  let input: unknown;
+  try {
+    input = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch (e) {
+    io.stderr.write(`eso template: invalid JSON on stdin: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    io.stderr.write('eso template: stdin must be a JSON object {"template": string, "data": object}\n');
+    return 1;
+  }
+  const { template, data } = input as { template?: unknown; data?: unknown };
+  if (typeof template !== "string") {
+    io.stderr.write('eso template: "template" must be a string\n');
+    return 1;
+  }
+  try {
+    const out = renderESO(flags.name, template, data ?? {}, { leftDelim: flags.left, rightDelim: flags.right });
+    io.stdout.write(out);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    io.stderr.write(`${e.message}\n`);
+    return 1;
+  }
+}
