@@ -1,6 +1,7 @@
 // Importing this module registers every built-in provider with the registry.
 // Each provider folder's index.ts calls registerProvider(); add one import line per provider.
 import "./akeyless/index.js";
+import "./azurekv/index.js";
 import "./doppler/index.js";
 import "./fake/index.js";
 import "./gitlab/index.js";
