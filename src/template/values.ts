@@ -539,3 +539,37 @@ export function castToSlice(v: unknown): unknown[] {
 export function stringBytes(s: string): Uint8Array {
   return Buffer.from(s, "utf8");
 }
+
+// ---------------------------------------------------------------- Go methods of time values
+
+function durationUnits(d: bigint, unit: bigint): number {
+  const whole = d / unit;
+  const rest = d % unit;
+  return Number(whole) + Number(rest) / Number(unit);
+}
+
+defineGoMethods(GoDuration, {
+  Hours: withArity((d) => durationUnits((d as GoDuration).ns, 3_600_000_000_000n), 0),
+  Minutes: withArity((d) => durationUnits((d as GoDuration).ns, 60_000_000_000n), 0),
+  Seconds: withArity((d) => durationUnits((d as GoDuration).ns, 1_000_000_000n), 0),
+  Milliseconds: withArity((d) => (d as GoDuration).ns / 1_000_000n, 0),
+  Microseconds: withArity((d) => (d as GoDuration).ns / 1_000n, 0),
+  Nanoseconds: withArity((d) => (d as GoDuration).ns, 0),
+  String: withArity((d) => (d as GoDuration).toString(), 0),
+});
+
+defineGoMethods(GoTime, {
+  Unix: withArity((t) => floorDiv((t as GoTime).unixNano, SEC), 0),
+  UnixMilli: withArity((t) => floorDiv((t as GoTime).unixNano, MS), 0),
+  UnixMicro: withArity((t) => floorDiv((t as GoTime).unixNano, US), 0),
+  UnixNano: withArity((t) => (t as GoTime).unixNano, 0),
+  Year: withArity((t) => BigInt((t as GoTime).civil().year), 0),
+  Day: withArity((t) => BigInt((t as GoTime).civil().day), 0),
+  Hour: withArity((t) => BigInt((t as GoTime).civil().hour), 0),
+  Minute: withArity((t) => BigInt((t as GoTime).civil().minute), 0),
+  Second: withArity((t) => BigInt((t as GoTime).civil().second), 0),
+  Nanosecond: withArity((t) => BigInt((t as GoTime).civil().nanosecond), 0),
+  YearDay: withArity((t) => BigInt((t as GoTime).civil().yearDay), 0),
+  UTC: withArity((t) => (t as GoTime).in(UTC), 0),
+  String: withArity((t) => (t as GoTime).toString(), 0),
+});
