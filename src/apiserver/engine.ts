@@ -825,7 +825,7 @@ export class Engine {
    * Opens a watch. `send` receives serialized events (one JSON document per call); `end` closes the stream.
    * Returns a function that detaches the watcher.
    */
-  watch(ri: ReqInfo, send: (line: string) => void, end: () => void): () => void {
+  watch(ri: ReqInfo, send: (line: string) => void, end: () => void, render?: (obj: KObj) => unknown): () => void {
     const ts = this.resolve(ri.group, ri.version, ri.resource);
     const q = ri.query;
     const labels = labelMatcher(q.get("labelSelector"));
@@ -835,6 +835,7 @@ export class Engine {
     const ns = ts.rt.namespaced ? ri.namespace : undefined;
     const version = ri.version;
     const encode = (type: string, ev: StoredEvent): string => {
+      if (render) return `{"type":"${type}","object":${JSON.stringify(render(this.toVersion(ts, ev.obj, version)))}}\n`;
       if (type === ev.type && ev.json?.has(version)) return ev.json.get(version)!;
       const line = `{"type":"${type}","object":${JSON.stringify(this.toVersion(ts, ev.obj, version))}}\n`;
       if (type === ev.type) {

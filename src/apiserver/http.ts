@@ -5,6 +5,8 @@ import { aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, serve
 import type { DeleteOptions, Engine, ReqInfo } from "./engine.js";
 import { ApiError, badRequest } from "./errors.js";
 import type { Faults } from "./faults.js";
+import { decodeProtobuf } from "./proto.js";
+import { columnsFor, toTable, wantsTable } from "./table.js";
 import type { KObj } from "./types.js";
 
 const jsonType = "application/json";
@@ -32,30 +34,31 @@ function sendError(res: ServerResponse, err: unknown): void {
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () =>
-      resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8")),
-    );
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
 
-function decode(text: string, contentType: string): unknown {
+function decode(body: Buffer, contentType: string): unknown {
+  if (contentType.startsWith("application/vnd.kubernetes.protobuf"))
+    return body.length ? decodeProtobuf(body) : undefined;
+  const text = body.toString("utf8");
   if (text.trim() === "") return undefined;
+  if (/yaml/.test(contentType)) {
+    try {
+      return parseYaml(text);
+    } catch (e) {
+      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+    }
+  }
   try {
     return JSON.parse(text);
-  } catch (jsonErr) {
-    if (/yaml/.test(contentType)) {
-      try {
-        return parseYaml(text);
-      } catch (e) {
-        throw badRequest(`error decoding YAML: ${(e as Error).message}`);
-      }
-    }
-    throw badRequest(`the request body is not valid JSON: ${(jsonErr as Error).message}`);
+  } catch (e) {
+    throw badRequest(`the request body is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -142,17 +145,30 @@ export class HttpFrontEnd {
     const resKey = ri.subresource ? `${ri.resource}/${ri.subresource}` : ri.resource;
     this.faults.check(ri.verb, resKey, ri.namespace);
     const dryRun = query.getAll("dryRun").includes("All");
+    const accept = req.headers.accept ?? "";
     switch (ri.verb) {
       case "get": {
-        sendObj(res, 200, this.engine.get(ri));
+        const obj = this.engine.get(ri);
+        if (wantsTable(accept)) {
+          const ts = this.engine.resolve(ri.group, ri.version, ri.resource);
+          const meta = { resourceVersion: obj.metadata.resourceVersion };
+          sendObj(res, 200, toTable(columnsFor(ts.rt, ri.version), [obj], meta, includeObject(query)));
+        } else sendObj(res, 200, obj);
         return;
       }
       case "list": {
-        send(res, 200, this.engine.list(ri));
+        if (wantsTable(accept)) {
+          const ts = this.engine.resolve(ri.group, ri.version, ri.resource);
+          const sel = this.engine.select(ts, ri);
+          const items = sel.items.map((o) => this.engine.toVersion(ts, o, ri.version));
+          const meta: KObj = { resourceVersion: String(sel.rv) };
+          if (sel.cont) meta.continue = sel.cont;
+          sendObj(res, 200, toTable(columnsFor(ts.rt, ri.version), items, meta, includeObject(query)));
+        } else send(res, 200, this.engine.list(ri));
         return;
       }
       case "watch":
-        this.watch(req, res, ri);
+        this.watch(req, res, ri, wantsTable(accept));
         return;
       case "create": {
         const body = decode(await readBody(req), req.headers["content-type"] ?? "");
@@ -168,20 +184,19 @@ export class HttpFrontEnd {
       }
       case "patch": {
         const ct = req.headers["content-type"] ?? "";
-        const text = await readBody(req);
-        const body = ct.includes("yaml") ? decodeYaml(text) : decode(text, ct);
+        const body = decode(await readBody(req), ct);
         const { obj, created } = this.engine.patch(ri, ct, body, dryRun);
         sendObj(res, created ? 201 : 200, obj);
         return;
       }
       case "delete": {
-        const opts = deleteOptions(decode(await readBody(req), jsonType), query);
+        const opts = deleteOptions(decode(await readBody(req), req.headers["content-type"] ?? jsonType), query);
         const { obj, code } = this.engine.delete(ri, opts, opts.dryRun?.includes("All") || dryRun);
         sendObj(res, code, obj);
         return;
       }
       case "deletecollection": {
-        const opts = deleteOptions(decode(await readBody(req), jsonType), query);
+        const opts = deleteOptions(decode(await readBody(req), req.headers["content-type"] ?? jsonType), query);
         send(res, 200, this.engine.deleteCollection(ri, opts, opts.dryRun?.includes("All") || dryRun));
         return;
       }
@@ -190,7 +205,7 @@ export class HttpFrontEnd {
     }
   }
 
-  private watch(req: IncomingMessage, res: ServerResponse, ri: ReqInfo): void {
+  private watch(req: IncomingMessage, res: ServerResponse, ri: ReqInfo, table: boolean): void {
     let closed = false;
     let detach = () => {};
     let timer: NodeJS.Timeout | undefined;
@@ -206,12 +221,24 @@ export class HttpFrontEnd {
     res.writeHead(200, { "Content-Type": jsonType, "Transfer-Encoding": "chunked", "Cache-Control": "no-cache" });
     res.flushHeaders();
     this.openWatches.add(finish);
+    let render: ((o: KObj) => unknown) | undefined;
+    if (table) {
+      // Like kube, only the first event's table carries the column definitions.
+      const cols = columnsFor(this.engine.resolve(ri.group, ri.version, ri.resource).rt, ri.version);
+      let first = true;
+      render = (o) => {
+        const t = toTable(cols, [o], { resourceVersion: o.metadata.resourceVersion }, includeObject(ri.query), first);
+        first = false;
+        return t;
+      };
+    }
     detach = this.engine.watch(
       ri,
       (line) => {
         if (!closed) res.write(line);
       },
       finish,
+      render,
     );
     if (closed) detach();
     const timeout = Number(ri.query.get("timeoutSeconds") ?? 0);
@@ -274,14 +301,6 @@ export class HttpFrontEnd {
   }
 }
 
-function decodeYaml(text: string): unknown {
-  try {
-    return parseYaml(text);
-  } catch (e) {
-    throw badRequest(`error decoding YAML: ${(e as Error).message}`);
-  }
-}
-
 function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
   const b = (body && typeof body === "object" ? body : {}) as KObj;
   const opts: DeleteOptions = {
@@ -292,4 +311,8 @@ function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
     dryRun: b.dryRun ?? query.getAll("dryRun"),
   };
   return opts;
+}
+
+function includeObject(query: URLSearchParams): string {
+  return query.get("includeObject") ?? "PartialObjectMetadata";
 }

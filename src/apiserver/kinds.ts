@@ -206,6 +206,7 @@ export function prepareSecret(obj: KObj, old: KObj | undefined): FieldError[] {
   }
   if (obj.type === "kubernetes.io/basic-auth" && data.username === undefined && data.password === undefined) {
     errs.push({ field: "data[username]", type: "Required", detail: "" });
+    errs.push({ field: "data[password]", type: "Required", detail: "" });
   }
   if (
     obj.type === "kubernetes.io/service-account-token" &&
