@@ -174,7 +174,7 @@ test("kubectl create (protobuf bodies): secret, serviceaccount, token", async ()
     "secret",
     "generic",
     "pb",
-    "--from-literal=user=admin",
+    "--from-literal=username=admin",
     "--type=kubernetes.io/basic-auth",
   );
   assert.equal(r.code, 0, r.stderr);
