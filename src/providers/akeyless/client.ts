@@ -1,4 +1,4 @@
-import { pushValue } from "../doppler/push-value.js";
+import { pushValue, setJsonProperty } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -81,17 +81,7 @@ export class AkeylessClient implements SecretsClient {
       if (!(err instanceof NoSecretError)) throw err;
     }
     if (data.remoteRef.property) {
-      // With a property, the remote secret is a JSON object and only that key changes.
-      let obj: Record<string, unknown> = {};
-      if (existing) {
-        try {
-          obj = JSON.parse(existing) as Record<string, unknown>;
-        } catch {
-          throw new StoreConfigError(`akeyless: key "${name}": existing value is not a JSON object`);
-        }
-      }
-      obj[data.remoteRef.property] = value;
-      value = JSON.stringify(obj);
+      value = setJsonProperty(existing, data.remoteRef.property, value, `akeyless: key "${name}"`);
     }
     if (existing === undefined) await this.api.createSecret(this.token, name, value);
     else if (existing !== value) await this.api.updateSecret(this.token, name, value);

@@ -2,7 +2,7 @@ import type { TokenCredential } from "@azure/identity";
 import { CertificateClient } from "@azure/keyvault-certificates";
 import { KeyClient } from "@azure/keyvault-keys";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { pushValue } from "../doppler/push-value.js";
+import { pushValue, setJsonProperty } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -117,16 +117,7 @@ export class AzureKVClient implements SecretsClient {
       throw new StoreConfigError(`azurekv: secret "${name}" exists and is not managed by external-secrets`);
     }
     if (data.remoteRef.property) {
-      let obj: Record<string, unknown> = {};
-      if (existing?.value) {
-        try {
-          obj = JSON.parse(existing.value) as Record<string, unknown>;
-        } catch {
-          throw new StoreConfigError(`azurekv: secret "${name}": existing value is not a JSON object`);
-        }
-      }
-      obj[data.remoteRef.property] = value;
-      value = JSON.stringify(obj);
+      value = setJsonProperty(existing?.value, data.remoteRef.property, value, `azurekv: secret "${name}"`);
     }
     if (existing?.value === value) return;
     await azureCall(`set secret "${name}"`, () =>

@@ -16,3 +16,25 @@ export function pushValue(source: PushSource, data: PushSecretData, provider: st
   }
   return v.toString("utf8");
 }
+
+/**
+ * PushSecret with remoteRef.property: the remote value is a JSON object and only that key is set.
+ * `existing` is the current remote value (undefined or empty when there is none).
+ */
+export function setJsonProperty(existing: string | undefined, property: string, value: string, what: string): string {
+  let obj: Record<string, unknown> = {};
+  if (existing) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(existing);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new StoreConfigError(`${what}: current value is not a JSON object, cannot set property "${property}"`);
+    }
+    obj = parsed as Record<string, unknown>;
+  }
+  obj[property] = value;
+  return JSON.stringify(obj);
+}
