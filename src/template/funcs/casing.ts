@@ -1,0 +1,240 @@
+/** huandu/xstrings case conversions (snake, kebab, Pascal) and Masterminds/goutils word helpers. */
+import {
+  isLetter,
+  isLower,
+  isNumber,
+  isPunct,
+  isSpace,
+  isTitle,
+  isUpper,
+  toLower,
+  toTitle,
+  toUpper,
+} from "./unicode.js";
+
+const isConnector = (r: number): boolean => r === 0x2d || r === 0x5f || isSpace(r);
+
+/** xstrings' notion of an alphabet rune: a letter that is not a CJK ideograph. */
+function isAlphabet(r: number): boolean {
+  if (!isLetter(r)) return false;
+  if (r < 0x3400) return true;
+  if ((r >= 0x3400 && r <= 0x4dbf) || (r >= 0x4e00 && r <= 0x9fff) || (r >= 0xf900 && r <= 0xfaff)) return false;
+  if (r >= 0x20000 && r <= 0x3134f) return false;
+  return true;
+}
+
+/** xstrings.ToPascalCase (isBig) / ToCamelCase. */
+export function toCamelCase(str: string, isBig: boolean): string {
+  const rs = Array.from(str, (c) => c.codePointAt(0)!);
+  if (rs.length === 0) return "";
+  let out = "";
+  let i = 0;
+  let r0 = 0;
+  let firstUpper = false;
+  let found = false;
+  while (i < rs.length) {
+    r0 = rs[i++]!;
+    if (!isConnector(r0)) {
+      firstUpper = isUpper(r0);
+      r0 = isBig ? toUpper(r0) : toLower(r0);
+      found = true;
+      break;
+    }
+    out += String.fromCodePoint(r0);
+  }
+  if (i >= rs.length) {
+    if (found) out += String.fromCodePoint(r0);
+    return out;
+  }
+  while (i < rs.length) {
+    const r1 = r0;
+    r0 = rs[i++]!;
+    if (isConnector(r0) && isConnector(r1)) {
+      out += String.fromCodePoint(r1);
+      continue;
+    }
+    if (isConnector(r1)) {
+      firstUpper = isUpper(r0);
+      r0 = toUpper(r0);
+    } else {
+      if (firstUpper) {
+        if (isUpper(r0)) r0 = toLower(r0);
+        else firstUpper = false;
+      }
+      out += String.fromCodePoint(r1);
+    }
+  }
+  if (firstUpper && !isBig) r0 = toLower(r0);
+  return out + String.fromCodePoint(r0);
+}
+
+enum W {
+  Invalid = 0,
+  Number = 1,
+  Upper = 2,
+  Alpha = 3,
+  Connector = 4,
+  Punct = 5,
+  Other = 6,
+}
+
+interface Word {
+  wt: W;
+  word: number[];
+  rest: number[];
+}
+
+function nextWord(str: number[]): Word {
+  if (str.length === 0) return { wt: W.Invalid, word: [], rest: [] };
+  const r = str[0]!;
+  let n = 1;
+  const take = (pred: (c: number) => boolean) => {
+    while (n < str.length && pred(str[n]!)) n++;
+  };
+  let wt: W;
+  if (isConnector(r)) {
+    wt = W.Connector;
+    take(isConnector);
+  } else if (isPunct(r)) {
+    wt = W.Punct;
+    take(isPunct);
+  } else if (isUpper(r)) {
+    wt = W.Upper;
+    if (n < str.length) {
+      const r2 = str[n]!;
+      if (isUpper(r2)) {
+        n++;
+        take(isUpper);
+        // "HTTPStatus": the last upper-case rune starts the next word.
+        if (n < str.length && isAlphabet(str[n]!)) n--;
+      } else if (isAlphabet(r2)) {
+        n++;
+        take((c) => isAlphabet(c) && !isUpper(c));
+      }
+    }
+  } else if (isAlphabet(r)) {
+    wt = W.Alpha;
+    take((c) => isAlphabet(c) && !isUpper(c));
+  } else if (isNumber(r)) {
+    wt = W.Number;
+    take(isNumber);
+  } else {
+    wt = W.Other;
+    take((c) => !(isConnector(c) || isAlphabet(c) || isNumber(c) || isPunct(c)));
+  }
+  return { wt, word: str.slice(0, n), rest: str.slice(n) };
+}
+
+function lowerWord(wt: W, word: number[], connector: number): string {
+  let out = "";
+  for (const r of word) {
+    if (wt !== W.Upper && wt !== W.Connector) out += String.fromCodePoint(r);
+    else if (isConnector(r)) out += String.fromCodePoint(connector);
+    else out += String.fromCodePoint(isUpper(r) ? toLower(r) : r);
+  }
+  return out;
+}
+
+/** xstrings.ToSnakeCase ("_") and ToKebabCase ("-"). */
+export function camelCaseToLowerCase(s: string, connector: number): string {
+  if (s.length === 0) return "";
+  const c = String.fromCodePoint(connector);
+  let { wt, word, rest } = nextWord(Array.from(s, (x) => x.codePointAt(0)!));
+  let out = "";
+  while (rest.length > 0) {
+    if (wt !== W.Connector) out += lowerWord(wt, word, connector);
+    const prev = wt;
+    const last = word;
+    ({ wt, word, rest } = nextWord(rest));
+    switch (prev) {
+      case W.Number:
+        while (wt === W.Alpha || wt === W.Number) {
+          out += lowerWord(wt, word, connector);
+          ({ wt, word, rest } = nextWord(rest));
+        }
+        if (wt !== W.Invalid && wt !== W.Punct && wt !== W.Connector) out += c;
+        break;
+      case W.Connector:
+        out += lowerWord(prev, last, connector);
+        break;
+      case W.Punct:
+        break;
+      default: {
+        if (wt !== W.Number) {
+          if (wt !== W.Connector && wt !== W.Punct) out += c;
+          break;
+        }
+        if (rest.length === 0) break;
+        const num = word;
+        ({ wt, word, rest } = nextWord(rest));
+        if (wt !== W.Alpha) {
+          out += lowerWord(W.Number, num, connector);
+          if (wt !== W.Connector && wt !== W.Punct) out += c;
+          break;
+        }
+        out += c + lowerWord(W.Number, num, connector);
+        while (wt === W.Alpha || wt === W.Number) {
+          out += lowerWord(wt, word, connector);
+          ({ wt, word, rest } = nextWord(rest));
+        }
+        if (wt !== W.Invalid && wt !== W.Connector && wt !== W.Punct) out += c;
+      }
+    }
+  }
+  return out + lowerWord(wt, word, connector);
+}
+
+/** goutils.SwapCase. */
+export function swapCase(s: string): string {
+  let out = "";
+  let ws = true;
+  for (const ch of s) {
+    let r = ch.codePointAt(0)!;
+    if (isUpper(r) || isTitle(r)) {
+      r = toLower(r);
+      ws = false;
+    } else if (isLower(r)) {
+      r = ws ? toTitle(r) : toUpper(r);
+      ws = false;
+    } else ws = isSpace(r);
+    out += String.fromCodePoint(r);
+  }
+  return out;
+}
+
+/** goutils.Uncapitalize with whitespace delimiters. */
+export function uncapitalize(s: string): string {
+  let out = "";
+  let next = true;
+  for (const ch of s) {
+    const r = ch.codePointAt(0)!;
+    if (isSpace(r)) {
+      next = true;
+      out += ch;
+    } else if (next) {
+      out += String.fromCodePoint(toLower(r));
+      next = false;
+    } else out += ch;
+  }
+  return out;
+}
+
+/** strings.Title. */
+export function goTitle(s: string): string {
+  const isSep = (r: number): boolean => {
+    if (r <= 0x7f) {
+      if ((r >= 0x30 && r <= 0x39) || (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || r === 0x5f) return false;
+      return true;
+    }
+    if (isLetter(r) || (r >= 0 && /^\p{Nd}$/u.test(String.fromCodePoint(r)))) return false;
+    return isSpace(r);
+  };
+  let prev = 0x20;
+  let out = "";
+  for (const ch of s) {
+    const r = ch.codePointAt(0)!;
+    out += isSep(prev) ? String.fromCodePoint(toTitle(r)) : ch;
+    prev = r;
+  }
+  return out;
+}

@@ -1,0 +1,215 @@
+/** External Secrets Operator's own template functions (pkg/template/v2). */
+import { constants, createPrivateKey, createPublicKey, type JsonWebKey, privateDecrypt } from "node:crypto";
+import { type FuncMap, typedSlice } from "../values.js";
+import { bytesToGoString, goStringToBytes } from "./bytes.js";
+import { certsToPEM, isRootCert, orderChain, parseCert, parseCertsPEM } from "./chain.js";
+import { pemEncode } from "./der.js";
+import { parsePrivateKeyDer } from "./keys.js";
+import { pemDecode, pemEncodeBlock, pemFirst } from "./pem.js";
+import { decodePkcs12, encodePkcs12, encodeTrustStore } from "./pkcs12.js";
+import { argStr, panicError } from "./util.js";
+import { fromYaml, toYaml } from "./yaml.js";
+
+const NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
+
+function pkcs12keyPass(pass: string, input: string): string {
+  let key: ReturnType<typeof decodePkcs12>["key"];
+  try {
+    key = decodePkcs12(goStringToBytes(input), pass).key;
+  } catch (e) {
+    throw new Error(`unable to decode pkcs12 with password: ${(e as Error).message}`);
+  }
+  if (!key) throw new Error("unable to decode pkcs12 with password: pkcs12: private key missing");
+  return key.export({ format: "pem", type: "pkcs8" }) as string;
+}
+
+function pkcs12certPass(pass: string, input: string): string {
+  let certs: Buffer[];
+  try {
+    certs = decodePkcs12(goStringToBytes(input), pass).certs;
+  } catch (e) {
+    throw new Error(`unable to decode pkcs12 certificate with password: ${(e as Error).message}`);
+  }
+  const raw = certs.map((c) => pemEncode("CERTIFICATE", c)).join("");
+  try {
+    return certsToPEM(orderChain(certs.map(parseCert)));
+  } catch {
+    return raw;
+  }
+}
+
+function firstCert(cert: string): [Buffer, string] {
+  const [block, rest] = pemFirst(cert);
+  if (!block) throw panicError(NIL_DEREF);
+  parseCert(block.bytes);
+  return [block.bytes, rest];
+}
+
+function caCerts(text: string): Buffer[] {
+  const out: Buffer[] = [];
+  let rest = goStringToBytes(text).toString("latin1");
+  while (rest.length > 0) {
+    const [b, r] = pemDecode(rest);
+    if (!b) throw panicError(NIL_DEREF);
+    parseCert(b.bytes);
+    out.push(b.bytes);
+    rest = r;
+  }
+  return out;
+}
+
+function toPkcs12(cert: Buffer, key: string, cas: Buffer[], pass: string): string {
+  const [kb] = pemFirst(key);
+  if (!kb) throw panicError(NIL_DEREF);
+  const k = parsePrivateKeyDer(kb.bytes);
+  return encodePkcs12(k, cert, cas, pass).toString("base64");
+}
+
+function filterPEM(pemType: string, input: string): string {
+  const at = input.indexOf("-----BEGIN");
+  if (at >= 0) input = input.slice(at);
+  let data = goStringToBytes(input).toString("latin1");
+  let out = "";
+  let rest = data;
+  for (;;) {
+    const [block, r] = pemDecode(data);
+    rest = r;
+    data = r;
+    if (!block) break;
+    if (block.type.toLowerCase() !== pemType.toLowerCase()) continue;
+    out += pemEncodeBlock(block);
+  }
+  if (out === "" && rest.length !== 0) throw new Error("error filtering pem: found junk");
+  return out;
+}
+
+function filterCertChain(certType: string, input: string): string {
+  const ordered = orderChain(parseCertsPEM(input));
+  switch (certType) {
+    case "leaf": {
+      const c = ordered[0]!;
+      if (c.hasAuthorityKeyId && !c.authorityKeyId.equals(c.subjectKeyId)) return certsToPEM([c]);
+      return "";
+    }
+    case "intermediate": {
+      if (ordered.length < 2) return "";
+      const out = [];
+      for (const c of ordered.slice(1)) {
+        if (isRootCert(c)) break;
+        out.push(c);
+      }
+      return certsToPEM(out);
+    }
+    case "root": {
+      const c = ordered[ordered.length - 1]!;
+      return isRootCert(c) ? certsToPEM([c]) : "";
+    }
+    default:
+      return "";
+  }
+}
+
+function certSANs(input: string): string[] {
+  const at = input.indexOf("-----BEGIN");
+  if (at >= 0) input = input.slice(at);
+  const [block] = pemFirst(input);
+  if (!block) throw new Error("failed to decode PEM block");
+  let c: ReturnType<typeof parseCert>;
+  try {
+    c = parseCert(block.bytes);
+  } catch (e) {
+    throw new Error(`failed to parse certificate: ${(e as Error).message}`);
+  }
+  return typedSlice([...c.sans.dns, ...c.sans.ips, ...c.sans.emails, ...c.sans.uris], "string");
+}
+
+function parseJwk(text: string): JsonWebKey {
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`failed to unmarshal JSON into key hint: ${(e as Error).message}`);
+  }
+  if (jwk === null || typeof jwk !== "object" || Array.isArray(jwk))
+    throw new Error("failed to parse key: invalid JWK");
+  const k = jwk as JsonWebKey;
+  if (typeof k.kty !== "string") throw new Error("failed to unmarshal JSON into key hint: invalid key type");
+  return k;
+}
+
+const GO_KEY_TYPES: Record<string, string> = { RSA: "rsa", EC: "ecdsa", OKP: "ed25519" };
+
+function jwkPublicKeyPem(text: string): string {
+  const jwk = parseJwk(text);
+  if (jwk.kty === "oct") throw new Error("x509: unsupported public key type: []uint8");
+  if (jwk.d !== undefined)
+    throw new Error(`x509: unsupported public key type: *${GO_KEY_TYPES[jwk.kty!] ?? "unknown"}.PrivateKey`);
+  const key = createPublicKey({ key: jwk, format: "jwk" });
+  return pemEncode("PUBLIC KEY", key.export({ format: "der", type: "spki" }) as Buffer);
+}
+
+function jwkPrivateKeyPem(text: string): string {
+  const jwk = parseJwk(text);
+  if (jwk.kty === "oct") throw new Error("x509: unknown key type while marshaling PKCS#8: []uint8");
+  if (jwk.d === undefined) {
+    throw new Error(
+      `x509: unknown key type while marshaling PKCS#8: *${GO_KEY_TYPES[jwk.kty!] ?? "unknown"}.PublicKey`,
+    );
+  }
+  const key = createPrivateKey({ key: jwk, format: "jwk" });
+  return pemEncode("PRIVATE KEY", key.export({ format: "der", type: "pkcs8" }) as Buffer);
+}
+
+const OAEP_HASHES: Record<string, string> = { None: "sha256", SHA1: "sha1", SHA256: "sha256", SHA512: "sha512" };
+
+function rsaDecrypt(scheme: string, hash: string, input: string, privateKey: string): string {
+  if (scheme === "None") return input;
+  if (scheme !== "RSA-OAEP") throw new Error(`decryption scheme ${scheme} is not supported`);
+  const [block] = pemFirst(privateKey);
+  if (!block) throw new Error("failed to decode PEM block");
+  let key: ReturnType<typeof parsePrivateKeyDer>;
+  try {
+    key = parsePrivateKeyDer(block.bytes);
+  } catch (e) {
+    throw new Error(`could not parse private key: ${(e as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== "rsa") throw new Error("could not parse RSA private key");
+  try {
+    const out = privateDecrypt(
+      { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: OAEP_HASHES[hash] ?? "sha256" },
+      goStringToBytes(input),
+    );
+    return bytesToGoString(out);
+  } catch {
+    throw new Error("error decrypting data with RSA: crypto/rsa: decryption error");
+  }
+}
+
+export function esoFuncs(): FuncMap {
+  return {
+    pkcs12key: (i) => pkcs12keyPass("", argStr(i)),
+    pkcs12keyPass: (p, i) => pkcs12keyPass(argStr(p), argStr(i)),
+    pkcs12cert: (i) => pkcs12certPass("", argStr(i)),
+    pkcs12certPass: (p, i) => pkcs12certPass(argStr(p), argStr(i)),
+    pemToPkcs12: (c, k) => toPkcs12(firstCert(argStr(c))[0], argStr(k), [], ""),
+    pemToPkcs12Pass: (c, k, p) => toPkcs12(firstCert(argStr(c))[0], argStr(k), [], argStr(p)),
+    fullPemToPkcs12: (c, k) => {
+      const [cert, rest] = firstCert(argStr(c));
+      return toPkcs12(cert, argStr(k), caCerts(rest), "");
+    },
+    fullPemToPkcs12Pass: (c, k, p) => {
+      const [cert, rest] = firstCert(argStr(c));
+      return toPkcs12(cert, argStr(k), caCerts(rest), argStr(p));
+    },
+    pemTruststoreToPKCS12: (c) => encodeTrustStore(caCerts(argStr(c)), "").toString("base64"),
+    pemTruststoreToPKCS12Pass: (c, p) => encodeTrustStore(caCerts(argStr(c)), argStr(p)).toString("base64"),
+    filterPEM: (t, i) => filterPEM(argStr(t), argStr(i)),
+    filterCertChain: (t, i) => filterCertChain(argStr(t), argStr(i)),
+    certSANs: (i) => certSANs(argStr(i)),
+    jwkPublicKeyPem: (j) => jwkPublicKeyPem(argStr(j)),
+    jwkPrivateKeyPem: (j) => jwkPrivateKeyPem(argStr(j)),
+    rsaDecrypt: (s, h, i, k) => rsaDecrypt(argStr(s), argStr(h), argStr(i), argStr(k)),
+    toYaml: (v) => toYaml(v),
+    fromYaml: (s) => fromYaml(argStr(s)),
+  };
+}

@@ -1,0 +1,46 @@
+/** Sprig's reflection functions and reflect.DeepEqual over the value model. */
+import { type FuncMap, GoDuration, GoTime, goKind, goTypeName, isMap } from "../values.js";
+import { argStr } from "./util.js";
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === null || a === undefined) return b === null || b === undefined;
+  if (b === null || b === undefined) return false;
+  if (typeof a !== typeof b) return false;
+  if (typeof a !== "object") return a === b;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length || goTypeName(a) !== goTypeName(b)) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (a instanceof Uint8Array) {
+    return b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+  if (a instanceof GoTime) {
+    return b instanceof GoTime && a.unixNano === b.unixNano && a.location.name === b.location.name;
+  }
+  if (a instanceof GoDuration) return b instanceof GoDuration && a.ns === b.ns;
+  if (isMap(a)) {
+    if (!isMap(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+  }
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return Object.keys(ra).every((k) => deepEqual(ra[k], rb[k]));
+}
+
+export function reflectFuncs(): FuncMap {
+  return {
+    typeOf: (v) => goTypeName(v),
+    typeIs: (t, v) => argStr(t) === goTypeName(v),
+    typeIsLike: (t, v) => {
+      const target = argStr(t);
+      const name = goTypeName(v);
+      return target === name || `*${target}` === name;
+    },
+    kindOf: (v) => goKind(v),
+    kindIs: (t, v) => argStr(t) === goKind(v),
+    deepEqual: (a, b) => deepEqual(a, b),
+  };
+}

@@ -1,0 +1,286 @@
+/** Sprig's string functions. */
+import { randomInt } from "node:crypto";
+import { quote as goQuote } from "../strconv.js";
+import { compareGoStrings, type FuncMap, formatValue, typedSlice } from "../values.js";
+import { camelCaseToLowerCase, goTitle, swapCase, toCamelCase, uncapitalize } from "./casing.js";
+import { fromBin, isSpace, mapRunes, toBin, toLower, toUpper } from "./unicode.js";
+import { argInt, argStr, byteLen, byteSlice, isList, listItems, strval } from "./util.js";
+
+/** goutils.AbbreviateFull on bytes; errors yield the input unchanged as Sprig ignores them. */
+function abbreviateFull(str: string, offset: number, maxWidth: number): string {
+  if (str === "") return "";
+  const b = toBin(str);
+  if (maxWidth < 4) return str;
+  if (b.length <= maxWidth) return str;
+  if (offset > b.length) offset = b.length;
+  if (b.length - offset < maxWidth - 3) offset = b.length - (maxWidth - 3);
+  if (offset <= 4) return fromBin(`${b.slice(0, maxWidth - 3)}...`);
+  if (maxWidth < 7) return "";
+  if (offset + maxWidth - 3 < b.length) {
+    return `...${abbreviateFull(fromBin(b.slice(offset)), 0, maxWidth - 3)}`;
+  }
+  return fromBin(`...${b.slice(b.length - (maxWidth - 3))}`);
+}
+
+function trunc(c: number, s: string): string {
+  const b = toBin(s);
+  if (c < 0 && b.length + c > 0) return fromBin(b.slice(b.length + c));
+  if (c >= 0 && b.length > c) return fromBin(b.slice(0, c));
+  return s;
+}
+
+function substr(start: number, end: number, s: string): string {
+  const len = byteLen(s);
+  if (start < 0) return byteSlice(s, 0, end);
+  if (end < 0 || end > len) return byteSlice(s, start);
+  return byteSlice(s, start, end);
+}
+
+/** strings.TrimSpace. */
+export function trimSpace(s: string): string {
+  const cps = Array.from(s);
+  let i = 0;
+  let j = cps.length;
+  while (i < j && isSpace(cps[i]!.codePointAt(0)!)) i++;
+  while (j > i && isSpace(cps[j - 1]!.codePointAt(0)!)) j--;
+  return cps.slice(i, j).join("");
+}
+
+/** strings.Trim(s, cutset). */
+function trimCutset(s: string, cutset: string): string {
+  const set = new Set(Array.from(cutset));
+  const cps = Array.from(s);
+  let i = 0;
+  let j = cps.length;
+  while (i < j && set.has(cps[i]!)) i++;
+  while (j > i && set.has(cps[j - 1]!)) j--;
+  return cps.slice(i, j).join("");
+}
+
+function initials(s: string): string {
+  // goutils.Initials walks bytes and writes each word's first byte as a rune.
+  const b = toBin(s);
+  let out = "";
+  let gap = true;
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (isSpace(c)) gap = true;
+    else if (gap) {
+      out += String.fromCharCode(c);
+      gap = false;
+    }
+  }
+  return out;
+}
+
+/** goutils.WrapCustom on bytes. */
+export function wrapCustom(str: string, wrapLength: number, newLine: string, wrapLong: boolean): string {
+  if (str === "") return "";
+  const s = toBin(str);
+  const nl = toBin(newLine === "" ? "\n" : newLine);
+  if (wrapLength < 1) wrapLength = 1;
+  const len = s.length;
+  let offset = 0;
+  let out = "";
+  while (len - offset > wrapLength) {
+    if (s[offset] === " ") {
+      offset++;
+      continue;
+    }
+    const end = wrapLength + offset + 1;
+    const space = s.slice(offset, end).lastIndexOf(" ") + offset;
+    if (space >= offset) {
+      out += s.slice(offset, space) + nl;
+      offset = space + 1;
+    } else if (wrapLong) {
+      out += s.slice(offset, wrapLength + offset) + nl;
+      offset += wrapLength;
+    } else {
+      const e = wrapLength + offset;
+      const idx = s.slice(e).indexOf(" ");
+      if (idx >= 0) {
+        out += s.slice(offset, idx + e) + nl;
+        offset = idx + e + 1;
+      } else {
+        out += s.slice(offset);
+        offset = len;
+      }
+    }
+  }
+  return fromBin(out + s.slice(offset));
+}
+
+const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const DIGITS = "0123456789";
+
+/** goutils.CryptoRandom over a fixed alphabet; negative counts are an error that Sprig turns into "". */
+export function randomFrom(count: number, alphabet: string): string {
+  if (count < 0) return "";
+  let out = "";
+  for (let i = 0; i < count; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+let ASCII = "";
+for (let c = 32; c < 127; c++) ASCII += String.fromCharCode(c);
+
+function shuffle(s: string): string {
+  const rs = Array.from(s);
+  for (let i = rs.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [rs[i], rs[j]] = [rs[j]!, rs[i]!];
+  }
+  return rs.join("");
+}
+
+/** strings.Split(s, sep): an empty separator splits after each UTF-8 sequence. */
+export function goSplit(s: string, sep: string, n = -1): string[] {
+  if (n === 0) return [];
+  let parts: string[];
+  if (sep === "") {
+    parts = Array.from(s);
+    if (n > 0 && parts.length > n) parts = [...parts.slice(0, n - 1), parts.slice(n - 1).join("")];
+    return parts;
+  }
+  parts = s.split(sep);
+  if (n > 0 && parts.length > n) parts = [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
+  return parts;
+}
+
+/** Sprig's strslice: a list's non-nil elements as strings; a scalar becomes a one-element list. */
+export function strslice(v: unknown): string[] {
+  if (isList(v)) {
+    const out: string[] = [];
+    for (const e of listItems(v)) if (e !== null && e !== undefined) out.push(strval(e));
+    return typedSlice(out, "string");
+  }
+  if (v === null || v === undefined) return typedSlice([], "string");
+  return typedSlice([strval(v)], "string");
+}
+
+function indent(spaces: number, v: string): string {
+  const pad = " ".repeat(Math.max(spaces, 0));
+  return pad + v.split("\n").join(`\n${pad}`);
+}
+
+function atoi(s: string): bigint {
+  // strconv.Atoi: optional sign and decimal digits within int64; errors yield 0.
+  if (!/^[+-]?\d+$/.test(s)) return 0n;
+  const n = BigInt(s);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) return 0n;
+  return n;
+}
+
+function sortAlpha(list: unknown): string[] {
+  if (isList(list)) return typedSlice(strslice(list).sort(compareGoStrings), "string");
+  return typedSlice([strval(list)], "string");
+}
+
+/** strings.Replace(s, old, new, -1). */
+export function goReplaceAll(s: string, old: string, rep: string): string {
+  if (old === "") return s === "" ? rep : rep + Array.from(s).join(rep) + rep;
+  return s.split(old).join(rep);
+}
+
+function repeat(count: number, s: string): string {
+  if (count < 0) throw new Error("strings: negative Repeat count");
+  if (s.length * count > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
+  return s.repeat(count);
+}
+
+export function stringFuncs(): FuncMap {
+  return {
+    hello: () => "Hello!",
+    abbrev: (w, s) => {
+      const width = argInt(w);
+      const str = argStr(s);
+      return width < 4 ? str : abbreviateFull(str, 0, width);
+    },
+    abbrevboth: (l, r, s) => {
+      const left = argInt(l);
+      const right = argInt(r);
+      const str = argStr(s);
+      if (right < 4 || (left > 0 && right < 7)) return str;
+      return abbreviateFull(str, left, right);
+    },
+    trunc: (c, s) => trunc(argInt(c), argStr(s)),
+    trim: (s) => trimSpace(argStr(s)),
+    upper: (s) => mapRunes(argStr(s), toUpper),
+    lower: (s) => mapRunes(argStr(s), toLower),
+    title: (s) => goTitle(argStr(s)),
+    untitle: (s) => uncapitalize(argStr(s)),
+    substr: (a, b, s) => substr(argInt(a), argInt(b), argStr(s)),
+    repeat: (c, s) => repeat(argInt(c), argStr(s)),
+    trimall: (a, b) => trimCutset(argStr(b), argStr(a)),
+    trimAll: (a, b) => trimCutset(argStr(b), argStr(a)),
+    trimSuffix: (a, b) => {
+      const suf = argStr(a);
+      const s = argStr(b);
+      return suf !== "" && s.endsWith(suf) ? s.slice(0, s.length - suf.length) : s;
+    },
+    trimPrefix: (a, b) => {
+      const pre = argStr(a);
+      const s = argStr(b);
+      return s.startsWith(pre) ? s.slice(pre.length) : s;
+    },
+    nospace: (s) =>
+      Array.from(argStr(s))
+        .filter((c) => !isSpace(c.codePointAt(0)!))
+        .join(""),
+    initials: (s) => initials(argStr(s)),
+    randAlphaNum: (c) => randomFrom(argInt(c), UPPER + LOWER + DIGITS),
+    randAlpha: (c) => randomFrom(argInt(c), UPPER + LOWER),
+    randAscii: (c) => randomFrom(argInt(c), ASCII),
+    randNumeric: (c) => randomFrom(argInt(c), DIGITS),
+    swapcase: (s) => swapCase(argStr(s)),
+    shuffle: (s) => shuffle(argStr(s)),
+    snakecase: (s) => camelCaseToLowerCase(argStr(s), 0x5f),
+    camelcase: (s) => toCamelCase(argStr(s), true),
+    kebabcase: (s) => camelCaseToLowerCase(argStr(s), 0x2d),
+    wrap: (l, s) => wrapCustom(argStr(s), argInt(l), "", false),
+    wrapWith: (l, sep, s) => wrapCustom(argStr(s), argInt(l), argStr(sep), true),
+    contains: (sub, s) => argStr(s).includes(argStr(sub)),
+    hasPrefix: (p, s) => argStr(s).startsWith(argStr(p)),
+    hasSuffix: (p, s) => argStr(s).endsWith(argStr(p)),
+    quote: (...args) =>
+      args
+        .filter((a) => a !== null && a !== undefined)
+        .map((a) => goQuote(strval(a)))
+        .join(" "),
+    squote: (...args) =>
+      args
+        .filter((a) => a !== null && a !== undefined)
+        .map((a) => `'${strval(a)}'`)
+        .join(" "),
+    cat: (...args) =>
+      args
+        .filter((a) => a !== null && a !== undefined)
+        .map((a) => formatValue(a))
+        .join(" "),
+    indent: (n, s) => indent(argInt(n), argStr(s)),
+    nindent: (n, s) => `\n${indent(argInt(n), argStr(s))}`,
+    replace: (o, n, s) => goReplaceAll(argStr(s), argStr(o), argStr(n)),
+    plural: (one, many, count) => (argInt(count) === 1 ? argStr(one) : argStr(many)),
+    toString: (v: unknown) => strval(v),
+    atoi: (s) => atoi(argStr(s)),
+    split: (sep, s) => {
+      const out: Record<string, unknown> = {};
+      goSplit(argStr(s), argStr(sep)).forEach((p, i) => {
+        out[`_${i}`] = p;
+      });
+      return out;
+    },
+    splitn: (sep, n, s) => {
+      const out: Record<string, unknown> = {};
+      goSplit(argStr(s), argStr(sep), argInt(n)).forEach((p, i) => {
+        out[`_${i}`] = p;
+      });
+      return out;
+    },
+    splitList: (sep, s) => typedSlice(goSplit(argStr(s), argStr(sep)), "string"),
+    toStrings: (v) => strslice(v),
+    join: (sep, v) => strslice(v).join(argStr(sep)),
+    sortAlpha: (v) => sortAlpha(v),
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * ESO's toYaml/fromYaml (sigs.k8s.io/yaml): values go through Go's JSON encoding, then are emitted in
+ * go-yaml v2 style (sorted keys, unindented sequences, quoting of ambiguous scalars, literal blocks).
+ */
+import { parse as parseYaml } from "yaml";
+import { formatFloat } from "../strconv.js";
+import { compareGoStrings, type GoMap, isMap } from "../values.js";
+import { goJsonMarshal } from "./json.js";
+
+/** JSON text → a tree whose numbers keep their JSON spelling. */
+type JNode = null | boolean | { num: string } | string | JNode[] | { obj: [string, JNode][] };
+
+function parseJsonTree(s: string): JNode {
+  let i = 0;
+  const ws = () => {
+    while (i < s.length && " \t\r\n".includes(s[i]!)) i++;
+  };
+  const val = (): JNode => {
+    ws();
+    const c = s[i]!;
+    if (c === "{") {
+      i++;
+      const obj: [string, JNode][] = [];
+      ws();
+      if (s[i] === "}") {
+        i++;
+        return { obj };
+      }
+      for (;;) {
+        ws();
+        const k = val() as string;
+        ws();
+        i++; // :
+        obj.push([k, val()]);
+        ws();
+        if (s[i++] === "}") return { obj };
+      }
+    }
+    if (c === "[") {
+      i++;
+      const arr: JNode[] = [];
+      ws();
+      if (s[i] === "]") {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(val());
+        ws();
+        if (s[i++] === "]") return arr;
+      }
+    }
+    if (c === '"') {
+      const start = i;
+      i++;
+      while (s[i] !== '"') i += s[i] === "\\" ? 2 : 1;
+      i++;
+      return JSON.parse(s.slice(start, i)) as string;
+    }
+    const m = /^(true|false|null|-?[0-9.eE+-]+)/.exec(s.slice(i))!;
+    i += m[0].length;
+    if (m[0] === "true") return true;
+    if (m[0] === "false") return false;
+    if (m[0] === "null") return null;
+    return { num: m[0] };
+  };
+  return val();
+}
+
+const YAML11_SPECIAL = new Set([
+  "",
+  "~",
+  "null",
+  "Null",
+  "NULL",
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "true",
+  "True",
+  "TRUE",
+  "false",
+  "False",
+  "FALSE",
+  "on",
+  "On",
+  "ON",
+  "off",
+  "Off",
+  "OFF",
+  "<<",
+  ".inf",
+  ".Inf",
+  ".INF",
+  "+.inf",
+  "+.Inf",
+  "+.INF",
+  "-.inf",
+  "-.Inf",
+  "-.INF",
+  ".nan",
+  ".NaN",
+  ".NAN",
+]);
+
+/** Whether go-yaml v2 would resolve the plain scalar to something other than a string. */
+function resolvesNonString(s: string): boolean {
+  if (YAML11_SPECIAL.has(s)) return true;
+  const t = s.replace(/_/g, "");
+  if (/^[-+]?(0|[1-9][0-9]*)$/.test(t)) return true;
+  if (/^[-+]?0b[01]+$/.test(t) || /^[-+]?0x[0-9a-fA-F]+$/.test(t) || /^[-+]?0[0-7]+$/.test(t)) return true;
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(t)) return true;
+  if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s)) return true;
+  return false;
+}
+
+function plainAllowed(s: string): boolean {
+  if (s === "") return false;
+  if (/^[\s]|[\s]$/.test(s)) return false;
+  if (/^[#,[\]{}&*!|>'"%@`]/.test(s)) return false;
+  if (/^[-?:](\s|$)/.test(s)) return false;
+  if (/: |:$| #|\t/.test(s)) return false;
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return false;
+  if (s.startsWith("---") || s.startsWith("...")) return false;
+  return true;
+}
+
+function doubleQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (c === 0) out += "\\0";
+    else if (c === 7) out += "\\a";
+    else if (c === 8) out += "\\b";
+    else if (c === 9) out += "\\t";
+    else if (c === 10) out += "\\n";
+    else if (c === 11) out += "\\v";
+    else if (c === 12) out += "\\f";
+    else if (c === 13) out += "\\r";
+    else if (c === 27) out += "\\e";
+    else if (c === 0x85) out += "\\N";
+    else if (c === 0xa0) out += "\\_";
+    else if (c === 0x2028) out += "\\L";
+    else if (c === 0x2029) out += "\\P";
+    else if (c < 0x20 || c === 0x7f || c === 0xfeff) out += `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+function scalarString(s: string, indent: string, isKey: boolean): string {
+  if (!isKey && s.includes("\n") && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)) {
+    let chomp = "-";
+    if (s.endsWith("\n")) chomp = /\n\n+$/.test(s) ? "+" : "";
+    const ind = s.startsWith(" ") || s.startsWith("\n") ? "2" : "";
+    const body = s.endsWith("\n") ? s.slice(0, -1) : s;
+    const lines = body.split("\n").map((l) => (l === "" ? "" : `${indent}  ${l}`));
+    return `|${ind}${chomp}\n${lines.join("\n")}`;
+  }
+  if (resolvesNonString(s)) return doubleQuote(s);
+  if (plainAllowed(s)) return s;
+  if (/[\n\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return doubleQuote(s);
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function numberText(n: string): string {
+  if (/^-?\d+$/.test(n)) {
+    const b = BigInt(n);
+    if (b >= -(1n << 63n) && b < 1n << 64n) return n;
+  }
+  return formatFloat(Number(n), "g", -1);
+}
+
+function isBlockCollection(n: JNode): boolean {
+  if (Array.isArray(n)) return n.length > 0;
+  return n !== null && typeof n === "object" && "obj" in n && n.obj.length > 0;
+}
+
+function emit(n: JNode, indent: string): string {
+  if (n === null) return "null";
+  if (typeof n === "boolean") return n ? "true" : "false";
+  if (typeof n === "string") return scalarString(n, indent, false);
+  if (Array.isArray(n)) {
+    if (n.length === 0) return "[]";
+    return n
+      .map((x, i) => {
+        const pre = i === 0 ? "" : indent;
+        if (typeof x === "string") return `${pre}- ${scalarString(x, indent, false)}`;
+        return `${pre}- ${emit(x, `${indent}  `)}`;
+      })
+      .join("\n");
+  }
+  if ("num" in n) return numberText(n.num);
+  if (n.obj.length === 0) return "{}";
+  return [...n.obj]
+    .sort((a, b) => compareGoStrings(a[0], b[0]))
+    .map(([k, v], i) => {
+      const pre = i === 0 ? "" : indent;
+      const key = scalarString(k, indent, true);
+      if (Array.isArray(v) && v.length > 0) return `${pre}${key}:\n${indent}${emit(v, indent)}`;
+      if (isBlockCollection(v)) return `${pre}${key}:\n${indent}  ${emit(v, `${indent}  `)}`;
+      return `${pre}${key}: ${emit(v, indent)}`;
+    })
+    .join("\n");
+}
+
+/** ESO toYaml: empty string on marshal errors, trailing newline trimmed. */
+export function toYaml(v: unknown): string {
+  let json: string;
+  try {
+    json = goJsonMarshal(v);
+  } catch {
+    return "";
+  }
+  return emit(parseJsonTree(json), "");
+}
+
+function toGoJsonValue(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (v instanceof Date) return v.toISOString().replace(".000Z", "Z");
+  if (Array.isArray(v)) return v.map(toGoJsonValue);
+  if (v instanceof Map) {
+    const out: GoMap = {};
+    for (const [k, x] of v) out[String(k)] = toGoJsonValue(x);
+    return out;
+  }
+  if (typeof v === "object") {
+    const out: GoMap = {};
+    for (const [k, x] of Object.entries(v)) out[k] = toGoJsonValue(x);
+    return out;
+  }
+  return v;
+}
+
+function goKindWord(v: unknown): string {
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number") return "number";
+  if (typeof v === "boolean") return "bool";
+  return "object";
+}
+
+/** ESO fromYaml: a map; parse errors land in m["Error"]. */
+export function fromYaml(s: string): GoMap {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(s, { schema: "yaml-1.1", mapAsMap: false, uniqueKeys: false, prettyErrors: false });
+  } catch (e) {
+    return { Error: `error converting YAML to JSON: yaml: ${(e as Error).message.split("\n")[0]}` };
+  }
+  const v = toGoJsonValue(parsed);
+  if (v === null) return {};
+  if (!isMap(v)) {
+    return {
+      Error: `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goKindWord(v)} into Go value of type map[string]interface {}`,
+    };
+  }
+  return v;
+}
