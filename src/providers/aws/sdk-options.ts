@@ -3,15 +3,24 @@
  * jitter), request timeouts, and the endpoint overrides ESO honours through environment variables.
  */
 
+import { JitterRetryStrategy } from "./retry.js";
+
 export interface AwsSdkTuning {
-  /** Total attempts per call including the first (SDK standard retry with jitter). Default 3. */
+  /** Total attempts per call including the first (exponential backoff with full jitter). Default 3. */
   maxAttempts: number;
+  /** Base of the retry backoff, ms. Default 100 (throttling doubles from here too). */
+  retryBaseMs: number;
   /** Socket/response timeout per attempt, ms. Default 30 s. */
   requestTimeoutMs: number;
   connectionTimeoutMs: number;
 }
 
-export const DEFAULT_TUNING: AwsSdkTuning = { maxAttempts: 3, requestTimeoutMs: 30_000, connectionTimeoutMs: 5_000 };
+export const DEFAULT_TUNING: AwsSdkTuning = {
+  maxAttempts: 3,
+  retryBaseMs: 100,
+  requestTimeoutMs: 30_000,
+  connectionTimeoutMs: 5_000,
+};
 
 /** Environment variables ESO reads to point a client at a custom endpoint (VPC endpoints, test servers). */
 export const ENDPOINT_ENV = {
@@ -30,7 +39,12 @@ export function clientConfig(service: keyof typeof ENDPOINT_ENV, region: string,
   return {
     region,
     maxAttempts: tuning.maxAttempts,
-    requestHandler: { requestTimeout: tuning.requestTimeoutMs, connectionTimeout: tuning.connectionTimeoutMs },
+    retryStrategy: new JitterRetryStrategy(tuning.maxAttempts, tuning.retryBaseMs),
+    requestHandler: {
+      requestTimeout: tuning.requestTimeoutMs,
+      connectionTimeout: tuning.connectionTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
     ...(endpoint ? { endpoint } : {}),
   };
 }

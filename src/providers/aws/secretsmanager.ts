@@ -1,0 +1,324 @@
+/**
+ * SecretsClient over AWS Secrets Manager, following ESO's behaviour: versions by stage or "uuid/<id>",
+ * binary secrets, gjson properties (a dotted key wins over a path), tags via metadataPolicy Fetch, find by
+ * name regexp (ListSecrets, or BatchGetSecretValue when a path prefix is given) and by tags, push with a
+ * `managed-by: external-secrets` ownership tag, and delete only of owned secrets.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  BatchGetSecretValueCommand,
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  type DescribeSecretCommandOutput,
+  type Filter,
+  GetSecretValueCommand,
+  type GetSecretValueCommandOutput,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from "@aws-sdk/client-secrets-manager";
+import { NoSecretError, StoreConfigError } from "../errors.js";
+import type {
+  FindRef,
+  PushRemoteRef,
+  PushSecretData,
+  PushSource,
+  RemoteRef,
+  SecretsClient,
+  ValidationResult,
+} from "../provider.js";
+import { newFindMatcher } from "../util/find.js";
+import { getJsonProperty } from "../util/json-property.js";
+import { jsonToSecretMap } from "../util/secret-map.js";
+import type { CredentialProvider } from "./credentials.js";
+import { isNotFound, mapAwsError } from "./errors.js";
+import { setJsonProperty, tagsToJson } from "./json-util.js";
+import { isManaged, parsePushMetadata, tagsWithOwnership, valueToPush } from "./push-metadata.js";
+
+const INITIAL_VERSION = "00000000-0000-0000-0000-000000000001";
+
+interface SmPushMetadata {
+  tags: Record<string, string>;
+  description: string;
+  secretPushFormat: "binary" | "string";
+  kmsKeyId: string;
+}
+
+export interface SecretsManagerOptions {
+  prefix: string;
+  forceDeleteWithoutRecovery?: boolean;
+  recoveryWindowInDays?: number;
+}
+
+function payload(out: { SecretString?: string; SecretBinary?: Uint8Array } | undefined): Buffer | undefined {
+  if (out?.SecretString !== undefined) return Buffer.from(out.SecretString, "utf8");
+  if (out?.SecretBinary !== undefined) return Buffer.from(out.SecretBinary);
+  return undefined;
+}
+
+function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? "";
+  return out;
+}
+
+export class SecretsManagerSecrets implements SecretsClient {
+  private readonly cache = new Map<string, Buffer>();
+
+  constructor(
+    private readonly sm: SecretsManagerClient,
+    private readonly credentials: CredentialProvider,
+    private readonly opts: SecretsManagerOptions,
+  ) {}
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapAwsError(err, what);
+    }
+  }
+
+  /** The raw secret (or its tags as JSON with metadataPolicy Fetch), cached per client. */
+  private async fetch(ref: RemoteRef): Promise<Buffer> {
+    const key = this.opts.prefix + ref.key;
+    const version = ref.version || "AWSCURRENT";
+    const fetchTags = ref.metadataPolicy === "Fetch";
+    const cacheKey = `${key}#${version}#${fetchTags ? "TAG" : "SECRET"}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit) return hit;
+    let value: Buffer;
+    if (fetchTags) {
+      const out = await this.call(`secretsmanager:DescribeSecret ${key}`, () =>
+        this.sm.send(new DescribeSecretCommand({ SecretId: key })),
+      );
+      value = Buffer.from(tagsToJson(tagMap(out.Tags)), "utf8");
+    } else {
+      const input = version.startsWith("uuid/")
+        ? { SecretId: key, VersionId: version.slice("uuid/".length) }
+        : { SecretId: key, VersionStage: version };
+      let out: GetSecretValueCommandOutput;
+      try {
+        out = await this.sm.send(new GetSecretValueCommand(input));
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        if (e?.name === "InvalidParameterException" && /marked for deletion/.test(e.message ?? "")) {
+          throw new NoSecretError(`aws: secret "${key}" is marked for deletion`);
+        }
+        throw mapAwsError(err, `secretsmanager:GetSecretValue ${key}`);
+      }
+      const p = payload(out);
+      if (!p) throw new Error(`aws: invalid secret received: no secret string nor binary for key "${key}"`);
+      value = p;
+    }
+    this.cache.set(cacheKey, value);
+    return value;
+  }
+
+  async getSecret(ref: RemoteRef): Promise<Buffer> {
+    const value = await this.fetch(ref);
+    if (!ref.property) return value;
+    const selected = getJsonProperty(value.toString("utf8"), ref.property, { literalKeyFirst: true });
+    if (selected === undefined) {
+      throw new NoSecretError(
+        `aws: key ${JSON.stringify(ref.property)} does not exist in secret ${JSON.stringify(ref.key)}`,
+      );
+    }
+    return Buffer.from(selected, "utf8");
+  }
+
+  async getSecretMap(ref: RemoteRef): Promise<Record<string, Buffer>> {
+    return jsonToSecretMap(await this.getSecret(ref), ref.key);
+  }
+
+  async getAllSecrets(find: FindRef): Promise<Record<string, Buffer>> {
+    const hasTags = !!find.tags && Object.keys(find.tags).length > 0;
+    if (!find.name && !hasTags) throw new StoreConfigError("aws: unexpected find operator: set name or tags");
+    const filters: Filter[] = [];
+    for (const [k, v] of Object.entries(find.tags ?? {})) {
+      filters.push({ Key: "tag-key", Values: [k] }, { Key: "tag-value", Values: [v] });
+    }
+    const matcher = newFindMatcher({ name: find.name });
+    if (find.path) filters.push({ Key: "name", Values: [find.path] });
+    if (!find.name || find.path) return this.batch(filters, (name) => matcher.matchName(name));
+    const out: Record<string, Buffer> = {};
+    let next: string | undefined;
+    do {
+      const page = await this.call("secretsmanager:ListSecrets", () =>
+        this.sm.send(new ListSecretsCommand({ Filters: filters.length ? filters : undefined, NextToken: next })),
+      );
+      for (const s of page.SecretList ?? []) {
+        if (!s.Name || !matcher.matchName(s.Name)) continue;
+        out[s.Name] = await this.fetch({ key: s.Name.slice(this.opts.prefix.length) });
+      }
+      next = page.NextToken;
+    } while (next);
+    return out;
+  }
+
+  private async batch(filters: Filter[], keep: (name: string) => boolean): Promise<Record<string, Buffer>> {
+    const out: Record<string, Buffer> = {};
+    let next: string | undefined;
+    do {
+      const page = await this.call("secretsmanager:BatchGetSecretValue", () =>
+        this.sm.send(new BatchGetSecretValueCommand({ Filters: filters, NextToken: next })),
+      );
+      for (const v of page.SecretValues ?? []) {
+        if (!v.Name || !keep(v.Name)) continue;
+        const p = payload(v);
+        if (p) out[v.Name] = p;
+      }
+      next = page.NextToken;
+    } while (next);
+    return out;
+  }
+
+  private pushMetadata(raw: unknown): SmPushMetadata {
+    const m = parsePushMetadata<SmPushMetadata>(raw);
+    const format = m.secretPushFormat ?? "binary";
+    if (format !== "binary" && format !== "string")
+      throw new StoreConfigError(`aws: invalid secret push format: ${format}`);
+    return {
+      tags: tagsWithOwnership(m.tags),
+      description: m.description || "secret 'managed-by:external-secrets'",
+      secretPushFormat: format,
+      kmsKeyId: m.kmsKeyId || "alias/aws/secretsmanager",
+    };
+  }
+
+  async pushSecret(source: PushSource, data: PushSecretData): Promise<void> {
+    const meta = this.pushMetadata(data.metadata);
+    const value = valueToPush(source, data.secretKey, "string");
+    const name = this.opts.prefix + data.remoteRef.remoteKey;
+    const property = data.remoteRef.property;
+    const body = (v: Buffer) =>
+      meta.secretPushFormat === "string" ? { SecretString: v.toString("utf8") } : { SecretBinary: new Uint8Array(v) };
+    let described: DescribeSecretCommandOutput;
+    try {
+      described = await this.sm.send(new DescribeSecretCommand({ SecretId: name }));
+    } catch (err) {
+      if (!isNotFound(err)) throw mapAwsError(err, `secretsmanager:DescribeSecret ${name}`);
+      const initial = property ? Buffer.from(setJsonProperty("", property, value.toString("utf8"))) : value;
+      await this.call(`secretsmanager:CreateSecret ${name}`, () =>
+        this.sm.send(
+          new CreateSecretCommand({
+            Name: name,
+            ...body(initial),
+            Tags: Object.entries(meta.tags).map(([Key, Value]) => ({ Key, Value })),
+            Description: meta.description,
+            ClientRequestToken: INITIAL_VERSION,
+            KmsKeyId: meta.kmsKeyId,
+          }),
+        ),
+      );
+      return;
+    }
+    const currentTags = tagMap(described.Tags);
+    if (!isManaged(currentTags)) throw new Error(`aws: secret "${name}" is not managed by external-secrets`);
+    await this.patchTags(name, currentTags, data.metadata ? meta.tags : undefined);
+    let existing: Buffer | undefined;
+    if (Object.keys(described.VersionIdsToStages ?? {}).length > 0) {
+      const out = await this.call(`secretsmanager:GetSecretValue ${name}`, () =>
+        this.sm.send(new GetSecretValueCommand({ SecretId: name })),
+      );
+      existing = payload(out);
+    }
+    let next = value;
+    if (property) {
+      const current = existing?.toString("utf8") ?? "";
+      try {
+        next = Buffer.from(setJsonProperty(current, property, value.toString("utf8")), "utf8");
+      } catch {
+        throw new Error("aws: PushSecret to Secrets Manager with a property requires a JSON secret");
+      }
+    }
+    if (existing?.equals(next)) return;
+    await this.call(`secretsmanager:PutSecretValue ${name}`, () =>
+      this.sm.send(
+        new PutSecretValueCommand({
+          SecretId: name,
+          ...body(next),
+          ClientRequestToken: existing ? randomUUID() : INITIAL_VERSION,
+        }),
+      ),
+    );
+  }
+
+  private async patchTags(name: string, current: Record<string, string>, desired: Record<string, string> | undefined) {
+    if (!desired || Object.keys(desired).length <= 1) return;
+    const remove = Object.keys(current).filter((k) => !(k in desired));
+    if (remove.length) {
+      await this.call(`secretsmanager:UntagResource ${name}`, () =>
+        this.sm.send(new UntagResourceCommand({ SecretId: name, TagKeys: remove })),
+      );
+    }
+    const changed = Object.entries(desired).some(([k, v]) => current[k] !== v);
+    if (changed) {
+      await this.call(`secretsmanager:TagResource ${name}`, () =>
+        this.sm.send(
+          new TagResourceCommand({
+            SecretId: name,
+            Tags: Object.entries(desired).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        ),
+      );
+    }
+  }
+
+  async deleteSecret(ref: PushRemoteRef): Promise<void> {
+    const name = this.opts.prefix + ref.remoteKey;
+    let arn: string | undefined;
+    try {
+      arn = (await this.sm.send(new GetSecretValueCommand({ SecretId: name }))).ARN;
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw mapAwsError(err, `secretsmanager:GetSecretValue ${name}`);
+    }
+    const described = await this.call(`secretsmanager:DescribeSecret ${name}`, () =>
+      this.sm.send(new DescribeSecretCommand({ SecretId: name })),
+    );
+    if (!isManaged(tagMap(described.Tags))) return;
+    const { forceDeleteWithoutRecovery: force, recoveryWindowInDays: days } = this.opts;
+    if (force && days) {
+      throw new StoreConfigError(
+        "spec.provider.aws.secretsManager: forceDeleteWithoutRecovery and recoveryWindowInDays are mutually exclusive",
+      );
+    }
+    await this.call(`secretsmanager:DeleteSecret ${name}`, () =>
+      this.sm.send(
+        new DeleteSecretCommand({
+          SecretId: arn ?? name,
+          ...(force ? { ForceDeleteWithoutRecovery: true } : {}),
+          ...(days ? { RecoveryWindowInDays: days } : {}),
+        }),
+      ),
+    );
+  }
+
+  async secretExists(ref: PushRemoteRef): Promise<boolean> {
+    const name = this.opts.prefix + ref.remoteKey;
+    try {
+      await this.sm.send(new GetSecretValueCommand({ SecretId: name }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw mapAwsError(err, `secretsmanager:GetSecretValue ${name}`);
+    }
+  }
+
+  async validate(): Promise<ValidationResult> {
+    try {
+      await this.credentials();
+      return { ready: true };
+    } catch (err) {
+      return { ready: false, message: (err as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.sm.destroy();
+  }
+}
