@@ -76,7 +76,7 @@ test("TokenRequest returns an RS256 JWT verifiable with the issuer's public key"
     name: "eso",
     body: { spec: { audiences: ["vault"], expirationSeconds: 900 } },
   });
-  const token = tr.status!.token;
+  const token = tr.status!.token!;
   const [h, p, s] = token.split(".");
   const ok = createVerify("RSA-SHA256")
     .update(`${h}.${p}`)
@@ -89,7 +89,7 @@ test("TokenRequest returns an RS256 JWT verifiable with the issuer's public key"
   assert.equal(claims.exp - claims.iat, 900);
   assert.equal(claims["kubernetes.io"].namespace, "default");
   assert.equal(claims["kubernetes.io"].serviceaccount.name, "eso");
-  const jwks = await (await fetch(`${server.url}/openid/v1/jwks`)).json();
+  const jwks = (await (await fetch(`${server.url}/openid/v1/jwks`)).json()) as { keys: { kid: string }[] };
   assert.equal(jwks.keys[0].kid, JSON.parse(Buffer.from(h, "base64url").toString()).kid);
   await assert.rejects(
     core.createNamespacedServiceAccountToken({
