@@ -1,0 +1,359 @@
+/**
+ * The ExternalSecret reconciler: decides whether a sync is due, fetches from the provider(s), renders
+ * the target Secret and writes it only when it differs from the live one. A provider error never
+ * touches the existing Secret; the condition and a Warning event explain it.
+ */
+
+import { parseDuration } from "../../api/duration.js";
+import type { ExternalSecret, GeneratorRef } from "../../api/externalsecret.js";
+import { resolveGenerator } from "../../generators/registry.js";
+import type { KubeAccess } from "../../providers/provider.js";
+import type { Result } from "../../runtime/controller.js";
+import type { Logger } from "../../runtime/logger.js";
+import { type Condition, getCondition, rfc3339, setCondition } from "../common/conditions.js";
+import type { EventRecorder } from "../common/events.js";
+import {
+  CONFIGMAPS,
+  EXTERNAL_SECRETS,
+  generatorResource,
+  isConflict,
+  type KubeClient,
+  SECRETS,
+} from "../common/kube-client.js";
+import type { EsoMetrics } from "../common/metrics.js";
+import { storeMatchesClass } from "../common/store-access.js";
+import { getStore, referencedStores, StoreClients } from "../common/stores.js";
+import {
+  CONDITION_READY,
+  EVENT_CREATED,
+  EVENT_DELETED,
+  EVENT_DRIFT_RESTORED,
+  EVENT_MISSING_PROVIDER_SECRET,
+  EVENT_UPDATE_FAILED,
+  EVENT_UPDATED,
+  LABEL_OWNER,
+  REASON_DELETED,
+  REASON_MISSING,
+  REASON_SYNCED,
+  REASON_SYNCED_ERROR,
+} from "./constants.js";
+import { fetchSecretData } from "./fetch.js";
+import { esResourceVersion, isSecretValid, requeueAfterMs, shouldRefresh } from "./refresh.js";
+import type { RenderTemplate } from "./render.js";
+import {
+  desiredSecret,
+  immutableDataChanged,
+  ownerLabelValue,
+  SecretNotOwnedError,
+  type SecretObject,
+  SecretOwnedError,
+  secretNeedsWrite,
+  targetSecretName,
+} from "./secret.js";
+import { applyTemplate, type TemplateSources } from "./template.js";
+
+export interface ExternalSecretReconcilerOptions {
+  client: KubeClient;
+  kube: KubeAccess;
+  events: EventRecorder;
+  metrics: EsoMetrics;
+  render: RenderTemplate;
+  log: Logger;
+  controllerClass?: string;
+  clusterStoreEnabled?: boolean;
+  /** Refuse to use stores that are not Ready (upstream --enable-flood-protection, default on). */
+  floodGate?: boolean;
+  /** Fraction of the refresh interval added at random to each requeue (0 disables). */
+  jitter?: number;
+  /** Fallback refresh interval when spec.refreshInterval is unset (ms). */
+  defaultRefreshMs?: number;
+  now?: () => number;
+}
+
+const DEFAULT_REFRESH = "1h";
+/** How often a creationPolicy=Merge ExternalSecret looks again for its missing target Secret. */
+const MERGE_TARGET_POLL_MS = 10_000;
+
+class SyncFailure extends Error {
+  constructor(
+    readonly summary: string,
+    readonly underlying: Error,
+    readonly retry: boolean,
+  ) {
+    super(`${summary}: ${underlying.message}`);
+  }
+}
+
+export class ExternalSecretReconciler {
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ExternalSecretReconcilerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  private refreshIntervalMs(es: ExternalSecret): number {
+    const text = es.spec.refreshInterval;
+    if (text === undefined || text === "") return this.opts.defaultRefreshMs ?? parseDuration(DEFAULT_REFRESH);
+    try {
+      return parseDuration(text);
+    } catch {
+      return parseDuration(DEFAULT_REFRESH);
+    }
+  }
+
+  /** True when any referenced store exists and belongs to another controller class. */
+  private async usesUnmanagedStore(es: ExternalSecret): Promise<boolean> {
+    for (const ref of referencedStores(es.spec)) {
+      const store = await getStore(this.opts.client, ref.kind, ref.name, es.metadata?.namespace ?? "");
+      if (store && !storeMatchesClass(store, this.opts.controllerClass)) return true;
+    }
+    return false;
+  }
+
+  async reconcile(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
+    const { client } = this.opts;
+    const es = await client.get<ExternalSecret>(EXTERNAL_SECRETS, namespace, name, signal);
+    if (!es || es.metadata?.deletionTimestamp) return undefined;
+    const labels = { name, namespace };
+    this.opts.metrics.syncCalls.inc(labels);
+    if (es.spec.secretStoreRef?.kind === "ClusterSecretStore" && this.opts.clusterStoreEnabled === false) {
+      return undefined;
+    }
+    if (await this.usesUnmanagedStore(es)) return undefined;
+
+    const now = this.now();
+    const intervalMs = this.refreshIntervalMs(es);
+    const secretName = targetSecretName(es);
+    const policy = es.spec.target?.creationPolicy ?? "Owner";
+    const existing = await client.get<SecretObject>(SECRETS, namespace, secretName, signal);
+    const refreshDue = shouldRefresh(es, intervalMs, now);
+    const valid = isSecretValid(existing, policy);
+    if (!refreshDue && valid) return this.requeue(es, intervalMs, now);
+    const drift = !refreshDue && !valid;
+
+    const before = JSON.stringify(es.status ?? {});
+    let result: Result | undefined;
+    let failure: SyncFailure | undefined;
+    try {
+      result = await this.sync(es, existing, intervalMs, now, drift, signal);
+    } catch (err) {
+      failure =
+        err instanceof SyncFailure
+          ? err
+          : new SyncFailure("could not update secret", err instanceof Error ? err : new Error(String(err)), true);
+      this.opts.metrics.syncCallsError.inc(labels);
+      this.opts.events.event(es as never, "Warning", EVENT_UPDATE_FAILED, failure.message);
+      this.setReady(es, "False", REASON_SYNCED_ERROR, failure.message, now);
+      this.opts.log.warn(
+        { namespace, name, reason: failure.summary, error: failure.underlying.message },
+        "sync failed",
+      );
+    }
+    this.recordCondition(es);
+    if (JSON.stringify(es.status ?? {}) !== before) {
+      try {
+        await client.updateStatus(EXTERNAL_SECRETS, es as never);
+      } catch (err) {
+        if (isConflict(err)) return { requeue: true };
+        throw err;
+      }
+    }
+    if (failure) {
+      if (failure.retry) throw failure;
+      return this.requeue(es, intervalMs, now);
+    }
+    return result;
+  }
+
+  private requeue(es: ExternalSecret, intervalMs: number, now: number): Result | undefined {
+    const after = requeueAfterMs(es, intervalMs, now, this.opts.jitter ?? 0);
+    if (after === undefined) return undefined;
+    return after > 0 ? { requeueAfter: after } : { requeue: true };
+  }
+
+  private setReady(es: ExternalSecret, status: "True" | "False", reason: string, message: string, now: number): void {
+    es.status = es.status ?? {};
+    es.status.conditions = setCondition(
+      es.status.conditions as Condition[] | undefined,
+      { type: CONDITION_READY, status, reason, message },
+      new Date(now),
+    );
+  }
+
+  private markDone(es: ExternalSecret, reason: string, message: string, now: number): void {
+    this.setReady(es, "True", reason, message, now);
+    es.status = es.status ?? {};
+    es.status.refreshTime = rfc3339(new Date(now));
+    es.status.syncedResourceVersion = esResourceVersion(es);
+  }
+
+  private recordCondition(es: ExternalSecret): void {
+    const ready = getCondition(es.status?.conditions as Condition[] | undefined, CONDITION_READY);
+    const labels = { name: es.metadata?.name ?? "", namespace: es.metadata?.namespace ?? "", condition: "Ready" };
+    for (const status of ["True", "False"]) {
+      this.opts.metrics.esReady.set({ ...labels, status }, ready?.status === status ? 1 : 0);
+    }
+  }
+
+  private templateSources(namespace: string): TemplateSources {
+    const { client } = this.opts;
+    return {
+      configMap: async (name) => {
+        const cm = await client.get<{ data?: Record<string, string> }>(CONFIGMAPS, namespace, name);
+        return cm ? (cm.data ?? {}) : undefined;
+      },
+      secret: async (name) => {
+        const s = await client.get<SecretObject>(SECRETS, namespace, name);
+        if (!s) return undefined;
+        return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64")]));
+      },
+    };
+  }
+
+  private async generate(ref: GeneratorRef, namespace: string, signal?: AbortSignal): Promise<Record<string, Buffer>> {
+    const rt = generatorResource(ref.kind);
+    const obj = await this.opts.client.get(rt, namespace, ref.name, signal);
+    if (!obj) throw new Error(`generator ${ref.kind} ${JSON.stringify(ref.name)} not found`);
+    const { generator, spec } = resolveGenerator(obj);
+    const out = await generator.generate(spec, { kube: this.opts.kube, namespace, signal });
+    return out.data;
+  }
+
+  private async sync(
+    es: ExternalSecret,
+    existing: SecretObject | undefined,
+    intervalMs: number,
+    now: number,
+    drift: boolean,
+    signal?: AbortSignal,
+  ): Promise<Result | undefined> {
+    const { client, events } = this.opts;
+    const namespace = es.metadata?.namespace ?? "";
+    const secretName = targetSecretName(es);
+    const target = es.spec.target ?? {};
+    const policy = target.creationPolicy ?? "Owner";
+    const stores = new StoreClients(
+      {
+        client,
+        kube: this.opts.kube,
+        controllerClass: this.opts.controllerClass,
+        clusterStoreEnabled: this.opts.clusterStoreEnabled !== false,
+        floodGate: this.opts.floodGate !== false,
+        signal,
+      },
+      namespace,
+    );
+    let fetched: Awaited<ReturnType<typeof fetchSecretData>>;
+    try {
+      fetched = await fetchSecretData(
+        es,
+        {
+          client: (ref) => stores.get(ref ?? es.spec.secretStoreRef),
+          generate: (ref) => this.generate(ref, namespace, signal),
+        },
+        this.opts.render,
+      );
+    } catch (err) {
+      throw new SyncFailure("could not get secret data from provider", err as Error, true);
+    } finally {
+      await stores.close();
+    }
+    for (const note of fetched.missing) events.event(es as never, "Normal", EVENT_MISSING_PROVIDER_SECRET, note);
+
+    if (Object.keys(fetched.data).length === 0) {
+      const deletion = target.deletionPolicy ?? "Retain";
+      if (deletion === "Delete") {
+        if (policy !== "Owner") {
+          throw new SyncFailure(
+            "could not delete secret",
+            new Error(`unable to delete secret ${secretName}: creationPolicy=${policy} is not Owner`),
+            false,
+          );
+        }
+        if (existing && (await client.delete(SECRETS, namespace, secretName))) {
+          events.event(es as never, "Normal", EVENT_DELETED, "secret deleted due to DeletionPolicy=Delete");
+        }
+        this.markDone(es, REASON_DELETED, "secret deleted due to DeletionPolicy=Delete", now);
+        return this.requeue(es, intervalMs, now);
+      }
+      if (deletion === "Retain") {
+        this.markDone(es, REASON_SYNCED, "secret retained due to DeletionPolicy=Retain", now);
+        return this.requeue(es, intervalMs, now);
+      }
+    }
+
+    if (policy === "None") {
+      this.markDone(es, REASON_SYNCED, "secret synced", now);
+      return this.requeue(es, intervalMs, now);
+    }
+    if (policy === "Merge" && !existing) {
+      this.markDone(es, REASON_MISSING, "secret will not be created due to CreationPolicy=Merge", now);
+      const after = this.requeue(es, intervalMs, now);
+      return { requeueAfter: Math.min(after?.requeueAfter ?? MERGE_TARGET_POLL_MS, MERGE_TARGET_POLL_MS) };
+    }
+    if (policy === "Owner") await this.deleteOrphanedSecrets(es, secretName);
+
+    let desired: SecretObject;
+    try {
+      const out = await applyTemplate(
+        target.template,
+        fetched.data,
+        es.metadata ?? {},
+        this.templateSources(namespace),
+        this.opts.render,
+      );
+      desired = desiredSecret(es, existing, out);
+    } catch (err) {
+      if (err instanceof SecretOwnedError) {
+        throw new SyncFailure("target is owned by another ExternalSecret", err, false);
+      }
+      if (err instanceof SecretNotOwnedError)
+        throw new SyncFailure("failed to take ownership of target secret", err, false);
+      throw new SyncFailure("could not apply template", err as Error, false);
+    }
+
+    es.status = es.status ?? {};
+    if (!existing) {
+      await client.create(SECRETS, desired);
+      events.event(es as never, "Normal", EVENT_CREATED, "secret created");
+    } else if (secretNeedsWrite(existing, desired)) {
+      if (immutableDataChanged(existing, desired)) {
+        throw new SyncFailure(
+          "could not update secret, target is immutable",
+          new Error(`unable to update secret ${secretName}: secret is immutable`),
+          false,
+        );
+      }
+      await client.update(SECRETS, desired);
+      events.event(es as never, "Normal", EVENT_UPDATED, "secret updated");
+    }
+    if (drift) {
+      this.opts.metrics.driftRestored.inc({ name: es.metadata?.name ?? "", namespace });
+      events.event(
+        es as never,
+        "Warning",
+        EVENT_DRIFT_RESTORED,
+        `secret ${secretName} was changed or deleted out of band and has been restored`,
+      );
+    }
+    es.status.binding = { name: secretName };
+    this.markDone(es, REASON_SYNCED, "secret synced", now);
+    return this.requeue(es, intervalMs, now);
+  }
+
+  /** Secrets this ExternalSecret created under a previous target name. */
+  private async deleteOrphanedSecrets(es: ExternalSecret, secretName: string): Promise<void> {
+    const namespace = es.metadata?.namespace ?? "";
+    const owned = await this.opts.client.list<SecretObject>(
+      SECRETS,
+      namespace,
+      `${LABEL_OWNER}=${ownerLabelValue(es)}`,
+    );
+    for (const s of owned) {
+      if (s.metadata.name && s.metadata.name !== secretName) {
+        await this.opts.client.delete(SECRETS, namespace, s.metadata.name);
+        this.opts.events.event(es as never, "Normal", EVENT_DELETED, "secret deleted because it was orphaned");
+      }
+    }
+  }
+}

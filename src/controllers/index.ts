@@ -1,0 +1,305 @@
+/**
+ * Wires the ExternalSecret, SecretStore, ClusterSecretStore and ClusterExternalSecret controllers:
+ * informers trigger reconciles (managed Secrets only, so drift is seen within seconds and unrelated
+ * Secrets never reach this process), work queues run them.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import { Registry } from "prom-client";
+import { API_VERSION_V1, GROUP } from "../api/constants.js";
+import type { ExternalSecret } from "../api/externalsecret.js";
+import type { SecretStore } from "../api/secretstore.js";
+import { ClusterKubeAccess, connectionFromKubeConfig } from "../providers/kube-access.js";
+import type { KubeAccess } from "../providers/provider.js";
+import { KubeClient as RuntimeKubeClient } from "../runtime/client.js";
+import { Controller, type Request } from "../runtime/controller.js";
+import { Informer } from "../runtime/informer.js";
+import { type Logger, silentLogger } from "../runtime/logger.js";
+import type { RuntimeMetrics } from "../runtime/metrics.js";
+import {
+  type KubeObject,
+  MANAGED_SELECTOR,
+  Namespaces,
+  type ResourceDescriptor,
+  Secrets,
+} from "../runtime/resource.js";
+import { renderESO } from "../template/index.js";
+import { ClusterExternalSecretReconciler } from "./clusterexternalsecret/reconciler.js";
+import { type Condition, getCondition } from "./common/conditions.js";
+import { ApiEventRecorder, type EventRecorder } from "./common/events.js";
+import { KubeClient } from "./common/kube-client.js";
+import { EsoMetrics } from "./common/metrics.js";
+import { referencedStores } from "./common/stores.js";
+import { ExternalSecretReconciler } from "./externalsecret/reconciler.js";
+import type { RenderTemplate } from "./externalsecret/render.js";
+import { targetSecretName } from "./externalsecret/secret.js";
+import { SecretStoreReconciler } from "./secretstore/reconciler.js";
+
+export interface StartControllersOptions {
+  kubeConfig: KubeConfig;
+  /** Shared runtime API client for informers (one is created when absent). */
+  runtimeClient?: RuntimeKubeClient;
+  runtimeMetrics?: RuntimeMetrics;
+  registry?: Registry;
+  logger?: Logger;
+  /** --controller-class: only stores with this spec.controller (or none) are handled. */
+  controllerClass?: string;
+  /** --namespace: watch one namespace only. */
+  namespace?: string;
+  /** --concurrent: workers per controller. */
+  concurrency?: number;
+  enableClusterStores?: boolean;
+  enableClusterExternalSecrets?: boolean;
+  /** --enable-flood-protection: ExternalSecrets wait for their store to be Ready. */
+  floodGate?: boolean;
+  /** Fraction of the refresh interval added at random to requeues (default 0.05). */
+  jitter?: number;
+  /** Store re-validation interval when a store sets none (ms). */
+  storeRequeueMs?: number;
+  clusterStoreNamespace?: string;
+  render?: RenderTemplate;
+  kubeAccess?: KubeAccess;
+  events?: EventRecorder;
+}
+
+export interface RunningControllers {
+  metrics: EsoMetrics;
+  /** Resolves once every informer has listed. */
+  synced(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const esRd = (plural: string, kind: string, namespaced: boolean): ResourceDescriptor => ({
+  group: GROUP,
+  version: "v1",
+  plural,
+  kind,
+  namespaced,
+});
+const ExternalSecrets = esRd("externalsecrets", "ExternalSecret", true);
+const SecretStores = esRd("secretstores", "SecretStore", true);
+const ClusterSecretStores = esRd("clustersecretstores", "ClusterSecretStore", false);
+const ClusterExternalSecrets = esRd("clusterexternalsecrets", "ClusterExternalSecret", false);
+
+const STORE_INDEX = "store";
+const TARGET_INDEX = "target";
+
+function storeIndex(es: ExternalSecret): string[] {
+  const ns = es.metadata?.namespace ?? "";
+  return referencedStores(es.spec ?? {}).map((r) =>
+    r.kind === "ClusterSecretStore" ? `css/${r.name}` : `ss/${ns}/${r.name}`,
+  );
+}
+
+function readyOf(store: KubeObject | undefined): string {
+  const c = getCondition((store as unknown as SecretStore | undefined)?.status?.conditions as Condition[], "Ready");
+  return `${c?.status ?? ""}/${c?.reason ?? ""}`;
+}
+
+function metaOf(obj: KubeObject): Request {
+  return { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name };
+}
+
+export async function startControllers(opts: StartControllersOptions): Promise<RunningControllers> {
+  const log = opts.logger ?? silentLogger();
+  const registry = opts.registry ?? new Registry();
+  const metrics = new EsoMetrics(registry);
+  const runtimeClient =
+    opts.runtimeClient ??
+    new RuntimeKubeClient({ kubeConfig: opts.kubeConfig, metrics: opts.runtimeMetrics, logger: log });
+  const conn = await connectionFromKubeConfig(opts.kubeConfig);
+  const client = new KubeClient(conn);
+  const kube = opts.kubeAccess ?? new ClusterKubeAccess(conn);
+  const events =
+    opts.events ?? new ApiEventRecorder(client, "external-secrets", (err) => log.debug({ err }, "event not recorded"));
+  const render = opts.render ?? ((name, text, data) => renderESO(name, text, data));
+  const clusterStores = opts.enableClusterStores !== false;
+  const concurrency = opts.concurrency ?? 1;
+  const ns = opts.namespace;
+
+  const esInformer = new Informer<KubeObject>(runtimeClient, ExternalSecrets, {
+    namespace: ns,
+    logger: log,
+    indexers: {
+      [STORE_INDEX]: (o) => storeIndex(o as unknown as ExternalSecret),
+      [TARGET_INDEX]: (o) => [`${o.metadata.namespace}/${targetSecretName(o as unknown as ExternalSecret)}`],
+    },
+  });
+  const secretInformer = new Informer<KubeObject>(runtimeClient, Secrets, {
+    namespace: ns,
+    labelSelector: MANAGED_SELECTOR,
+    logger: log,
+    // Only metadata and the data hash matter for triggering; drop the values from memory.
+    transform: (s) => ({ apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata }),
+  });
+  const storeInformer = new Informer<KubeObject>(runtimeClient, SecretStores, { namespace: ns, logger: log });
+  const informers: Informer<KubeObject>[] = [esInformer, secretInformer, storeInformer];
+
+  const esReconciler = new ExternalSecretReconciler({
+    client,
+    kube,
+    events,
+    metrics,
+    render,
+    log,
+    controllerClass: opts.controllerClass,
+    clusterStoreEnabled: clusterStores,
+    floodGate: opts.floodGate,
+    jitter: opts.jitter ?? 0.05,
+  });
+  const esController = new Controller({
+    name: "externalsecret",
+    concurrency,
+    logger: log,
+    metrics: opts.runtimeMetrics,
+    reconcile: async (req, ctx) => esReconciler.reconcile(req.namespace, req.name, ctx.signal),
+  });
+  const controllers: Controller[] = [esController];
+
+  const enqueueUsers = (indexKey: string) => {
+    for (const es of esInformer.cache.byIndex(STORE_INDEX, indexKey)) esController.enqueue(metaOf(es));
+  };
+
+  esInformer.addHandler({
+    add: (o) => esController.enqueue(metaOf(o)),
+    update: (a, b) => {
+      if (a.metadata.resourceVersion !== b.metadata.resourceVersion) esController.enqueue(metaOf(b));
+    },
+  });
+  const onSecret = (s: KubeObject) => {
+    for (const es of esInformer.cache.byIndex(TARGET_INDEX, `${s.metadata.namespace}/${s.metadata.name}`)) {
+      esController.enqueue(metaOf(es));
+    }
+  };
+  secretInformer.addHandler({
+    update: (a, b) => {
+      if (a.metadata.resourceVersion !== b.metadata.resourceVersion) onSecret(b);
+    },
+    delete: onSecret,
+  });
+
+  const ssReconciler = new SecretStoreReconciler({
+    kind: "SecretStore",
+    client,
+    kube,
+    events,
+    metrics,
+    log,
+    controllerClass: opts.controllerClass,
+    defaultRequeueMs: opts.storeRequeueMs,
+  });
+  const ssController = new Controller({
+    name: "secretstore",
+    concurrency,
+    logger: log,
+    metrics: opts.runtimeMetrics,
+    reconcile: async (req, ctx) => ssReconciler.reconcile(req.namespace, req.name, ctx.signal),
+  });
+  controllers.push(ssController);
+  storeInformer.addHandler({
+    add: (o) => ssController.enqueue(metaOf(o)),
+    update: (a, b) => {
+      if (a.metadata.generation !== b.metadata.generation) ssController.enqueue(metaOf(b));
+      if (a.metadata.generation !== b.metadata.generation || readyOf(a) !== readyOf(b)) {
+        enqueueUsers(`ss/${b.metadata.namespace}/${b.metadata.name}`);
+      }
+    },
+    delete: (o) => enqueueUsers(`ss/${o.metadata.namespace}/${o.metadata.name}`),
+  });
+
+  if (clusterStores) {
+    const cssInformer = new Informer<KubeObject>(runtimeClient, ClusterSecretStores, { logger: log });
+    informers.push(cssInformer);
+    const cssReconciler = new SecretStoreReconciler({
+      kind: "ClusterSecretStore",
+      client,
+      kube,
+      events,
+      metrics,
+      log,
+      controllerClass: opts.controllerClass,
+      defaultRequeueMs: opts.storeRequeueMs,
+      clusterStoreNamespace: opts.clusterStoreNamespace,
+    });
+    const cssController = new Controller({
+      name: "clustersecretstore",
+      concurrency,
+      logger: log,
+      metrics: opts.runtimeMetrics,
+      reconcile: async (req, ctx) => cssReconciler.reconcile("", req.name, ctx.signal),
+    });
+    controllers.push(cssController);
+    cssInformer.addHandler({
+      add: (o) => cssController.enqueue(metaOf(o)),
+      update: (a, b) => {
+        if (a.metadata.generation !== b.metadata.generation) cssController.enqueue(metaOf(b));
+        if (a.metadata.generation !== b.metadata.generation || readyOf(a) !== readyOf(b)) {
+          enqueueUsers(`css/${b.metadata.name}`);
+        }
+      },
+      delete: (o) => enqueueUsers(`css/${o.metadata.name}`),
+    });
+  }
+
+  if (opts.enableClusterExternalSecrets !== false && !ns) {
+    const cesInformer = new Informer<KubeObject>(runtimeClient, ClusterExternalSecrets, { logger: log });
+    const nsInformer = new Informer<KubeObject>(runtimeClient, Namespaces, {
+      logger: log,
+      transform: (n) => ({ apiVersion: n.apiVersion, kind: n.kind, metadata: n.metadata }),
+    });
+    informers.push(cesInformer, nsInformer);
+    const cesReconciler = new ClusterExternalSecretReconciler({ client, log });
+    const cesController = new Controller({
+      name: "clusterexternalsecret",
+      concurrency,
+      logger: log,
+      metrics: opts.runtimeMetrics,
+      reconcile: async (req, ctx) => cesReconciler.reconcile(req.name, ctx.signal),
+    });
+    controllers.push(cesController);
+    const enqueueAll = () => {
+      for (const c of cesInformer.cache.list()) cesController.enqueue(metaOf(c));
+    };
+    cesInformer.addHandler({
+      add: (o) => cesController.enqueue(metaOf(o)),
+      update: (a, b) => {
+        if (a.metadata.generation !== b.metadata.generation) cesController.enqueue(metaOf(b));
+      },
+    });
+    nsInformer.addHandler({
+      add: enqueueAll,
+      update: (a, b) => {
+        if (JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels)) enqueueAll();
+      },
+      delete: enqueueAll,
+    });
+    // An ExternalSecret owned by a ClusterExternalSecret that goes away is re-created.
+    esInformer.addHandler(
+      {
+        delete: (o) => {
+          for (const ref of o.metadata.ownerReferences ?? []) {
+            if (ref.kind === "ClusterExternalSecret" && ref.apiVersion.startsWith(`${GROUP}/`)) {
+              cesController.enqueue({ namespace: "", name: ref.name });
+            }
+          }
+        },
+      },
+      false,
+    );
+  }
+
+  for (const c of controllers) c.start();
+  for (const i of informers) i.start();
+  log.info({ controllers: controllers.map((c) => c.name), apiVersion: API_VERSION_V1 }, "controllers started");
+
+  return {
+    metrics,
+    synced: async () => {
+      await Promise.all(informers.map((i) => i.waitForSync()));
+    },
+    stop: async () => {
+      await Promise.all(informers.map((i) => i.stop()));
+      await Promise.all(controllers.map((c) => c.stop(10_000)));
+      if (!opts.runtimeClient) runtimeClient.close();
+    },
+  };
+}
