@@ -124,6 +124,8 @@ function toV1beta1(obj: Obj): Obj {
         if (isObj(rw) && rw.merge !== undefined) (stash.rewriteMerge ??= []).push([i, j, rw.merge]);
         else kept.push(rw);
       });
+      if (kept.length === entry.rewrite.length) return;
+      // rewrite must not be left empty by the stash: v1 had only merge entries here.
       if (kept.length) entry.rewrite = kept;
       else delete entry.rewrite;
     });

@@ -12,8 +12,9 @@ import { compileGoRegexp } from "./regexp.js";
 import { findResource, isOwnGroup } from "./resources.js";
 import { nullableInner } from "./schema.js";
 
-/** One problem with one field of one object. */
+/** One problem with one field of one object. Warnings do not make a manifest invalid. */
 export interface ValidationError {
+  severity: "error" | "warning";
   kind: string;
   namespace?: string;
   name?: string;
@@ -26,12 +27,13 @@ export interface ValidationError {
 export interface FieldIssue {
   path: string;
   message: string;
+  severity?: "error" | "warning";
 }
 
-/** "Kind namespace/name: field.path: message" */
+/** "Kind namespace/name: field.path: message" (warnings prefixed "warning: "). */
 export function formatValidationError(e: ValidationError): string {
   const id = e.namespace ? `${e.namespace}/${e.name ?? ""}` : (e.name ?? "<unnamed>");
-  return `${e.kind} ${id}: ${e.path}: ${e.message}`;
+  return `${e.severity === "warning" ? "warning: " : ""}${e.kind} ${id}: ${e.path}: ${e.message}`;
 }
 
 type Obj = Record<string, any>;
@@ -84,7 +86,10 @@ function describeError(e: ValueError): string {
   }
 }
 
-/** Fields not declared by the schema (Kubernetes would reject them under strict field validation). */
+/**
+ * Fields the schema does not declare. The API server prunes them (and warns, or rejects them under
+ * kubectl's strict field validation); ESO manifests in the wild carry some, so they are warnings.
+ */
 function unknownFields(schema: TSchema, value: unknown, path: string, out: FieldIssue[]): void {
   const inner = nullableInner(schema);
   if (inner) {
@@ -96,8 +101,9 @@ function unknownFields(schema: TSchema, value: unknown, path: string, out: Field
     for (const [k, v] of Object.entries(value)) {
       const child = s.properties[k] as TSchema | undefined;
       const childPath = joinPath(path, k);
-      if (!child) out.push({ path: childPath, message: "unknown field" });
-      else if (childPath !== "metadata") unknownFields(child, v, childPath, out);
+      if (!child) {
+        out.push({ path: childPath, message: "unknown field (Kubernetes drops it)", severity: "warning" });
+      } else if (childPath !== "metadata") unknownFields(child, v, childPath, out);
     }
   } else if (s.patternProperties && isObj(value)) {
     const child = Object.values(s.patternProperties)[0] as TSchema;
@@ -109,11 +115,15 @@ function unknownFields(schema: TSchema, value: unknown, path: string, out: Field
   }
 }
 
-/** Checks `value` against a TypeBox schema; one issue per field path. */
+/**
+ * Checks `value` against a TypeBox schema after applying the schema's defaults (as the API server
+ * does before validating); one issue per field path, plus unknown-field warnings.
+ */
 export function schemaIssues(schema: TSchema, value: unknown, basePath = ""): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
-  for (const e of Value.Errors(schema, value)) {
+  const defaulted = Value.Default(schema, structuredClone(value));
+  for (const e of Value.Errors(schema, defaulted)) {
     const path = pointerToPath(e.path);
     const full = basePath ? (path ? `${basePath}.${path}` : basePath) : path;
     if (seen.has(full)) continue;
@@ -407,7 +417,7 @@ export function isESOObject(obj: unknown): boolean {
  */
 export function validateObject(obj: unknown): ValidationError[] {
   if (!isObj(obj)) {
-    return [{ kind: "<unknown>", path: "<root>", message: "manifest must be a YAML mapping" }];
+    return [{ severity: "error", kind: "<unknown>", path: "<root>", message: "manifest must be a YAML mapping" }];
   }
   const kind = typeof obj.kind === "string" ? obj.kind : "<unknown>";
   const meta = isObj(obj.metadata) ? obj.metadata : {};
@@ -416,7 +426,8 @@ export function validateObject(obj: unknown): ValidationError[] {
     ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
     ...(typeof meta.name === "string" ? { name: meta.name } : {}),
   };
-  const at = (issues: FieldIssue[]): ValidationError[] => issues.map((i) => ({ ...ident, ...i }));
+  const at = (issues: FieldIssue[]): ValidationError[] =>
+    issues.map(({ severity, ...i }) => ({ severity: severity ?? "error", ...ident, ...i }));
   if (typeof obj.apiVersion !== "string") return at([{ path: "apiVersion", message: "is required" }]);
   if (typeof obj.kind !== "string") return at([{ path: "kind", message: "is required" }]);
   if (!isOwnGroup(obj.apiVersion)) return [];
@@ -433,7 +444,12 @@ export function validateObject(obj: unknown): ValidationError[] {
   return at(issues);
 }
 
-/** Validates many manifests; the concatenated errors. */
+/** Validates many manifests; the concatenated errors and warnings. */
 export function validateAll(objects: unknown[]): ValidationError[] {
   return objects.flatMap(validateObject);
+}
+
+/** Only the errors (what makes a manifest invalid), without warnings. */
+export function validationErrors(obj: unknown): ValidationError[] {
+  return validateObject(obj).filter((e) => e.severity === "error");
 }

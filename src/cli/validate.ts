@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { formatValidationError, isESOObject, type ValidationError, validateObject } from "../api/validation.js";
+import { formatValidationError, isESOObject, validateObject } from "../api/validation.js";
 
 export const help = `Usage: eso validate -f FILE|DIR [-f FILE|DIR ...]
 
@@ -13,7 +13,8 @@ regular expressions compile, durations parse, creationPolicy/deletionPolicy comb
 
 Files may hold several YAML documents. Directories are searched recursively for *.yaml and *.yml.
 Objects of other API groups (Secret, ServiceAccount, ...) are parsed but not validated.
-Prints one line per error, "Kind namespace/name: field.path: message", and exits 1 on any error.
+Prints one line per problem, "Kind namespace/name: field.path: message", and exits 1 on any error.
+Unknown fields are warnings: Kubernetes drops them, so they do not make a manifest invalid.
 
 Flags:
   -f, --filename FILE|DIR   file or directory to validate (repeatable; "-" reads stdin)
@@ -58,10 +59,11 @@ interface FileResult {
   objects: number;
   validated: number;
   errors: string[];
+  warnings: string[];
 }
 
 export async function validateText(text: string, file: string): Promise<FileResult> {
-  const result: FileResult = { objects: 0, validated: 0, errors: [] };
+  const result: FileResult = { objects: 0, validated: 0, errors: [], warnings: [] };
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) result.errors.push(`${file}: YAML: ${e.message.split("\n")[0]}`);
@@ -73,7 +75,9 @@ export async function validateText(text: string, file: string): Promise<FileResu
       result.objects++;
       if (!isESOObject(obj) && obj && typeof obj === "object" && "apiVersion" in obj) continue;
       result.validated++;
-      result.errors.push(...validateObject(obj).map((e: ValidationError) => `${file}: ${formatValidationError(e)}`));
+      for (const e of validateObject(obj)) {
+        (e.severity === "error" ? result.errors : result.warnings).push(`${file}: ${formatValidationError(e)}`);
+      }
     }
   }
   return result;
@@ -120,14 +124,17 @@ export async function run(argv: string[]): Promise<number> {
   let objects = 0;
   let validated = 0;
   let errors = 0;
+  let warnings = 0;
   for (const file of files) {
     const r = await validateText(await readInput(file), file);
     objects += r.objects;
     validated += r.validated;
     errors += r.errors.length;
-    for (const line of r.errors) process.stdout.write(`${line}\n`);
+    warnings += r.warnings.length;
+    for (const line of [...r.errors, ...r.warnings]) process.stdout.write(`${line}\n`);
   }
-  const summary = `${files.length} file(s), ${objects} object(s), ${validated} ESO object(s) validated`;
+  const warned = warnings > 0 ? `, ${warnings} warning(s)` : "";
+  const summary = `${files.length} file(s), ${objects} object(s), ${validated} ESO object(s) validated${warned}`;
   if (errors > 0) {
     process.stderr.write(`${summary}: ${errors} error(s)\n`);
     return 1;
