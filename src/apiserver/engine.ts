@@ -533,7 +533,18 @@ export class Engine {
     const kind = contentType.split(";")[0].trim();
     if (!existing) {
       if (kind === "application/apply-patch+yaml" && !ri.subresource) {
-        return this.update({ ...ri }, body, dryRun);
+        const obj = this.checkTypeMeta(ts, ri.version, body);
+        if (obj.metadata.name !== undefined && obj.metadata.name !== ri.name) {
+          throw badRequest(
+            `the name of the object (${obj.metadata.name}) does not match the name on the URL (${ri.name})`,
+          );
+        }
+        obj.metadata.name = ri.name;
+        if (ts.rt.namespaced) {
+          obj.metadata.namespace = ri.namespace;
+          this.ensureNamespace(ri.namespace, ri.resource, ri.name!);
+        } else delete obj.metadata.namespace;
+        return { obj: this.createPrepared(ts, ri.version, obj, dryRun), created: true };
       }
       throw notFound(ri.group, ri.resource, ri.name!);
     }

@@ -48,7 +48,7 @@ function decode(body: Buffer, contentType: string): unknown {
     return body.length ? decodeProtobuf(body) : undefined;
   const text = body.toString("utf8");
   if (text.trim() === "") return undefined;
-  if (/yaml/.test(contentType)) {
+  if (/yaml/.test(contentType) && !/^\s*[{[]/.test(text)) {
     try {
       return parseYaml(text);
     } catch (e) {
@@ -247,9 +247,11 @@ export class HttpFrontEnd {
         if (bookmarks && !closed) res.write(this.engine.currentBookmark(ri));
         finish();
       }, timeout * 1000);
+      timer.unref();
     }
     req.on("close", finish);
     res.on("close", finish);
+    if (req.destroyed || res.destroyed) finish();
   }
 
   private nonResource(req: IncomingMessage, res: ServerResponse, path: string): void {

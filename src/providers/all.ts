@@ -10,5 +10,6 @@ import "./gitlab/index.js";
 import "./kubernetes/index.js";
 import "./onepassword/index.js";
 import "./vault/index.js";
+import "./webhook/index.js";
 
 export { getProvider, registeredProviders, resolveProvider } from "./registry.js";

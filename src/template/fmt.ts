@@ -415,7 +415,7 @@ export function sprintf(format: string, args: unknown[]): string {
     const n = /^[0-9]+$/.test(format.slice(i + 1, close)) ? Number(format.slice(i + 1, close)) : -1;
     reordered = true;
     i = close + 1;
-    if (n >= 1) {
+    if (n >= 1 && n <= args.length) {
       argNum = n - 1;
       afterIndex = true;
     } else {

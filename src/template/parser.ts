@@ -67,15 +67,17 @@ export function parseTemplate(name: string, text: string, opts: ParseOptions): M
     throw new ParseError(`template: ${name}:${tokens[Math.min(maxSeen, tokens.length - 1)]!.line}: ${msg}`);
   };
 
+  // Reading past the end keeps returning the final EOF/Error token; idx still advances so backup() stays exact.
+  const at = (i: number): Token => tokens[Math.min(i, tokens.length - 1)]!;
   const next = (): Token => {
-    const t = tokens[idx]!;
-    if (idx > maxSeen) maxSeen = idx;
-    if (idx < tokens.length - 1) idx++;
+    const t = at(idx);
+    if (idx > maxSeen) maxSeen = Math.min(idx, tokens.length - 1);
+    idx++;
     return t;
   };
   const peek = (): Token => {
-    if (idx > maxSeen) maxSeen = idx;
-    return tokens[idx]!;
+    if (idx > maxSeen) maxSeen = Math.min(idx, tokens.length - 1);
+    return at(idx);
   };
   const backup = (n = 1): void => {
     idx -= n;
@@ -91,7 +93,7 @@ export function parseTemplate(name: string, text: string, opts: ParseOptions): M
     const t = nextNonSpace();
     idx = save;
     // Go's peekNonSpace consumes spaces but backs up only the final token.
-    while (tokens[idx]!.typ === T.Space) idx++;
+    while (at(idx).typ === T.Space && idx < tokens.length - 1) idx++;
     return t;
   };
 

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
-import { kubectlBinaries } from "../support/kubectl.js";
+import { kubectlBinaries, repoRoot } from "../support/kubectl.js";
 
 const exec = promisify(execFile);
 
@@ -188,4 +188,33 @@ test("kubectl create (protobuf bodies): secret, serviceaccount, token", async ()
   assert.equal(claims.sub, "system:serviceaccount:default:robot");
   assert.deepEqual(claims.aud, ["vault"]);
   assert.equal(claims.exp - claims.iat, 7200);
+});
+
+test("kubectl applies the ESO CRD bundle (server-side) and the examples, then reads them back", async () => {
+  const root = repoRoot();
+  let r = await kubectl(
+    "apply",
+    "--server-side",
+    "--validate=false",
+    "-f",
+    join(root, "deploy", "crds", "bundle.yaml"),
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /customresourcedefinition.apiextensions.k8s.io\/externalsecrets.external-secrets.io serverside-applied/,
+  );
+  for (const ns of ["demo", "production", "payments", "team-a", "external-secrets", "external-secrets-system"]) {
+    await kubectl("create", "namespace", ns);
+  }
+  const ex = join(root, "examples");
+  const paths = ["clusterexternalsecret.yaml", "externalsecrets", "generators", "pushsecrets", "secretstores"];
+  r = await kubectl("apply", "--validate=false", "-R", ...paths.flatMap((p) => ["-f", join(ex, p)]));
+  assert.equal(r.code, 0, r.stderr);
+  r = await kubectl("get", "externalsecrets", "-A", "-o", "name");
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.trim().split("\n").length >= 5, r.stdout);
+  r = await kubectl("get", "clustersecretstores");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^NAME\s+AGE\s+STATUS/);
 });

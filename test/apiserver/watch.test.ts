@@ -138,9 +138,10 @@ test("client-node informer keeps its cache right when watches are cut", async ()
       .map((o) => o.metadata!.name!)
       .sort();
   let errors = 0;
+  let stopped = false;
   informer.on("error", () => {
     errors++;
-    setTimeout(() => informer.start(), 10);
+    if (!stopped) setTimeout(() => informer.start(), 10);
   });
   await informer.start();
   await core.createNamespacedConfigMap({ namespace: "w", body: { metadata: { name: "i1", labels: { team: "inf" } } } });
@@ -150,6 +151,7 @@ test("client-node informer keeps its cache right when watches are cut", async ()
   await until(() => names().includes("i2"), "i2 in the cache after the watch was cut");
   await core.deleteNamespacedConfigMap({ namespace: "w", name: "i1" });
   await until(() => !names().includes("i1"), "i1 removed");
+  stopped = true;
   await informer.stop();
   assert.equal(errors, 0);
   assert.ok((server.requestCounts()["watch configmaps"] ?? 0) >= 2, "the informer re-watched");

@@ -290,3 +290,12 @@ describe("stores and conditions", () => {
     assert.equal(c3[0]?.lastTransitionTime, "2026-01-01T01:00:00Z");
   });
 });
+
+describe("Go regexp replacement semantics", () => {
+  it("skips an empty match right after a match, as ReplaceAllString", () => {
+    const out = rewriteMap([{ regexp: { source: "(.*)", target: "p-$1" } }], { a: b("v") }, render);
+    assert.deepEqual(Object.keys(out), ["p-a"]);
+    const star = rewriteMap([{ regexp: { source: "x*", target: "-" } }], { abc: b("v") }, render);
+    assert.deepEqual(Object.keys(star), ["-a-b-c-"]);
+  });
+});

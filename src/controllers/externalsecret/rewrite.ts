@@ -36,22 +36,40 @@ function rewriteRegexp(source: string, target: string, data: Record<string, Buff
   const global = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
   const out: Record<string, Buffer> = {};
   for (const [key, value] of Object.entries(data)) {
-    out[key.replace(global, (...args) => expandGoTemplate(target, args))] = value;
+    out[goReplaceAll(global, key, (m) => expandGoTemplate(target, m))] = value;
   }
   return out;
 }
 
+/** Go's ReplaceAllString: like a global replace, except an empty match right after a match is skipped. */
+function goReplaceAll(re: RegExp, text: string, replacement: (m: RegExpExecArray) => string): string {
+  let out = "";
+  let last = 0;
+  let prevEnd = -1;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (m[0].length === 0) {
+      re.lastIndex = start + 1;
+      if (start === prevEnd) continue;
+    }
+    out += text.slice(last, start) + replacement(m);
+    last = end;
+    prevEnd = end;
+    if (start >= text.length) break;
+  }
+  return out + text.slice(last);
+}
+
 /** Go's Regexp.Expand: $1, ${1}, $name, ${name}; $$ is a literal dollar; unknown groups expand to "". */
-function expandGoTemplate(template: string, replaceArgs: unknown[]): string {
-  const last = replaceArgs[replaceArgs.length - 1];
-  const groups = typeof last === "object" && last !== null ? (last as Record<string, string | undefined>) : undefined;
-  const numbered = replaceArgs.slice(0, groups ? -3 : -2) as (string | undefined)[];
+function expandGoTemplate(template: string, m: RegExpExecArray): string {
   const lookup = (name: string): string => {
-    if (/^\d+$/.test(name)) return numbered[Number(name)] ?? "";
-    return groups?.[name] ?? "";
+    if (/^\d+$/.test(name)) return m[Number(name)] ?? "";
+    return m.groups?.[name] ?? "";
   };
-  return template.replace(/\$(?:\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (m, braced, bare) => {
-    if (m === "$$") return "$";
+  return template.replace(/\$(?:\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole, braced, bare) => {
+    if (whole === "$$") return "$";
     return lookup(braced ?? bare);
   });
 }

@@ -75,7 +75,11 @@ export class VaultHttp {
     for (;;) {
       try {
         const res = await this.once(req);
-        const retryable = res.status === 429 || (res.status >= 500 && res.status !== 501);
+        // 412: a performance standby has not caught up with our X-Vault-Index yet (read-your-writes).
+        const retryable =
+          res.status === 429 ||
+          (res.status >= 500 && res.status !== 501) ||
+          (res.status === 412 && !!this.opts.readYourWrites);
         if (!retryable || attempt >= this.opts.maxRetries) return res;
       } catch (err) {
         if (this.opts.signal?.aborted || attempt >= this.opts.maxRetries) throw err;

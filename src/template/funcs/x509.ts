@@ -27,6 +27,8 @@ export interface CertTemplate {
   dnsNames: string[];
   daysValid: number;
   isCA: boolean;
+  /** Add a SubjectKeyId to a non-CA certificate too (Go only generates one for CAs). */
+  subjectKeyId?: boolean;
 }
 
 /** net.ParseIP in its 4-byte form for IPv4, 16 bytes for IPv6; undefined when invalid. */
@@ -158,7 +160,7 @@ export function createCertificate(t: CertTemplate, subjectKey: KeyObject, signer
     ext("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))),
     ext("2.5.29.19", true, t.isCA ? seq(bool(true)) : seq()),
   ];
-  if (t.isCA) {
+  if (t.isCA || t.subjectKeyId) {
     const spkiBits = children(read(spki))[1]!.content.subarray(1);
     exts.push(ext("2.5.29.14", false, octets(createHash("sha1").update(spkiBits).digest())));
   }

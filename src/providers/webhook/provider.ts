@@ -1,0 +1,80 @@
+import { DurationError, parseDuration } from "../../api/duration.js";
+import type { WebhookProvider } from "../../api/providers/webhook.js";
+import { NotSupportedError, StoreConfigError } from "../errors.js";
+import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
+import { refNamespace } from "../resolvers.js";
+import { resolveCABundle } from "./ca.js";
+import { WebhookClient } from "./client.js";
+
+const FIELD = "spec.provider.webhook";
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** spec.secrets: each entry's whole Secret, as strings, under the entry's name. */
+async function loadSecrets(
+  spec: WebhookProvider,
+  ctx: ProviderContext,
+): Promise<Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [i, s] of (spec.secrets ?? []).entries()) {
+    const where = `${FIELD}.secrets[${i}].secretRef`;
+    if (!s.secretRef?.name) throw new StoreConfigError(`${where}.name: is required`);
+    const ns = refNamespace(ctx, s.secretRef, where);
+    const data = await ctx.kube.getSecret(ns, s.secretRef.name);
+    if (!data) throw new StoreConfigError(`${where}: Secret ${ns}/${s.secretRef.name} not found`);
+    if (s.secretRef.key && data[s.secretRef.key] === undefined) {
+      throw new StoreConfigError(`${where}: key "${s.secretRef.key}" not found in Secret ${ns}/${s.secretRef.name}`);
+    }
+    out[s.name] = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.toString("utf8")]));
+  }
+  return out;
+}
+
+function timeoutMs(spec: WebhookProvider): number {
+  if (!spec.timeout) return DEFAULT_TIMEOUT_MS;
+  return parseDuration(spec.timeout);
+}
+
+export const webhookProvider: Provider<WebhookProvider> = {
+  name: "webhook",
+  capabilities(): Capabilities {
+    return "ReadOnly";
+  },
+  validateSpec(spec: WebhookProvider, storeKind: StoreKind): string[] {
+    const errs: string[] = [];
+    if (!spec?.url) errs.push(`${FIELD}.url: is required`);
+    if (spec?.timeout) {
+      try {
+        parseDuration(spec.timeout);
+      } catch (err) {
+        if (err instanceof DurationError) errs.push(`${FIELD}.timeout: ${err.message}`);
+        else throw err;
+      }
+    }
+    if (spec?.auth) errs.push(`${FIELD}.auth: NTLM authentication is not supported by this operator`);
+    for (const [i, s] of (spec?.secrets ?? []).entries()) {
+      if (!s.name) errs.push(`${FIELD}.secrets[${i}].name: is required`);
+      if (!s.secretRef?.name) errs.push(`${FIELD}.secrets[${i}].secretRef.name: is required`);
+      if (storeKind === "ClusterSecretStore" && s.secretRef && !s.secretRef.namespace) {
+        errs.push(`${FIELD}.secrets[${i}].secretRef.namespace: is required for a ClusterSecretStore`);
+      }
+    }
+    return errs;
+  },
+  async newClient(spec: WebhookProvider, ctx: ProviderContext): Promise<SecretsClient> {
+    if (!spec?.url) throw new StoreConfigError(`${FIELD}.url: is required`);
+    if (spec.auth) throw new NotSupportedError(`${FIELD}.auth: NTLM authentication is not supported by this operator`);
+    let timeout: number;
+    try {
+      timeout = timeoutMs(spec);
+    } catch (err) {
+      throw new StoreConfigError(`${FIELD}.timeout: ${(err as Error).message}`);
+    }
+    return new WebhookClient({
+      spec,
+      secrets: await loadSecrets(spec, ctx),
+      ca: await resolveCABundle(ctx, spec.caBundle, spec.caProvider, FIELD),
+      timeoutMs: timeout,
+      signal: ctx.signal,
+    });
+  },
+};

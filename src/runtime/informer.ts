@@ -1,0 +1,283 @@
+/**
+ * An informer keeps an indexed cache of one resource in sync with the API server: list, then watch from the
+ * list's resourceVersion (with bookmarks), resume from the last seen resourceVersion when a watch ends or breaks,
+ * relist on 410 Gone, and optionally replay every cached object as an update every resync period.
+ *
+ * A label selector (e.g. managed Secrets only) is sent with both list and watch, so unrelated objects never
+ * reach this process. Handlers run synchronously in event order; a throwing handler is logged and ignored.
+ * Cached objects are shared: treat them as read-only.
+ */
+
+import { Indexer, type IndexFunc } from "./cache.js";
+import { ApiError, isGone, type KubeClient, type Query, type WatchEvent } from "./client.js";
+import { type Clock, realClock, sleep } from "./clock.js";
+import { type Logger, silentLogger } from "./logger.js";
+import { type KubeObject, objectKey, type ResourceDescriptor, resourcePath } from "./resource.js";
+
+export interface EventHandler<T extends KubeObject = KubeObject> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+}
+
+export interface InformerOptions<T extends KubeObject = KubeObject> {
+  /** Watch one namespace only (namespaced resources). */
+  namespace?: string;
+  /** Server-side label filter for list and watch. */
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Custom indexes on top of the built-in "namespace" index. */
+  indexers?: Record<string, IndexFunc<T>>;
+  /** Replays every cached object as an update this often (ms); 0/undefined disables. */
+  resyncPeriodMs?: number;
+  /** List page size (default 500). */
+  pageSize?: number;
+  /** Applied to every object before caching (e.g. drop fields to cache metadata only). */
+  transform?: (obj: T) => T;
+  /** Server-side watch timeout; default random 5-10 min like client-go's reflector. */
+  watchTimeoutSeconds?: number;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export class Informer<T extends KubeObject = KubeObject> {
+  readonly resource: ResourceDescriptor;
+  readonly cache: Indexer<T>;
+  readonly options: InformerOptions<T>;
+  private readonly client: KubeClient;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private handlers: EventHandler<T>[] = [];
+  private rv: string | undefined;
+  private synced = false;
+  private syncWaiters: (() => void)[] = [];
+  private abort = new AbortController();
+  private running?: Promise<void>;
+  private resyncTimer?: ReturnType<typeof setInterval>;
+  /** Counters for observability and tests. */
+  readonly stats = { lists: 0, watches: 0, relistsAfterGone: 0, events: 0 };
+  /** Query of the most recent list and watch requests. */
+  lastListQuery?: Query;
+  lastWatchQuery?: Query;
+
+  constructor(client: KubeClient, resource: ResourceDescriptor, options: InformerOptions<T> = {}) {
+    this.client = client;
+    this.resource = resource;
+    this.options = options;
+    this.cache = new Indexer<T>(options.indexers);
+    this.clock = options.clock ?? realClock;
+    this.log = (options.logger ?? silentLogger()).child({
+      informer: resource.plural,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+    });
+  }
+
+  /** resourceVersion the informer will resume from. */
+  get lastResourceVersion(): string | undefined {
+    return this.rv;
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /**
+   * Registers a handler. With `replay` (default, as client-go) it first gets an `add` for every cached object.
+   * Returns a function that removes it.
+   */
+  addHandler(handler: EventHandler<T>, replay = true): () => void {
+    this.handlers.push(handler);
+    if (replay) for (const obj of this.cache.list()) this.call(handler, "add", obj);
+    return () => {
+      this.handlers = this.handlers.filter((h) => h !== handler);
+    };
+  }
+
+  /** Starts list+watch in the background (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.abort = new AbortController();
+    this.running = this.loop(this.abort.signal);
+    const period = this.options.resyncPeriodMs;
+    if (period && period > 0) {
+      this.resyncTimer = setInterval(() => this.resync(), period);
+      this.resyncTimer.unref?.();
+    }
+  }
+
+  /** Stops watching; the cache keeps its last content. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.abort.abort();
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
+    await this.running;
+    this.running = undefined;
+    for (const w of this.syncWaiters.splice(0)) w();
+  }
+
+  /** Resolves once the first list has been applied (or the informer stops). */
+  waitForSync(): Promise<void> {
+    if (this.synced || !this.running) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  /** Emits an update (old === new) for every cached object. */
+  resync(): void {
+    for (const obj of this.cache.list()) this.emit("update", obj, obj);
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    let backoff = 0;
+    while (!signal.aborted) {
+      try {
+        if (this.rv === undefined) await this.relist(signal);
+        const delivered = await this.watchOnce(signal);
+        if (!delivered) await this.pause(signal, 100);
+        backoff = 0;
+      } catch (e) {
+        if (signal.aborted) break;
+        if (isGone(e)) {
+          this.stats.relistsAfterGone++;
+          this.log.info({ resourceVersion: this.rv }, "resourceVersion expired; relisting");
+          this.rv = undefined;
+          continue;
+        }
+        backoff = backoff ? Math.min(backoff * 2, 30_000) : 200;
+        this.log.warn({ err: e, retryInMs: backoff }, "list/watch failed");
+        await this.pause(signal, backoff);
+      }
+    }
+  }
+
+  private pause(signal: AbortSignal, ms: number): Promise<void> {
+    return sleep(this.clock, ms, signal).catch(() => {});
+  }
+
+  private async relist(signal: AbortSignal): Promise<void> {
+    const query = {
+      labelSelector: this.options.labelSelector,
+      fieldSelector: this.options.fieldSelector,
+    };
+    this.lastListQuery = query;
+    this.stats.lists++;
+    const { items, metadata } = await this.client.listAll<T>(this.resource, {
+      ...query,
+      namespace: this.options.namespace,
+      limit: this.options.pageSize ?? 500,
+      signal,
+    });
+    if (signal.aborted) return;
+    const kind = this.resource.kind;
+    const apiVersion = this.resource.group ? `${this.resource.group}/${this.resource.version}` : this.resource.version;
+    const seen = new Set<string>();
+    for (const raw of items) {
+      // List items carry no kind/apiVersion; fill them so handlers see complete objects.
+      const obj = this.prepare({ ...raw, kind: raw.kind ?? kind, apiVersion: raw.apiVersion ?? apiVersion });
+      const key = objectKey(obj);
+      seen.add(key);
+      const old = this.cache.get(key);
+      if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) continue;
+      this.cache.upsert(obj);
+      if (old) this.emit("update", old, obj);
+      else this.emit("add", obj);
+    }
+    for (const key of this.cache.keys()) {
+      if (seen.has(key)) continue;
+      const old = this.cache.delete(key);
+      if (old) this.emit("delete", old);
+    }
+    this.rv = metadata.resourceVersion;
+    if (!this.synced) {
+      this.synced = true;
+      for (const w of this.syncWaiters.splice(0)) w();
+    }
+  }
+
+  /** One watch request; resolves true if it delivered any event. Throws ApiError (410 → relist). */
+  private async watchOnce(signal: AbortSignal): Promise<boolean> {
+    const local = new AbortController();
+    const onAbort = () => local.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    let failure: ApiError | undefined;
+    let delivered = false;
+    const query: Query = {
+      labelSelector: this.options.labelSelector,
+      fieldSelector: this.options.fieldSelector,
+      resourceVersion: this.rv,
+      allowWatchBookmarks: true,
+      timeoutSeconds: this.options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
+    };
+    this.lastWatchQuery = query;
+    this.stats.watches++;
+    const path = resourcePath(this.resource, this.options.namespace);
+    try {
+      await this.client.watchStream(
+        path,
+        query,
+        (ev) => {
+          if (failure || local.signal.aborted) return;
+          delivered = true;
+          failure = this.apply(ev);
+          if (failure) local.abort();
+        },
+        local.signal,
+      );
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+    if (failure) throw failure;
+    return delivered;
+  }
+
+  /** Applies one watch event to the cache; returns an error for ERROR events. */
+  private apply(ev: WatchEvent): ApiError | undefined {
+    this.stats.events++;
+    switch (ev.type) {
+      case "ADDED":
+      case "MODIFIED": {
+        const obj = this.prepare(ev.object as T);
+        const old = this.cache.upsert(obj);
+        this.rv = obj.metadata.resourceVersion ?? this.rv;
+        if (old) this.emit("update", old, obj);
+        else this.emit("add", obj);
+        return undefined;
+      }
+      case "DELETED": {
+        const obj = this.prepare(ev.object as T);
+        const old = this.cache.delete(objectKey(obj));
+        this.rv = obj.metadata.resourceVersion ?? this.rv;
+        this.emit("delete", old ?? obj);
+        return undefined;
+      }
+      case "BOOKMARK":
+        this.rv = (ev.object as KubeObject).metadata?.resourceVersion ?? this.rv;
+        return undefined;
+      case "ERROR": {
+        const status = ev.object as unknown as { code?: number; message?: string; reason?: string };
+        return new ApiError(status.code ?? 500, status.message ?? "watch error", status.reason);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private prepare(obj: T): T {
+    const t = this.options.transform;
+    return t ? t(obj) : obj;
+  }
+
+  private emit(type: "add" | "update" | "delete", a: T, b?: T): void {
+    for (const h of this.handlers) this.call(h, type, a, b);
+  }
+
+  private call(h: EventHandler<T>, type: "add" | "update" | "delete", a: T, b?: T): void {
+    try {
+      if (type === "add") h.add?.(a);
+      else if (type === "update") h.update?.(a, b!);
+      else h.delete?.(a);
+    } catch (err) {
+      this.log.error({ err, event: type }, "event handler failed");
+    }
+  }
+}

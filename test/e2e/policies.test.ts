@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  createNamespace,
+  decoded,
+  EXTERNAL_SECRETS,
+  eventually,
+  externalSecret,
+  fakeStore,
+  type Harness,
+  readyCondition,
+  SECRET_STORES,
+  SECRETS,
+  startHarness,
+} from "./harness.js";
+
+let h: Harness;
+const NS = "pol";
+
+before(async () => {
+  h = await startHarness();
+  await createNamespace(h, NS);
+  await h.client.create(
+    SECRET_STORES,
+    fakeStore("fake", NS, [
+      { key: "a", value: "A" },
+      { key: "b", value: "B" },
+      { key: "json", value: '{"x":"1","y":"2"}' },
+    ]),
+  );
+  await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "fake"))?.status === "True");
+});
+
+after(async () => {
+  await h.stop();
+});
+
+const data = (name: string) => h.client.get(SECRETS, NS, name).then(decoded);
+
+async function setStoreData(entries: { key: string; value: string }[]): Promise<void> {
+  const store = await h.client.get(SECRET_STORES, NS, "fake");
+  store.spec.provider.fake.data = entries;
+  await h.client.update(SECRET_STORES, store);
+}
+
+describe("creationPolicy", () => {
+  it("Orphan: no owner reference, the Secret outlives the ExternalSecret", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("orphan", NS, {
+        secretStoreRef: { name: "fake" },
+        target: { creationPolicy: "Orphan" },
+        data: [{ secretKey: "a", remoteRef: { key: "a" } }],
+      }),
+    );
+    await eventually(async () => (await data("orphan")).a === "A");
+    const s = await h.client.get(SECRETS, NS, "orphan");
+    assert.equal(s.metadata.ownerReferences, undefined);
+    await h.client.delete(EXTERNAL_SECRETS, NS, "orphan");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await data("orphan")).a, "A");
+  });
+
+  it("Merge: waits for the Secret, then adds its keys and keeps the others", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("merge", NS, {
+        refreshInterval: "1s",
+        secretStoreRef: { name: "fake" },
+        target: { creationPolicy: "Merge" },
+        data: [{ secretKey: "a", remoteRef: { key: "a" } }],
+      }),
+    );
+    const waiting = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, "merge"));
+    assert.equal(waiting.reason, "SecretMissing");
+    assert.equal(await h.client.get(SECRETS, NS, "merge"), undefined);
+    await h.client.create(SECRETS, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "merge", namespace: NS },
+      data: { mine: Buffer.from("keep").toString("base64") },
+    });
+    await eventually(async () => (await data("merge")).a === "A", 15_000, "merged");
+    assert.deepEqual(await data("merge"), { a: "A", mine: "keep" });
+  });
+
+  it("None: no Secret is written", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("none", NS, {
+        secretStoreRef: { name: "fake" },
+        target: { creationPolicy: "None" },
+        data: [{ secretKey: "a", remoteRef: { key: "a" } }],
+      }),
+    );
+    const c = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, "none"));
+    assert.equal(c.status, "True");
+    assert.equal(await h.client.get(SECRETS, NS, "none"), undefined);
+  });
+
+  it("Owner refuses to take over a Secret it does not own", async () => {
+    await h.client.create(SECRETS, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "taken", namespace: NS },
+      data: { other: Buffer.from("x").toString("base64") },
+    });
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("taken", NS, {
+        secretStoreRef: { name: "fake" },
+        data: [{ secretKey: "a", remoteRef: { key: "a" } }],
+      }),
+    );
+    const c = await eventually(async () => {
+      const cond = await readyCondition(h, EXTERNAL_SECRETS, NS, "taken");
+      return cond?.status === "False" ? cond : undefined;
+    });
+    assert.match(c.message ?? "", /not owned by this ExternalSecret/);
+    assert.deepEqual(await data("taken"), { other: "x" });
+  });
+});
+
+describe("deletionPolicy and dataFrom", () => {
+  it("Merge removes only vanished keys; Delete removes the Secret when everything is gone", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("del-merge", NS, {
+        refreshInterval: "1s",
+        secretStoreRef: { name: "fake" },
+        target: { deletionPolicy: "Merge" },
+        data: [
+          { secretKey: "a", remoteRef: { key: "a" } },
+          { secretKey: "b", remoteRef: { key: "b" } },
+        ],
+      }),
+    );
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("del-delete", NS, {
+        refreshInterval: "1s",
+        secretStoreRef: { name: "fake" },
+        target: { deletionPolicy: "Delete" },
+        data: [{ secretKey: "b", remoteRef: { key: "b" } }],
+      }),
+    );
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("del-retain", NS, {
+        refreshInterval: "1s",
+        secretStoreRef: { name: "fake" },
+        data: [{ secretKey: "b", remoteRef: { key: "b" } }],
+      }),
+    );
+    await eventually(async () => (await data("del-merge")).b === "B" && (await data("del-delete")).b === "B");
+    await eventually(async () => (await data("del-retain")).b === "B");
+    await setStoreData([
+      { key: "a", value: "A" },
+      { key: "json", value: '{"x":"1","y":"2"}' },
+    ]);
+    await eventually(async () => (await h.client.get(SECRETS, NS, "del-delete")) === undefined, 15_000, "deleted");
+    await eventually(async () => JSON.stringify(await data("del-merge")) === JSON.stringify({ a: "A" }), 15_000);
+    const deleted = await readyCondition(h, EXTERNAL_SECRETS, NS, "del-delete");
+    assert.equal(deleted?.reason, "SecretDeleted");
+    const retained = await eventually(async () => {
+      const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "del-retain");
+      return c?.status === "False" ? c : undefined;
+    });
+    assert.equal(retained.reason, "SecretSyncedError");
+    assert.deepEqual(await data("del-retain"), { b: "B" });
+    await setStoreData([
+      { key: "a", value: "A" },
+      { key: "b", value: "B" },
+      { key: "json", value: '{"x":"1","y":"2"}' },
+    ]);
+  });
+
+  it("extract and find with rewrite; immutable targets", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("from", NS, {
+        secretStoreRef: { name: "fake" },
+        target: { immutable: true },
+        dataFrom: [
+          { extract: { key: "json" } },
+          { find: { name: { regexp: "^[ab]$" } }, rewrite: [{ regexp: { source: "(.*)", target: "found-$1" } }] },
+        ],
+      }),
+    );
+    await eventually(async () => (await data("from"))["found-a"] === "A");
+    assert.deepEqual(await data("from"), { x: "1", y: "2", "found-a": "A", "found-b": "B" });
+    assert.equal((await h.client.get(SECRETS, NS, "from")).immutable, true);
+  });
+});
