@@ -5,10 +5,12 @@
  */
 import type { SecretStoreRef } from "../../api/meta.js";
 import type { SecretStore } from "../../api/secretstore.js";
+import { type ProviderReadCoalescer, providerReads, RecordingKubeAccess } from "../../providers/coalesce.js";
 import type { KubeAccess, SecretsClient, StoreKind } from "../../providers/provider.js";
 import { resolveProvider } from "../../providers/registry.js";
 import { getCondition } from "./conditions.js";
 import { CLUSTER_SECRET_STORES, type KubeClient, NAMESPACES, SECRET_STORES } from "./kube-client.js";
+import { type EsoMetrics, instrumentClient } from "./metrics.js";
 import { clusterStoreAllowsNamespace, storeMatchesClass } from "./store-access.js";
 
 export class StoreAccessError extends Error {
@@ -22,6 +24,10 @@ export interface StoreResolverOptions {
   clusterStoreEnabled: boolean;
   floodGate: boolean;
   signal?: AbortSignal;
+  /** Counts provider API calls, secrets read and auth failures. */
+  metrics?: EsoMetrics;
+  /** Shared provider read layer (default: the process-wide one). */
+  coalescer?: ProviderReadCoalescer;
 }
 
 export function storeKindOf(ref: SecretStoreRef | undefined): StoreKind {
@@ -97,13 +103,21 @@ export class StoreClients {
     }
     const resolved = resolveProvider(store.spec.provider as Record<string, unknown>);
     if ("error" in resolved) throw new StoreAccessError(`${kind} ${JSON.stringify(name)}: ${resolved.error}`);
-    return resolved.provider.newClient(resolved.spec, {
-      kube,
-      storeKind: kind,
-      storeName: name,
-      namespace: this.namespace,
-      signal: this.opts.signal,
-    });
+    // Reads go through the shared coalescing layer, scoped by store identity and resolved credentials.
+    const recording = new RecordingKubeAccess(kube);
+    const built = await instrumentClient(this.opts.metrics, { provider: resolved.provider.name, store: name }, () =>
+      resolved.provider.newClient(resolved.spec, {
+        kube: recording,
+        storeKind: kind,
+        storeName: name,
+        namespace: this.namespace,
+        signal: this.opts.signal,
+      }),
+    );
+    const reads = this.opts.coalescer ?? providerReads;
+    const m = store.metadata ?? {};
+    const identity = { kind, namespace: m.namespace ?? "", name, uid: m.uid, resourceVersion: m.resourceVersion };
+    return reads.wrap(built, reads.scope(identity, this.namespace, recording.fingerprint()));
   }
 
   async close(): Promise<void> {

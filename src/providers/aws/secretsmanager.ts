@@ -20,6 +20,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from "@aws-sdk/client-secrets-manager";
+import type { BatchReader } from "../coalesce.js";
 import { NoSecretError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -65,7 +66,7 @@ function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<st
   return out;
 }
 
-export class SecretsManagerSecrets implements SecretsClient {
+export class SecretsManagerSecrets implements SecretsClient, BatchReader {
   private readonly cache = new Map<string, Buffer>();
 
   constructor(
@@ -128,6 +129,39 @@ export class SecretsManagerSecrets implements SecretsClient {
       );
     }
     return Buffer.from(selected, "utf8");
+  }
+
+  /** Current-version reads of the secret value can be served by BatchGetSecretValue. */
+  batchable(ref: RemoteRef): boolean {
+    return (!ref.version || ref.version === "AWSCURRENT") && ref.metadataPolicy !== "Fetch";
+  }
+
+  /**
+   * Many current-version reads in BatchGetSecretValue calls (20 ids each). Anything the batch does not
+   * answer (missing secret, per-secret error, no batch permission) is read one by one, so each ref gets
+   * exactly the value or error getSecret would give.
+   */
+  async getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]> {
+    const names = [...new Set(refs.filter((r) => this.batchable(r)).map((r) => this.opts.prefix + r.key))];
+    for (let i = 0; i < names.length; i += 20) {
+      const ids = names.slice(i, i + 20).filter((n) => !this.cache.has(`${n}#AWSCURRENT#SECRET`));
+      if (ids.length === 0) continue;
+      let next: string | undefined;
+      try {
+        do {
+          const page = await this.sm.send(new BatchGetSecretValueCommand({ SecretIdList: ids, NextToken: next }));
+          for (const v of page.SecretValues ?? []) {
+            const p = payload(v);
+            const name = ids.find((id) => id === v.Name || id === v.ARN);
+            if (p && name) this.cache.set(`${name}#AWSCURRENT#SECRET`, p);
+          }
+          next = page.NextToken;
+        } while (next);
+      } catch {
+        // No batch permission or a transient failure: the single reads below decide per secret.
+      }
+    }
+    return Promise.all(refs.map((r) => this.getSecret(r).catch((err: unknown) => err as Error)));
   }
 
   async getSecretMap(ref: RemoteRef): Promise<Record<string, Buffer>> {
