@@ -19,10 +19,50 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 
 /**
  * Strategic merge patch, enough for what kubectl sends to Secrets, ConfigMaps and the other map-shaped kinds served
- * here: maps merge, lists replace, `$patch: replace|delete`, and the `$setElementOrder`/`$retainKeys`/
- * `$deleteFromPrimitiveList` directives (ordering hints only matter for merge-keyed lists, which these kinds lack).
+ * here: maps merge, lists replace except ObjectMeta's merge lists (finalizers as a set, ownerReferences keyed by
+ * uid), `$patch: replace|delete`, and the `$setElementOrder`/`$retainKeys`/`$deleteFromPrimitiveList` directives.
  */
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch) || patch.$patch || !isObject(patch.metadata) || !isObject(target))
+    return mergeStrategic(target, patch);
+  const meta: KObj = isObject(target.metadata) ? target.metadata : {};
+  const rest: KObj = { ...patch.metadata };
+  for (const [field, key] of [
+    ["finalizers", undefined],
+    ["ownerReferences", "uid"],
+  ] as const) {
+    if (!(field in rest)) continue;
+    const v = rest[field];
+    delete rest[field];
+    if (v === null) delete meta[field];
+    else if (Array.isArray(v)) meta[field] = mergeList(meta[field], v, key);
+    else throw badRequest(`metadata.${field}: expected a list in the strategic merge patch`);
+  }
+  target.metadata = meta;
+  return mergeStrategic(target, { ...patch, metadata: rest });
+}
+
+/** A list with patchStrategy "merge": primitives form a set; objects merge by `key`, `$patch: delete` removes one. */
+function mergeList(current: unknown, patch: unknown[], key: string | undefined): unknown[] {
+  if (patch.some((x) => isObject(x) && x.$patch === "replace")) {
+    return patch.filter((x) => !(isObject(x) && x.$patch === "replace")).map(stripDirectives);
+  }
+  const out: unknown[] = Array.isArray(current) ? [...current] : [];
+  for (const item of patch) {
+    if (key === undefined || !isObject(item)) {
+      if (!out.includes(item)) out.push(item);
+      continue;
+    }
+    const i = out.findIndex((x) => isObject(x) && x[key] === item[key]);
+    if (item.$patch === "delete") {
+      if (i >= 0) out.splice(i, 1);
+    } else if (i >= 0) out[i] = mergeStrategic(out[i], item);
+    else out.push(stripDirectives(item));
+  }
+  return out;
+}
+
+function mergeStrategic(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
   const directive = patch.$patch;
   if (directive === "replace") {
@@ -44,7 +84,7 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
       delete out[k];
       continue;
     }
-    const merged = strategicMergePatch(out[k], v);
+    const merged = mergeStrategic(out[k], v);
     if (merged === undefined) delete out[k];
     else out[k] = merged;
   }

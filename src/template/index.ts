@@ -5,6 +5,7 @@
 import { BUILTINS } from "./builtins.js";
 import { TemplateCache } from "./cache.js";
 import { DEFAULT_LIMITS, executeTemplate, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
+import { defaultFuncs } from "./funcs/index.js";
 import { parseTemplate } from "./parser.js";
 import type { FuncMap } from "./values.js";
 
@@ -67,10 +68,10 @@ export function render(name: string, text: string, data: unknown, opts: Template
 
 /**
  * Render as ESO's template engine v2 does: missingkey=error and ESO's function map
- * (Go builtins plus any functions given in opts.funcs).
+ * (Go builtins, Sprig and ESO's functions) unless opts.funcs replaces it.
  */
 export function renderESO(name: string, text: string, data: unknown, opts: TemplateOptions = {}): string {
-  return render(name, text, data, { ...opts, missingKey: "error" });
+  return render(name, text, data, { ...opts, funcs: opts.funcs ?? (defaultFuncs() as FuncMap), missingKey: "error" });
 }
 
 /** Drop all cached parse trees. */

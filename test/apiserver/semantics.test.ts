@@ -1,0 +1,381 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import * as k8s from "@kubernetes/client-node";
+import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+
+let server: ApiServer;
+let core: k8s.CoreV1Api;
+let leases: k8s.CoordinationV1Api;
+
+before(async () => {
+  server = await startApiServer();
+  const kc = server.kubeConfig();
+  core = kc.makeApiClient(k8s.CoreV1Api);
+  leases = kc.makeApiClient(k8s.CoordinationV1Api);
+  await core.createNamespace({ body: { metadata: { name: "sem" } } });
+});
+
+after(async () => {
+  await server.stop();
+});
+
+/** A raw request; returns status code and parsed JSON body. */
+async function req(method: string, path: string, body?: unknown, contentType = "application/json") {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": contentType },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { code: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const cmPath = (name = "") => `/api/v1/namespaces/sem/configmaps${name ? `/${name}` : ""}`;
+const secretPath = (name = "") => `/api/v1/namespaces/sem/secrets${name ? `/${name}` : ""}`;
+
+test("patch: strategic merge merges maps, finalizers and ownerReferences by uid; JSON patch; apply creates", async () => {
+  const ownerA = { apiVersion: "v1", kind: "ConfigMap", name: "a", uid: "uid-a" };
+  const ownerB = { apiVersion: "v1", kind: "ConfigMap", name: "b", uid: "uid-b" };
+  const created = await req("POST", cmPath(), {
+    metadata: { name: "smp", labels: { keep: "1", drop: "1" }, finalizers: ["x/one"], ownerReferences: [ownerA] },
+    data: { a: "1", b: "2" },
+  });
+  assert.equal(created.code, 201);
+
+  const smp = "application/strategic-merge-patch+json";
+  const patched = await req(
+    "PATCH",
+    cmPath("smp"),
+    {
+      metadata: { labels: { drop: null, added: "1" }, finalizers: ["x/two"], ownerReferences: [ownerB] },
+      data: { b: null, c: "3" },
+    },
+    smp,
+  );
+  assert.equal(patched.code, 200);
+  assert.deepEqual(patched.body.data, { a: "1", c: "3" });
+  assert.deepEqual(patched.body.metadata.labels, { keep: "1", added: "1" });
+  assert.deepEqual(patched.body.metadata.finalizers, ["x/one", "x/two"]);
+  assert.deepEqual(
+    patched.body.metadata.ownerReferences.map((r: any) => r.uid),
+    ["uid-a", "uid-b"],
+  );
+
+  const removed = await req(
+    "PATCH",
+    cmPath("smp"),
+    {
+      metadata: {
+        ownerReferences: [{ uid: "uid-a", $patch: "delete" }],
+        "$deleteFromPrimitiveList/finalizers": ["x/one"],
+      },
+    },
+    smp,
+  );
+  assert.equal(removed.code, 200);
+  assert.deepEqual(
+    removed.body.metadata.ownerReferences.map((r: any) => r.uid),
+    ["uid-b"],
+  );
+  assert.deepEqual(removed.body.metadata.finalizers, ["x/two"]);
+
+  const jp = await req(
+    "PATCH",
+    cmPath("smp"),
+    [
+      { op: "test", path: "/data/a", value: "1" },
+      { op: "replace", path: "/data/a", value: "9" },
+      { op: "add", path: "/metadata/finalizers/-", value: "x/three" },
+      { op: "remove", path: "/metadata/ownerReferences" },
+    ],
+    "application/json-patch+json",
+  );
+  assert.equal(jp.code, 200);
+  assert.equal(jp.body.data.a, "9");
+  assert.deepEqual(jp.body.metadata.finalizers, ["x/two", "x/three"]);
+  assert.equal(jp.body.metadata.ownerReferences, undefined);
+  const failedTest = await req(
+    "PATCH",
+    cmPath("smp"),
+    [{ op: "test", path: "/data/a", value: "1" }],
+    "application/json-patch+json",
+  );
+  assert.ok(failedTest.code >= 400 && failedTest.code < 500, String(failedTest.code));
+  assert.equal(failedTest.body.kind, "Status");
+
+  // Clear finalizers so the object can go away at the end.
+  await req("PATCH", cmPath("smp"), { metadata: { finalizers: null } }, "application/merge-patch+json");
+
+  const applied = await req(
+    "PATCH",
+    `${cmPath("applied")}?fieldManager=eso&force=true`,
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "applied" }, data: { k: "v" } },
+    "application/apply-patch+yaml",
+  );
+  assert.equal(applied.code, 201);
+  const reapplied = await req(
+    "PATCH",
+    `${cmPath("applied")}?fieldManager=eso&force=true`,
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  k: w\n",
+    "application/apply-patch+yaml",
+  );
+  assert.equal(reapplied.code, 200);
+  assert.equal(reapplied.body.data.k, "w");
+
+  const unsupported = await req("PATCH", cmPath("applied"), { data: {} }, "text/plain");
+  assert.equal(unsupported.code, 415);
+});
+
+test("immutable ConfigMaps refuse data changes with a 422 naming the field; metadata may still change", async () => {
+  const cm = await core.createNamespacedConfigMap({
+    namespace: "sem",
+    body: { metadata: { name: "frozen" }, immutable: true, data: { a: "1" } },
+  });
+  const change = await req(
+    "PATCH",
+    cmPath("frozen"),
+    { data: { a: "2" }, binaryData: { b: "AA==" } },
+    "application/merge-patch+json",
+  );
+  assert.equal(change.code, 422);
+  assert.equal(change.body.reason, "Invalid");
+  assert.deepEqual(change.body.details.causes.map((c: any) => c.field).sort(), ["binaryData", "data"]);
+  const unfreeze = await req("PATCH", cmPath("frozen"), { immutable: false }, "application/merge-patch+json");
+  assert.equal(unfreeze.code, 422);
+  assert.equal(unfreeze.body.details.causes[0].field, "immutable");
+  const labels = await req(
+    "PATCH",
+    cmPath("frozen"),
+    { metadata: { labels: { ok: "y" } } },
+    "application/merge-patch+json",
+  );
+  assert.equal(labels.code, 200);
+  assert.ok(Number(labels.body.metadata.resourceVersion) > Number(cm.metadata!.resourceVersion));
+});
+
+test("422 causes name the offending fields for bad names and Secret types", async () => {
+  const badName = await req("POST", cmPath(), { metadata: { name: "Not_Valid" } });
+  assert.equal(badName.code, 422);
+  assert.equal(badName.body.details.causes[0].field, "metadata.name");
+  assert.match(badName.body.message, /^ConfigMap "Not_Valid" is invalid: metadata\.name/);
+  const tls = await req("POST", secretPath(), { metadata: { name: "tls" }, type: "kubernetes.io/tls", data: {} });
+  assert.equal(tls.code, 422);
+  assert.deepEqual(tls.body.details.causes.map((c: any) => c.field).sort(), ["data[tls.crt]", "data[tls.key]"]);
+  const s = await req("POST", secretPath(), { metadata: { name: "typed" }, stringData: { a: "b" } });
+  assert.equal(s.code, 201);
+  const retype = await req("PATCH", secretPath("typed"), { type: "other" }, "application/merge-patch+json");
+  assert.equal(retype.code, 422);
+  assert.equal(retype.body.details.causes[0].field, "type");
+});
+
+test("list: label selector operators, field selectors, limit/continue paging and list resourceVersion", async () => {
+  const specs: [string, Record<string, string>][] = [
+    ["l1", { env: "prod", tier: "web" }],
+    ["l2", { env: "prod", tier: "db" }],
+    ["l3", { env: "dev" }],
+    ["l4", { tier: "web" }],
+    ["l5", {}],
+  ];
+  for (const [name, labels] of specs) {
+    await core.createNamespacedConfigMap({ namespace: "sem", body: { metadata: { name, labels } } });
+  }
+  const names = async (labelSelector?: string, fieldSelector?: string) =>
+    (await core.listNamespacedConfigMap({ namespace: "sem", labelSelector, fieldSelector })).items
+      .map((i) => i.metadata!.name!)
+      .filter((n) => /^l\d$/.test(n));
+  assert.deepEqual(await names("env=prod"), ["l1", "l2"]);
+  assert.deepEqual(await names("env==prod,tier=web"), ["l1"]);
+  assert.deepEqual(await names("env!=prod"), ["l3", "l4", "l5"]);
+  assert.deepEqual(await names("env in (dev, prod)"), ["l1", "l2", "l3"]);
+  assert.deepEqual(await names("tier notin (web)"), ["l2", "l3", "l5"]);
+  assert.deepEqual(await names("tier"), ["l1", "l2", "l4"]);
+  assert.deepEqual(await names("!tier"), ["l3", "l5"]);
+  assert.deepEqual(await names(undefined, "metadata.name=l3"), ["l3"]);
+  assert.deepEqual(await names("env", "metadata.name!=l1"), ["l2", "l3"]);
+  const all = await core.listConfigMapForAllNamespaces({ fieldSelector: "metadata.namespace=sem,metadata.name=l4" });
+  assert.deepEqual(
+    all.items.map((i) => `${i.metadata!.namespace}/${i.metadata!.name}`),
+    ["sem/l4"],
+  );
+  const badSel = await req("GET", `${cmPath()}?labelSelector=${encodeURIComponent("env in prod")}`);
+  assert.equal(badSel.code, 400);
+  const badField = await req("GET", `${cmPath()}?fieldSelector=${encodeURIComponent("metadata.name in (a)")}`);
+  assert.equal(badField.code, 400);
+
+  const seen: string[] = [];
+  let cont: string | undefined;
+  let pages = 0;
+  let listRv: string | undefined;
+  do {
+    const page = await core.listNamespacedConfigMap({
+      namespace: "sem",
+      labelSelector: "env",
+      limit: 2,
+      _continue: cont,
+    });
+    pages++;
+    listRv ??= page.metadata!.resourceVersion;
+    assert.equal(page.metadata!.resourceVersion, listRv, "every page reports the snapshot's resourceVersion");
+    assert.ok(page.items.length <= 2);
+    seen.push(...page.items.map((i) => i.metadata!.name!));
+    cont = page.metadata!._continue || undefined;
+    assert.equal(page.metadata!.remainingItemCount, undefined, "as kube: no count when a selector filters");
+  } while (cont);
+  assert.deepEqual(seen, ["l1", "l2", "l3"]);
+  assert.equal(pages, 2);
+  const first = await core.listNamespacedConfigMap({ namespace: "sem", limit: 1 });
+  const total = (await core.listNamespacedConfigMap({ namespace: "sem" })).items.length;
+  assert.equal(first.metadata!.remainingItemCount, total - 1);
+  const latest = await core.createNamespacedConfigMap({ namespace: "sem", body: { metadata: { name: "later" } } });
+  assert.ok(Number(latest.metadata!.resourceVersion) > Number(listRv));
+  const bad = await req("GET", `${cmPath()}?limit=1&continue=garbage`);
+  assert.equal(bad.code, 400);
+});
+
+test("leases: create, renew with optimistic concurrency, and PUT may create", async () => {
+  const now = new Date();
+  const lease = await leases.createNamespacedLease({
+    namespace: "sem",
+    body: {
+      metadata: { name: "leader" },
+      spec: { holderIdentity: "a", leaseDurationSeconds: 15, acquireTime: now, renewTime: now },
+    },
+  });
+  assert.equal(lease.spec!.holderIdentity, "a");
+  const renewed = await leases.replaceNamespacedLease({
+    namespace: "sem",
+    name: "leader",
+    body: { ...lease, spec: { ...lease.spec, renewTime: new Date(now.getTime() + 1000) } },
+  });
+  assert.ok(Number(renewed.metadata!.resourceVersion) > Number(lease.metadata!.resourceVersion));
+  await assert.rejects(
+    leases.replaceNamespacedLease({
+      namespace: "sem",
+      name: "leader",
+      body: { ...lease, spec: { ...lease.spec, holderIdentity: "b" } },
+    }),
+    (e: any) => e.code === 409,
+  );
+  const put = await req("PUT", "/apis/coordination.k8s.io/v1/namespaces/sem/leases/fresh", {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: { name: "fresh" },
+    spec: { holderIdentity: "c" },
+  });
+  assert.equal(put.code, 201);
+  const list = await leases.listNamespacedLease({ namespace: "sem" });
+  assert.deepEqual(list.items.map((l) => l.metadata!.name).sort(), ["fresh", "leader"]);
+});
+
+test("events: core/v1 events are created, listed with field selectors and collected with their namespace", async () => {
+  await core.createNamespace({ body: { metadata: { name: "ev" } } });
+  const ev = await core.createNamespacedEvent({
+    namespace: "ev",
+    body: {
+      metadata: { generateName: "es." },
+      involvedObject: { kind: "ExternalSecret", name: "es", namespace: "ev" },
+      reason: "Updated",
+      message: "secret synced",
+      type: "Normal",
+      count: 1,
+    },
+  });
+  assert.match(ev.metadata!.name!, /^es\.[a-z0-9]{5}$/);
+  const listed = await core.listNamespacedEvent({ namespace: "ev" });
+  assert.equal(listed.items.length, 1);
+  assert.equal(listed.items[0]!.reason, "Updated");
+  await core.deleteNamespace({ name: "ev" });
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const left = await req("GET", "/api/v1/namespaces/ev");
+    if (left.code === 404) break;
+    if (Date.now() > deadline) throw new Error("namespace ev was not removed");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal((await core.listEventForAllNamespaces({ fieldSelector: "metadata.namespace=ev" })).items.length, 0);
+});
+
+test("a multi-version CRD serves every version through the converter hook and stores the storage version", async () => {
+  const crd = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: "gadgets.example.com" },
+    spec: {
+      group: "example.com",
+      scope: "Namespaced",
+      names: { plural: "gadgets", singular: "gadget", kind: "Gadget", categories: ["toys"] },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: "object",
+              properties: { spec: { type: "object", properties: { size: { type: "integer" } } } },
+            },
+          },
+        },
+        {
+          name: "v1beta1",
+          served: true,
+          storage: false,
+          schema: {
+            openAPIV3Schema: {
+              type: "object",
+              properties: { spec: { type: "object", properties: { legacySize: { type: "string" } } } },
+            },
+          },
+        },
+      ],
+    },
+  };
+  assert.equal((await req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).code, 201);
+  const calls: string[] = [];
+  server.setConverter("example.com", (obj, toVersion) => {
+    const from = obj.apiVersion.split("/")[1];
+    calls.push(`${from}->${toVersion}`);
+    const out = structuredClone(obj);
+    out.apiVersion = `example.com/${toVersion}`;
+    if (from === "v1beta1" && toVersion === "v1") out.spec = { size: Number(obj.spec?.legacySize ?? 0) };
+    if (from === "v1" && toVersion === "v1beta1") out.spec = { legacySize: String(obj.spec?.size ?? 0) };
+    return out;
+  });
+  const base = "/apis/example.com";
+  const made = await req("POST", `${base}/v1beta1/namespaces/sem/gadgets`, {
+    apiVersion: "example.com/v1beta1",
+    kind: "Gadget",
+    metadata: { name: "g1" },
+    spec: { legacySize: "7" },
+  });
+  assert.equal(made.code, 201);
+  assert.deepEqual(made.body.spec, { legacySize: "7" });
+  assert.equal(made.body.apiVersion, "example.com/v1beta1");
+  const asV1 = await req("GET", `${base}/v1/namespaces/sem/gadgets/g1`);
+  assert.deepEqual(asV1.body.spec, { size: 7 });
+  assert.equal(asV1.body.apiVersion, "example.com/v1");
+  assert.ok(calls.includes("v1beta1->v1"), "stored as v1 through the hook");
+  assert.ok(calls.includes("v1->v1beta1"), "served as v1beta1 through the hook");
+  const discovery = await req("GET", `${base}/v1beta1`);
+  assert.ok(discovery.body.resources.some((r: any) => r.name === "gadgets" && r.categories?.includes("toys")));
+});
+
+test("watch: allowWatchBookmarks sends a BOOKMARK carrying the current resourceVersion before a timeout ends the stream", async () => {
+  const list = await core.listNamespacedSecret({ namespace: "sem" });
+  const rv = list.metadata!.resourceVersion!;
+  const res = await fetch(
+    `${server.url}/api/v1/namespaces/sem/secrets?watch=true&allowWatchBookmarks=true&timeoutSeconds=1&resourceVersion=${rv}`,
+  );
+  await core.createNamespacedSecret({ namespace: "sem", body: { metadata: { name: "watched" } } });
+  const events = (await res.text())
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ["ADDED", "BOOKMARK"],
+  );
+  assert.equal(events[0].object.metadata.name, "watched");
+  assert.ok(Number(events[1].object.metadata.resourceVersion) >= Number(events[0].object.metadata.resourceVersion));
+  assert.equal(events[1].object.kind, "Secret");
+});
