@@ -44,5 +44,50 @@ export function builtinTypes(): ResourceType[] {
       hasStatus: true,
       generation: true,
     }),
+    // Stored but not acted on: what an installed Helm chart creates (no scheduling, no RBAC enforcement).
+    ...workloadTypes(),
+  ];
+}
+
+/** Kinds a Helm install creates beside CRDs; kept so `helm template | kubectl apply` works end to end. */
+function workloadTypes(): ResourceType[] {
+  const stored = { hasStatus: true, generation: true };
+  return [
+    builtin("", "v1", "services", "Service", true, { shortNames: ["svc"], hasStatus: true }),
+    builtin("apps", "v1", "deployments", "Deployment", true, { shortNames: ["deploy"], ...stored }),
+    builtin("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, { shortNames: ["pdb"], ...stored }),
+    builtin("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, {
+      shortNames: ["hpa"],
+      ...stored,
+    }),
+    builtin("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, { shortNames: ["netpol"] }),
+    builtin("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+    builtin("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
+    builtin("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
+    builtin("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+    builtin(
+      "admissionregistration.k8s.io",
+      "v1",
+      "validatingwebhookconfigurations",
+      "ValidatingWebhookConfiguration",
+      false,
+      { generation: true },
+    ),
+    builtin(
+      "admissionregistration.k8s.io",
+      "v1",
+      "validatingadmissionpolicies",
+      "ValidatingAdmissionPolicy",
+      false,
+      stored,
+    ),
+    builtin(
+      "admissionregistration.k8s.io",
+      "v1",
+      "validatingadmissionpolicybindings",
+      "ValidatingAdmissionPolicyBinding",
+      false,
+      { generation: true },
+    ),
   ];
 }

@@ -164,6 +164,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     update: (a, b) => {
       if (a.metadata.resourceVersion !== b.metadata.resourceVersion) esController.enqueue(metaOf(b));
     },
+    delete: (o) => metrics.forget("ExternalSecret", o.metadata.name, o.metadata.namespace),
   });
   const onSecret = (s: KubeObject) => {
     for (const es of esInformer.cache.byIndex(TARGET_INDEX, `${s.metadata.namespace}/${s.metadata.name}`)) {
@@ -203,7 +204,10 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
         enqueueUsers(`ss/${b.metadata.namespace}/${b.metadata.name}`);
       }
     },
-    delete: (o) => enqueueUsers(`ss/${o.metadata.namespace}/${o.metadata.name}`),
+    delete: (o) => {
+      enqueueUsers(`ss/${o.metadata.namespace}/${o.metadata.name}`);
+      metrics.forget("SecretStore", o.metadata.name, o.metadata.namespace);
+    },
   });
 
   if (clusterStores) {
@@ -236,7 +240,10 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
           enqueueUsers(`css/${b.metadata.name}`);
         }
       },
-      delete: (o) => enqueueUsers(`css/${o.metadata.name}`),
+      delete: (o) => {
+        enqueueUsers(`css/${o.metadata.name}`);
+        metrics.forget("ClusterSecretStore", o.metadata.name);
+      },
     });
   }
 
@@ -247,7 +254,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       transform: (n) => ({ apiVersion: n.apiVersion, kind: n.kind, metadata: n.metadata }),
     });
     informers.push(cesInformer, nsInformer);
-    const cesReconciler = new ClusterExternalSecretReconciler({ client, log });
+    const cesReconciler = new ClusterExternalSecretReconciler({ client, log, metrics });
     const cesController = new Controller({
       name: "clusterexternalsecret",
       concurrency,
@@ -264,6 +271,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       update: (a, b) => {
         if (a.metadata.generation !== b.metadata.generation) cesController.enqueue(metaOf(b));
       },
+      delete: (o) => metrics.forget("ClusterExternalSecret", o.metadata.name),
     });
     nsInformer.addHandler({
       add: enqueueAll,

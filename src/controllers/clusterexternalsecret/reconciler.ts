@@ -15,11 +15,13 @@ import {
   type KubeClient,
   NAMESPACES,
 } from "../common/kube-client.js";
+import type { EsoMetrics } from "../common/metrics.js";
 import { type LabelSelector, selectorMatches } from "../common/selector.js";
 
 export interface ClusterExternalSecretReconcilerOptions {
   client: KubeClient;
   log: Logger;
+  metrics?: EsoMetrics;
   now?: () => number;
 }
 
@@ -72,9 +74,21 @@ export class ClusterExternalSecretReconciler {
   constructor(private readonly opts: ClusterExternalSecretReconcilerOptions) {}
 
   async reconcile(name: string, signal?: AbortSignal): Promise<Result | undefined> {
+    const done = this.opts.metrics?.reconcileTimer("ClusterExternalSecret", name);
+    try {
+      return await this.reconcileOnce(name, signal);
+    } finally {
+      done?.();
+    }
+  }
+
+  private async reconcileOnce(name: string, signal?: AbortSignal): Promise<Result | undefined> {
     const { client } = this.opts;
     const ces = await client.get<ClusterExternalSecret>(CLUSTER_EXTERNAL_SECRETS, "", name, signal);
-    if (!ces || ces.metadata?.deletionTimestamp) return undefined;
+    if (!ces || ces.metadata?.deletionTimestamp) {
+      this.opts.metrics?.forget("ClusterExternalSecret", name);
+      return undefined;
+    }
     const esName = ces.spec.externalSecretName || name;
     const namespaces = await client.list<NamespaceObj>(NAMESPACES);
     const selected = selectedNamespaces(ces, namespaces);
@@ -110,6 +124,7 @@ export class ClusterExternalSecretReconciler {
         : { type: "Ready", status: "True", reason: "Ready", message: "all ExternalSecrets are provisioned" },
       new Date(this.opts.now?.() ?? Date.now()),
     );
+    this.opts.metrics?.recordClusterExternalSecretReady(name, failed.length === 0);
     if (JSON.stringify(ces.status) !== before) {
       try {
         await client.updateStatus(CLUSTER_EXTERNAL_SECRETS, ces as never);

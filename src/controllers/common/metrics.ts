@@ -1,47 +1,281 @@
 /**
- * ESO's own metrics (names as upstream where they exist). Labels are object names and namespaces only,
- * never data.
+ * ESO's own metrics: upstream's names and labels (externalsecret_*, secretstore_*, clustersecretstore_*,
+ * clusterexternalsecret_*, externalsecret_provider_api_calls_count) plus the externalsecrets_* series that
+ * operators' alerting guides use. Label values are object names, namespaces, provider and call names only,
+ * never secret data or error text.
  */
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { ProviderAuthError } from "../../providers/errors.js";
+import type { SecretsClient } from "../../providers/provider.js";
+
+export type SyncStatus = "success" | "error";
+export type ReconciledKind = "ExternalSecret" | "SecretStore" | "ClusterSecretStore" | "ClusterExternalSecret";
+
+const durationBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** Nanoseconds since `start` (a process.hrtime.bigint() reading), as upstream's reconcile_duration gauges. */
+function elapsedNs(start: bigint): number {
+  return Number(process.hrtime.bigint() - start);
+}
 
 export class EsoMetrics {
+  // Upstream ESO.
   readonly syncCalls: Counter<"name" | "namespace">;
   readonly syncCallsError: Counter<"name" | "namespace">;
-  readonly driftRestored: Counter<"name" | "namespace">;
   readonly esReady: Gauge<"name" | "namespace" | "condition" | "status">;
-  readonly storeReady: Gauge<"name" | "namespace" | "kind" | "status">;
+  readonly esReconcileDuration: Gauge<"name" | "namespace">;
+  readonly storeCondition: Gauge<"name" | "namespace" | "condition" | "status">;
+  readonly storeReconcileDuration: Gauge<"name" | "namespace">;
+  readonly clusterStoreCondition: Gauge<"name" | "condition" | "status">;
+  readonly clusterStoreReconcileDuration: Gauge<"name">;
+  readonly cesCondition: Gauge<"name" | "condition" | "status">;
+  readonly cesReconcileDuration: Gauge<"name">;
+  readonly providerApiCalls: Counter<"provider" | "call" | "status">;
+  // Alerting-guide series.
+  readonly syncAttempts: Counter<"name" | "namespace" | "status">;
+  readonly syncDuration: Histogram<"store" | "status">;
+  readonly secretsRead: Counter<"store_provider">;
+  readonly driftDetected: Counter<"name" | "namespace">;
+  readonly storeAuthFailures: Counter<"store">;
 
   constructor(registry: Registry) {
     const registers = [registry];
     this.syncCalls = new Counter({
       name: "externalsecret_sync_calls_total",
-      help: "Total number of ExternalSecret reconciles",
+      help: "Total number of the External Secret sync calls",
       labelNames: ["name", "namespace"],
       registers,
     });
     this.syncCallsError = new Counter({
       name: "externalsecret_sync_calls_error",
-      help: "Total number of ExternalSecret reconcile errors",
-      labelNames: ["name", "namespace"],
-      registers,
-    });
-    this.driftRestored = new Counter({
-      name: "externalsecret_drift_restored_total",
-      help: "Managed Secrets edited or deleted out of band and restored from the source",
+      help: "Total number of the External Secret sync errors",
       labelNames: ["name", "namespace"],
       registers,
     });
     this.esReady = new Gauge({
       name: "externalsecret_status_condition",
-      help: "The status condition of an ExternalSecret",
+      help: "The status condition of a specific External Secret",
       labelNames: ["name", "namespace", "condition", "status"],
       registers,
     });
-    this.storeReady = new Gauge({
+    this.esReconcileDuration = new Gauge({
+      name: "externalsecret_reconcile_duration",
+      help: "The duration time to reconcile the External Secret (nanoseconds, as upstream)",
+      labelNames: ["name", "namespace"],
+      registers,
+    });
+    this.storeCondition = new Gauge({
       name: "secretstore_status_condition",
-      help: "The Ready condition of a SecretStore or ClusterSecretStore",
-      labelNames: ["name", "namespace", "kind", "status"],
+      help: "The status condition of a specific SecretStore",
+      labelNames: ["name", "namespace", "condition", "status"],
+      registers,
+    });
+    this.storeReconcileDuration = new Gauge({
+      name: "secretstore_reconcile_duration",
+      help: "The duration time to reconcile the SecretStore (nanoseconds, as upstream)",
+      labelNames: ["name", "namespace"],
+      registers,
+    });
+    this.clusterStoreCondition = new Gauge({
+      name: "clustersecretstore_status_condition",
+      help: "The status condition of a specific ClusterSecretStore",
+      labelNames: ["name", "condition", "status"],
+      registers,
+    });
+    this.clusterStoreReconcileDuration = new Gauge({
+      name: "clustersecretstore_reconcile_duration",
+      help: "The duration time to reconcile the ClusterSecretStore (nanoseconds, as upstream)",
+      labelNames: ["name"],
+      registers,
+    });
+    this.cesCondition = new Gauge({
+      name: "clusterexternalsecret_status_condition",
+      help: "The status condition of a specific Cluster External Secret",
+      labelNames: ["name", "condition", "status"],
+      registers,
+    });
+    this.cesReconcileDuration = new Gauge({
+      name: "clusterexternalsecret_reconcile_duration",
+      help: "The duration time to reconcile the Cluster External Secret (nanoseconds, as upstream)",
+      labelNames: ["name"],
+      registers,
+    });
+    this.providerApiCalls = new Counter({
+      name: "externalsecret_provider_api_calls_count",
+      help: "Number of API calls towards the secret provider",
+      labelNames: ["provider", "call", "status"],
+      registers,
+    });
+    this.syncAttempts = new Counter({
+      name: "externalsecrets_sync_calls_total",
+      help: "ExternalSecret syncs (fetch from the provider and write the Secret), by outcome",
+      labelNames: ["name", "namespace", "status"],
+      registers,
+    });
+    this.syncDuration = new Histogram({
+      name: "externalsecrets_sync_duration_seconds",
+      help: "Duration of ExternalSecret syncs, by the referenced store and outcome",
+      labelNames: ["store", "status"],
+      buckets: durationBuckets,
+      registers,
+    });
+    this.secretsRead = new Counter({
+      name: "externalsecrets_secrets_total",
+      help: "Remote secrets read from secret stores, by the store's provider",
+      labelNames: ["store_provider"],
+      registers,
+    });
+    this.driftDetected = new Counter({
+      name: "externalsecrets_drift_detected_total",
+      help: "Managed Secrets changed or deleted out of band and restored from the source",
+      labelNames: ["name", "namespace"],
+      registers,
+    });
+    this.storeAuthFailures = new Counter({
+      name: "externalsecrets_store_auth_failure_total",
+      help: "Authentication or authorization failures against a secret store",
+      labelNames: ["store"],
       registers,
     });
   }
+
+  /** Objects found gone during their current reconcile: their series are dropped, not re-created. */
+  private readonly gone = new Set<string>();
+
+  /** Starts timing one reconcile; call the returned function when it ends. */
+  reconcileTimer(kind: ReconciledKind, name: string, namespace = ""): () => void {
+    const key = `${kind}/${namespace}/${name}`;
+    this.gone.delete(key);
+    const start = process.hrtime.bigint();
+    return () => {
+      if (this.gone.delete(key)) return;
+      const ns = elapsedNs(start);
+      if (kind === "ExternalSecret") this.esReconcileDuration.set({ name, namespace }, ns);
+      else if (kind === "SecretStore") this.storeReconcileDuration.set({ name, namespace }, ns);
+      else if (kind === "ClusterSecretStore") this.clusterStoreReconcileDuration.set({ name }, ns);
+      else this.cesReconcileDuration.set({ name }, ns);
+    };
+  }
+
+  /** Drops the per-object series of a deleted object (as upstream's RemoveMetrics). */
+  forget(kind: ReconciledKind, name: string, namespace = ""): void {
+    this.gone.add(`${kind}/${namespace}/${name}`);
+    if (kind === "ExternalSecret") {
+      for (const m of [this.syncCalls, this.syncCallsError, this.esReconcileDuration, this.driftDetected]) {
+        m.remove({ name, namespace });
+      }
+      for (const status of ["True", "False"]) {
+        this.esReady.remove({ name, namespace, condition: "Ready", status });
+        this.syncAttempts.remove({ name, namespace, status: status === "True" ? "success" : "error" });
+      }
+    } else if (kind === "SecretStore") {
+      this.storeReconcileDuration.remove({ name, namespace });
+      for (const status of ["True", "False"])
+        this.storeCondition.remove({ name, namespace, condition: "Ready", status });
+    } else if (kind === "ClusterSecretStore") {
+      this.clusterStoreReconcileDuration.remove({ name });
+      for (const status of ["True", "False"]) this.clusterStoreCondition.remove({ name, condition: "Ready", status });
+    } else {
+      this.cesReconcileDuration.remove({ name });
+      for (const status of ["True", "False"]) this.cesCondition.remove({ name, condition: "Ready", status });
+    }
+  }
+
+  /** One finished ExternalSecret sync attempt. */
+  recordSync(name: string, namespace: string, store: string, status: SyncStatus, seconds: number): void {
+    this.syncAttempts.inc({ name, namespace, status });
+    this.syncDuration.observe({ store, status }, seconds);
+  }
+
+  /** The Ready condition of a SecretStore or ClusterSecretStore, as upstream's 0/1 gauge pair. */
+  recordStoreReady(kind: "SecretStore" | "ClusterSecretStore", name: string, namespace: string, ready: boolean) {
+    for (const status of ["True", "False"]) {
+      const value = (ready ? "True" : "False") === status ? 1 : 0;
+      if (kind === "ClusterSecretStore") this.clusterStoreCondition.set({ name, condition: "Ready", status }, value);
+      else this.storeCondition.set({ name, namespace, condition: "Ready", status }, value);
+    }
+  }
+
+  /** The Ready condition of a ClusterExternalSecret. */
+  recordClusterExternalSecretReady(name: string, ready: boolean): void {
+    for (const status of ["True", "False"]) {
+      this.cesCondition.set({ name, condition: "Ready", status }, (ready ? "True" : "False") === status ? 1 : 0);
+    }
+  }
+}
+
+export interface InstrumentTarget {
+  provider: string;
+  store: string;
+}
+
+const clientCalls = {
+  getSecret: "GetSecret",
+  getSecretMap: "GetSecretMap",
+  getAllSecrets: "GetAllSecrets",
+  pushSecret: "PushSecret",
+  deleteSecret: "DeleteSecret",
+  secretExists: "SecretExists",
+  validate: "Validate",
+} as const satisfies Partial<Record<keyof SecretsClient, string>>;
+
+/**
+ * Builds a provider client through `create` and counts every call made on it: provider API calls by
+ * outcome, remote secrets read, and authentication failures (client construction included).
+ */
+export async function instrumentClient(
+  metrics: EsoMetrics | undefined,
+  target: InstrumentTarget,
+  create: () => Promise<SecretsClient>,
+): Promise<SecretsClient> {
+  if (!metrics) return create();
+  const { provider, store } = target;
+  const count = (call: string, err?: unknown) => {
+    metrics.providerApiCalls.inc({ provider, call, status: err === undefined ? "success" : "error" });
+    if (err instanceof ProviderAuthError) metrics.storeAuthFailures.inc({ store });
+  };
+  let inner: SecretsClient;
+  try {
+    inner = await create();
+  } catch (err) {
+    count("NewClient", err);
+    throw err;
+  }
+  const wrap =
+    <A extends unknown[], R>(call: string, fn: (...args: A) => Promise<R>, read?: (r: R) => number) =>
+    async (...args: A): Promise<R> => {
+      let result: R;
+      try {
+        result = await fn(...args);
+      } catch (err) {
+        count(call, err);
+        throw err;
+      }
+      count(call);
+      const n = read?.(result) ?? 0;
+      if (n > 0) metrics.secretsRead.inc({ store_provider: provider }, n);
+      return result;
+    };
+  return {
+    getSecret: wrap(
+      clientCalls.getSecret,
+      (ref) => inner.getSecret(ref),
+      () => 1,
+    ),
+    getSecretMap: wrap(
+      clientCalls.getSecretMap,
+      (ref) => inner.getSecretMap(ref),
+      () => 1,
+    ),
+    getAllSecrets: wrap(
+      clientCalls.getAllSecrets,
+      (find) => inner.getAllSecrets(find),
+      (r) => Object.keys(r).length,
+    ),
+    pushSecret: wrap(clientCalls.pushSecret, (source, data) => inner.pushSecret(source, data)),
+    deleteSecret: wrap(clientCalls.deleteSecret, (ref) => inner.deleteSecret(ref)),
+    secretExists: wrap(clientCalls.secretExists, (ref) => inner.secretExists(ref)),
+    validate: wrap(clientCalls.validate, () => inner.validate()),
+    close: () => inner.close(),
+  };
 }

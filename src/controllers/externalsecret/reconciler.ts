@@ -111,9 +111,21 @@ export class ExternalSecretReconciler {
   }
 
   async reconcile(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
+    const done = this.opts.metrics.reconcileTimer("ExternalSecret", name, namespace);
+    try {
+      return await this.reconcileOnce(namespace, name, signal);
+    } finally {
+      done();
+    }
+  }
+
+  private async reconcileOnce(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
     const { client } = this.opts;
     const es = await client.get<ExternalSecret>(EXTERNAL_SECRETS, namespace, name, signal);
-    if (!es || es.metadata?.deletionTimestamp) return undefined;
+    if (!es || es.metadata?.deletionTimestamp) {
+      this.opts.metrics.forget("ExternalSecret", name, namespace);
+      return undefined;
+    }
     const labels = { name, namespace };
     this.opts.metrics.syncCalls.inc(labels);
     if (es.spec.secretStoreRef?.kind === "ClusterSecretStore" && this.opts.clusterStoreEnabled === false) {
@@ -134,6 +146,7 @@ export class ExternalSecretReconciler {
     const before = JSON.stringify(es.status ?? {});
     let result: Result | undefined;
     let failure: SyncFailure | undefined;
+    const syncStart = performance.now();
     try {
       result = await this.sync(es, existing, intervalMs, now, drift, signal);
     } catch (err) {
@@ -149,6 +162,9 @@ export class ExternalSecretReconciler {
         "sync failed",
       );
     }
+    const syncSeconds = (performance.now() - syncStart) / 1000;
+    const store = es.spec.secretStoreRef?.name ?? "";
+    this.opts.metrics.recordSync(name, namespace, store, failure ? "error" : "success", syncSeconds);
     this.recordCondition(es);
     if (JSON.stringify(es.status ?? {}) !== before) {
       try {
@@ -240,6 +256,7 @@ export class ExternalSecretReconciler {
         clusterStoreEnabled: this.opts.clusterStoreEnabled !== false,
         floodGate: this.opts.floodGate !== false,
         signal,
+        metrics: this.opts.metrics,
       },
       namespace,
     );
@@ -328,7 +345,7 @@ export class ExternalSecretReconciler {
       events.event(es as never, "Normal", EVENT_UPDATED, "secret updated");
     }
     if (drift) {
-      this.opts.metrics.driftRestored.inc({ name: es.metadata?.name ?? "", namespace });
+      this.opts.metrics.driftDetected.inc({ name: es.metadata?.name ?? "", namespace });
       events.event(
         es as never,
         "Warning",

@@ -11,7 +11,7 @@ import type { Logger } from "../../runtime/logger.js";
 import { type Condition, getCondition, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
 import { CLUSTER_SECRET_STORES, isConflict, type KubeClient, SECRET_STORES } from "../common/kube-client.js";
-import type { EsoMetrics } from "../common/metrics.js";
+import { type EsoMetrics, instrumentClient } from "../common/metrics.js";
 import { storeMatchesClass } from "../common/store-access.js";
 
 export const REASON_STORE_VALID = "Valid";
@@ -49,6 +49,7 @@ export async function validateStore(
   kube: KubeAccess,
   namespace: string,
   signal?: AbortSignal,
+  metrics?: EsoMetrics,
 ): Promise<StoreValidation> {
   const resolved = resolveProvider(store.spec?.provider as Record<string, unknown>);
   if ("error" in resolved) return { ready: false, reason: REASON_INVALID_PROVIDER_CONFIG, message: resolved.error };
@@ -65,13 +66,10 @@ export async function validateStore(
   }
   let client: Awaited<ReturnType<typeof provider.newClient>>;
   try {
-    client = await provider.newClient(spec, {
-      kube,
-      storeKind: kind,
-      storeName: store.metadata?.name ?? "",
-      namespace,
-      signal,
-    });
+    const storeName = store.metadata?.name ?? "";
+    client = await instrumentClient(metrics, { provider: provider.name, store: storeName }, () =>
+      provider.newClient(spec, { kube, storeKind: kind, storeName, namespace, signal }),
+    );
   } catch (err) {
     return {
       ready: false,
@@ -107,14 +105,26 @@ export class SecretStoreReconciler {
   constructor(private readonly opts: SecretStoreReconcilerOptions) {}
 
   async reconcile(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
+    const done = this.opts.metrics.reconcileTimer(this.opts.kind, name, namespace);
+    try {
+      return await this.reconcileOnce(namespace, name, signal);
+    } finally {
+      done();
+    }
+  }
+
+  private async reconcileOnce(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
     const { client, kind } = this.opts;
     const rt = kind === "ClusterSecretStore" ? CLUSTER_SECRET_STORES : SECRET_STORES;
     const store = await client.get<SecretStore>(rt, namespace, name, signal);
-    if (!store || store.metadata?.deletionTimestamp) return undefined;
+    if (!store || store.metadata?.deletionTimestamp) {
+      this.opts.metrics.forget(kind, name, namespace);
+      return undefined;
+    }
     if (!storeMatchesClass(store, this.opts.controllerClass)) return undefined;
 
     const ns = kind === "ClusterSecretStore" ? (this.opts.clusterStoreNamespace ?? "default") : namespace;
-    const v = await validateStore(store, kind, this.opts.kube, ns, signal);
+    const v = await validateStore(store, kind, this.opts.kube, ns, signal, this.opts.metrics);
     const before = JSON.stringify(store.status ?? {});
     const previous = getCondition(store.status?.conditions as Condition[] | undefined, "Ready");
     store.status = store.status ?? {};
@@ -127,12 +137,7 @@ export class SecretStoreReconciler {
     if (previous?.status !== (v.ready ? "True" : "False") || previous?.reason !== v.reason) {
       this.opts.events.event({ ...store, kind } as never, v.ready ? "Normal" : "Warning", v.reason, v.message);
     }
-    for (const status of ["True", "False"]) {
-      this.opts.metrics.storeReady.set(
-        { name, namespace, kind, status },
-        (v.ready ? "True" : "False") === status ? 1 : 0,
-      );
-    }
+    this.opts.metrics.recordStoreReady(kind, name, namespace, v.ready);
     if (JSON.stringify(store.status) !== before) {
       try {
         await client.updateStatus(rt, store as never);
