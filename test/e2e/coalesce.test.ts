@@ -1,0 +1,194 @@
+/**
+ * Coalesced provider reads end to end: the controllers against the in-process API server and the loopback
+ * AWS Secrets Manager, counting what reaches AWS.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
+import { providerReads } from "../../src/providers/coalesce.js";
+import { FakeAws } from "../fakes/aws-server.js";
+import {
+  createNamespace,
+  decoded,
+  EXTERNAL_SECRETS,
+  eventually,
+  externalSecret,
+  type Harness,
+  readyCondition,
+  SECRET_STORES,
+  SECRETS,
+  secretWrites,
+  startHarness,
+} from "./harness.js";
+
+let h: Harness;
+let aws: FakeAws;
+const KEYS = { a: ["AKIAAAAAAAAAAAAAAAAA", "secret-a"], b: ["AKIABBBBBBBBBBBBBBBB", "secret-b"] } as const;
+
+function awsStore(name: string, namespace: string, credSecret: string) {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "SecretStore",
+    metadata: { name, namespace },
+    spec: {
+      provider: {
+        aws: {
+          service: "SecretsManager",
+          region: "us-east-1",
+          auth: {
+            secretRef: {
+              accessKeyIDSecretRef: { name: credSecret, key: "id" },
+              secretAccessKeySecretRef: { name: credSecret, key: "secret" },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+async function credentials(namespace: string, name: string, [id, secret]: readonly [string, string]) {
+  await h.client.create(SECRETS, {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace },
+    stringData: { id, secret },
+  });
+}
+
+/** GetSecretValue/BatchGetSecretValue calls AWS received, optionally only those signed with one access key. */
+function reads(accessKeyId?: string): number {
+  return aws.requests.filter(
+    (r) =>
+      (r.action === "GetSecretValue" || r.action === "BatchGetSecretValue") &&
+      (!accessKeyId || r.accessKeyId === accessKeyId),
+  ).length;
+}
+
+before(async () => {
+  aws = await new FakeAws("us-east-1").start();
+  process.env[ENDPOINT_ENV.secretsmanager] = aws.url;
+  process.env[ENDPOINT_ENV.sts] = aws.url;
+  for (const [id, secret] of Object.values(KEYS)) aws.addAccessKey(id, secret);
+  for (const k of ["shared/one", "shared/two", "shared/three"]) aws.putSecretString(k, `value-of-${k}`);
+  h = await startHarness({ concurrency: 8, coalesceTtlMs: 30_000 });
+  await createNamespace(h, "coalesce");
+  await credentials("coalesce", "aws-creds", KEYS.a);
+  await h.client.create(SECRET_STORES, awsStore("aws", "coalesce", "aws-creds"));
+  await eventually(
+    async () => (await readyCondition(h, SECRET_STORES, "coalesce", "aws"))?.status === "True",
+    15_000,
+    "store Ready",
+  );
+});
+
+after(async () => {
+  await h.stop();
+  await aws.stop();
+  providerReads.configure({ ttlMs: 5_000 });
+  providerReads.clear();
+});
+
+describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
+  it("100 ExternalSecrets reading the same 3 remote keys cost at most 3 provider calls per cycle", async () => {
+    aws.requests.length = 0;
+    const names = Array.from({ length: 100 }, (_, i) => `es-${i}`);
+    for (const name of names) {
+      await h.client.create(
+        EXTERNAL_SECRETS,
+        externalSecret(name, "coalesce", {
+          refreshInterval: "3s",
+          secretStoreRef: { name: "aws", kind: "SecretStore" },
+          target: { name },
+          data: ["one", "two", "three"].map((k) => ({ secretKey: k, remoteRef: { key: `shared/${k}` } })),
+        }),
+      );
+    }
+    await eventually(
+      async () => {
+        for (const name of names) {
+          if ((await readyCondition(h, EXTERNAL_SECRETS, "coalesce", name))?.status !== "True") return false;
+        }
+        return true;
+      },
+      60_000,
+      "100 ExternalSecrets Ready",
+    );
+    assert.deepEqual(decoded(await h.client.get(SECRETS, "coalesce", "es-42")), {
+      one: "value-of-shared/one",
+      two: "value-of-shared/two",
+      three: "value-of-shared/three",
+    });
+    const firstCycle = reads();
+    assert.ok(firstCycle >= 1 && firstCycle <= 3, `first cycle: ${firstCycle} provider calls`);
+
+    // The next refresh cycle (interval 3 s): still at most 3 calls, and nothing changed so no Secret writes.
+    providerReads.clear();
+    aws.requests.length = 0;
+    h.api.resetCounts();
+    const before = new Map<string, string>();
+    for (const name of names) {
+      before.set(name, (await h.client.get(EXTERNAL_SECRETS, "coalesce", name)).status.refreshTime);
+    }
+    await eventually(
+      async () => {
+        for (const name of names) {
+          const es = await h.client.get(EXTERNAL_SECRETS, "coalesce", name);
+          if (es.status?.refreshTime === before.get(name)) return false;
+        }
+        return true;
+      },
+      60_000,
+      "second cycle",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const second = reads();
+    assert.ok(second >= 1 && second <= 3, `second cycle: ${second} provider calls`);
+    assert.equal(secretWrites(h), 0, "nothing changed, so no Secret writes");
+  });
+
+  it("two SecretStores with different credentials never share cached values", async () => {
+    await credentials("coalesce", "aws-creds-b", KEYS.b);
+    await h.client.create(SECRET_STORES, awsStore("aws-b", "coalesce", "aws-creds-b"));
+    await eventually(
+      async () => (await readyCondition(h, SECRET_STORES, "coalesce", "aws-b"))?.status === "True",
+      15_000,
+      "store B Ready",
+    );
+    aws.requests.length = 0;
+    for (const [name, store] of [
+      ["via-a", "aws"],
+      ["via-b", "aws-b"],
+    ]) {
+      await h.client.create(
+        EXTERNAL_SECRETS,
+        externalSecret(name!, "coalesce", {
+          refreshInterval: "1h",
+          secretStoreRef: { name: store, kind: "SecretStore" },
+          target: { name },
+          data: [{ secretKey: "v", remoteRef: { key: "shared/one" } }],
+        }),
+      );
+      await eventually(
+        async () => decoded(await h.client.get(SECRETS, "coalesce", name!)).v === "value-of-shared/one",
+        30_000,
+        `${name} synced`,
+      );
+    }
+    // Store A's answer for shared/one is cached; store B still asks AWS, with its own key.
+    assert.equal(reads(KEYS.b[0]), 1, "store B read with its own credentials");
+
+    // Rotating store B's credentials changes its scope: the next read goes to AWS with the new key.
+    aws.addAccessKey("AKIACCCCCCCCCCCCCCCC", "secret-c");
+    const cred = await h.client.get(SECRETS, "coalesce", "aws-creds-b");
+    cred.data = {
+      id: Buffer.from("AKIACCCCCCCCCCCCCCCC").toString("base64"),
+      secret: Buffer.from("secret-c").toString("base64"),
+    };
+    await h.client.update(SECRETS, cred);
+    const es = await h.client.get(EXTERNAL_SECRETS, "coalesce", "via-b");
+    es.metadata.annotations = { "force-sync": "2" };
+    await h.client.update(EXTERNAL_SECRETS, es);
+    await eventually(async () => reads("AKIACCCCCCCCCCCCCCCC") === 1, 30_000, "read with rotated credentials");
+  });
+});
