@@ -9,9 +9,11 @@ import { API_VERSION_V1, GROUP } from "../api/constants.js";
 import type { ExternalSecret } from "../api/externalsecret.js";
 import type { SecretStore } from "../api/secretstore.js";
 import { ClusterKubeAccess, connectionFromKubeConfig } from "../providers/kube-access.js";
+import { findMayInclude, lookupKeys, type NotifyStoreRef, REMOTE_KEY_INDEX, remoteKeyIndex } from "../notify/keys.js";
+import { providerReads } from "../providers/coalesce.js";
 import type { KubeAccess } from "../providers/provider.js";
 import { KubeClient as RuntimeKubeClient } from "../runtime/client.js";
-import { Controller, type Request } from "../runtime/controller.js";
+import { Controller, type Request, requestKey } from "../runtime/controller.js";
 import { Informer } from "../runtime/informer.js";
 import { type Logger, silentLogger } from "../runtime/logger.js";
 import type { RuntimeMetrics } from "../runtime/metrics.js";
@@ -59,12 +61,19 @@ export interface StartControllersOptions {
   render?: RenderTemplate;
   kubeAccess?: KubeAccess;
   events?: EventRecorder;
+  /** How long coalesced provider reads are reused across reconciles (ms, default 5000; 0 = singleflight only). */
+  coalesceTtlMs?: number;
 }
 
 export interface RunningControllers {
   metrics: EsoMetrics;
   /** Resolves once every informer has listed. */
   synced(): Promise<void>;
+  /**
+   * A remote secret changed: drops cached reads of that key and re-syncs at once exactly the ExternalSecrets
+   * that read it from that store. Returns them as "namespace/name".
+   */
+  notify(store: NotifyStoreRef, key: string): string[];
   stop(): Promise<void>;
 }
 
@@ -122,6 +131,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     indexers: {
       [STORE_INDEX]: (o) => storeIndex(o as unknown as ExternalSecret),
       [TARGET_INDEX]: (o) => [`${o.metadata.namespace}/${targetSecretName(o as unknown as ExternalSecret)}`],
+      [REMOTE_KEY_INDEX]: (o) => remoteKeyIndex(o as unknown as ExternalSecret),
     },
   });
   const secretInformer = new Informer<KubeObject>(runtimeClient, Secrets, {
@@ -134,6 +144,9 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   const storeInformer = new Informer<KubeObject>(runtimeClient, SecretStores, { namespace: ns, logger: log });
   const informers: Informer<KubeObject>[] = [esInformer, secretInformer, storeInformer];
 
+  /** ExternalSecrets a notification asked to re-sync now (consumed by their next reconcile). */
+  const forced = new Set<string>();
+  if (opts.coalesceTtlMs !== undefined) providerReads.configure({ ttlMs: opts.coalesceTtlMs });
   const esReconciler = new ExternalSecretReconciler({
     client,
     kube,
@@ -145,6 +158,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     clusterStoreEnabled: clusterStores,
     floodGate: opts.floodGate,
     jitter: opts.jitter ?? 0.05,
+    forceRefresh: (namespace, name) => forced.delete(`${namespace}/${name}`),
   });
   const esController = new Controller({
     name: "externalsecret",
@@ -299,7 +313,23 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   for (const i of informers) i.start();
   log.info({ controllers: controllers.map((c) => c.name), apiVersion: API_VERSION_V1 }, "controllers started");
 
+  const notify = (store: NotifyStoreRef, key: string): string[] => {
+    providerReads.invalidate(store, key);
+    const k = lookupKeys(store, key);
+    const hits = new Map<string, KubeObject>();
+    for (const es of esInformer.cache.byIndex(REMOTE_KEY_INDEX, k.exact)) hits.set(requestKey(metaOf(es)), es);
+    for (const es of esInformer.cache.byIndex(REMOTE_KEY_INDEX, k.find)) {
+      if (findMayInclude(es as unknown as ExternalSecret, k.store, key)) hits.set(requestKey(metaOf(es)), es);
+    }
+    for (const [id, es] of hits) {
+      forced.add(id);
+      esController.enqueue(metaOf(es));
+    }
+    return [...hits.keys()];
+  };
+
   return {
+    notify,
     metrics,
     synced: async () => {
       await Promise.all(informers.map((i) => i.waitForSync()));

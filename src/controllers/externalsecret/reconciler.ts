@@ -68,6 +68,8 @@ export interface ExternalSecretReconcilerOptions {
   /** Fallback refresh interval when spec.refreshInterval is unset (ms). */
   defaultRefreshMs?: number;
   now?: () => number;
+  /** True (once) when a notification asked for an immediate re-sync of this ExternalSecret. */
+  forceRefresh?: (namespace: string, name: string) => boolean;
 }
 
 const DEFAULT_REFRESH = "1h";
@@ -138,7 +140,7 @@ export class ExternalSecretReconciler {
     const secretName = targetSecretName(es);
     const policy = es.spec.target?.creationPolicy ?? "Owner";
     const existing = await client.get<SecretObject>(SECRETS, namespace, secretName, signal);
-    const refreshDue = shouldRefresh(es, intervalMs, now);
+    const refreshDue = shouldRefresh(es, intervalMs, now) || this.opts.forceRefresh?.(namespace, name) === true;
     const valid = isSecretValid(existing, policy);
     if (!refreshDue && valid) return this.requeue(es, intervalMs, now);
     const drift = !refreshDue && !valid;
