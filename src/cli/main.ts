@@ -10,6 +10,7 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  controller: { summary: "Run the operator's controllers against a cluster", load: () => import("./controller.js") },
   apiserver: { summary: "Run a local Kubernetes API server (tests, sandbox)", load: () => import("./apiserver.js") },
   validate: { summary: "Validate ESO manifests (files or directories)", load: () => import("./validate.js") },
   crds: { summary: "Print the CRD bundle as YAML", load: () => import("./crds.js") },

@@ -63,10 +63,16 @@ export interface StartControllersOptions {
   events?: EventRecorder;
   /** How long coalesced provider reads are reused across reconciles (ms, default 5000; 0 = singleflight only). */
   coalesceTtlMs?: number;
+  /** Leave the controllers stopped: a runtime Manager starts them while this process holds the leader lease. */
+  deferControllerStart?: boolean;
+  /** --enable-push-secret-reconciler (default true). */
+  enablePushSecrets?: boolean;
 }
 
 export interface RunningControllers {
   metrics: EsoMetrics;
+  /** The controllers (leader-only work); each replays its informer's cache whenever it (re)starts. */
+  controllers: Controller[];
   /** Resolves once every informer has listed. */
   synced(): Promise<void>;
   /**
@@ -168,6 +174,11 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     reconcile: async (req, ctx) => esReconciler.reconcile(req.namespace, req.name, ctx.signal),
   });
   const controllers: Controller[] = [esController];
+  const replayOnStart = (c: Controller, inf: Informer<KubeObject>) =>
+    c.onStarted(() => {
+      for (const o of inf.cache.list()) c.enqueue(metaOf(o));
+    });
+  replayOnStart(esController, esInformer);
 
   const enqueueUsers = (indexKey: string) => {
     for (const es of esInformer.cache.byIndex(STORE_INDEX, indexKey)) esController.enqueue(metaOf(es));
@@ -210,6 +221,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     reconcile: async (req, ctx) => ssReconciler.reconcile(req.namespace, req.name, ctx.signal),
   });
   controllers.push(ssController);
+  replayOnStart(ssController, storeInformer);
   storeInformer.addHandler({
     add: (o) => ssController.enqueue(metaOf(o)),
     update: (a, b) => {
@@ -246,6 +258,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       reconcile: async (req, ctx) => cssReconciler.reconcile("", req.name, ctx.signal),
     });
     controllers.push(cssController);
+    replayOnStart(cssController, cssInformer);
     cssInformer.addHandler({
       add: (o) => cssController.enqueue(metaOf(o)),
       update: (a, b) => {
@@ -277,6 +290,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       reconcile: async (req, ctx) => cesReconciler.reconcile(req.name, ctx.signal),
     });
     controllers.push(cesController);
+    replayOnStart(cesController, cesInformer);
     const enqueueAll = () => {
       for (const c of cesInformer.cache.list()) cesController.enqueue(metaOf(c));
     };
@@ -309,7 +323,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     );
   }
 
-  for (const c of controllers) c.start();
+  if (!opts.deferControllerStart) for (const c of controllers) c.start();
   for (const i of informers) i.start();
   log.info({ controllers: controllers.map((c) => c.name), apiVersion: API_VERSION_V1 }, "controllers started");
 
@@ -331,6 +345,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   return {
     notify,
     metrics,
+    controllers,
     synced: async () => {
       await Promise.all(informers.map((i) => i.waitForSync()));
     },

@@ -116,14 +116,16 @@ export class Controller {
   }
 
   /**
-   * Stops taking work at once, aborts the signal of in-flight reconciles and waits up to `timeoutMs` for them.
-   * Resolves true when every worker finished in time.
+   * Stops taking work at once and waits up to `timeoutMs` for in-flight reconciles; resolves true when every
+   * worker finished in time. By default their signal aborts immediately (lost leadership: stop now). With
+   * `graceful` (shutdown) in-flight reconciles may finish undisturbed; the signal aborts only at the timeout.
    */
-  async stop(timeoutMs = 30_000): Promise<boolean> {
+  async stop(timeoutMs = 30_000, opts: { graceful?: boolean } = {}): Promise<boolean> {
     if (!this.running) return true;
     this.running = false;
+    const abort = this.abort;
     const drained = this.q.shutDownWithDrain();
-    this.abort.abort(new Error(`controller ${this.name} stopping`));
+    if (!opts.graceful) abort.abort(new Error(`controller ${this.name} stopping`));
     const workers = Promise.all(this.workers);
     this.workers = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -132,7 +134,10 @@ export class Controller {
     });
     const ok = await Promise.race([Promise.all([drained, workers]).then(() => true), timedOut]);
     clearTimeout(timer);
-    if (!ok) this.log.warn({ timeoutMs }, "in-flight reconciles did not finish before the shutdown timeout");
+    if (!ok) {
+      abort.abort(new Error(`controller ${this.name} shutdown timeout`));
+      this.log.warn({ timeoutMs }, "in-flight reconciles did not finish before the shutdown timeout");
+    }
     return ok;
   }
 

@@ -1,42 +1,158 @@
-/** Kubernetes Events about the objects the controllers reconcile. Messages never carry secret values. */
+/**
+ * Kubernetes Events (core/v1) about the objects the controllers reconcile, correlated as client-go does:
+ * - a repeat of the same event (same object, type, reason and message) patches the existing Event's `count` and
+ *   `lastTimestamp` instead of creating a new one;
+ * - when one object emits more than 10 different messages for the same type and reason within 10 minutes, further
+ *   ones are folded into a single "(combined from similar events)" Event.
+ * Writes for one Event are serialized, so concurrent repeats never create duplicates. Messages never carry secret
+ * values (callers pass fixed texts or sanitized errors).
+ */
+import { kubeRequest } from "../../providers/kubernetes/rest.js";
 import type { KubeClient, KubeObject } from "./kube-client.js";
-import { EVENTS } from "./kube-client.js";
+import { EVENTS, isNotFound } from "./kube-client.js";
 
 export interface EventRecorder {
   event(obj: KubeObject, type: "Normal" | "Warning", reason: string, message: string): void;
 }
 
-/** Posts one core/v1 Event per call; failures are logged by the caller's logger, never thrown. */
+export interface EventRecorderOptions {
+  /** Time source (ms since epoch), for tests. */
+  now?: () => number;
+  /** Distinct events remembered for aggregation (least recently used are forgotten; default 4096). */
+  cacheSize?: number;
+}
+
+/** Event count per object/type/reason after which different messages are combined (client-go's default). */
+const SIMILAR_MAX = 10;
+const SIMILAR_WINDOW_MS = 10 * 60_000;
+const MESSAGE_LIMIT = 1024;
+
+interface Recorded {
+  name?: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+  /** Tail of the write chain for this event key. */
+  tail: Promise<void>;
+}
+
+interface Similar {
+  messages: Set<string>;
+  since: number;
+}
+
+const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** Posts core/v1 Events with repeats aggregated; failures go to `onError`, never thrown. */
 export class ApiEventRecorder implements EventRecorder {
+  private readonly recorded = new Map<string, Recorded>();
+  private readonly similar = new Map<string, Similar>();
+  private readonly now: () => number;
+  private readonly cacheSize: number;
+  private seq = 0;
+
   constructor(
     private readonly client: KubeClient,
     private readonly component: string,
     private readonly onError: (err: unknown) => void = () => {},
-  ) {}
+    opts: EventRecorderOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.cacheSize = Math.max(1, opts.cacheSize ?? 4096);
+  }
 
   event(obj: KubeObject, type: "Normal" | "Warning", reason: string, message: string): void {
-    const now = new Date().toISOString();
-    const namespace = obj.metadata?.namespace || "default";
-    const body = {
+    const m = obj.metadata ?? {};
+    const involvedObject = {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+    };
+    const objectKey = [this.component, obj.apiVersion, obj.kind, m.namespace, m.name, m.uid, type, reason];
+    const now = this.now();
+    let text = message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 3)}...` : message;
+    let key = JSON.stringify([...objectKey, text]);
+    if (!this.recorded.has(key)) {
+      const group = JSON.stringify(objectKey);
+      let sim = this.similar.get(group);
+      if (!sim || now - sim.since > SIMILAR_WINDOW_MS) {
+        sim = { messages: new Set(), since: now };
+        this.similar.set(group, sim);
+      }
+      sim.messages.add(text);
+      if (sim.messages.size > SIMILAR_MAX) {
+        text = `(combined from similar events): ${text}`.slice(0, MESSAGE_LIMIT);
+        key = JSON.stringify([...objectKey, "(combined)"]);
+      }
+      this.trim(this.similar);
+    }
+    let rec = this.recorded.get(key);
+    if (rec) this.recorded.delete(key);
+    else rec = { namespace: m.namespace || "default", count: 0, firstTimestamp: seconds(now), tail: Promise.resolve() };
+    this.recorded.set(key, rec);
+    this.trim(this.recorded);
+    const entry = rec;
+    entry.count++;
+    const count = entry.count;
+    entry.tail = entry.tail
+      .then(() => this.write(entry, count, { involvedObject, type, reason, message: text }, now))
+      .catch(this.onError);
+  }
+
+  /** Resolves once every event recorded so far has been written (or has failed). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.recorded.values()].map((r) => r.tail));
+  }
+
+  private async write(
+    rec: Recorded,
+    count: number,
+    ev: { involvedObject: Record<string, unknown>; type: string; reason: string; message: string },
+    now: number,
+  ): Promise<void> {
+    const lastTimestamp = seconds(now);
+    if (rec.name) {
+      try {
+        const path = this.client.path(EVENTS, rec.namespace, rec.name);
+        await kubeRequest(
+          this.client.conn,
+          "PATCH",
+          path,
+          { count, lastTimestamp, message: ev.message },
+          {
+            contentType: "application/merge-patch+json",
+          },
+        );
+        return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        // Deleted (TTL or by hand): record it afresh, keeping the aggregated count.
+      }
+    }
+    const objName = String(ev.involvedObject.name ?? "object");
+    const name = `${objName}.${(BigInt(now) * 1_000_000n + BigInt(this.seq++ % 1_000_000)).toString(16)}`;
+    await this.client.create(EVENTS, {
       apiVersion: "v1",
       kind: "Event",
-      metadata: { generateName: `${obj.metadata?.name ?? "object"}.`, namespace },
-      involvedObject: {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        name: obj.metadata?.name,
-        namespace: obj.metadata?.namespace,
-        uid: obj.metadata?.uid,
-        resourceVersion: obj.metadata?.resourceVersion,
-      },
-      reason,
-      message,
-      type,
+      metadata: { name, namespace: rec.namespace },
+      ...ev,
       source: { component: this.component },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    };
-    this.client.create(EVENTS, body as KubeObject).catch(this.onError);
+      reportingComponent: this.component,
+      firstTimestamp: rec.firstTimestamp,
+      lastTimestamp,
+      count,
+    } as KubeObject);
+    rec.name = name;
+  }
+
+  private trim<V>(map: Map<string, V>): void {
+    while (map.size > this.cacheSize) {
+      const oldest = map.keys().next().value;
+      if (oldest === undefined) break;
+      map.delete(oldest);
+    }
   }
 }

@@ -1,0 +1,254 @@
+/**
+ * `eso controller`: the operator's production entry point. Connects with --kubeconfig, $KUBECONFIG, the in-cluster
+ * service account or ~/.kube/config (in that order, as controller-runtime), runs the controllers under a runtime
+ * Manager (health, metrics, leader election) and shuts down gracefully on SIGTERM / SIGINT.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import "../providers/all.js";
+import "../generators/all.js";
+import { startControllers } from "../controllers/index.js";
+import { createLogger, type Logger } from "../runtime/logger.js";
+import { Manager } from "../runtime/manager.js";
+
+type FlagType = "bool" | "string" | "int" | "float";
+
+interface FlagSpec {
+  type: FlagType;
+  default: string;
+  help: string;
+}
+
+/** Flag names and defaults as upstream ESO's `external-secrets` binary where it has them. */
+const flags: Record<string, FlagSpec> = {
+  kubeconfig: {
+    type: "string",
+    default: "",
+    help: "kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)",
+  },
+  concurrent: { type: "int", default: "1", help: "concurrent reconciles per controller" },
+  "metrics-addr": { type: "string", default: ":8080", help: 'address of the /metrics endpoint ("0" disables)' },
+  "health-addr": { type: "string", default: ":8081", help: "address of the /healthz and /readyz endpoints" },
+  "enable-leader-election": { type: "bool", default: "false", help: "only the holder of a Lease reconciles" },
+  "leader-election-namespace": {
+    type: "string",
+    default: "",
+    help: "namespace of the Lease (default: $POD_NAMESPACE, the pod's namespace, the kubeconfig context's)",
+  },
+  namespace: { type: "string", default: "", help: "watch this namespace only (default: all)" },
+  "controller-class": { type: "string", default: "default", help: "handle stores with this spec.controller (or none)" },
+  "enable-cluster-store-reconciler": { type: "bool", default: "true", help: "reconcile ClusterSecretStores" },
+  "enable-cluster-external-secret-reconciler": {
+    type: "bool",
+    default: "true",
+    help: "reconcile ClusterExternalSecrets",
+  },
+  "enable-push-secret-reconciler": { type: "bool", default: "true", help: "reconcile PushSecrets" },
+  "client-qps": { type: "float", default: "50", help: "sustained API requests per second (0: no limit)" },
+  "client-burst": { type: "int", default: "100", help: "API requests allowed above --client-qps in a burst" },
+  loglevel: { type: "string", default: "info", help: "debug, info, warn, error, dpanic, panic or fatal" },
+  "enable-flood-protection": {
+    type: "bool",
+    default: "true",
+    help: "ExternalSecrets wait until their store is Ready instead of hammering a failing provider",
+  },
+};
+
+/** Upstream's lease name, so a mixed rollout never has two leaders. */
+export const LEADER_ELECTION_ID = "external-secrets-controller";
+
+function flagHelp(): string {
+  const width = Math.max(...Object.keys(flags).map((n) => n.length + 2)) + 8;
+  return Object.entries(flags)
+    .map(([name, f]) => {
+      const left = `  --${name}${f.type === "bool" ? "" : ` ${f.type === "string" ? "string" : f.type}`}`;
+      const def = f.default === "" ? "" : ` (default ${f.type === "string" ? `"${f.default}"` : f.default})`;
+      return `${left.padEnd(width)}${f.help}${def}`;
+    })
+    .join("\n");
+}
+
+export const help = `Usage: eso controller [flags]
+
+Runs the ExternalSecret, SecretStore, ClusterSecretStore, ClusterExternalSecret and PushSecret controllers
+against a Kubernetes cluster until SIGTERM or SIGINT. On shutdown it stops taking work, lets in-flight
+reconciles finish (up to 30 s) and releases the leader lease so a standby replica takes over at once.
+
+Flags (boolean flags take --flag or --flag=false):
+${flagHelp()}
+
+Examples:
+  # in a pod (in-cluster service account), two replicas with leader election
+  eso controller --enable-leader-election --concurrent 4
+
+  # against a local API server, one namespace, no metrics endpoint
+  eso apiserver --port 6443 --kubeconfig /tmp/eso.kubeconfig &
+  eso controller --kubeconfig /tmp/eso.kubeconfig --namespace app --metrics-addr 0 --health-addr 127.0.0.1:8081
+
+  # only stores with spec.controller "team-a", throttled API use, debug logs
+  eso controller --controller-class team-a --client-qps 20 --client-burst 40 --loglevel debug
+`;
+
+export type ControllerFlags = Record<string, string | number | boolean>;
+
+/** Parses Go-style flags (--name value, --name=value, -name; booleans only as --name or --name=bool). */
+export function parseFlags(argv: string[]): ControllerFlags {
+  const out: ControllerFlags = {};
+  for (const [name, f] of Object.entries(flags)) out[name] = convert(name, f, f.default);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--?([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new Error(`unexpected argument "${arg}"`);
+    const name = m[1]!;
+    const spec = flags[name];
+    if (!spec) throw new Error(`unknown flag --${name}`);
+    let value = m[2];
+    if (value === undefined) {
+      if (spec.type === "bool") value = "true";
+      else {
+        value = argv[++i];
+        if (value === undefined) throw new Error(`flag --${name} needs a value`);
+      }
+    }
+    out[name] = convert(name, spec, value);
+  }
+  return out;
+}
+
+function convert(name: string, spec: FlagSpec, value: string): string | number | boolean {
+  switch (spec.type) {
+    case "bool": {
+      const v = value.toLowerCase();
+      if (["true", "1", "t"].includes(v)) return true;
+      if (["false", "0", "f"].includes(v)) return false;
+      throw new Error(`invalid value "${value}" for --${name}: want true or false`);
+    }
+    case "int": {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`invalid value "${value}" for --${name}: want an integer >= 0`);
+      return n;
+    }
+    case "float": {
+      const n = Number(value);
+      if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+        throw new Error(`invalid value "${value}" for --${name}: want a number >= 0`);
+      }
+      return n;
+    }
+    default:
+      return value;
+  }
+}
+
+const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** controller-runtime's order: --kubeconfig, $KUBECONFIG, in-cluster, ~/.kube/config. */
+export function loadKubeConfig(file: string): KubeConfig {
+  const kc = new KubeConfig();
+  const home = join(homedir(), ".kube", "config");
+  if (file) kc.loadFromFile(file);
+  else if (process.env.KUBECONFIG) kc.loadFromDefault();
+  else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SA_DIR, "token"))) kc.loadFromCluster();
+  else if (existsSync(home)) kc.loadFromFile(home);
+  else throw new Error("no cluster configuration: pass --kubeconfig, set $KUBECONFIG or run in a pod");
+  if (!kc.getCurrentCluster()) throw new Error("kubeconfig has no current cluster");
+  return kc;
+}
+
+function leaseNamespace(explicit: string, kc: KubeConfig): string {
+  if (explicit) return explicit;
+  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
+  try {
+    const ns = readFileSync(join(SA_DIR, "namespace"), "utf8").trim();
+    if (ns) return ns;
+  } catch {
+    // not in a pod
+  }
+  return kc.getContextObject(kc.getCurrentContext())?.namespace || "default";
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let f: ControllerFlags;
+  let kubeConfig: KubeConfig;
+  try {
+    f = parseFlags(argv);
+    kubeConfig = loadKubeConfig(String(f.kubeconfig));
+  } catch (err) {
+    process.stderr.write(`eso controller: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const log = createLogger({ level: String(f.loglevel) });
+  const onRejection = (err: unknown) => log.error({ err }, "unhandled promise rejection (ignored)");
+  process.on("unhandledRejection", onRejection);
+  try {
+    return await serve(f, kubeConfig, log);
+  } finally {
+    process.off("unhandledRejection", onRejection);
+    log.flush();
+  }
+}
+
+async function serve(f: ControllerFlags, kubeConfig: KubeConfig, log: Logger): Promise<number> {
+  const manager = new Manager({
+    kubeConfig,
+    qps: Number(f["client-qps"]),
+    burst: Number(f["client-burst"]),
+    logger: log,
+    healthAddr: String(f["health-addr"]),
+    metricsAddr: String(f["metrics-addr"]),
+    leaderElection: f["enable-leader-election"]
+      ? { id: LEADER_ELECTION_ID, namespace: leaseNamespace(String(f["leader-election-namespace"]), kubeConfig) }
+      : undefined,
+  });
+  let stopRequested: () => void = () => {};
+  const stopping = new Promise<void>((resolve) => {
+    stopRequested = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, "signal received");
+    stopRequested();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  try {
+    const running = await startControllers({
+      kubeConfig,
+      runtimeClient: manager.client,
+      runtimeMetrics: manager.metrics,
+      registry: manager.registry,
+      logger: log,
+      controllerClass: String(f["controller-class"]),
+      namespace: String(f.namespace) || undefined,
+      concurrency: Math.max(1, Number(f.concurrent)),
+      enableClusterStores: Boolean(f["enable-cluster-store-reconciler"]),
+      enableClusterExternalSecrets: Boolean(f["enable-cluster-external-secret-reconciler"]),
+      enablePushSecrets: Boolean(f["enable-push-secret-reconciler"]),
+      floodGate: Boolean(f["enable-flood-protection"]),
+      deferControllerStart: true,
+    });
+    let synced = false;
+    running.synced().then(() => {
+      synced = true;
+      log.info("caches synced");
+    });
+    manager.addReadyCheck("informers-synced", () => synced);
+    for (const c of running.controllers) manager.add(c);
+    manager.onStop(() => running.stop());
+    try {
+      await manager.start();
+    } catch (err) {
+      log.error({ err }, "could not start");
+      await manager.stop();
+      return 1;
+    }
+    await stopping;
+    await manager.stop();
+    return 0;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}
