@@ -12,9 +12,16 @@ interface Command {
 const commands: Record<string, Command> = {
   controller: { summary: "Run the operator's controllers against a cluster", load: () => import("./controller.js") },
   apiserver: { summary: "Run a local Kubernetes API server (tests, sandbox)", load: () => import("./apiserver.js") },
+  webhook: { summary: "Serve the admission and conversion webhook (HTTPS)", load: () => import("./webhook.js") },
+  certcontroller: {
+    summary: "Issue and rotate the webhook certificate, inject its CA bundle",
+    load: () => import("./certcontroller.js"),
+  },
   validate: { summary: "Validate ESO manifests (files or directories)", load: () => import("./validate.js") },
   crds: { summary: "Print the CRD bundle as YAML", load: () => import("./crds.js") },
   template: { summary: "Render a Go template from JSON on stdin (ESO semantics)", load: () => import("./template.js") },
+  dev: { summary: "Run a local sandbox: API server, controllers and demo secrets", load: () => import("./dev.js") },
+  render: { summary: "Show the Secret an ExternalSecret would produce (dry run)", load: () => import("./render.js") },
 };
 
 function usage(): string {

@@ -1,0 +1,251 @@
+/**
+ * A dry run of one ExternalSecret: the reconciler's own fetch, template and Secret-building steps, with
+ * stores, generators and credentials taken from manifests instead of a cluster (or the provider replaced
+ * by literal values). Nothing is written anywhere.
+ */
+import { CONVERTIBLE_KINDS, toV1Object } from "../api/conversion.js";
+import type { ExternalSecret, GeneratorRef } from "../api/externalsecret.js";
+import type { SecretStoreRef } from "../api/meta.js";
+import type { SecretStore } from "../api/secretstore.js";
+import { formatValidationError, validateObject } from "../api/validation.js";
+import { clusterStoreAllowsNamespace } from "../controllers/common/store-access.js";
+import { storeKindOf } from "../controllers/common/stores.js";
+import { fetchSecretData } from "../controllers/externalsecret/fetch.js";
+import type { RenderTemplate } from "../controllers/externalsecret/render.js";
+import { desiredSecret, type SecretObject, targetSecretName } from "../controllers/externalsecret/secret.js";
+import { applyTemplate } from "../controllers/externalsecret/template.js";
+import { resolveGenerator } from "../generators/registry.js";
+import { fakeProvider } from "../providers/fake/index.js";
+import type { KubeAccess, SecretsClient } from "../providers/provider.js";
+import { resolveProvider } from "../providers/registry.js";
+import { renderESO } from "../template/index.js";
+import { describe, type Manifest } from "./manifests.js";
+import { ManifestKubeAccess, secretManifestData } from "./memory-kube-access.js";
+
+/** The ExternalSecret cannot be rendered; the message names the field, key or object at fault. */
+export class RenderError extends Error {
+  override readonly name = "RenderError";
+}
+
+export interface RenderInput {
+  /** The ExternalSecret manifest (v1 or v1beta1). */
+  externalSecret: Manifest;
+  /** Everything else supplied: stores, generators, Secrets, ConfigMaps, ServiceAccounts, Namespaces. */
+  objects: Manifest[];
+  /** Remote key -> value, used in place of every store's provider (--data). */
+  data?: Record<string, string>;
+  render?: RenderTemplate;
+}
+
+export interface RenderResult {
+  /** The Secret the controller would write. */
+  secret: SecretObject;
+  /** Plain-language remarks (no values): validation warnings, skipped missing keys, policy effects. */
+  notes: string[];
+}
+
+function checkValid(obj: Manifest, notes: string[]): void {
+  const problems = validateObject(obj);
+  const errors = problems.filter((p) => p.severity === "error").map(formatValidationError);
+  for (const w of problems.filter((p) => p.severity === "warning")) notes.push(formatValidationError(w));
+  if (errors.length > 0) throw new RenderError(errors.join("\n"));
+}
+
+function toV1<T>(obj: Manifest): T {
+  return (CONVERTIBLE_KINDS.includes(obj.kind) ? toV1Object(obj) : structuredClone(obj)) as T;
+}
+
+/** Provider clients and generators resolved from the supplied manifests. */
+class OfflineSources {
+  private readonly clients = new Map<string, Promise<SecretsClient>>();
+
+  constructor(
+    private readonly es: ExternalSecret,
+    private readonly objects: Manifest[],
+    private readonly kube: KubeAccess,
+    private readonly literal: Record<string, string> | undefined,
+    private readonly notes: string[],
+  ) {}
+
+  private get namespace(): string {
+    return this.es.metadata?.namespace ?? "default";
+  }
+
+  client(ref: SecretStoreRef | undefined): Promise<SecretsClient> {
+    const r = ref ?? this.es.spec.secretStoreRef;
+    const key = this.literal ? "literal" : `${storeKindOf(r)}/${r?.name ?? ""}`;
+    let c = this.clients.get(key);
+    if (!c) {
+      c = this.literal ? this.literalClient() : this.storeClient(r);
+      this.clients.set(key, c);
+    }
+    return c;
+  }
+
+  /** --data: the fake provider serves the given values, so property, extract and find behave as usual. */
+  private literalClient(): Promise<SecretsClient> {
+    const data = Object.entries(this.literal ?? {}).map(([key, value]) => ({ key, value }));
+    return fakeProvider.newClient(
+      { data },
+      { kube: this.kube, storeKind: "ClusterSecretStore", storeName: `eso-render-${process.pid}`, namespace: "" },
+    );
+  }
+
+  private async storeClient(ref: SecretStoreRef | undefined): Promise<SecretsClient> {
+    const kind = storeKindOf(ref);
+    const name = ref?.name ?? "";
+    if (!name) throw new RenderError("secretStoreRef.name: is required (or use --data in place of a store)");
+    const found = this.objects.find(
+      (o) =>
+        o.kind === kind &&
+        o.metadata.name === name &&
+        (kind === "ClusterSecretStore" || (o.metadata.namespace ?? this.namespace) === this.namespace),
+    );
+    if (!found) {
+      const where = kind === "SecretStore" ? ` in namespace ${this.namespace}` : "";
+      throw new RenderError(
+        `${kind} ${JSON.stringify(name)} not found${where}: pass its manifest with -f, or use --data in place of the provider`,
+      );
+    }
+    const store = toV1<SecretStore>(found);
+    if (kind === "ClusterSecretStore" && (store.spec.conditions?.length ?? 0) > 0) {
+      const ns = this.objects.find((o) => o.kind === "Namespace" && o.metadata.name === this.namespace);
+      const labels = (ns?.metadata.labels ?? {}) as Record<string, string>;
+      if (!clusterStoreAllowsNamespace(store, this.namespace, labels)) {
+        throw new RenderError(
+          `using cluster store ${JSON.stringify(name)} is not allowed from namespace ${JSON.stringify(this.namespace)}: denied by spec.conditions`,
+        );
+      }
+    }
+    const resolved = resolveProvider(store.spec.provider as Record<string, unknown>);
+    if ("error" in resolved) throw new RenderError(`${describe(found)}: ${resolved.error}`);
+    const problems = resolved.provider.validateSpec(resolved.spec, kind);
+    if (problems.length > 0) throw new RenderError(`${describe(found)}: ${problems.join("; ")}`);
+    return resolved.provider.newClient(resolved.spec, {
+      kube: this.kube,
+      storeKind: kind,
+      storeName: name,
+      namespace: this.namespace,
+    });
+  }
+
+  async generate(ref: GeneratorRef): Promise<Record<string, Buffer>> {
+    const found = this.objects.find(
+      (o) =>
+        o.kind === ref.kind &&
+        o.metadata.name === ref.name &&
+        (ref.kind === "ClusterGenerator" || (o.metadata.namespace ?? this.namespace) === this.namespace),
+    );
+    if (!found) {
+      throw new RenderError(`generator ${ref.kind} ${JSON.stringify(ref.name)} not found: pass its manifest with -f`);
+    }
+    const { generator, spec } = resolveGenerator(found);
+    const out = await generator.generate(spec, { kube: this.kube, namespace: this.namespace });
+    if (out.state) this.notes.push(`generator ${ref.kind} ${ref.name} would record its state for later cleanup`);
+    return out.data;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
+  }
+}
+
+/** The live target Secret, when the user supplied it (needed to show creationPolicy Merge). */
+function existingTarget(objects: Manifest[], namespace: string, name: string): SecretObject | undefined {
+  const found = objects.find(
+    (o) =>
+      o.apiVersion === "v1" &&
+      o.kind === "Secret" &&
+      o.metadata.name === name &&
+      (o.metadata.namespace ?? namespace) === namespace,
+  );
+  if (!found) return undefined;
+  const data: Record<string, string> = {};
+  for (const [k, v] of Object.entries(secretManifestData(found))) data[k] = v.toString("base64");
+  const { stringData: _drop, ...rest } = found;
+  return { ...rest, metadata: { ...found.metadata, namespace }, data } as SecretObject;
+}
+
+function tidy(secret: SecretObject): SecretObject {
+  const meta = secret.metadata;
+  for (const k of ["uid", "resourceVersion", "creationTimestamp", "managedFields", "generation"]) delete meta[k];
+  for (const ref of meta.ownerReferences ?? []) if (!ref.uid) delete (ref as { uid?: string }).uid;
+  return secret;
+}
+
+export async function renderExternalSecret(input: RenderInput): Promise<RenderResult> {
+  const notes: string[] = [];
+  checkValid(input.externalSecret, notes);
+  for (const o of input.objects)
+    if (CONVERTIBLE_KINDS.includes(o.kind) || o.apiVersion.includes("external-secrets.io")) checkValid(o, notes);
+  const es = toV1<ExternalSecret>(input.externalSecret);
+  es.metadata = { ...(es.metadata ?? {}), namespace: es.metadata?.namespace ?? "default" };
+  const namespace = es.metadata.namespace!;
+  const render = input.render ?? ((name, text, data) => renderESO(name, text, data));
+  const kube = new ManifestKubeAccess(input.objects, namespace);
+  const sources = new OfflineSources(es, input.objects, kube, input.data, notes);
+
+  let fetched: Awaited<ReturnType<typeof fetchSecretData>>;
+  try {
+    fetched = await fetchSecretData(
+      es,
+      { client: (ref) => sources.client(ref), generate: (ref) => sources.generate(ref) },
+      render,
+    );
+  } catch (err) {
+    throw new RenderError(`could not get secret data: ${(err as Error).message}`);
+  } finally {
+    await sources.close();
+  }
+  notes.push(...fetched.missing);
+
+  const target = es.spec.target ?? {};
+  const policy = target.creationPolicy ?? "Owner";
+  const secretName = targetSecretName(es);
+  const existing = existingTarget(input.objects, namespace, secretName);
+  if (Object.keys(fetched.data).length === 0) {
+    const deletion = target.deletionPolicy ?? "Retain";
+    if (deletion === "Delete")
+      notes.push(`no data: the controller would delete Secret ${namespace}/${secretName} (deletionPolicy=Delete)`);
+    if (deletion === "Retain")
+      notes.push(
+        `no data: the controller would leave Secret ${namespace}/${secretName} as it is (deletionPolicy=Retain)`,
+      );
+  }
+  if (policy === "None") notes.push("creationPolicy=None: the controller would not write this Secret");
+  if (policy === "Merge" && !existing) {
+    notes.push(
+      `creationPolicy=Merge: the controller only adds keys to an existing Secret ${namespace}/${secretName}; pass it with --secret-file to see the merged result`,
+    );
+  }
+  let out: Awaited<ReturnType<typeof applyTemplate>>;
+  try {
+    out = await applyTemplate(
+      target.template,
+      fetched.data,
+      es.metadata,
+      {
+        configMap: (name) => kube.getConfigMap(namespace, name),
+        secret: (name) => kube.getSecret(namespace, name),
+      },
+      render,
+    );
+  } catch (err) {
+    throw new RenderError(`spec.target.template: ${(err as Error).message}`);
+  }
+  try {
+    return { secret: tidy(desiredSecret(es, existing, out)), notes };
+  } catch (err) {
+    throw new RenderError(`spec.target: ${(err as Error).message}`);
+  }
+}
+
+/** A copy of the Secret with every value replaced by its size. */
+export function maskSecret(secret: SecretObject): SecretObject {
+  const data: Record<string, string> = {};
+  for (const [k, v] of Object.entries(secret.data ?? {}))
+    data[k] = `<masked: ${Buffer.from(v, "base64").length} bytes>`;
+  return { ...secret, data };
+}
