@@ -10,7 +10,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface AwsRecorded {
-  service: "secretsmanager" | "ssm" | "sts";
+  service: "secretsmanager" | "ssm" | "sts" | "ecr" | "ecr-public";
   action: string;
   body: any;
   headers: http.IncomingHttpHeaders;
@@ -63,7 +63,7 @@ export interface AssumedSession {
 
 const ACCOUNT = "123456789012";
 const SIGV4 =
-  /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
 export class FakeAws {
   readonly requests: AwsRecorded[] = [];
@@ -169,6 +169,12 @@ export class FakeAws {
     return this;
   }
 
+  /** Drops every queued fault. */
+  clearFaults(): this {
+    this.faults.length = 0;
+    return this;
+  }
+
   count(action: string): number {
     return this.requests.filter((r) => r.action === action).length;
   }
@@ -183,7 +189,16 @@ export class FakeAws {
     let rec: AwsRecorded;
     if (target) {
       const [prefix, action] = target.split(".");
-      const service = prefix === "secretsmanager" ? "secretsmanager" : prefix === "AmazonSSM" ? "ssm" : undefined;
+      const service =
+        prefix === "secretsmanager"
+          ? "secretsmanager"
+          : prefix === "AmazonSSM"
+            ? "ssm"
+            : prefix === "AmazonEC2ContainerRegistry_V20150921"
+              ? "ecr"
+              : prefix === "SpencerFrontendService"
+                ? "ecr-public"
+                : undefined;
       if (!service || !action) return this.jsonError(res, 400, "UnknownOperationException", "unknown target");
       if (!String(req.headers["content-type"]).startsWith("application/x-amz-json-1.1")) {
         return this.jsonError(res, 400, "SerializationException", "expected application/x-amz-json-1.1");
@@ -211,6 +226,7 @@ export class FakeAws {
       if (problem) return this.error(rec, res, problem.status, problem.code, problem.message);
     }
     if (rec.service === "sts") return this.sts(rec, res);
+    if (rec.service === "ecr" || rec.service === "ecr-public") return this.ecr(rec, res);
     if (rec.service === "secretsmanager") return this.sm(rec, res);
     return this.ssm(rec, res);
   }
@@ -484,6 +500,25 @@ export class FakeAws {
       default:
         return this.jsonError(res, 400, "UnknownOperationException", rec.action);
     }
+  }
+
+  // ---- ECR / ECR Public ----
+
+  /** Registry passwords handed out by GetAuthorizationToken, newest last. */
+  readonly ecrPasswords: string[] = [];
+
+  private ecr(rec: AwsRecorded, res: ServerResponse) {
+    if (rec.action !== "GetAuthorizationToken") return this.jsonError(res, 400, "UnknownOperationException", rec.action);
+    const password = `ecr-${randomUUID()}`;
+    this.ecrPasswords.push(password);
+    const authorizationToken = Buffer.from(`AWS:${password}`).toString("base64");
+    const expiresAt = Math.floor(Date.now() / 1000) + 12 * 3600;
+    if (rec.service === "ecr-public") return this.ok(res, { authorizationData: { authorizationToken, expiresAt } });
+    return this.ok(res, {
+      authorizationData: [
+        { authorizationToken, expiresAt, proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com` },
+      ],
+    });
   }
 
   // ---- SSM ----

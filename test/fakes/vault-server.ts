@@ -137,6 +137,11 @@ export class FakeVault {
   private readonly faults: { match: (r: RecordedRequest) => boolean; fault: Fault; remaining: number }[] = [];
   private server!: http.Server;
   private index = 0;
+  /** Lease IDs handed out by dynamic engines, and those revoked through sys/leases/revoke. */
+  readonly leases = new Set<string>();
+  readonly revokedLeases: string[] = [];
+  /** Token accessors issued by auth/token/create (accessor -> token). */
+  private readonly accessors = new Map<string, string>();
   url = "";
 
   constructor(private readonly opts: FakeVaultOptions = {}) {}
@@ -248,6 +253,12 @@ export class FakeVault {
     return this;
   }
 
+  /** Drops every queued fault. */
+  clearFaults(): this {
+    this.faults.length = 0;
+    return this;
+  }
+
   count(pathPrefix: string, method?: string): number {
     return this.requests.filter((r) => r.path.startsWith(pathPrefix) && (!method || r.method === method)).length;
   }
@@ -315,6 +326,20 @@ export class FakeVault {
     if (path === "auth/token/renew-self") return this.renewSelf(tokenId, token, res, body);
     if (path === "auth/token/revoke-self") {
       this.tokens.delete(tokenId);
+      return this.send(res, 204);
+    }
+    if (path === "auth/token/create" && (method === "POST" || method === "PUT")) return this.createToken(body, res);
+    if (path === "auth/token/revoke-accessor" && (method === "POST" || method === "PUT")) {
+      const id = this.accessors.get(String(body?.accessor ?? ""));
+      if (!id) return this.send(res, 400, { errors: ["invalid accessor"] });
+      this.tokens.delete(id);
+      this.accessors.delete(String(body.accessor));
+      return this.send(res, 204);
+    }
+    if (path === "sys/leases/revoke" && (method === "PUT" || method === "POST")) {
+      const lease = String(body?.lease_id ?? "");
+      if (!this.leases.delete(lease)) return this.send(res, 400, { errors: ["invalid lease"] });
+      this.revokedLeases.push(lease);
       return this.send(res, 204);
     }
     if (token.allow && !token.allow.some((p) => path.startsWith(p))) {
@@ -396,12 +421,26 @@ export class FakeVault {
     });
   }
 
+  private createToken(body: any, res: ServerResponse) {
+    const token = `hvs.${randomUUID().replace(/-/g, "")}`;
+    const accessor = randomUUID();
+    const policies: string[] = Array.isArray(body?.policies) ? body.policies.map(String) : ["default"];
+    const ttl = Number.parseInt(String(body?.ttl ?? "3600"), 10) || 3600;
+    this.addToken(token, { policies, ttl, renewable: body?.renewable !== false });
+    this.accessors.set(accessor, token);
+    this.send(res, 200, {
+      auth: { client_token: token, accessor, policies, token_policies: policies, lease_duration: ttl, renewable: true },
+    });
+  }
+
   private database(mount: Mount, rest: string, method: string, res: ServerResponse) {
     const m = /^creds\/(.+)$/.exec(rest);
     const role = m ? mount.roles.get(m[1]!) : undefined;
     if (!role || method !== "GET") return this.send(res, 404, { errors: [] });
+    const leaseId = `database/creds/${m![1]}/${randomUUID()}`;
+    this.leases.add(leaseId);
     this.send(res, 200, {
-      lease_id: `database/creds/${m![1]}/${randomUUID()}`,
+      lease_id: leaseId,
       lease_duration: role.ttl,
       renewable: true,
       data: { username: `v-${m![1]}-${randomUUID().slice(0, 8)}`, password: randomUUID() },

@@ -6,7 +6,7 @@
  */
 import type { ExternalSecret, ExternalSecretDataFrom, GeneratorRef } from "../../api/externalsecret.js";
 import type { SecretStoreRef } from "../../api/meta.js";
-import { NoSecretError } from "../../providers/errors.js";
+import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../../providers/errors.js";
 import type { FindRef, RemoteRef, SecretsClient } from "../../providers/provider.js";
 import { decodeMap, decodeValue } from "./decode.js";
 import { convertKeys, validateKeys } from "./keys.js";
@@ -27,6 +27,14 @@ export interface FetchResult {
   data: Record<string, Buffer>;
   /** Human-readable notes (no values) about remote secrets that were missing and skipped. */
   missing: string[];
+}
+
+/** The provider's message, led by the failure class so every provider's condition reads the same way. */
+function describeFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ProviderAuthError) return `authentication failed: ${message}`;
+  if (err instanceof ProviderThrottledError) return `throttled by the provider: ${message}`;
+  return message;
 }
 
 function checkNullBytes(policy: string | undefined, data: Record<string, Buffer>, where: string): void {
@@ -87,7 +95,7 @@ export async function fetchSecretData(
         missing.push(`secret does not exist at provider using spec.dataFrom[${i}]`);
         continue;
       }
-      throw new FetchError(`error processing spec.dataFrom[${i}]: ${(err as Error).message}`);
+      throw new FetchError(`error processing spec.dataFrom[${i}]: ${describeFailure(err)}`);
     }
   }
   const entries = es.spec.data ?? [];
@@ -105,7 +113,7 @@ export async function fetchSecretData(
         continue;
       }
       throw new FetchError(
-        `error retrieving secret at .data[${i}], key: ${entry.remoteRef.key}, err: ${(err as Error).message}`,
+        `error retrieving secret at .data[${i}], key: ${entry.remoteRef.key}, err: ${describeFailure(err)}`,
       );
     }
   }
