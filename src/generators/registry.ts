@@ -31,6 +31,12 @@ export function resolveGenerator(obj: GeneratorObject): { generator: Generator<a
     const generator = generators.get(kind);
     if (!generator) throw new GeneratorError(`spec.kind: generator kind "${kind}" is not supported`);
     const wrapped = (obj.spec?.generator ?? {}) as Record<string, unknown>;
+    const others = Object.keys(wrapped).filter((k) => k !== generator.clusterSpecKey && wrapped[k] !== undefined);
+    if (others.length > 0) {
+      throw new GeneratorError(
+        `spec.generator: kind ${kind} takes only ${generator.clusterSpecKey}, found ${others.sort().join(", ")}`,
+      );
+    }
     const spec = wrapped[generator.clusterSpecKey];
     if (spec === undefined) {
       throw new GeneratorError(`spec.generator.${generator.clusterSpecKey}: is required for kind ${kind}`);

@@ -508,7 +508,8 @@ export class FakeAws {
   readonly ecrPasswords: string[] = [];
 
   private ecr(rec: AwsRecorded, res: ServerResponse) {
-    if (rec.action !== "GetAuthorizationToken") return this.jsonError(res, 400, "UnknownOperationException", rec.action);
+    if (rec.action !== "GetAuthorizationToken")
+      return this.jsonError(res, 400, "UnknownOperationException", rec.action);
     const password = `ecr-${randomUUID()}`;
     this.ecrPasswords.push(password);
     const authorizationToken = Buffer.from(`AWS:${password}`).toString("base64");

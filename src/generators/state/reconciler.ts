@@ -1,0 +1,106 @@
+/**
+ * The GeneratorState controller: keeps the cleanup finalizer on every state, deletes a state once its
+ * garbage-collection deadline has passed, and on deletion runs the generator's cleanup (revoke a lease,
+ * a token) with the recorded manifest before letting the object go.
+ */
+import type { Condition } from "../../controllers/common/conditions.js";
+import { setCondition } from "../../controllers/common/conditions.js";
+import { isConflict, type KubeClient } from "../../controllers/common/kube-client.js";
+import type { KubeAccess } from "../../providers/provider.js";
+import type { Result } from "../../runtime/controller.js";
+import type { Logger } from "../../runtime/logger.js";
+import { resolveGenerator } from "../registry.js";
+import { GENERATOR_STATE_FINALIZER, GENERATOR_STATES, type GeneratorStateObject } from "./manager.js";
+
+export interface GeneratorStateReconcilerOptions {
+  client: KubeClient;
+  kube: KubeAccess;
+  log: Logger;
+  now?: () => number;
+}
+
+export class GeneratorStateReconciler {
+  private readonly now: () => number;
+
+  constructor(private readonly opts: GeneratorStateReconcilerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async reconcile(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
+    const { client } = this.opts;
+    const gs = await client.get<GeneratorStateObject>(GENERATOR_STATES, namespace, name, signal);
+    if (!gs) return undefined;
+    const finalizers = gs.metadata.finalizers ?? [];
+    if (gs.metadata.deletionTimestamp) {
+      if (!finalizers.includes(GENERATOR_STATE_FINALIZER)) return undefined;
+      try {
+        await this.cleanup(gs, signal);
+      } catch (err) {
+        await this.setReady(gs, "False", "Error", `could not cleanup generator state: ${(err as Error).message}`);
+        throw err;
+      }
+      gs.metadata.finalizers = finalizers.filter((f) => f !== GENERATOR_STATE_FINALIZER);
+      await this.update(gs);
+      return undefined;
+    }
+    if (!finalizers.includes(GENERATOR_STATE_FINALIZER)) {
+      gs.metadata.finalizers = [...finalizers, GENERATOR_STATE_FINALIZER];
+      await this.update(gs);
+      return { requeue: true };
+    }
+    const deadline = gs.spec.garbageCollectionDeadline ? Date.parse(gs.spec.garbageCollectionDeadline) : Number.NaN;
+    if (!Number.isNaN(deadline)) {
+      const left = deadline - this.now();
+      if (left <= 0) {
+        await client.delete(GENERATOR_STATES, namespace, name);
+        return undefined;
+      }
+      await this.setReady(gs, "True", "Created", "GeneratorState flagged for garbage collection");
+      return { requeueAfter: left };
+    }
+    await this.setReady(gs, "True", "Created", "GeneratorState created");
+    return undefined;
+  }
+
+  private async cleanup(gs: GeneratorStateObject, signal?: AbortSignal): Promise<void> {
+    const resource = gs.spec.resource as { kind?: string; spec?: Record<string, unknown> };
+    if (typeof resource?.kind !== "string") throw new Error("spec.resource.kind: is missing");
+    const { generator, spec } = resolveGenerator(resource as never);
+    await generator.cleanup?.(spec, gs.spec.state ?? {}, {
+      kube: this.opts.kube,
+      namespace: gs.metadata.namespace ?? "",
+      signal,
+    });
+    this.opts.log.info(
+      { namespace: gs.metadata.namespace, name: gs.metadata.name, kind: resource.kind },
+      "generator state cleaned up",
+    );
+  }
+
+  /** Returns false on a write conflict (the caller requeues). */
+  private async update(gs: GeneratorStateObject): Promise<boolean> {
+    try {
+      await this.opts.client.update(GENERATOR_STATES, gs as never);
+      return true;
+    } catch (err) {
+      if (isConflict(err)) return false;
+      throw err;
+    }
+  }
+
+  private async setReady(gs: GeneratorStateObject, status: "True" | "False", reason: string, message: string) {
+    const before = JSON.stringify(gs.status?.conditions ?? []);
+    const conditions = setCondition(
+      gs.status?.conditions as Condition[] | undefined,
+      { type: "Ready", status, reason, message },
+      new Date(this.now()),
+    );
+    if (JSON.stringify(conditions) === before) return;
+    gs.status = { ...(gs.status ?? {}), conditions };
+    try {
+      await this.opts.client.updateStatus(GENERATOR_STATES, gs as never);
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  }
+}
