@@ -155,6 +155,9 @@ export class Controller {
       if (key === undefined) return;
       try {
         await this.process(q, key, signal);
+      } catch (err) {
+        // Only a broken observer (logger, metrics) gets here; the worker must survive it.
+        this.log.error({ err, key }, "worker error");
       } finally {
         q.done(key);
       }

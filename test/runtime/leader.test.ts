@@ -70,6 +70,8 @@ interface Replica {
   informer: Informer;
   /** Reconciled ConfigMap names, with whether this replica led at that moment. */
   runs: { name: string; leader: boolean }[];
+  /** Reconciles whose signal was aborted while in flight. */
+  aborted: string[];
   stop(): Promise<void>;
 }
 
@@ -85,14 +87,21 @@ async function replica(
     registry: new Registry(),
     healthAddr: "0",
     metricsAddr: "0",
-    gracefulShutdownMs: 5_000,
+    gracefulShutdownMs: 500,
     leaderElection: { id: "eso-test", namespace: "default", identity: id, ...le },
   });
   const runs: Replica["runs"] = [];
+  const aborted: string[] = [];
   const controller = new Controller({
     name: `configmap-${id}`,
-    reconcile: async (req) => {
+    concurrency: 2,
+    reconcile: async (req, { signal }) => {
       runs.push({ name: req.name, leader: manager.isLeader });
+      // "hold-*" ConfigMaps keep a reconcile in flight until the controller aborts it.
+      if (req.name.startsWith("hold")) {
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        aborted.push(req.name);
+      }
     },
   });
   const informer = new Informer(manager.client, ConfigMaps, { namespace: "default" });
@@ -105,7 +114,7 @@ async function replica(
   informer.start();
   await informer.waitForSync();
   await manager.start();
-  return { id, manager, informer, runs, stop: () => manager.stop() };
+  return { id, manager, informer, runs, aborted, stop: () => manager.stop() };
 }
 
 async function lease(e: Env): Promise<Lease> {
@@ -135,14 +144,19 @@ describe("leader election", () => {
       assert.equal(b.manager.isLeader, false);
       assert.equal((await lease(e)).spec?.holderIdentity, "a");
 
+      await e.client.create(ConfigMaps, cm("hold-a"));
+      await waitFor(() => a.runs.some((r) => r.name === "hold-a"), "a reconcile in flight on the leader");
+
       // Cut the leader off: it stops leading after renewDeadline; b takes over after the lease expires.
       proxy.partition();
       await waitFor(() => !a.manager.isLeader, "leader steps down", 10_000);
+      await waitFor(() => a.aborted.includes("hold-a"), "the in-flight reconcile is aborted at once", 2_000);
       const aRunsAtLoss = a.runs.length;
       await b.manager.elected();
       assert.equal((await lease(e)).spec?.holderIdentity, "b");
       assert.equal((await lease(e)).spec?.leaseTransitions, 1);
       await waitFor(() => b.runs.some((r) => r.name === "one"), "new leader replays its cache");
+      await waitFor(() => b.runs.some((r) => r.name === "hold-a"), "new leader picks up the interrupted work");
       await e.client.create(ConfigMaps, cm("two"));
       await waitFor(() => b.runs.some((r) => r.name === "two"), "new leader reconciles new work");
       assert.equal(a.runs.length, aRunsAtLoss, "the deposed leader does no more work");
