@@ -1,7 +1,7 @@
 /** `eso render`: what Secret would this ExternalSecret produce? A dry run, nothing is written anywhere. */
-import "../providers/all.js";
 import "../generators/all.js";
 import { stringify as toYaml } from "yaml";
+import { loadProvidersFor } from "../sandbox/load-providers.js";
 import { describe, type LoadedManifest, loadManifests, ManifestError } from "../sandbox/manifests.js";
 import { maskSecret, RenderError, renderExternalSecret } from "../sandbox/render.js";
 
@@ -148,6 +148,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const objects = [...manifests.filter((m) => m !== picked), ...secrets].map((m) => m.obj);
+  await loadProvidersFor(objects);
   try {
     const result = await renderExternalSecret({ externalSecret: picked.obj, objects, data: args.data });
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);

@@ -16,7 +16,7 @@ import { desiredSecret, type SecretObject, targetSecretName } from "../controlle
 import { applyTemplate } from "../controllers/externalsecret/template.js";
 import { resolveGenerator } from "../generators/registry.js";
 import { fakeProvider } from "../providers/fake/index.js";
-import type { KubeAccess, SecretsClient } from "../providers/provider.js";
+import type { KubeAccess, RemoteRef, SecretsClient } from "../providers/provider.js";
 import { resolveProvider } from "../providers/registry.js";
 import { renderESO } from "../template/index.js";
 import { describe, type Manifest } from "./manifests.js";
@@ -82,13 +82,21 @@ class OfflineSources {
     return c;
   }
 
-  /** --data: the fake provider serves the given values, so property, extract and find behave as usual. */
-  private literalClient(): Promise<SecretsClient> {
+  /**
+   * --data: the fake provider serves the given values, so property, extract and find behave as usual.
+   * A literal value has no versions: remoteRef.version is ignored.
+   */
+  private async literalClient(): Promise<SecretsClient> {
     const data = Object.entries(this.literal ?? {}).map(([key, value]) => ({ key, value }));
-    return fakeProvider.newClient(
+    const fake = await fakeProvider.newClient(
       { data },
       { kube: this.kube, storeKind: "ClusterSecretStore", storeName: `eso-render-${process.pid}`, namespace: "" },
     );
+    const unversioned = (ref: RemoteRef): RemoteRef => ({ ...ref, version: undefined });
+    return Object.assign(Object.create(fake) as SecretsClient, {
+      getSecret: (ref: RemoteRef) => fake.getSecret(unversioned(ref)),
+      getSecretMap: (ref: RemoteRef) => fake.getSecretMap(unversioned(ref)),
+    });
   }
 
   private async storeClient(ref: SecretStoreRef | undefined): Promise<SecretsClient> {
