@@ -3,12 +3,15 @@
  * into a Secret, re-issues before expiry, and injects the CA bundle into the ValidatingWebhookConfiguration
  * and into the conversion config of our CRDs. Writes only when something differs.
  */
+
+import { X509Certificate } from "node:crypto";
 import {
   AdmissionregistrationV1Api,
   ApiextensionsV1Api,
   CoreV1Api,
   type KubeConfig,
   type V1CustomResourceDefinition,
+  type V1ValidatingWebhookConfiguration,
 } from "@kubernetes/client-node";
 import { type CertBundle, issueCertBundle, needsRotation, serviceDnsNames } from "./certs.js";
 
@@ -17,7 +20,11 @@ export interface CertControllerOptions {
   secretNamespace: string;
   serviceName: string;
   serviceNamespace: string;
-  webhookConfigName: string;
+  /**
+   * Inject into this ValidatingWebhookConfiguration; when empty, into every one labelled
+   * external-secrets.io/component=webhook. Either way only webhooks that call our Service get the CA.
+   */
+  webhookConfigName?: string;
   /** Inject the CA into CRDs whose conversion webhook points at our service. */
   injectConversion: boolean;
   /** Re-issue this long before expiry. */
@@ -28,9 +35,14 @@ export interface CertControllerOptions {
 export interface CertReconcileOutcome {
   rotated: boolean;
   reason?: string;
-  webhookConfigUpdated: boolean;
+  /** Names of the ValidatingWebhookConfigurations whose caBundle was written. */
+  webhookConfigsUpdated: string[];
   crdsUpdated: string[];
+  /** When the serving certificate stops being valid (ms since epoch). */
+  notAfter: number;
 }
+
+export const WEBHOOK_COMPONENT_SELECTOR = "external-secrets.io/component=webhook";
 
 function isNotFound(err: unknown): boolean {
   const e = err as { code?: number; statusCode?: number; body?: { code?: number } };
@@ -57,9 +69,10 @@ export class CertController {
   async reconcile(): Promise<CertReconcileOutcome> {
     const bundle = await this.ensureCertificate();
     const caBundle = encode(bundle.bundle.caCert);
-    const webhookConfigUpdated = await this.injectWebhookConfig(caBundle);
+    const webhookConfigsUpdated = await this.injectWebhookConfigs(caBundle);
     const crdsUpdated = this.opts.injectConversion ? await this.injectCrds(caBundle) : [];
-    return { rotated: bundle.rotated, reason: bundle.reason, webhookConfigUpdated, crdsUpdated };
+    const notAfter = Date.parse(new X509Certificate(bundle.bundle.cert).validTo);
+    return { rotated: bundle.rotated, reason: bundle.reason, webhookConfigsUpdated, crdsUpdated, notAfter };
   }
 
   private async ensureCertificate(): Promise<{ bundle: CertBundle; rotated: boolean; reason?: string }> {
@@ -106,27 +119,43 @@ export class CertController {
     return { bundle, rotated: true, reason };
   }
 
-  private async injectWebhookConfig(caBundle: string): Promise<boolean> {
-    let config: Awaited<ReturnType<AdmissionregistrationV1Api["readValidatingWebhookConfiguration"]>>;
+  private async webhookConfigs(): Promise<V1ValidatingWebhookConfiguration[]> {
+    const name = this.opts.webhookConfigName;
+    if (!name) {
+      const list = await this.admission.listValidatingWebhookConfiguration({
+        labelSelector: WEBHOOK_COMPONENT_SELECTOR,
+      });
+      return list.items;
+    }
     try {
-      config = await this.admission.readValidatingWebhookConfiguration({ name: this.opts.webhookConfigName });
+      return [await this.admission.readValidatingWebhookConfiguration({ name })];
     } catch (err) {
-      if (isNotFound(err)) return false;
+      if (isNotFound(err)) return [];
       throw err;
     }
-    const webhooks = config.webhooks ?? [];
-    if (webhooks.every((w) => w.clientConfig.caBundle === caBundle)) return false;
-    for (const w of webhooks) w.clientConfig.caBundle = caBundle;
-    await this.admission.replaceValidatingWebhookConfiguration({ name: this.opts.webhookConfigName, body: config });
-    return true;
+  }
+
+  private async injectWebhookConfigs(caBundle: string): Promise<string[]> {
+    const updated: string[] = [];
+    for (const config of await this.webhookConfigs()) {
+      const ours = (config.webhooks ?? []).filter((w) => this.isOurService(w.clientConfig.service));
+      if (ours.every((w) => w.clientConfig.caBundle === caBundle)) continue;
+      for (const w of ours) w.clientConfig.caBundle = caBundle;
+      const name = config.metadata?.name ?? "";
+      await this.admission.replaceValidatingWebhookConfiguration({ name, body: config });
+      updated.push(name);
+    }
+    return updated;
+  }
+
+  private isOurService(service: { name?: string; namespace?: string } | undefined): boolean {
+    return service?.name === this.opts.serviceName && service.namespace === this.opts.serviceNamespace;
   }
 
   private pointsAtUs(crd: V1CustomResourceDefinition): boolean {
-    const service = crd.spec.conversion?.webhook?.clientConfig?.service;
     return (
       crd.spec.conversion?.strategy === "Webhook" &&
-      service?.name === this.opts.serviceName &&
-      service.namespace === this.opts.serviceNamespace
+      this.isOurService(crd.spec.conversion.webhook?.clientConfig?.service)
     );
   }
 

@@ -14,7 +14,10 @@ const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export interface WebhookServerOptions {
   port?: number;
+  /** Listen address (default 127.0.0.1); "" listens on every interface. */
   host?: string;
+  /** Oldest TLS version accepted (default TLSv1.2). */
+  minVersion?: "TLSv1.2" | "TLSv1.3";
   /** Directory holding tls.crt and tls.key (as the cert controller writes them). */
   certDir?: string;
   /** Or the PEM material directly (tests). */
@@ -56,7 +59,7 @@ async function readBody(req: import("node:http").IncomingMessage): Promise<Buffe
 }
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
-  const server = createServer(readTls(opts), async (req, res) => {
+  const server = createServer({ ...readTls(opts), minVersion: opts.minVersion ?? "TLSv1.2" }, async (req, res) => {
     const send = (code: number, payload: unknown) => {
       res.writeHead(code, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));
@@ -101,7 +104,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const dir = opts.certDir;
     const reload = () => {
       try {
-        server.setSecureContext(readTls({ ...opts, certDir: dir }));
+        server.setSecureContext({ ...readTls({ ...opts, certDir: dir }), minVersion: opts.minVersion ?? "TLSv1.2" });
       } catch {
         // Mid-rotation the pair can be briefly inconsistent; the next change event reloads it.
       }
@@ -110,12 +113,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     server.on("close", () => watcher.close());
   }
 
+  const listenHost = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+    server.listen(opts.port ?? 0, listenHost || undefined, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = opts.host ?? "127.0.0.1";
+  const host = listenHost || "localhost";
   return {
     url: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
