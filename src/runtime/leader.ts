@@ -101,6 +101,7 @@ export class LeaderElector {
   /** Starts campaigning in the background (idempotent). */
   start(): void {
     if (this.loop) return;
+    this.opts.metrics?.leaderStatus.set({ name: this.opts.name }, 0);
     this.abort = new AbortController();
     this.loop = this.run(this.abort.signal);
   }

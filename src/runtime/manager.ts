@@ -158,7 +158,7 @@ export class Manager {
     else this.startLeading();
   }
 
-  /** Resolves once this process leads (immediately without leader election). */
+  /** Resolves once this process leads (immediately without leader election), or when the manager stops. */
   elected(): Promise<void> {
     if (this.leading) return Promise.resolve();
     return new Promise((resolve) => this.leaderWaiters.push(resolve));

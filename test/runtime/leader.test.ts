@@ -143,6 +143,8 @@ describe("leader election", () => {
       assert.equal(b.runs.length, 0);
       assert.equal(b.manager.isLeader, false);
       assert.equal((await lease(e)).spec?.holderIdentity, "a");
+      assert.match(await a.manager.registry.metrics(), /leader_election_master_status\{name="eso-test"\} 1/);
+      assert.match(await b.manager.registry.metrics(), /leader_election_master_status\{name="eso-test"\} 0/);
 
       await e.client.create(ConfigMaps, cm("hold-a"));
       await waitFor(() => a.runs.some((r) => r.name === "hold-a"), "a reconcile in flight on the leader");
