@@ -84,7 +84,7 @@ describe("ExternalSecret end to end (fake store)", () => {
     // deletion is restored too
     await h.client.delete(SECRETS, "app", "app-secrets");
     await eventually(async () => (await secretData("app-secrets"))["db-password"] === "p2", 10_000, "deleted restored");
-    const metrics = await h.registry.getSingleMetricAsString("externalsecret_drift_restored_total");
+    const metrics = await h.registry.getSingleMetricAsString("externalsecrets_drift_detected_total");
     assert.match(metrics, /name="app-secrets"/);
   });
 

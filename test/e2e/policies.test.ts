@@ -73,6 +73,8 @@ describe("creationPolicy", () => {
     );
     const waiting = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, "merge"));
     assert.equal(waiting.reason, "SecretMissing");
+    assert.equal(waiting.status, "False");
+    assert.match(waiting.message ?? "", /CreationPolicy=Merge/);
     assert.equal(await h.client.get(SECRETS, NS, "merge"), undefined);
     await h.client.create(SECRETS, {
       apiVersion: "v1",

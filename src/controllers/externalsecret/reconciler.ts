@@ -306,7 +306,12 @@ export class ExternalSecretReconciler {
       return this.requeue(es, intervalMs, now);
     }
     if (policy === "Merge" && !existing) {
-      this.markDone(es, REASON_MISSING, "secret will not be created due to CreationPolicy=Merge", now);
+      // Not synced: nothing was written. Ready=False (as upstream) until the Secret appears; polled, since a
+      // Secret created by someone else carries no managed label and so never reaches the Secret watch.
+      const message = `secret ${secretName} will not be created due to CreationPolicy=Merge; waiting for it to exist`;
+      const previous = getCondition(es.status?.conditions as Condition[] | undefined, CONDITION_READY);
+      if (previous?.reason !== REASON_MISSING) events.event(es as never, "Warning", REASON_MISSING, message);
+      this.setReady(es, "False", REASON_MISSING, message, now);
       const after = this.requeue(es, intervalMs, now);
       return { requeueAfter: Math.min(after?.requeueAfter ?? MERGE_TARGET_POLL_MS, MERGE_TARGET_POLL_MS) };
     }

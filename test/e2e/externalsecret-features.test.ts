@@ -1,0 +1,308 @@
+/**
+ * ExternalSecret behaviours end to end through the in-process API server and the running controllers:
+ * templates (templateFrom ConfigMap / Secret / literal into Data, Annotations and Labels, templateAs),
+ * refreshPolicy CreatedOnce / OnChange / Periodic, the force-sync annotation, immutable targets, drift
+ * (event + metric), and the API calls a no-change refresh costs.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { CONFIGMAPS, EVENTS } from "../../src/controllers/common/kube-client.js";
+import {
+  createNamespace,
+  decoded,
+  EXTERNAL_SECRETS,
+  eventually,
+  externalSecret,
+  fakeStore,
+  type Harness,
+  readyCondition,
+  SECRET_STORES,
+  SECRETS,
+  secretWrites,
+  startHarness,
+} from "./harness.js";
+
+let h: Harness;
+const NS = "feat";
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+before(async () => {
+  h = await startHarness();
+  await createNamespace(h, NS);
+  await h.client.create(
+    SECRET_STORES,
+    fakeStore("fake", NS, [
+      { key: "user", value: "admin" },
+      { key: "pass", value: "s3cret" },
+      { key: "team", value: "payments" },
+      { key: "rotating", value: "v1" },
+    ]),
+  );
+  await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "fake"))?.status === "True");
+});
+
+after(async () => {
+  await h.stop();
+});
+
+const data = async (name: string) => decoded(await h.client.get(SECRETS, NS, name));
+
+async function setRemote(key: string, value: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const store = await h.client.get(SECRET_STORES, NS, "fake");
+    const entry = store.spec.provider.fake.data.find((d: { key: string }) => d.key === key);
+    entry.value = value;
+    try {
+      await h.client.update(SECRET_STORES, store);
+      return;
+    } catch (err) {
+      if (attempt > 5) throw err;
+    }
+  }
+}
+
+async function annotate(name: string, annotations: Record<string, string>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const es = await h.client.get(EXTERNAL_SECRETS, NS, name);
+    es.metadata.annotations = { ...(es.metadata.annotations ?? {}), ...annotations };
+    try {
+      await h.client.update(EXTERNAL_SECRETS, es);
+      return;
+    } catch (err) {
+      if (attempt > 5) throw err;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("templates", () => {
+  it("templateFrom ConfigMap, Secret and literal into Data, Annotations and Labels, with templateAs", async () => {
+    await h.client.create(CONFIGMAPS, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "tpl", namespace: NS },
+      data: {
+        "config.yaml": "user: {{ .user }}\npassword: {{ .pass }}\n",
+        pairs: "{{ range $k, $v := . }}{{ $k }}_copy: {{ $v | upper }}\n{{ end }}",
+      },
+    });
+    await h.client.create(SECRETS, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "tpl-secret", namespace: NS },
+      data: { owner: b64("team-{{ .team }}") },
+    });
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("templated", NS, {
+        secretStoreRef: { name: "fake" },
+        target: {
+          template: {
+            engineVersion: "v2",
+            type: "kubernetes.io/basic-auth",
+            metadata: { labels: { app: "web" }, annotations: { "note/static": "yes" } },
+            data: { username: "{{ .user }}", password: "{{ .pass }}" },
+            templateFrom: [
+              { configMap: { name: "tpl", items: [{ key: "config.yaml" }] } },
+              {
+                target: "Data",
+                configMap: { name: "tpl", items: [{ key: "pairs", templateAs: "KeysAndValues" }] },
+              },
+              { target: "Annotations", secret: { name: "tpl-secret", items: [{ key: "owner" }] } },
+              { target: "Labels", literal: "team: {{ .team }}" },
+            ],
+          },
+        },
+        data: [
+          { secretKey: "user", remoteRef: { key: "user" } },
+          { secretKey: "pass", remoteRef: { key: "pass" } },
+          { secretKey: "team", remoteRef: { key: "team" } },
+        ],
+      }),
+    );
+    await eventually(async () => (await data("templated")).username === "admin", 15_000, "templated secret");
+    const s = await h.client.get(SECRETS, NS, "templated");
+    assert.equal(s.type, "kubernetes.io/basic-auth");
+    assert.deepEqual(decoded(s), {
+      username: "admin",
+      password: "s3cret",
+      "config.yaml": "user: admin\npassword: s3cret\n",
+      pass_copy: "S3CRET",
+      team_copy: "PAYMENTS",
+      user_copy: "ADMIN",
+    });
+    assert.equal(s.metadata.labels.app, "web");
+    assert.equal(s.metadata.labels.team, "payments");
+    assert.equal(s.metadata.labels["reconcile.external-secrets.io/managed"], "true");
+    assert.equal(s.metadata.annotations["note/static"], "yes");
+    assert.equal(s.metadata.annotations.owner, "team-payments");
+
+    // the template source changes: the next sync renders the new template
+    const cm = await h.client.get(CONFIGMAPS, NS, "tpl");
+    cm.data["config.yaml"] = "u={{ .user }}";
+    await h.client.update(CONFIGMAPS, cm);
+    await annotate("templated", { "force-sync": "1" });
+    await eventually(async () => (await data("templated"))["config.yaml"] === "u=admin", 15_000, "re-rendered");
+  });
+
+  it("a template error is a clear condition naming the template key, and the Secret is left alone", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("bad-template", NS, {
+        secretStoreRef: { name: "fake" },
+        target: { template: { data: { broken: "{{ .pass | nosuchfunc }}" } } },
+        data: [{ secretKey: "pass", remoteRef: { key: "pass" } }],
+      }),
+    );
+    const c = await eventually(async () => {
+      const cond = await readyCondition(h, EXTERNAL_SECRETS, NS, "bad-template");
+      return cond?.status === "False" ? cond : undefined;
+    });
+    assert.equal(c.reason, "SecretSyncedError");
+    assert.match(c.message ?? "", /template/);
+    assert.doesNotMatch(c.message ?? "", /s3cret/);
+    assert.equal(await h.client.get(SECRETS, NS, "bad-template"), undefined);
+  });
+});
+
+describe("refreshPolicy and force-sync", () => {
+  it("CreatedOnce syncs once; OnChange syncs on spec/metadata changes; Periodic follows the interval", async () => {
+    const spec = (refreshPolicy: string) => ({
+      refreshInterval: "1s",
+      refreshPolicy,
+      secretStoreRef: { name: "fake" },
+      data: [{ secretKey: "v", remoteRef: { key: "rotating" } }],
+    });
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("once", NS, spec("CreatedOnce")));
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("onchange", NS, spec("OnChange")));
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("periodic", NS, spec("Periodic")));
+    for (const n of ["once", "onchange", "periodic"]) {
+      await eventually(async () => (await data(n)).v === "v1", 15_000, `${n} synced`);
+    }
+    await setRemote("rotating", "v2");
+    await eventually(async () => (await data("periodic")).v === "v2", 15_000, "periodic rotated");
+    await sleep(2500);
+    assert.equal((await data("once")).v, "v1", "CreatedOnce never refreshes");
+    assert.equal((await data("onchange")).v, "v1", "OnChange waits for a change");
+
+    await annotate("onchange", { "force-sync": "1" });
+    await eventually(async () => (await data("onchange")).v === "v2", 15_000, "OnChange refreshed on change");
+    await annotate("once", { "force-sync": "1" });
+    await sleep(1500);
+    assert.equal((await data("once")).v, "v1", "CreatedOnce ignores later changes");
+    await setRemote("rotating", "v1");
+  });
+
+  it("the force-sync annotation syncs before the refresh interval is due", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("forced", NS, {
+        refreshInterval: "1h",
+        secretStoreRef: { name: "fake" },
+        data: [{ secretKey: "v", remoteRef: { key: "team" } }],
+      }),
+    );
+    await eventually(async () => (await data("forced")).v === "payments", 15_000, "forced synced");
+    const before = (await h.client.get(EXTERNAL_SECRETS, NS, "forced")).status.refreshTime;
+    await setRemote("team", "billing");
+    await sleep(1500);
+    assert.equal((await data("forced")).v, "payments", "no refresh before the interval");
+    await annotate("forced", { "force-sync": String(Date.now()) });
+    await eventually(async () => (await data("forced")).v === "billing", 15_000, "forced refresh");
+    const es = await h.client.get(EXTERNAL_SECRETS, NS, "forced");
+    assert.ok(Date.parse(es.status.refreshTime) >= Date.parse(before));
+    await setRemote("team", "payments");
+  });
+});
+
+describe("immutable targets", () => {
+  it("an immutable Secret is never rewritten: a changed source is a clear condition, data stays", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("frozen", NS, {
+        refreshInterval: "1s",
+        secretStoreRef: { name: "fake" },
+        target: { immutable: true },
+        data: [{ secretKey: "v", remoteRef: { key: "user" } }],
+      }),
+    );
+    await eventually(async () => (await data("frozen")).v === "admin", 15_000, "frozen synced");
+    const rv = (await h.client.get(SECRETS, NS, "frozen")).metadata.resourceVersion;
+    await setRemote("user", "root");
+    const c = await eventually(async () => {
+      const cond = await readyCondition(h, EXTERNAL_SECRETS, NS, "frozen");
+      return cond?.status === "False" ? cond : undefined;
+    });
+    assert.match(c.message ?? "", /immutable/);
+    const live = await h.client.get(SECRETS, NS, "frozen");
+    assert.equal(live.metadata.resourceVersion, rv);
+    assert.deepEqual(decoded(live), { v: "admin" });
+    await setRemote("user", "admin");
+  });
+});
+
+describe("drift", () => {
+  it("an edited managed Secret is restored within seconds, with a Warning event and the drift metric", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("watched", NS, {
+        refreshInterval: "1h",
+        secretStoreRef: { name: "fake" },
+        data: [{ secretKey: "v", remoteRef: { key: "pass" } }],
+      }),
+    );
+    await eventually(async () => (await data("watched")).v === "s3cret", 15_000, "watched synced");
+    const live = await h.client.get(SECRETS, NS, "watched");
+    live.data.v = b64("tampered");
+    live.data.extra = b64("injected");
+    await h.client.update(SECRETS, live);
+    // The interval is an hour: only the Secret watch can bring it back this fast.
+    await eventually(async () => JSON.stringify(await data("watched")) === '{"v":"s3cret"}', 10_000, "restored");
+    const events = await eventually(async () => {
+      const list = await h.client.list(EVENTS, NS);
+      const found = list.filter(
+        (e: any) => e.involvedObject?.name === "watched" && e.reason === "DriftRestored" && e.type === "Warning",
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    assert.doesNotMatch(events[0].message, /s3cret|tampered/);
+    const metric = await h.registry.getSingleMetricAsString("externalsecrets_drift_detected_total");
+    assert.match(metric, /name="watched"[^\n]* 1/);
+  });
+});
+
+describe("no-change refresh cost", () => {
+  it("each periodic refresh with nothing new writes no Secret and makes a bounded number of API calls", async () => {
+    // Only this ExternalSecret refreshes during the measurement.
+    for (const es of await h.client.list(EXTERNAL_SECRETS, NS)) {
+      await h.client.delete(EXTERNAL_SECRETS, NS, es.metadata.name);
+    }
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("steady", NS, {
+        refreshInterval: "1s",
+        secretStoreRef: { name: "fake" },
+        data: [{ secretKey: "v", remoteRef: { key: "user" } }],
+      }),
+    );
+    await eventually(async () => (await data("steady")).v === "admin", 15_000, "steady synced");
+    const start = (await h.client.get(EXTERNAL_SECRETS, NS, "steady")).status.refreshTime;
+    h.api.resetCounts();
+    await sleep(4000);
+    const counts = h.api.requestCounts();
+    const now = (await h.client.get(EXTERNAL_SECRETS, NS, "steady")).status.refreshTime;
+    // Each refresh records its time in status: one status write per refresh, and nothing else is written.
+    const refreshes = counts["update externalsecrets/status"] ?? 0;
+    assert.ok(Date.parse(now) > Date.parse(start), "refreshes happened");
+    assert.ok(refreshes >= 2, `refreshes: ${refreshes}`);
+    assert.equal(secretWrites(h), 0, JSON.stringify(counts));
+    const writes = Object.entries(counts).filter(
+      ([k]) => !/^(get|list|watch) /.test(k) && !k.startsWith("create events"),
+    );
+    assert.deepEqual(writes, [["update externalsecrets/status", refreshes]], JSON.stringify(counts));
+    // Reads per refresh: the ExternalSecret, its store (class check, client), its Secret, orphan check.
+    const total = Object.values(counts).reduce((x, y) => x + y, 0);
+    assert.ok(total / refreshes <= 12, `API calls per refresh ${total / refreshes}: ${JSON.stringify(counts)}`);
+  });
+});
