@@ -2,6 +2,7 @@
  * Evaluator for parsed Go text/template trees (Go's text/template/exec.go semantics):
  * variables, pipelines, field chains, control structures, function calls and bounded execution.
  */
+import { oversized, withSizeLimits } from "./budget.js";
 import { BUILTIN_ARITY, BUILTINS } from "./builtins.js";
 import { TemplateError } from "./errors.js";
 import { sprint } from "./fmt.js";
@@ -43,6 +44,8 @@ export interface Limits {
   maxRangeLength: number;
   /** Nesting of {{template}} / {{block}} calls. */
   maxDepth: number;
+  /** Elements (counted with repeats through nested values) in a list or dict one function call returns. */
+  maxValueSize: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -50,6 +53,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxOutputBytes: 4 * 1024 * 1024,
   maxRangeLength: 100_000,
   maxDepth: 100,
+  maxValueSize: 1_000_000,
 };
 
 export type MissingKey = "default" | "zero" | "error";
@@ -528,13 +532,23 @@ class State {
       this.errorf(`wrong type for value; expected string; got ${goTypeName(argv[0])}`);
     }
     if (isBuiltin && name === "call") return this.callBuiltin(node, argNodes, argv);
+    let result: unknown;
     try {
-      return receiver === MISSING ? fn!(...argv) : fn!(receiver, ...argv);
+      result = receiver === MISSING ? fn!(...argv) : fn!(receiver, ...argv);
     } catch (e) {
       if (e instanceof TemplateError || e === BREAK || e === CONTINUE) throw e;
       this.node = node;
       return this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // A value handed back unchanged was not built here; anything new must fit the size limits.
+    if ((typeof result === "string" || (typeof result === "object" && result !== null)) && result !== receiver) {
+      const big = argv.includes(result) ? undefined : oversized(result);
+      if (big) {
+        this.node = node;
+        this.errorf(`error calling ${name}: ${big}`);
+      }
+    }
+    return result;
   }
 
   checkStringArg(dot: unknown, a: Node): void {
@@ -628,7 +642,7 @@ export function executeTemplate(
   const s = new State(tmpl, funcs, missingKey, limits, data === null ? undefined : data);
   if (!main) return s.errorf(`${quote(tmpl.name)} is an incomplete or empty template`);
   try {
-    s.walk(data === null ? undefined : data, main.root);
+    withSizeLimits(limits, () => s.walk(data === null ? undefined : data, main.root));
   } catch (e) {
     if (e instanceof Signal) throw new TemplateError(`template: ${tmpl.name}: unexpected ${e.kind}`);
     if (e instanceof RangeError && /call stack/.test(e.message)) {

@@ -428,7 +428,7 @@ export function sprintf(format: string, args: unknown[]): string {
 
   while (i < end) {
     p.clearFlags();
-    let lasti = i;
+    const lasti = i;
     while (i < end && format[i] !== "%") i++;
     if (i > lasti) p.buf += format.slice(lasti, i);
     if (i >= end) break;
@@ -464,7 +464,7 @@ export function sprintf(format: string, args: unknown[]): string {
     if (format[i] === "*") {
       i++;
       const a = args[argNum];
-      if (argNum < args.length && typeof a === "bigint") {
+      if (argNum < args.length && typeof a === "bigint" && !tooLarge(a)) {
         p.wid = Number(a);
         p.widPresent = true;
         if (p.wid < 0) {
@@ -476,10 +476,10 @@ export function sprintf(format: string, args: unknown[]): string {
       argNum++;
       afterIndex = false;
     } else {
-      lasti = i;
-      while (i < end && format[i]! >= "0" && format[i]! <= "9") i++;
-      if (i > lasti) {
-        p.wid = Number(format.slice(lasti, i));
+      const [num, isNum, next] = parsenum(format, i, end);
+      i = next;
+      if (isNum) {
+        p.wid = num;
         p.widPresent = true;
         if (afterIndex) p.buf += "%!(BADWIDTH)";
       }
@@ -492,7 +492,7 @@ export function sprintf(format: string, args: unknown[]): string {
       if (format[i] === "*") {
         i++;
         const a = args[argNum];
-        if (argNum < args.length && typeof a === "bigint" && a >= 0n) {
+        if (argNum < args.length && typeof a === "bigint" && a >= 0n && !tooLarge(a)) {
           p.prec = Number(a);
           p.precPresent = true;
         } else {
@@ -502,9 +502,9 @@ export function sprintf(format: string, args: unknown[]): string {
         argNum++;
         afterIndex = false;
       } else {
-        lasti = i;
-        while (i < end && format[i]! >= "0" && format[i]! <= "9") i++;
-        p.prec = Number(format.slice(lasti, i) || "0");
+        const [num, , next] = parsenum(format, i, end);
+        i = next;
+        p.prec = num;
         p.precPresent = true;
       }
     }
@@ -584,4 +584,22 @@ export function sprintln(args: unknown[]): string {
     p.printArg(args[k], "v");
   }
   return `${p.buf}\n`;
+}
+
+/** Go's fmt refuses widths and precisions beyond a million (a crazy long number, most likely). */
+function tooLarge(x: bigint | number): boolean {
+  return x > 1e6 || x < -1e6;
+}
+
+/** fmt's parsenum: digits from `start`; an overlong number consumes the rest of the format and is no number. */
+function parsenum(s: string, start: number, end: number): [num: number, isNum: boolean, next: number] {
+  let num = 0;
+  let isNum = false;
+  let i = start;
+  for (; i < end && s[i]! >= "0" && s[i]! <= "9"; i++) {
+    if (tooLarge(num)) return [0, false, end];
+    num = num * 10 + (s.charCodeAt(i) - 48);
+    isNum = true;
+  }
+  return [num, isNum, i];
 }

@@ -10,6 +10,7 @@ import {
   scryptSync,
 } from "node:crypto";
 import bcryptjs from "bcryptjs";
+import { checkStringLength } from "../budget.js";
 import type { FuncMap } from "../values.js";
 import { bytesToGoString, goStringToBytes } from "./bytes.js";
 import { goBase64Decode } from "./encoding.js";
@@ -163,6 +164,7 @@ export function cryptoFuncs(): FuncMap {
     randBytes: (n) => {
       const count = argInt(n);
       if (count < 0) throw panicError("runtime error: makeslice: len out of range");
+      checkStringLength(Math.ceil(count / 3) * 4);
       return randomBytes(count).toString("base64");
     },
     uuidv4: () => randomUUID(),

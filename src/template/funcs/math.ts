@@ -1,11 +1,13 @@
 /** Sprig's integer, float and sequence functions. */
 import { randomInt } from "node:crypto";
+import { checkElementCount } from "../budget.js";
 import { type FuncMap, typedSlice, toInt64 as wrap64 } from "../values.js";
 import { type Dec, decAdd, decDiv, decFromFloat, decMul, decSub, decToFloat } from "./decimal.js";
 import { argInt, panicError, strval, toFloat64, toInt64 } from "./util.js";
 
 export function untilStep(start: number, stop: number, step: number): bigint[] {
   const v: bigint[] = [];
+  if (step !== 0 && (stop - start) / step > 0) checkElementCount(Math.ceil((stop - start) / step));
   if (stop < start) {
     if (step >= 0) return typedSlice(v, "int");
     for (let i = start; i > stop; i += step) v.push(BigInt(i));

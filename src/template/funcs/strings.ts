@@ -1,5 +1,6 @@
 /** Sprig's string functions. */
 import { randomInt } from "node:crypto";
+import { checkStringLength } from "../budget.js";
 import { quote as goQuote } from "../strconv.js";
 import { compareGoStrings, type FuncMap, formatValue, typedSlice } from "../values.js";
 import { camelCaseToLowerCase, goTitle, swapCase, toCamelCase, uncapitalize } from "./casing.js";
@@ -79,6 +80,7 @@ export function wrapCustom(str: string, wrapLength: number, newLine: string, wra
   const s = toBin(str);
   const nl = toBin(newLine === "" ? "\n" : newLine);
   if (wrapLength < 1) wrapLength = 1;
+  checkStringLength(str.length + Math.ceil(str.length / wrapLength) * Math.max(newLine.length, 1));
   const len = s.length;
   let offset = 0;
   let out = "";
@@ -117,6 +119,7 @@ const DIGITS = "0123456789";
 /** goutils.CryptoRandom over a fixed alphabet; negative counts are an error that Sprig turns into "". */
 export function randomFrom(count: number, alphabet: string): string {
   if (count < 0) return "";
+  checkStringLength(count);
   let out = "";
   for (let i = 0; i < count; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
@@ -160,6 +163,7 @@ export function strslice(v: unknown): string[] {
 }
 
 function indent(spaces: number, v: string): string {
+  checkStringLength(Math.max(spaces, 0) * v.split("\n").length + v.length);
   const pad = " ".repeat(Math.max(spaces, 0));
   return pad + v.split("\n").join(`\n${pad}`);
 }
@@ -179,13 +183,18 @@ function sortAlpha(list: unknown): string[] {
 
 /** strings.Replace(s, old, new, -1). */
 export function goReplaceAll(s: string, old: string, rep: string): string {
-  if (old === "") return s === "" ? rep : rep + Array.from(s).join(rep) + rep;
+  if (old === "") {
+    checkStringLength(s.length + (s.length + 1) * rep.length);
+    return s === "" ? rep : rep + Array.from(s).join(rep) + rep;
+  }
+  if (rep.length > old.length) checkStringLength(s.length + (s.length / old.length) * (rep.length - old.length));
   return s.split(old).join(rep);
 }
 
 function repeat(count: number, s: string): string {
   if (count < 0) throw new Error("strings: negative Repeat count");
   if (s.length * count > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
+  checkStringLength(s.length * count);
   return s.repeat(count);
 }
 
