@@ -34,6 +34,7 @@ import { referencedStores } from "./common/stores.js";
 import { ExternalSecretReconciler } from "./externalsecret/reconciler.js";
 import type { RenderTemplate } from "./externalsecret/render.js";
 import { targetSecretName } from "./externalsecret/secret.js";
+import { startPushSecretControllers } from "./pushsecret/wiring.js";
 import { SecretStoreReconciler } from "./secretstore/reconciler.js";
 
 export interface StartControllersOptions {
@@ -321,6 +322,24 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       },
       false,
     );
+  }
+
+  if (opts.enablePushSecrets !== false) {
+    const push = startPushSecretControllers({
+      runtimeClient,
+      client,
+      kube,
+      events,
+      render,
+      log,
+      runtimeMetrics: opts.runtimeMetrics,
+      controllerClass: opts.controllerClass,
+      namespace: ns,
+      concurrency,
+      clusterStoreEnabled: clusterStores,
+    });
+    controllers.push(...push.controllers);
+    informers.push(...push.informers);
   }
 
   if (!opts.deferControllerStart) for (const c of controllers) c.start();

@@ -1,0 +1,230 @@
+/**
+ * Starts the PushSecret, ClusterPushSecret and GeneratorState controllers on runtime informers:
+ * PushSecrets (re)push on spec changes and when a Secret they select changes; ClusterPushSecrets follow
+ * namespace label changes; GeneratorStates are garbage-collected at their deadline.
+ */
+import "../../generators/all.js";
+import { GENERATORS_GROUP, GROUP } from "../../api/constants.js";
+import type { PushSecret } from "../../api/pushsecret.js";
+import { GeneratorStateReconciler } from "../../generators/state/reconciler.js";
+import type { KubeAccess } from "../../providers/provider.js";
+import type { KubeClient as RuntimeKubeClient } from "../../runtime/client.js";
+import { Controller, type Request } from "../../runtime/controller.js";
+import { Informer } from "../../runtime/informer.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { RuntimeMetrics } from "../../runtime/metrics.js";
+import { type KubeObject, Namespaces, type ResourceDescriptor, Secrets } from "../../runtime/resource.js";
+import { ClusterPushSecretReconciler } from "../clusterpushsecret/reconciler.js";
+import type { EventRecorder } from "../common/events.js";
+import type { KubeClient } from "../common/kube-client.js";
+import { selectorMatches } from "../common/selector.js";
+import type { RenderTemplate } from "../externalsecret/render.js";
+import { PushSecretReconciler } from "./reconciler.js";
+
+export interface PushSecretControllersOptions {
+  runtimeClient: RuntimeKubeClient;
+  client: KubeClient;
+  kube: KubeAccess;
+  events: EventRecorder;
+  render: RenderTemplate;
+  log: Logger;
+  runtimeMetrics?: RuntimeMetrics;
+  controllerClass?: string;
+  namespace?: string;
+  concurrency?: number;
+  clusterStoreEnabled?: boolean;
+  /** Grace period before superseded generated values are cleaned up (upstream --generator-gc-grace-period). */
+  generatorGcGraceMs?: number;
+}
+
+export interface PushSecretControllers {
+  controllers: Controller[];
+  informers: Informer<KubeObject>[];
+}
+
+const rd = (group: string, plural: string, kind: string, namespaced: boolean): ResourceDescriptor => ({
+  group,
+  version: "v1alpha1",
+  plural,
+  kind,
+  namespaced,
+});
+const PushSecrets = rd(GROUP, "pushsecrets", "PushSecret", true);
+const ClusterPushSecrets = rd(GROUP, "clusterpushsecrets", "ClusterPushSecret", false);
+const GeneratorStates = rd(GENERATORS_GROUP, "generatorstates", "GeneratorState", true);
+
+const SECRET_INDEX = "source-secret";
+const SELECTOR_INDEX = "source-selector";
+
+const metaOf = (o: KubeObject): Request => ({ namespace: o.metadata.namespace ?? "", name: o.metadata.name });
+const metadataOnly = (o: KubeObject): KubeObject => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata });
+
+/** Spec, labels, annotations, finalizers or deletion changed: worth a reconcile (status writes are not). */
+function specOrMetaChanged(a: KubeObject, b: KubeObject): boolean {
+  const pick = (o: KubeObject) =>
+    JSON.stringify([
+      o.metadata.generation,
+      o.metadata.labels,
+      o.metadata.annotations,
+      o.metadata.finalizers,
+      o.metadata.deletionTimestamp,
+    ]);
+  return pick(a) !== pick(b);
+}
+
+export function startPushSecretControllers(opts: PushSecretControllersOptions): PushSecretControllers {
+  const { runtimeClient, log } = opts;
+  const ns = opts.namespace;
+  const concurrency = opts.concurrency ?? 1;
+  const controllers: Controller[] = [];
+  const informers: Informer<KubeObject>[] = [];
+
+  const psInformer = new Informer<KubeObject>(runtimeClient, PushSecrets, {
+    namespace: ns,
+    logger: log,
+    indexers: {
+      [SECRET_INDEX]: (o) => {
+        const name = (o as unknown as PushSecret).spec?.selector?.secret?.name;
+        return name ? [`${o.metadata.namespace}/${name}`] : [];
+      },
+      [SELECTOR_INDEX]: (o) =>
+        (o as unknown as PushSecret).spec?.selector?.secret?.selector ? [o.metadata.namespace ?? ""] : [],
+    },
+  });
+  // Source Secrets can be any Secret: keep only metadata in memory.
+  const secretInformer = new Informer<KubeObject>(runtimeClient, Secrets, {
+    namespace: ns,
+    logger: log,
+    transform: metadataOnly,
+  });
+  informers.push(psInformer, secretInformer);
+
+  const psReconciler = new PushSecretReconciler({
+    client: opts.client,
+    kube: opts.kube,
+    events: opts.events,
+    render: opts.render,
+    log,
+    controllerClass: opts.controllerClass,
+    clusterStoreEnabled: opts.clusterStoreEnabled,
+    generatorGcGraceMs: opts.generatorGcGraceMs,
+  });
+  const psController = new Controller({
+    name: "pushsecret",
+    concurrency,
+    logger: log,
+    metrics: opts.runtimeMetrics,
+    reconcile: async (req, ctx) => psReconciler.reconcile(req.namespace, req.name, ctx.signal),
+  });
+  controllers.push(psController);
+  psInformer.addHandler({
+    add: (o) => psController.enqueue(metaOf(o)),
+    update: (a, b) => {
+      if (specOrMetaChanged(a, b)) psController.enqueue(metaOf(b));
+    },
+  });
+  const onSecret = (s: KubeObject) => {
+    const nsName = s.metadata.namespace ?? "";
+    for (const ps of psInformer.cache.byIndex(SECRET_INDEX, `${nsName}/${s.metadata.name}`)) {
+      psController.enqueue(metaOf(ps));
+    }
+    for (const ps of psInformer.cache.byIndex(SELECTOR_INDEX, nsName)) {
+      const sel = (ps as unknown as PushSecret).spec?.selector?.secret?.selector;
+      if (sel && selectorMatches(sel, s.metadata.labels)) psController.enqueue(metaOf(ps));
+    }
+  };
+  secretInformer.addHandler(
+    {
+      add: onSecret,
+      update: (a, b) => {
+        if (a.metadata.resourceVersion !== b.metadata.resourceVersion) {
+          onSecret(b);
+          // A Secret that lost its labels stops being a source: selector PushSecrets see it go.
+          if (JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels)) onSecret(a);
+        }
+      },
+      delete: onSecret,
+    },
+    false,
+  );
+
+  const gsInformer = new Informer<KubeObject>(runtimeClient, GeneratorStates, {
+    namespace: ns,
+    logger: log,
+    transform: (o) => ({ ...o, spec: undefined }),
+  });
+  informers.push(gsInformer);
+  const gsReconciler = new GeneratorStateReconciler({ client: opts.client, kube: opts.kube, log });
+  const gsController = new Controller({
+    name: "generatorstate",
+    concurrency,
+    logger: log,
+    metrics: opts.runtimeMetrics,
+    reconcile: async (req, ctx) => gsReconciler.reconcile(req.namespace, req.name, ctx.signal),
+  });
+  controllers.push(gsController);
+  gsInformer.addHandler({
+    add: (o) => gsController.enqueue(metaOf(o)),
+    update: (a, b) => {
+      if (a.metadata.resourceVersion !== b.metadata.resourceVersion) gsController.enqueue(metaOf(b));
+    },
+  });
+
+  if (!ns) {
+    const cpsInformer = new Informer<KubeObject>(runtimeClient, ClusterPushSecrets, { logger: log });
+    const nsInformer = new Informer<KubeObject>(runtimeClient, Namespaces, { logger: log, transform: metadataOnly });
+    informers.push(cpsInformer, nsInformer);
+    const cpsReconciler = new ClusterPushSecretReconciler({ client: opts.client, log });
+    const cpsController = new Controller({
+      name: "clusterpushsecret",
+      concurrency,
+      logger: log,
+      metrics: opts.runtimeMetrics,
+      reconcile: async (req, ctx) => cpsReconciler.reconcile(req.name, ctx.signal),
+    });
+    controllers.push(cpsController);
+    cpsController.onStarted(() => {
+      for (const o of cpsInformer.cache.list()) cpsController.enqueue(metaOf(o));
+    });
+    const enqueueAll = () => {
+      for (const c of cpsInformer.cache.list()) cpsController.enqueue(metaOf(c));
+    };
+    cpsInformer.addHandler({
+      add: (o) => cpsController.enqueue(metaOf(o)),
+      update: (a, b) => {
+        if (a.metadata.generation !== b.metadata.generation) cpsController.enqueue(metaOf(b));
+      },
+    });
+    nsInformer.addHandler(
+      {
+        add: enqueueAll,
+        update: (a, b) => {
+          if (JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels)) enqueueAll();
+        },
+        delete: enqueueAll,
+      },
+      false,
+    );
+    // A PushSecret owned by a ClusterPushSecret that goes away is re-created.
+    psInformer.addHandler(
+      {
+        delete: (o) => {
+          for (const ref of o.metadata.ownerReferences ?? []) {
+            if (ref.kind === "ClusterPushSecret" && ref.apiVersion.startsWith(`${GROUP}/`)) {
+              cpsController.enqueue({ namespace: "", name: ref.name });
+            }
+          }
+        },
+      },
+      false,
+    );
+  }
+  // Whenever a controller (re)starts (e.g. on gaining leadership), it reconciles everything it knows.
+  const replay = (c: Controller, inf: Informer<KubeObject>) =>
+    c.onStarted(() => {
+      for (const o of inf.cache.list()) c.enqueue(metaOf(o));
+    });
+  replay(psController, psInformer);
+  replay(gsController, gsInformer);
+  return { controllers, informers };
+}
