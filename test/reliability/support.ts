@@ -1,0 +1,167 @@
+/**
+ * Shared pieces of the reliability suite: an API server with the ESO CRDs, controllers that can be started
+ * and killed repeatedly against it (optionally through a connection-resetting proxy), a log capture, canary
+ * values, and a scan of every place a secret value must never show up.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { KubeConfig } from "@kubernetes/client-node";
+import { Registry } from "prom-client";
+import { allCRDs } from "../../src/api/crds.js";
+import { type ApiServer, kubeconfigObject, startApiServer } from "../../src/apiserver/index.js";
+import { EVENTS, KubeClient, NAMESPACES } from "../../src/controllers/common/kube-client.js";
+import {
+  type RunningControllers,
+  type StartControllersOptions,
+  startControllers,
+} from "../../src/controllers/index.js";
+import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
+import "../../src/providers/all.js";
+import "../../src/generators/all.js";
+import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
+import { createLogger, type Logger } from "../../src/runtime/logger.js";
+
+export { decoded, eventually, externalSecret, fakeStore } from "../e2e/harness.js";
+
+/** A recognisable secret value: any appearance outside the Secret itself is a leak. */
+export function canary(tag: string): string {
+  return `CANARY-${tag}-${randomBytes(9).toString("hex")}`;
+}
+
+/** A pino logger at debug level whose output is kept in memory. */
+export class LogCapture {
+  readonly lines: string[] = [];
+  readonly logger: Logger = createLogger({
+    level: "debug",
+    destination: { write: (s: string) => void this.lines.push(s) },
+  });
+  text(): string {
+    return this.lines.join("");
+  }
+}
+
+export function kubeConfigFor(url: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(JSON.stringify(kubeconfigObject(url)));
+  return kc;
+}
+
+/** An API server with the CRDs installed and an admin client talking to it directly. */
+export interface Cluster {
+  api: ApiServer;
+  client: KubeClient;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(opts: { watchHistory?: number } = {}): Promise<Cluster> {
+  const api = await startApiServer({ watchHistory: opts.watchHistory });
+  const conn = await connectionFromKubeConfig(api.kubeConfig());
+  for (const crd of allCRDs()) {
+    await kubeRequest(conn, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+  }
+  return { api, client: new KubeClient(conn), stop: () => api.stop() };
+}
+
+export async function createNamespace(c: Cluster, name: string, labels?: Record<string, string>): Promise<void> {
+  await c.client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
+}
+
+/** Starts the controllers against `url` (default: the API server itself) with their own registry. */
+export async function runControllers(
+  c: Cluster,
+  opts: Partial<StartControllersOptions> & { url?: string } = {},
+): Promise<RunningControllers & { registry: Registry }> {
+  const { url, ...rest } = opts;
+  const registry = rest.registry ?? new Registry();
+  const running = await startControllers({
+    kubeConfig: url ? kubeConfigFor(url) : c.api.kubeConfig(),
+    registry,
+    storeRequeueMs: 60_000,
+    ...rest,
+  });
+  await running.synced();
+  return Object.assign(running, { registry });
+}
+
+export function readyOf(obj: any): { status?: string; reason?: string; message?: string } | undefined {
+  return (obj?.status?.conditions ?? []).find((x: { type: string }) => x.type === "Ready");
+}
+
+/** Every Event message and reason in the cluster, one per line. */
+export async function eventText(c: Cluster): Promise<string> {
+  const events = await c.client.list<any>(EVENTS);
+  return events.map((e) => `${e.reason} ${e.message}`).join("\n");
+}
+
+/**
+ * A loopback TCP proxy in front of the API server that can reset (RST) live connections: in-flight requests
+ * fail with ECONNRESET, open watches break, keep-alive sockets die under the client.
+ */
+export class ResettingProxy {
+  url = "";
+  resets = 0;
+  private server!: Server;
+  private readonly pairs = new Set<[Socket, Socket]>();
+
+  constructor(private readonly target: string) {}
+
+  async start(): Promise<this> {
+    const t = new URL(this.target);
+    this.server = createServer((client) => {
+      const upstream = tcpConnect(Number(t.port), t.hostname);
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
+      const drop = () => {
+        this.pairs.delete(pair);
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on("error", drop).on("close", drop);
+      upstream.on("error", drop).on("close", drop);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    const addr = this.server.address() as { port: number };
+    this.url = `http://127.0.0.1:${addr.port}`;
+    return this;
+  }
+
+  get open(): number {
+    return this.pairs.size;
+  }
+
+  /** Resets about `fraction` of the open connections (at least one when any is open). */
+  reset(fraction = 1): number {
+    const all = [...this.pairs];
+    let n = 0;
+    for (const [i, [client, upstream]] of all.entries()) {
+      if (fraction < 1 && Math.random() >= fraction && !(n === 0 && i === all.length - 1)) continue;
+      n++;
+      client.resetAndDestroy();
+      upstream.destroy();
+    }
+    this.resets += n;
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    this.reset(1);
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+/** Every line of `haystack` containing any needle, for a readable assertion message. */
+export function leaks(haystack: string, needles: string[]): string[] {
+  const out: string[] = [];
+  for (const needle of needles) {
+    for (const encoded of [needle, Buffer.from(needle).toString("base64")]) {
+      let i = haystack.indexOf(encoded);
+      while (i >= 0 && out.length < 5) {
+        out.push(haystack.slice(Math.max(0, i - 120), i + encoded.length + 40));
+        i = haystack.indexOf(encoded, i + 1);
+      }
+    }
+  }
+  return out;
+}
