@@ -5,7 +5,8 @@ import { createInterface } from "node:readline";
 import pino from "pino";
 import { stringify as toYaml } from "yaml";
 import { createLogger, type Logger } from "../runtime/logger.js";
-import { DEMO, type Sandbox, startSandbox } from "../sandbox/sandbox.js";
+import { DEMO } from "../sandbox/demo.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 import type { ExternalSecretState } from "../sandbox/view.js";
 
 export const help = `Usage: eso dev [--port N] [--data-dir DIR] [--kubeconfig FILE] [--once] [--demo-rotate]
@@ -237,6 +238,8 @@ export async function run(argv: string[]): Promise<number> {
     ? createLogger({ level: args.logLevel, destination: pino.destination({ fd: 2, sync: true }) })
     : undefined;
 
+  // Loaded only now: it pulls in every provider, which a usage error or --help should not wait for.
+  const { startSandbox } = await import("../sandbox/sandbox.js");
   const stop = new StopRequest();
   let sandbox: Sandbox;
   try {

@@ -24,19 +24,9 @@ import { connectionFromKubeConfig } from "../providers/kube-access.js";
 import { KubeClient as RuntimeKubeClient } from "../runtime/client.js";
 import type { Logger } from "../runtime/logger.js";
 import { createMissing, installCRDs } from "./apply.js";
+import { DEMO } from "./demo.js";
 import { loadManifests, type Manifest } from "./manifests.js";
 import { type ExternalSecretState, SyncView } from "./view.js";
-
-/** Where the demo's rotation and drift demonstrations act (objects in examples/sandbox/). */
-export const DEMO = {
-  namespace: "sandbox",
-  store: "demo-store",
-  rotatedKey: "/api/token",
-  externalSecret: "db-credentials",
-  secret: "db-credentials",
-  rotatedSecretKey: "api-token",
-  tamperedSecretKey: "password",
-};
 
 /** examples/sandbox/ of this package, found from the compiled module's location. */
 export function defaultManifestDir(): string {
