@@ -253,7 +253,7 @@ export class FakeVault {
     return this;
   }
 
-  /** Drops every queued fault. */
+  /** Drops every queued fault (the server is healthy again). */
   clearFaults(): this {
     this.faults.length = 0;
     return this;
