@@ -1,0 +1,253 @@
+/**
+ * Generators end to end: ExternalSecrets with dataFrom[].sourceRef.generatorRef through the running
+ * controllers and the in-process API server (Password under CreatedOnce and Periodic, ClusterGenerator,
+ * VaultDynamicSecret and ECRAuthorizationToken against their loopback fakes), and GeneratorState garbage
+ * collection revoking what a state recorded.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ECR_ENDPOINT_ENV } from "../../src/generators/ecr/index.js";
+import { GENERATOR_STATES } from "../../src/generators/state/manager.js";
+import { FakeAws } from "../fakes/aws-server.js";
+import { FakeVault } from "../fakes/vault-server.js";
+import {
+  createNamespace,
+  decoded,
+  EXTERNAL_SECRETS,
+  eventually,
+  externalSecret,
+  type Harness,
+  readyCondition,
+  SECRETS,
+  startHarness,
+} from "./harness.js";
+
+let h: Harness;
+let vault: FakeVault;
+let aws: FakeAws;
+const NS = "gen";
+const API = "generators.external-secrets.io/v1alpha1";
+
+const gen = (plural: string) => ({
+  group: "generators.external-secrets.io",
+  version: "v1alpha1",
+  plural,
+  namespaced: plural !== "clustergenerators",
+});
+
+const fromGenerator = (kind: string, name: string) => ({
+  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
+});
+
+async function secretData(name: string) {
+  return decoded(await h.client.get(SECRETS, NS, name));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  vault = await new FakeVault().start();
+  vault.addToken("vault-root").mountDatabase("database", { app: { ttl: 600 } });
+  aws = await new FakeAws("eu-west-1").start();
+  aws.addAccessKey("AKIDGEN", "gen-secret");
+  process.env[ECR_ENDPOINT_ENV] = aws.url;
+  h = await startHarness();
+  await createNamespace(h, NS);
+  await h.client.create(SECRETS, {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "creds", namespace: NS },
+    data: {
+      token: Buffer.from("vault-root").toString("base64"),
+      id: Buffer.from("AKIDGEN").toString("base64"),
+      secret: Buffer.from("gen-secret").toString("base64"),
+    },
+  });
+  await h.client.create(gen("passwords"), {
+    apiVersion: API,
+    kind: "Password",
+    metadata: { name: "pw", namespace: NS },
+    spec: { length: 20, digits: 4, symbols: 0 },
+  });
+});
+
+after(async () => {
+  await h.stop();
+  await vault.stop();
+  await aws.stop();
+  delete process.env[ECR_ENDPOINT_ENV];
+});
+
+describe("Password generator through an ExternalSecret", () => {
+  it("lands in the Secret and stays fixed under refreshPolicy CreatedOnce", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("pw-once", NS, {
+        refreshPolicy: "CreatedOnce",
+        refreshInterval: "1s",
+        ...fromGenerator("Password", "pw"),
+      }),
+    );
+    const first = await eventually(async () => (await secretData("pw-once")).password, 15_000, "password");
+    assert.equal(first.length, 20);
+    assert.equal(first.replace(/[^0-9]/g, "").length, 4);
+    await sleep(2500);
+    assert.equal((await secretData("pw-once")).password, first, "CreatedOnce never regenerates");
+  });
+
+  it("rotates under refreshPolicy Periodic", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("pw-rotating", NS, {
+        refreshPolicy: "Periodic",
+        refreshInterval: "1s",
+        ...fromGenerator("Password", "pw"),
+      }),
+    );
+    const first = await eventually(async () => (await secretData("pw-rotating")).password, 15_000, "password");
+    const second = await eventually(
+      async () => {
+        const p = (await secretData("pw-rotating")).password;
+        return p && p !== first ? p : undefined;
+      },
+      15_000,
+      "rotation",
+    );
+    assert.equal(second.length, 20);
+  });
+
+  it("a ClusterGenerator is usable from a namespace", async () => {
+    await h.client.create(gen("clustergenerators"), {
+      apiVersion: API,
+      kind: "ClusterGenerator",
+      metadata: { name: "shared-uuid" },
+      spec: { kind: "UUID", generator: { uuidSpec: {} } },
+    });
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("from-cluster", NS, fromGenerator("ClusterGenerator", "shared-uuid")),
+    );
+    const id = await eventually(async () => (await secretData("from-cluster")).uuid, 15_000, "uuid");
+    assert.match(id, /^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("Generators that call out, through an ExternalSecret", () => {
+  it("VaultDynamicSecret writes database credentials", async () => {
+    await h.client.create(gen("vaultdynamicsecrets"), {
+      apiVersion: API,
+      kind: "VaultDynamicSecret",
+      metadata: { name: "db", namespace: NS },
+      spec: {
+        path: "database/creds/app",
+        provider: { server: vault.url, auth: { tokenSecretRef: { name: "creds", key: "token" } } },
+      },
+    });
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("db-creds", NS, fromGenerator("VaultDynamicSecret", "db")));
+    const data = await eventually(async () => {
+      const d = await secretData("db-creds");
+      return d.username ? d : undefined;
+    });
+    assert.match(data.username!, /^v-app-/);
+    assert.ok(data.password);
+  });
+
+  it("ECRAuthorizationToken writes a registry login", async () => {
+    await h.client.create(gen("ecrauthorizationtokens"), {
+      apiVersion: API,
+      kind: "ECRAuthorizationToken",
+      metadata: { name: "ecr", namespace: NS },
+      spec: {
+        region: "eu-west-1",
+        auth: {
+          secretRef: {
+            accessKeyIDSecretRef: { name: "creds", key: "id" },
+            secretAccessKeySecretRef: { name: "creds", key: "secret" },
+          },
+        },
+      },
+    });
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("ecr-login", NS, fromGenerator("ECRAuthorizationToken", "ecr")),
+    );
+    const data = await eventually(async () => {
+      const d = await secretData("ecr-login");
+      return d.password ? d : undefined;
+    });
+    assert.equal(data.username, "AWS");
+    assert.equal(data.password, aws.ecrPasswords.at(-1));
+    assert.equal(data.proxy_endpoint, "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+  });
+
+  it("a generator error is a clear condition naming the field, with no Secret written", async () => {
+    await h.client.create(gen("vaultdynamicsecrets"), {
+      apiVersion: API,
+      kind: "VaultDynamicSecret",
+      metadata: { name: "broken", namespace: NS },
+      spec: {
+        path: "database/creds/app",
+        resultType: "Data",
+        provider: { server: vault.url, auth: { tokenSecretRef: { name: "missing", key: "token" } } },
+      },
+    });
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("broken", NS, fromGenerator("VaultDynamicSecret", "broken")),
+    );
+    const cond = await eventually(async () => {
+      const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "broken");
+      return c?.status === "False" ? c : undefined;
+    });
+    assert.match(cond.message!, /tokenSecretRef/);
+    assert.equal(await h.client.get(SECRETS, NS, "broken"), undefined);
+  });
+});
+
+describe("GeneratorState garbage collection", () => {
+  async function stateFor(name: string, leaseID: string, deadline?: string) {
+    return h.client.create(GENERATOR_STATES, {
+      apiVersion: API,
+      kind: "GeneratorState",
+      metadata: { name, namespace: NS },
+      spec: {
+        ...(deadline ? { garbageCollectionDeadline: deadline } : {}),
+        resource: {
+          apiVersion: API,
+          kind: "VaultDynamicSecret",
+          metadata: { name: "db", namespace: NS },
+          spec: {
+            path: "database/creds/app",
+            provider: { server: vault.url, auth: { tokenSecretRef: { name: "creds", key: "token" } } },
+          },
+        },
+        state: { leaseID },
+      },
+    });
+  }
+
+  async function issueLease(): Promise<string> {
+    const res = await fetch(`${vault.url}/v1/database/creds/app`, { headers: { "X-Vault-Token": "vault-root" } });
+    return ((await res.json()) as { lease_id: string }).lease_id;
+  }
+
+  it("a state past its deadline is cleaned up (lease revoked) and deleted; a current one stays", async () => {
+    const expired = await issueLease();
+    const current = await issueLease();
+    await stateFor("expired", expired, new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, "Z"));
+    await stateFor("current", current);
+    await eventually(async () => !(await h.client.get(GENERATOR_STATES, NS, "expired")), 15_000, "expired state gone");
+    assert.ok(vault.revokedLeases.includes(expired));
+    const kept = await eventually(async () => {
+      const gs = await h.client.get(GENERATOR_STATES, NS, "current");
+      return gs?.status?.conditions?.length ? gs : undefined;
+    });
+    assert.equal(kept.status.conditions[0].status, "True");
+    assert.ok(kept.metadata.finalizers.includes("generatorstate.externalsecrets.io/finalizer"));
+    assert.ok(!vault.revokedLeases.includes(current));
+
+    await h.client.delete(GENERATOR_STATES, NS, "current");
+    await eventually(async () => !(await h.client.get(GENERATOR_STATES, NS, "current")), 15_000, "deleted state gone");
+    assert.ok(vault.revokedLeases.includes(current), "deletion runs the cleanup too");
+  });
+});
