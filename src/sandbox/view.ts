@@ -74,7 +74,13 @@ export class SyncView {
       update: (a, b) => this.onChange(a, b),
       delete: (es) => this.line("deleted", `ExternalSecret ${es.metadata.namespace}/${es.metadata.name}`, ""),
     });
-    this.eventInformer.addHandler({ add: (ev) => this.onEvent(ev) });
+    this.eventInformer.addHandler({
+      add: (ev) => this.onEvent(ev),
+      // Repeats of the same event are folded into one object whose count goes up.
+      update: (a, b) => {
+        if ((a as { count?: number }).count !== (b as { count?: number }).count) this.onEvent(b);
+      },
+    });
   }
 
   async start(): Promise<void> {
