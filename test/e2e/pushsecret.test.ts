@@ -175,12 +175,15 @@ describe("PushSecret to the fake provider", () => {
     assert.match(cond.message!, /Existing secrets in providers unchanged/);
     assert.equal(fakeValue("app/fake", "preexisting"), "from-the-store");
 
+    // The changed Secret is synced again (a later refreshTime), yet the remote value stays.
+    const refreshed = (await h.client.get(PUSH_SECRETS, "app", "push-once")).status.refreshTime;
+    await new Promise((r) => setTimeout(r, 1100));
     await setSecretValue("app", "creds", "token", "t2");
-    await eventually(async () => {
-      const ps = await h.client.get(PUSH_SECRETS, "app", "push-once");
-      return ps.metadata.resourceVersion && (await ready("app", "push-once"))?.status === "True";
-    });
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(
+      async () => (await h.client.get(PUSH_SECRETS, "app", "push-once")).status.refreshTime !== refreshed,
+      15_000,
+      "re-synced after the Secret changed",
+    );
     assert.equal(fakeValue("app/fake", "token-once"), "t1", "existing value kept");
     assert.equal(fakeValue("app/fake", "preexisting"), "from-the-store");
   });
@@ -268,6 +271,56 @@ const GENERATOR = (plural: string) => ({
   version: "v1alpha1",
   plural,
   namespaced: plural !== "clustergenerators",
+});
+
+describe("PushSecret shaping the pushed data", () => {
+  it("applies the template, ReverseUnicode key conversion and dataTo with rewrite", async () => {
+    await h.client.create(SECRETS, secret("shaped", "app", { api_U002e_key: "k1", "db-user": "u1", other: "o" }));
+    await h.client.create(
+      PUSH_SECRETS,
+      pushSecret("push-shaped", "app", {
+        secretStoreRefs: [{ name: "labelled" }],
+        selector: { secret: { name: "shaped" } },
+        template: { mergePolicy: "Merge", data: { greeting: 'user={{ index . "db-user" | upper }}' } },
+        data: [
+          { match: { secretKey: "greeting", remoteRef: { remoteKey: "templated" } } },
+          {
+            conversionStrategy: "ReverseUnicode",
+            match: { secretKey: "api.key", remoteRef: { remoteKey: "api-key" } },
+          },
+        ],
+        dataTo: [{ match: { regexp: "^db-" }, rewrite: [{ regexp: { source: "^db-", target: "database/" } }] }],
+      }),
+    );
+    await eventually(async () => fakeValue("app/labelled", "templated") === "user=U1", 15_000, "templated");
+    assert.equal(fakeValue("app/labelled", "api-key"), "k1");
+    assert.equal(fakeValue("app/labelled", "database/user"), "u1");
+    assert.equal(fakeValue("app/labelled", "other"), undefined, "dataTo pushes only matching keys");
+    await eventually(async () => (await ready("app", "push-shaped"))?.status === "True");
+    const ps = await h.client.get(PUSH_SECRETS, "app", "push-shaped");
+    assert.deepEqual(Object.keys(ps.status.syncedPushSecrets["SecretStore/labelled"]).sort(), [
+      "api-key",
+      "database/user",
+      "templated",
+    ]);
+  });
+
+  it("a missing key is a clear error naming the entry, and nothing is pushed", async () => {
+    await h.client.create(
+      PUSH_SECRETS,
+      pushSecret("push-missing-key", "app", {
+        secretStoreRefs: [{ name: "labelled" }],
+        selector: { secret: { name: "creds" } },
+        data: [{ match: { secretKey: "nope", remoteRef: { remoteKey: "never" } } }],
+      }),
+    );
+    const cond = await eventually(async () => {
+      const c = await ready("app", "push-missing-key");
+      return c?.status === "False" ? c : undefined;
+    });
+    assert.match(cond.message!, /spec\.data\[0\]\.match\.secretKey: key "nope" does not exist/);
+    assert.equal(fakeValue("app/labelled", "never"), undefined);
+  });
 });
 
 describe("PushSecret never crosses namespaces", () => {
@@ -359,8 +412,14 @@ describe("PushSecret to Vault and AWS", () => {
     );
     await eventually(async () => vault.getSecretData("secret", "pushed/db")?.username === "admin", 15_000, "in vault");
     assert.equal(vault.getMetadata("secret", "pushed/db")?.custom_metadata?.["managed-by"], "external-secrets");
-    const ps = await h.client.get(PUSH_SECRETS, "app", "to-vault");
-    assert.ok(ps.status.syncedPushSecrets["SecretStore/vault"]["pushed/db/username"]);
+    await eventually(
+      async () => {
+        const ps = await h.client.get(PUSH_SECRETS, "app", "to-vault");
+        return ps.status?.syncedPushSecrets?.["SecretStore/vault"]?.["pushed/db/username"];
+      },
+      15_000,
+      "status records the property",
+    );
     await h.client.delete(PUSH_SECRETS, "app", "to-vault");
     await eventually(async () => !(await h.client.get(PUSH_SECRETS, "app", "to-vault")), 15_000, "deleted");
     const left = vault.getSecretData("secret", "pushed/db");
