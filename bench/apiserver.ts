@@ -76,7 +76,7 @@ async function phase(
 
 async function main(): Promise<void> {
   const seconds = arg("seconds", 3);
-  const concurrency = arg("concurrency", 16);
+  const concurrency = arg("concurrency", 8);
   const worker = new Worker(new URL(import.meta.url));
   const url = await new Promise<string>((resolve, reject) => {
     worker.once("message", resolve);
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       "application/json",
     );
   // Warm-up (JIT, sockets), then measured phases.
-  await phase(concurrency, 0.5, (i) => create(1e9 + i), 201);
+  await phase(concurrency, 2, (i) => create(1e9 + i), 201);
   const created = await phase(concurrency, seconds, create, 201);
   const patch = (i: number) =>
     send(

@@ -379,3 +379,51 @@ test("watch: allowWatchBookmarks sends a BOOKMARK carrying the current resourceV
   assert.ok(Number(events[1].object.metadata.resourceVersion) >= Number(events[0].object.metadata.resourceVersion));
   assert.equal(events[1].object.kind, "Secret");
 });
+
+test("the ESO CRD bundle: defaults applied, enums and nested types enforced with 422 causes, both versions served", async () => {
+  const { allCRDs } = await import("../../src/api/crds.js");
+  for (const crd of allCRDs()) {
+    const r = await req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    assert.equal(r.code, 201, JSON.stringify(r.body));
+  }
+  const path = (v: string, name = "") =>
+    `/apis/external-secrets.io/${v}/namespaces/sem/externalsecrets${name ? `/${name}` : ""}`;
+  const es = {
+    apiVersion: "external-secrets.io/v1beta1",
+    kind: "ExternalSecret",
+    metadata: { name: "db" },
+    spec: {
+      secretStoreRef: { name: "vault" },
+      target: { name: "db" },
+      data: [{ secretKey: "password", remoteRef: { key: "db", property: "password" } }],
+    },
+  };
+  const created = await req("POST", path("v1beta1"), es);
+  assert.equal(created.code, 201, JSON.stringify(created.body));
+  const v1 = await req("GET", path("v1", "db"));
+  assert.equal(v1.body.apiVersion, "external-secrets.io/v1");
+  assert.equal(v1.body.spec.refreshInterval, "1h");
+  assert.equal(v1.body.spec.secretStoreRef.kind, "SecretStore");
+  assert.equal(v1.body.spec.target.creationPolicy, "Owner");
+  assert.equal(v1.body.spec.target.deletionPolicy, "Retain");
+  assert.equal(v1.body.spec.data[0].remoteRef.conversionStrategy, "Default");
+  assert.equal(v1.body.metadata.generation, 1);
+
+  const bad = await req("POST", path("v1"), {
+    ...es,
+    apiVersion: "external-secrets.io/v1",
+    metadata: { name: "bad" },
+    spec: {
+      ...es.spec,
+      target: { creationPolicy: "Always", immutable: "yes" },
+      data: [{ secretKey: "k", remoteRef: {} }],
+    },
+  });
+  assert.equal(bad.code, 422);
+  assert.deepEqual(bad.body.details.causes.map((c: any) => c.field).sort(), [
+    "spec.data[0].remoteRef.key",
+    "spec.target.creationPolicy",
+    "spec.target.immutable",
+  ]);
+  assert.match(bad.body.message, /^ExternalSecret\.external-secrets\.io "bad" is invalid: /);
+});
