@@ -197,7 +197,8 @@ function listen(stop: StopRequest, onKey: (key: "r" | "d") => void): { close(): 
   const stdin = process.stdin;
   const handle = (text: string) => {
     for (const ch of text.trim().toLowerCase()) {
-      if (ch === "q" || ch === "\u0003" || ch === "\u0004") finish("q");
+      if (ch === "\u0003") finish("Ctrl-C");
+      else if (ch === "q" || ch === "\u0004") finish("q");
       else if (ch === "r" || ch === "d") onKey(ch);
     }
   };
