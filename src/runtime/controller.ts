@@ -65,6 +65,8 @@ export class Controller {
   private workers: Promise<void>[] = [];
   private running = false;
   private onStart: (() => void)[] = [];
+  /** Keys to queue on the next start: enqueued while stopped, or unfinished when the controller stopped. */
+  private parked = new Set<string>();
 
   constructor(opts: ControllerOptions) {
     this.name = opts.name;
@@ -87,14 +89,19 @@ export class Controller {
     return this.running;
   }
 
-  /** Queues a reconcile of `req` (ignored while stopped). */
+  /**
+   * Queues a reconcile of `req`. While stopped (a standby replica, or after losing the lease) the key is kept and
+   * queued on the next start, so no event is lost across leadership changes.
+   */
   enqueue(req: Request): void {
-    this.q.add(requestKey(req));
+    if (this.running) this.q.add(requestKey(req));
+    else this.parked.add(requestKey(req));
   }
 
-  /** Queues a reconcile of `req` after `ms`. */
+  /** Queues a reconcile of `req` after `ms` (while stopped: on the next start). */
   enqueueAfter(req: Request, ms: number): void {
-    this.q.addAfter(requestKey(req), ms);
+    if (this.running) this.q.addAfter(requestKey(req), ms);
+    else this.parked.add(requestKey(req));
   }
 
   /** Runs `fn` every time the controller starts, after its queue exists (used to replay caches). */
@@ -109,6 +116,8 @@ export class Controller {
     this.running = true;
     this.abort = new AbortController();
     this.q = this.newQueue();
+    for (const key of this.parked) this.q.add(key);
+    this.parked.clear();
     this.metrics?.maxConcurrent.set({ controller: this.name }, this.concurrency);
     for (const fn of this.onStart) fn();
     for (let i = 0; i < this.concurrency; i++) this.workers.push(this.worker(this.q, this.abort.signal));
@@ -124,6 +133,7 @@ export class Controller {
     if (!this.running) return true;
     this.running = false;
     const abort = this.abort;
+    for (const key of this.q.unfinishedKeys()) this.parked.add(key);
     const drained = this.q.shutDownWithDrain();
     if (!opts.graceful) abort.abort(new Error(`controller ${this.name} stopping`));
     const workers = Promise.all(this.workers);
@@ -153,6 +163,11 @@ export class Controller {
     for (;;) {
       const key = await q.get();
       if (key === undefined) return;
+      if (q.shuttingDown) {
+        // Stopped: take no more work (the key was parked for the next start).
+        q.done(key);
+        return;
+      }
       try {
         await this.process(q, key, signal);
       } catch (err) {

@@ -102,6 +102,11 @@ export class WorkQueue {
     return this.items.length - this.head;
   }
 
+  /** Every key with work outstanding: queued, scheduled by addAfter, or being processed. */
+  unfinishedKeys(): string[] {
+    return [...new Set([...this.dirty, ...this.waiting.keys(), ...this.processing.keys()])];
+  }
+
   /** Items scheduled by addAfter that are not due yet. */
   delayed(): number {
     return this.waiting.size;

@@ -147,3 +147,41 @@ describe("controller", () => {
     assert.equal(await c.stop(30), false);
   });
 });
+
+describe("controller across stop and start (leadership changes)", () => {
+  it("keys enqueued while stopped, and work unfinished at stop, run on the next start", async () => {
+    const clock = new FakeClock();
+    const runs: string[] = [];
+    let hold: (() => void) | undefined;
+    const c = new Controller({
+      name: "l",
+      clock,
+      reconcile: async (req, { signal }) => {
+        runs.push(req.name);
+        if (req.name === "busy" && runs.filter((n) => n === "busy").length === 1) {
+          await new Promise<void>((resolve) => {
+            hold = resolve;
+            signal.addEventListener("abort", () => resolve());
+          });
+        }
+      },
+    });
+    c.enqueue({ namespace: "ns", name: "early" });
+    c.start();
+    await settle();
+    assert.deepEqual(runs, ["early"], "an add before the first start is not lost");
+    c.enqueue({ namespace: "ns", name: "busy" });
+    await settle();
+    c.enqueue({ namespace: "ns", name: "queued" });
+    c.enqueueAfter({ namespace: "ns", name: "later" }, 60_000);
+    assert.equal(await c.stop(1000), true);
+    c.enqueue({ namespace: "ns", name: "while-stopped" });
+    c.enqueue({ namespace: "ns", name: "while-stopped" });
+    assert.deepEqual(runs, ["early", "busy"]);
+    c.start();
+    for (let i = 0; i < 4; i++) await settle();
+    assert.deepEqual(runs.slice(2).sort(), ["busy", "later", "queued", "while-stopped"]);
+    assert.equal(hold !== undefined, true);
+    await c.stop();
+  });
+});
