@@ -11,8 +11,8 @@ text to stdout, using ESO's template engine v2 semantics (Sprig and ESO function
 missingkey=error). On error, prints the message to stderr and exits 1.
 
 Flags:
-  --left-delimiter STR   left action delimiter (default "{{")
-  --right-delimiter STR  right action delimiter (default "}}")
+  --left-delimiter STR   left action delimiter (default "{{"); also --template-left-delimiter, as ESO
+  --right-delimiter STR  right action delimiter (default "}}"); also --template-right-delimiter
   --name NAME            template name used in error messages (default "template")
 
 Example:
@@ -36,11 +36,13 @@ function parseFlags(argv: string[]): { left?: string; right?: string; name: stri
     let v: string | undefined;
     switch (flag) {
       case "--left-delimiter":
+      case "--template-left-delimiter":
         v = value();
         if (v === undefined) return `${flag} needs a value`;
         out.left = v;
         break;
       case "--right-delimiter":
+      case "--template-right-delimiter":
         v = value();
         if (v === undefined) return `${flag} needs a value`;
         out.right = v;

@@ -199,6 +199,12 @@ test("eso template renders JSON stdin with Sprig and ESO functions; errors go to
     ">>",
   );
   assert.equal(delims.stdout, "x{{ .a }}");
+  const esoFlags = esoTemplate(
+    JSON.stringify({ template: "[[ .a | upper ]]", data: { a: "x" } }),
+    "--template-left-delimiter=[[",
+    "--template-right-delimiter=]]",
+  );
+  assert.equal(esoFlags.stdout, "X");
 
   const notJson = esoTemplate("{template");
   assert.equal(notJson.code, 1);
