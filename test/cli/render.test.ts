@@ -177,6 +177,24 @@ describe("eso render --data", () => {
     assert.equal(Buffer.from(config.auths["registry.example.com"].auth, "base64").toString(), "u:p");
   });
 
+  it("accepts a v1beta1 manifest (a seed) and converts it as the API server would", () => {
+    const { secret } = render(
+      "-f",
+      "examples/seeds/000-eso-concepts.yaml",
+      "--name",
+      "production/app-secrets",
+      "--data",
+      'production/database={"password":"pw"}',
+      "--data",
+      'production/api-keys={"stripe-key":"sk"}',
+      "--data",
+      'production/redis={"connection-string":"redis://r"}',
+      "--show-values",
+    );
+    assert.deepEqual(decoded(secret), { "db-password": "pw", "api-key": "sk", "redis-url": "redis://r" });
+    assert.equal(secret.metadata.ownerReferences?.[0]?.kind, "ExternalSecret");
+  });
+
   it("exits 1 naming the data entry and key when a value is missing", () => {
     const r = eso("render", "-f", `${EXAMPLES}/data.yaml`, "--data", 'prod/db={"username":"u1","password":"p1"}');
     assert.equal(r.code, 1);
