@@ -16,6 +16,20 @@ describe("ESO toYaml / fromYaml", () => {
     ["toYaml", [{ nested: { deep: { x: [] } } }], "nested:\n  deep:\n    x: []"],
     ["toYaml", [[["a", "b"], "c"]], "- - a\n  - b\n- c"],
     ["toYaml", ["plain"], "plain"],
+    [
+      "toYaml",
+      [
+        {
+          d: "2001-12-14",
+          t: "2001-12-14T21:59:43.10-05:00",
+          s: "2001-2-3 4:05:06",
+          bad: "2001-02-30",
+          key: "2023-13-01",
+        },
+      ],
+      'bad: 2001-02-30\nd: "2001-12-14"\nkey: 2023-13-01\ns: "2001-2-3 4:05:06"\nt: "2001-12-14T21:59:43.10-05:00"',
+    ],
+    ["toYaml", [{ "2024-02-29": "leap", "2023-02-29": "no" }], '2023-02-29: "no"\n"2024-02-29": leap'],
     ["toYaml", [Number.NaN], ""],
     ["fromYaml", ["a: 1\nb: [x, y]\nc: yes\nd:\n  e: null"], { a: 1, b: ["x", true], c: true, d: { e: null } }],
     ["fromYaml", [""], {}],

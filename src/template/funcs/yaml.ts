@@ -118,7 +118,27 @@ function resolvesNonString(s: string): boolean {
   if (/^[-+]?0b[01]+$/.test(t) || /^[-+]?0x[0-9a-fA-F]+$/.test(t) || /^[-+]?0[0-7]+$/.test(t)) return true;
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(t)) return true;
   if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s)) return true;
-  return false;
+  return isTimestamp(s);
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** go-yaml v2's timestamp forms (2006-1-2, 2006-1-2T15:4:5.999999999Z07:00, 2006-1-2 15:4:5.999999999). */
+function isTimestamp(s: string): boolean {
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/.exec(
+      s,
+    );
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (month === 2 && day === 29 && !leap) return false;
+  const [h, mi, sec] = m[4] !== undefined ? [m[4], m[5], m[6]] : [m[7], m[8], m[9]];
+  if (h === undefined) return true;
+  return Number(h) < 24 && Number(mi) < 60 && Number(sec) < 60;
 }
 
 function plainAllowed(s: string): boolean {
