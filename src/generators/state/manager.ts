@@ -111,12 +111,13 @@ export class GeneratorStateManager {
     return (created as { metadata?: { name?: string } }).metadata?.name ?? "";
   }
 
-  /** Gives every state of `key` except `keep` (and those already flagged) a GC deadline. */
-  async flagSuperseded(key: string, keep?: string): Promise<number> {
+  /** Gives every state of `key` except those named in `keep` (and those already flagged) a GC deadline. */
+  async flagSuperseded(key: string, keep?: string | string[]): Promise<number> {
+    const kept = new Set(typeof keep === "string" ? [keep] : (keep ?? []));
     let flagged = 0;
     const deadline = rfc3339(new Date(this.now() + this.graceMs));
     for (const gs of await this.list(key)) {
-      if (gs.metadata.name === keep || gs.spec.garbageCollectionDeadline || gs.metadata.deletionTimestamp) continue;
+      if (kept.has(gs.metadata.name) || gs.spec.garbageCollectionDeadline || gs.metadata.deletionTimestamp) continue;
       gs.spec.garbageCollectionDeadline = deadline;
       await this.client.update(GENERATOR_STATES, gs as never);
       flagged++;
