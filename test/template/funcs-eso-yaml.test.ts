@@ -18,6 +18,11 @@ describe("ESO toYaml / fromYaml", () => {
     ["toYaml", ["plain"], "plain"],
     [
       "toYaml",
+      [{ B: 1n, _: 2n, a10: 1n, a2: 2n, "a.b": 1n, "a-c": 1n, x01: 1n, x1: 2n }],
+      "_: 2\nB: 1\na-c: 1\na.b: 1\na2: 2\na10: 1\nx1: 2\nx01: 1",
+    ],
+    [
+      "toYaml",
       [
         {
           d: "2001-12-14",

@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { formatFloat } from "../strconv.js";
-import { compareGoStrings, type GoMap, isMap } from "../values.js";
+import { type GoMap, isMap } from "../values.js";
 import { goJsonMarshal } from "./json.js";
 
 /** JSON text → a tree whose numbers keep their JSON spelling. */
@@ -222,7 +222,7 @@ function emit(n: JNode, indent: string): string {
   if ("num" in n) return numberText(n.num);
   if (n.obj.length === 0) return "{}";
   return [...n.obj]
-    .sort((a, b) => compareGoStrings(a[0], b[0]))
+    .sort((a, b) => (keyLess(a[0], b[0]) ? -1 : keyLess(b[0], a[0]) ? 1 : 0))
     .map(([k, v], i) => {
       const pre = i === 0 ? "" : indent;
       const key = scalarString(k, indent, true);
@@ -286,4 +286,39 @@ export function fromYaml(s: string): GoMap {
     };
   }
   return v;
+}
+
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{Nd}/u;
+
+/** go-yaml v2's key order (keyList.Less): letters after other characters, digit runs compared as numbers. */
+function keyLess(x: string, y: string): boolean {
+  const a = Array.from(x);
+  const b = Array.from(y);
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    if (a[i] === b[i]) continue;
+    const al = LETTER.test(a[i]!);
+    const bl = LETTER.test(b[i]!);
+    if (al && bl) return a[i]!.codePointAt(0)! < b[i]!.codePointAt(0)!;
+    if (al || bl) return bl;
+    let an = 0;
+    let bn = 0;
+    if (a[i] === "0" || b[i] === "0") {
+      for (let j = i - 1; j >= 0 && DIGIT.test(a[j]!); j--) {
+        if (a[j] !== "0") {
+          an = 1;
+          bn = 1;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    let bi = i;
+    for (; ai < a.length && DIGIT.test(a[ai]!); ai++) an = an * 10 + (a[ai]!.codePointAt(0)! - 48);
+    for (; bi < b.length && DIGIT.test(b[bi]!); bi++) bn = bn * 10 + (b[bi]!.codePointAt(0)! - 48);
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return a[i]!.codePointAt(0)! < b[i]!.codePointAt(0)!;
+  }
+  return a.length < b.length;
 }
