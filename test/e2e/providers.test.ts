@@ -139,9 +139,8 @@ before(async () => {
     return key === "db" ? { json: { data: { password: "wh-pw" } } } : { status: 404, text: "unknown key" };
   });
 
-  // Answers are reused across reconciles for a few seconds by default; this test flips the service between
-  // healthy and failing within that window, so every sync must reach the provider.
-  h = await startHarness({ coalesceTtlMs: 0 });
+  // Default read coalescing stays on: every step below is a forced sync, which must reach the provider.
+  h = await startHarness();
 });
 
 after(async () => {

@@ -28,6 +28,11 @@ export interface StoreResolverOptions {
   metrics?: EsoMetrics;
   /** Shared provider read layer (default: the process-wide one). */
   coalescer?: ProviderReadCoalescer;
+  /**
+   * The user asked for this sync (the ExternalSecret's spec, labels or annotations changed, e.g. the
+   * force-sync annotation): drop answers cached for the stores it uses so it reads the provider now.
+   */
+  fresh?: boolean;
 }
 
 export function storeKindOf(ref: SecretStoreRef | undefined): StoreKind {
@@ -117,6 +122,7 @@ export class StoreClients {
     const reads = this.opts.coalescer ?? providerReads;
     const m = store.metadata ?? {};
     const identity = { kind, namespace: m.namespace ?? "", name, uid: m.uid, resourceVersion: m.resourceVersion };
+    if (this.opts.fresh) reads.invalidate(identity);
     return reads.wrap(built, reads.scope(identity, this.namespace, recording.fingerprint()));
   }
 

@@ -76,6 +76,12 @@ const DEFAULT_REFRESH = "1h";
 /** How often a creationPolicy=Merge ExternalSecret looks again for its missing target Secret. */
 const MERGE_TARGET_POLL_MS = 10_000;
 
+/** A sync after the ExternalSecret itself changed (not its first one, not a timer): the user wants fresh data. */
+function isUserRequestedSync(es: ExternalSecret): boolean {
+  const synced = es.status?.syncedResourceVersion ?? "";
+  return synced !== "" && synced !== esResourceVersion(es);
+}
+
 class SyncFailure extends Error {
   constructor(
     readonly summary: string,
@@ -259,6 +265,7 @@ export class ExternalSecretReconciler {
         floodGate: this.opts.floodGate !== false,
         signal,
         metrics: this.opts.metrics,
+        fresh: isUserRequestedSync(es),
       },
       namespace,
     );
