@@ -62,6 +62,7 @@ export class SyncView {
   private readonly started = Date.now();
   /** Printing is off until enable(): the initial sync is summarised separately. */
   private printing = false;
+  private readonly lastWarning = new Map<string, string>();
 
   constructor(
     client: KubeClient,
@@ -137,8 +138,13 @@ export class SyncView {
     const subject = `${obj.kind} ${obj.namespace ? `${obj.namespace}/` : ""}${obj.name}`;
     const detail = `${e.reason}: ${e.message}`;
     if (e.type === "Warning" && e.reason === "DriftRestored") this.line("restored", subject, detail);
-    else if (e.type === "Warning") this.line("warning", subject, detail);
-    else if (e.reason === "Updated") this.line("updated", subject, detail);
+    else if (e.type === "Warning") {
+      // A failing sync is already shown by its condition; retries repeat the same warning, show it once.
+      if (e.reason === "UpdateFailed" && obj.kind === "ExternalSecret") return;
+      if (this.lastWarning.get(subject) === detail) return;
+      this.lastWarning.set(subject, detail);
+      this.line("warning", subject, detail);
+    } else if (e.reason === "Updated") this.line("updated", subject, detail);
     else if (e.reason === "Deleted") this.line("deleted", subject, detail);
     else if (e.reason === "Valid") this.line("store", subject, "ready (Valid: store validated)");
   }

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { kubectlBinaries } from "../support/kubectl.js";
+import { kubectlBinaries, repoRoot } from "../support/kubectl.js";
 import { eso, esoAsync, RunningEso } from "./cli-runner.js";
 
 const run = promisify(execFile);
@@ -153,6 +153,47 @@ describe("eso dev", () => {
     const third = await snapshot();
     assert.equal(third.password, second.password);
     assert.equal(third.uid, second.uid);
+  });
+
+  it("--once exits 1 when an ExternalSecret does not become Ready, naming it and its condition message", async () => {
+    const manifests = join(dir, "broken-set");
+    mkdirSync(manifests);
+    copyFileSync(join(repoRoot(), "examples", "sandbox", "00-namespaces.yaml"), join(manifests, "00-namespaces.yaml"));
+    copyFileSync(
+      join(repoRoot(), "examples", "sandbox", "10-secretstore.yaml"),
+      join(manifests, "10-secretstore.yaml"),
+    );
+    writeFileSync(
+      join(manifests, "20-broken.yaml"),
+      [
+        "apiVersion: external-secrets.io/v1",
+        "kind: ExternalSecret",
+        "metadata: {name: broken, namespace: sandbox}",
+        "spec:",
+        "  secretStoreRef: {name: demo-store}",
+        "  data:",
+        "    - secretKey: x",
+        "      remoteRef: {key: /db/credentials, property: nope}",
+        "",
+      ].join("\n"),
+    );
+    const r = await esoAsync(
+      "dev",
+      "--once",
+      "--timeout",
+      "4",
+      "--manifests",
+      manifests,
+      "--kubeconfig",
+      join(dir, "broken.kubeconfig"),
+    );
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /error\s+ExternalSecret sandbox\/broken\s+SecretSyncedError: .*\.data\[0\], key: \/db\/credentials/,
+    );
+    assert.match(r.stderr, /not Ready:\n {2}sandbox\/broken: SecretSyncedError: .*property "nope" does not exist/);
+    assert.match(r.stdout, /sandbox stopped after an error/);
   });
 
   it("usage errors exit 2 and --help shows examples", () => {
