@@ -28,7 +28,8 @@ import { renderESO } from "../template/index.js";
 import { ClusterExternalSecretReconciler } from "./clusterexternalsecret/reconciler.js";
 import { type Condition, getCondition } from "./common/conditions.js";
 import { ApiEventRecorder, type EventRecorder } from "./common/events.js";
-import { KubeClient } from "./common/kube-client.js";
+import { CachedKubeClient } from "./common/cached-client.js";
+import { CLUSTER_SECRET_STORES, EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "./common/kube-client.js";
 import { EsoMetrics } from "./common/metrics.js";
 import { referencedStores } from "./common/stores.js";
 import { ExternalSecretReconciler } from "./externalsecret/reconciler.js";
@@ -123,7 +124,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     opts.runtimeClient ??
     new RuntimeKubeClient({ kubeConfig: opts.kubeConfig, metrics: opts.runtimeMetrics, logger: log });
   const conn = await connectionFromKubeConfig(opts.kubeConfig);
-  const client = new KubeClient(conn);
+  const client = new CachedKubeClient(conn);
   const kube = opts.kubeAccess ?? new ClusterKubeAccess(conn);
   const events =
     opts.events ?? new ApiEventRecorder(client, "external-secrets", (err) => log.debug({ err }, "event not recorded"));
@@ -145,11 +146,12 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     namespace: ns,
     labelSelector: MANAGED_SELECTOR,
     logger: log,
-    // Only metadata and the data hash matter for triggering; drop the values from memory.
-    transform: (s) => ({ apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata }),
+    // Managed Secrets are kept whole: reconciles read them (and their data hash) from this cache.
   });
   const storeInformer = new Informer<KubeObject>(runtimeClient, SecretStores, { namespace: ns, logger: log });
   const informers: Informer<KubeObject>[] = [esInformer, secretInformer, storeInformer];
+  // Reconciles read these from the caches instead of GETting them (their writes still go to the server).
+  client.cache(EXTERNAL_SECRETS, esInformer).cache(SECRETS, secretInformer).cache(SECRET_STORES, storeInformer);
 
   /** ExternalSecrets a notification asked to re-sync now (consumed by their next reconcile). */
   const forced = new Set<string>();
@@ -240,6 +242,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   if (clusterStores) {
     const cssInformer = new Informer<KubeObject>(runtimeClient, ClusterSecretStores, { logger: log });
     informers.push(cssInformer);
+    client.cache(CLUSTER_SECRET_STORES, cssInformer);
     const cssReconciler = new SecretStoreReconciler({
       kind: "ClusterSecretStore",
       client,

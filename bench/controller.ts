@@ -1,0 +1,67 @@
+/**
+ * The controller under test, run as a child process of the bench so its RSS and CPU are its own. Started
+ * with the API server URL and options as JSON in argv[2]; answers "stats" messages over IPC.
+ */
+import { KubeConfig } from "@kubernetes/client-node";
+import { kubeconfigObject } from "../src/apiserver/index.js";
+import { startControllers } from "../src/controllers/index.js";
+import { startNotifyServer } from "../src/notify/server.js";
+import { providerReads } from "../src/providers/coalesce.js";
+import { KubeClient as RuntimeKubeClient } from "../src/runtime/client.js";
+import "../src/providers/all.js";
+
+export interface ChildConfig {
+  apiUrl: string;
+  concurrency: number;
+  coalesceTtlMs?: number;
+  notifyToken?: string;
+  /** --client-qps / --client-burst of the controller (0 = no client-side limit). */
+  clientQps: number;
+  clientBurst: number;
+}
+
+export interface ChildStats {
+  peakRssBytes: number;
+  rssBytes: number;
+  cpuSeconds: number;
+  providerCalls: number;
+  cacheHits: number;
+  joined: number;
+  notifyUrl?: string;
+}
+
+const cfg = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
+const kc = new KubeConfig();
+kc.loadFromString(JSON.stringify(kubeconfigObject(cfg.apiUrl)));
+const controllers = await startControllers({
+  kubeConfig: kc,
+  runtimeClient: new RuntimeKubeClient({ kubeConfig: kc, qps: cfg.clientQps, burst: cfg.clientBurst }),
+  concurrency: cfg.concurrency,
+  coalesceTtlMs: cfg.coalesceTtlMs,
+  storeRequeueMs: 600_000,
+});
+const notify = cfg.notifyToken ? await startNotifyServer({ target: controllers, token: cfg.notifyToken }) : undefined;
+
+function stats(): ChildStats {
+  const cpu = process.cpuUsage();
+  const s = providerReads.stats();
+  return {
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssBytes: process.memoryUsage.rss(),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    providerCalls: s.providerCalls,
+    cacheHits: s.hits,
+    joined: s.joined,
+    notifyUrl: notify?.url,
+  };
+}
+
+process.on("message", async (msg: { type: string; id: number }) => {
+  if (msg.type === "stats") process.send?.({ id: msg.id, stats: stats() });
+  if (msg.type === "stop") {
+    await notify?.stop();
+    await controllers.stop();
+    process.send?.({ id: msg.id, stats: stats() }, () => process.exit(0));
+  }
+});
+process.send?.({ id: 0, stats: stats() });

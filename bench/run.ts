@@ -1,0 +1,224 @@
+/**
+ * `npm run bench [-- --quick] [-- --scenario=sync,shared,...] [-- --profile]`: runs the real controller (a child
+ * process) against the in-process API server over HTTP and the provider test servers, prints a table and saves
+ * the figures with a description of the machine under bench/results/.
+ *
+ * Scenarios: sync-fake-1k, sync-fake-10k, sync-aws-1k, sync-aws-10k (all-new to all-Ready, then one no-change
+ * refresh cycle), shared-aws-1k (1,000 ExternalSecrets reading the same 10 AWS secrets), memory-10k (10,000
+ * ExternalSecrets + 10,000 unrelated 100 KiB Secrets), notify-aws (notification -> updated Secret latency).
+ * --scenario takes names or prefixes ("sync", "aws"). --quick divides the sizes by 10 (memory by 5).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import type { ScenarioResult } from "./scenarios/common.js";
+import { notifyScenario } from "./scenarios/notify.js";
+import { syncScenario } from "./scenarios/sync.js";
+
+interface Args {
+  quick: boolean;
+  scenarios: string[];
+  profile: boolean;
+  concurrency?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, scenarios: [], profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--quick") args.quick = true;
+    else if (a === "--profile") args.profile = true;
+    else if (a.startsWith("--concurrency=")) args.concurrency = Number(a.slice(14));
+    else if (a === "--scenario" || a === "-s") args.scenarios.push(...(argv[++i] ?? "").split(","));
+    else if (a.startsWith("--scenario=")) args.scenarios.push(...a.slice(11).split(","));
+    else if (a === "--help" || a === "-h") {
+      console.log("usage: npm run bench -- [--quick] [--scenario=name[,name...]] [--profile]");
+      console.log(`scenarios: ${SCENARIOS.map((s) => s.id).join(", ")}`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${JSON.stringify(a)}`);
+  }
+  return args;
+}
+
+type Log = (m: string) => void;
+interface Scenario {
+  id: string;
+  run: (quick: boolean, log: Log, execArgv: string[]) => Promise<ScenarioResult>;
+}
+
+const size = (full: number, quick: boolean, div = 10) => (quick ? Math.max(50, Math.round(full / div)) : full);
+
+const SCENARIOS: Scenario[] = [
+  {
+    id: "sync-fake-1k",
+    run: (q, log, x) => syncScenario({ provider: "fake", count: size(1000, q), childExecArgv: x }, log),
+  },
+  {
+    id: "sync-fake-10k",
+    run: (q, log, x) => syncScenario({ provider: "fake", count: size(10_000, q), childExecArgv: x }, log),
+  },
+  {
+    id: "sync-aws-1k",
+    run: (q, log, x) => syncScenario({ provider: "aws", count: size(1000, q), childExecArgv: x }, log),
+  },
+  {
+    id: "sync-aws-10k",
+    run: (q, log, x) => syncScenario({ provider: "aws", count: size(10_000, q), childExecArgv: x }, log),
+  },
+  {
+    id: "shared-aws-1k",
+    run: (q, log, x) =>
+      syncScenario(
+        { provider: "aws", count: size(1000, q), pool: 10, name: `shared-aws-${size(1000, q)}`, childExecArgv: x },
+        log,
+      ),
+  },
+  {
+    id: "memory-10k",
+    run: (q, log, x) =>
+      syncScenario(
+        {
+          provider: "fake",
+          count: size(10_000, q, 5),
+          unrelatedSecrets: size(10_000, q, 5),
+          name: `memory-${size(10_000, q, 5)}`,
+          childExecArgv: x,
+        },
+        log,
+      ),
+  },
+  { id: "notify-aws", run: (q, log) => notifyScenario(size(1000, q), log) },
+];
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    os: `${os.type()} ${os.release()} (${os.platform()}/${os.arch()})`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+  };
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const verbs = (v: Record<string, number>) =>
+  ["get", "list", "watch", "create", "update", "patch", "delete"]
+    .filter((k) => v[k])
+    .map((k) => `${k} ${v[k]}`)
+    .join(", ");
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |`;
+  return [line(rows[0]!), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+}
+
+export function report(results: ScenarioResult[]): string {
+  const out: string[] = [];
+  out.push(
+    table([
+      [
+        "scenario",
+        "ExternalSecrets",
+        "all-Ready (s)",
+        "syncs/s",
+        "API requests by verb",
+        "provider calls",
+        "peak RSS (MiB)",
+        "CPU (s)",
+      ],
+      ...results.map((r) => [
+        r.scenario,
+        String(r.externalSecrets),
+        f1(r.readySeconds),
+        String(Math.round(r.syncsPerSecond)),
+        verbs(r.apiRequests.byVerb),
+        String(r.providerCalls),
+        f1(r.peakRssMiB),
+        f1(r.cpuSeconds),
+      ]),
+    ]),
+  );
+  const cycles = results.filter((r) => r.cycle);
+  if (cycles.length) {
+    out.push("", "No-change refresh cycle (every ExternalSecret refreshed once, nothing changed at the provider):");
+    out.push(
+      table([
+        [
+          "scenario",
+          "syncs",
+          "Secret writes",
+          "status writes",
+          "provider calls",
+          "distinct remote secrets",
+          "API requests by verb",
+        ],
+        ...cycles.map((r) => [
+          r.scenario,
+          String(r.cycle!.syncs),
+          String(r.cycle!.secretWrites),
+          String(r.cycle!.statusWrites),
+          String(r.cycle!.providerCalls),
+          String(r.distinctRemoteSecrets),
+          verbs(r.cycle!.apiRequests.byVerb),
+        ]),
+      ]),
+    );
+    for (const r of cycles) {
+      const max = Math.max(...r.cycle!.histogram.map(([, n]) => n), 1);
+      out.push("", `Sync times in the refresh cycle, ${r.scenario} (spread ${f1(r.cycle!.seconds)} s):`);
+      for (const [t, n] of r.cycle!.histogram) {
+        out.push(`  +${t.toFixed(2).padStart(6)} s ${String(n).padStart(6)} ${"#".repeat(Math.round((n / max) * 40))}`);
+      }
+    }
+  }
+  for (const r of results.filter((x) => x.notifyLatencyMs)) {
+    const l = r.notifyLatencyMs!;
+    out.push(
+      "",
+      `Notification -> updated Secret (${r.scenario}, ${l.samples.length} samples): p50 ${l.p50} ms, p95 ${l.p95} ms, max ${l.max} ms`,
+    );
+  }
+  return out.join("\n");
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const chosen = args.scenarios.length
+    ? SCENARIOS.filter((s) =>
+        args.scenarios.some((want) => s.id === want || s.id.startsWith(want) || s.id.includes(want)),
+      )
+    : SCENARIOS;
+  if (chosen.length === 0) throw new Error(`no scenario matches ${args.scenarios.join(",")}`);
+  // npm runs scripts from the package root.
+  const resultsDir = `${process.cwd()}/bench/results/`;
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const execArgv = process.env.BENCH_CHILD_IMPORT
+    ? ["--import", process.env.BENCH_CHILD_IMPORT]
+    : args.profile
+      ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}profiles-${stamp}`]
+      : [];
+  if (args.concurrency) process.env.BENCH_CONCURRENCY = String(args.concurrency);
+  const results: ScenarioResult[] = [];
+  for (const s of chosen) {
+    const log = (m: string) => console.error(`[${s.id}] ${m}`);
+    log(args.quick ? "running (quick)" : "running");
+    results.push(await s.run(args.quick, log, execArgv));
+  }
+  const text = report(results);
+  console.log(`\n${text}`);
+  const m = machine();
+  console.log(`\nmachine: ${m.os}, ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}`);
+  const file = `${resultsDir}${stamp}${args.quick ? "-quick" : ""}.json`;
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), quick: args.quick, machine: m, results }, null, 2)}\n`,
+  );
+  console.log(`saved ${file}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+/**
+ * A KubeClient whose reads are answered from informer caches where one covers the resource, as
+ * controller-runtime's cached client does: a reconcile then costs only its writes, not a GET per object.
+ *
+ * - A cache miss falls back to the API server (an informer may filter by label, e.g. managed Secrets only,
+ *   or not have seen a brand-new object yet).
+ * - Read-your-writes: after this client writes an object, reads of it go to the API server until the cache
+ *   has caught up with that write, so a reconcile never acts on its own stale copy.
+ * - Callers get copies; they may mutate what they read (status) without touching the cache.
+ */
+import type { Informer } from "../../runtime/informer.js";
+import type { KubeObject as CachedObject } from "../../runtime/resource.js";
+import { KubeClient, type KubeObject, type ResourceType } from "./kube-client.js";
+
+const idOf = (rt: ResourceType) => `${rt.group}/${rt.plural}`;
+
+export class CachedKubeClient extends KubeClient {
+  private readonly informers = new Map<string, Informer<CachedObject>>();
+  /** "<resource>|<ns>/<name>" → resourceVersion this client last wrote. */
+  private readonly written = new Map<string, string>();
+
+  /** Serve reads of `rt` from `informer` (once it has synced). */
+  cache(rt: ResourceType, informer: Informer<CachedObject>): this {
+    this.informers.set(idOf(rt), informer);
+    return this;
+  }
+
+  private synced(rt: ResourceType): Informer<CachedObject> | undefined {
+    const inf = this.informers.get(idOf(rt));
+    return inf?.hasSynced() ? inf : undefined;
+  }
+
+  private note(rt: ResourceType, obj: KubeObject | undefined): void {
+    const m = obj?.metadata;
+    if (!m?.name || !m.resourceVersion || !this.informers.has(idOf(rt))) return;
+    if (this.written.size > 50_000) this.written.clear();
+    this.written.set(`${idOf(rt)}|${m.namespace ?? ""}/${m.name}`, m.resourceVersion);
+  }
+
+  override async get<T = any>(
+    rt: ResourceType,
+    namespace: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<T | undefined> {
+    const inf = this.synced(rt);
+    if (inf) {
+      const ns = rt.namespaced ? namespace : "";
+      const hit = inf.cache.getByName(ns, name);
+      const key = `${idOf(rt)}|${ns}/${name}`;
+      const wrote = this.written.get(key);
+      if (hit && (wrote === undefined || hit.metadata.resourceVersion === wrote)) {
+        if (wrote !== undefined) this.written.delete(key);
+        return structuredClone(hit) as T;
+      }
+    }
+    return super.get<T>(rt, namespace, name, signal);
+  }
+
+  /** Equality label selectors ("k=v,k2=v2") are answered from the cache; anything else goes to the server. */
+  override async list<T = any>(rt: ResourceType, namespace?: string, labelSelector?: string): Promise<T[]> {
+    const inf = this.synced(rt);
+    const pairs = (labelSelector ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((p) => p.split("="));
+    if (!inf || !labelSelector || pairs.some((p) => p.length !== 2 || /[!()\s]/.test(p[0]!) || !p[1])) {
+      return super.list<T>(rt, namespace, labelSelector);
+    }
+    return inf.cache
+      .list(rt.namespaced ? namespace : undefined)
+      .filter((o) => pairs.every(([k, v]) => o.metadata.labels?.[k!] === v))
+      .map((o) => structuredClone(o) as T);
+  }
+
+  override async create<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+    const out = await super.create(rt, obj);
+    this.note(rt, out);
+    return out;
+  }
+
+  override async update<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+    const out = await super.update(rt, obj);
+    this.note(rt, out);
+    return out;
+  }
+
+  override async updateStatus<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+    const out = await super.updateStatus(rt, obj);
+    this.note(rt, out);
+    return out;
+  }
+}
