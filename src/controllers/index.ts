@@ -8,9 +8,9 @@ import { Registry } from "prom-client";
 import { API_VERSION_V1, GROUP } from "../api/constants.js";
 import type { ExternalSecret } from "../api/externalsecret.js";
 import type { SecretStore } from "../api/secretstore.js";
-import { ClusterKubeAccess, connectionFromKubeConfig } from "../providers/kube-access.js";
 import { findMayInclude, lookupKeys, type NotifyStoreRef, REMOTE_KEY_INDEX, remoteKeyIndex } from "../notify/keys.js";
 import { providerReads } from "../providers/coalesce.js";
+import { ClusterKubeAccess, connectionFromKubeConfig } from "../providers/kube-access.js";
 import type { KubeAccess } from "../providers/provider.js";
 import { KubeClient as RuntimeKubeClient } from "../runtime/client.js";
 import { Controller, type Request, requestKey } from "../runtime/controller.js";
@@ -26,9 +26,9 @@ import {
 } from "../runtime/resource.js";
 import { renderESO } from "../template/index.js";
 import { ClusterExternalSecretReconciler } from "./clusterexternalsecret/reconciler.js";
+import { CachedKubeClient } from "./common/cached-client.js";
 import { type Condition, getCondition } from "./common/conditions.js";
 import { ApiEventRecorder, type EventRecorder } from "./common/events.js";
-import { CachedKubeClient } from "./common/cached-client.js";
 import { CLUSTER_SECRET_STORES, EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "./common/kube-client.js";
 import { EsoMetrics } from "./common/metrics.js";
 import { referencedStores } from "./common/stores.js";
@@ -124,7 +124,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     opts.runtimeClient ??
     new RuntimeKubeClient({ kubeConfig: opts.kubeConfig, metrics: opts.runtimeMetrics, logger: log });
   const conn = await connectionFromKubeConfig(opts.kubeConfig);
-  const client = new CachedKubeClient(conn);
+  const client = new CachedKubeClient(conn, runtimeClient);
   const kube = opts.kubeAccess ?? new ClusterKubeAccess(conn);
   const events =
     opts.events ?? new ApiEventRecorder(client, "external-secrets", (err) => log.debug({ err }, "event not recorded"));

@@ -7,7 +7,6 @@
  * Writes for one Event are serialized, so concurrent repeats never create duplicates. Messages never carry secret
  * values (callers pass fixed texts or sanitized errors).
  */
-import { kubeRequest } from "../../providers/kubernetes/rest.js";
 import type { KubeClient, KubeObject } from "./kube-client.js";
 import { EVENTS, isNotFound } from "./kube-client.js";
 
@@ -117,14 +116,11 @@ export class ApiEventRecorder implements EventRecorder {
     if (rec.name) {
       try {
         const path = this.client.path(EVENTS, rec.namespace, rec.name);
-        await kubeRequest(
-          this.client.conn,
+        await this.client.send(
           "PATCH",
           path,
           { count, lastTimestamp, message: ev.message },
-          {
-            contentType: "application/merge-patch+json",
-          },
+          { contentType: "application/merge-patch+json" },
         );
         return;
       } catch (err) {

@@ -2,7 +2,8 @@
  * The API calls the controllers make, over one connection: typed resource paths, 404 as undefined,
  * status subresource updates, and Events. Every call is a real HTTP request to the API server.
  */
-import { KubeApiError, type KubeConnection, kubeGet, kubeRequest } from "../../providers/kubernetes/rest.js";
+import { KubeApiError, type KubeConnection, kubeRequest } from "../../providers/kubernetes/rest.js";
+import { ApiError, type KubeClient as RuntimeKubeClient } from "../../runtime/client.js";
 
 export interface ResourceType {
   group: string;
@@ -77,7 +78,14 @@ export interface KubeObject {
 }
 
 export class KubeClient {
-  constructor(readonly conn: KubeConnection) {}
+  /**
+   * With `runtime`, every call shares the runtime client's keep-alive agent, QPS/burst limiter, 429 handling
+   * and request metrics; without it (tools, tests) calls go straight over `conn`.
+   */
+  constructor(
+    readonly conn: KubeConnection,
+    private readonly runtime?: RuntimeKubeClient,
+  ) {}
 
   path(rt: ResourceType, namespace?: string, name?: string, sub?: string): string {
     let p = rt.group ? `/apis/${rt.group}/${rt.version}` : `/api/${rt.version}`;
@@ -88,34 +96,55 @@ export class KubeClient {
     return p;
   }
 
-  get<T = any>(rt: ResourceType, namespace: string, name: string, signal?: AbortSignal): Promise<T | undefined> {
-    return kubeGet<T>(this.conn, this.path(rt, namespace, name), signal);
+  /** One request; non-2xx statuses throw KubeApiError (verb, path and the server's message, never bodies). */
+  async send<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { contentType?: string; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    if (!this.runtime) return (await kubeRequest<T>(this.conn, method, path, body, opts)).body;
+    try {
+      return await this.runtime.request<T>({ method, path, body, contentType: opts.contentType, signal: opts.signal });
+    } catch (err) {
+      if (err instanceof ApiError) throw new KubeApiError(`${method} ${path}: ${err.message}`, err.code, err.reason);
+      throw err;
+    }
+  }
+
+  async get<T = any>(rt: ResourceType, namespace: string, name: string, signal?: AbortSignal): Promise<T | undefined> {
+    try {
+      return await this.send<T>("GET", this.path(rt, namespace, name), undefined, { signal });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   async list<T = any>(rt: ResourceType, namespace?: string, labelSelector?: string): Promise<T[]> {
     const q = labelSelector ? `?labelSelector=${enc(labelSelector)}` : "";
-    const res = await kubeRequest<{ items?: T[] }>(this.conn, "GET", this.path(rt, namespace) + q);
-    return res.body?.items ?? [];
+    const res = await this.send<{ items?: T[] }>("GET", this.path(rt, namespace) + q);
+    return res?.items ?? [];
   }
 
-  async create<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
-    return (await kubeRequest<T>(this.conn, "POST", this.path(rt, obj.metadata?.namespace), obj)).body;
+  create<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+    return this.send<T>("POST", this.path(rt, obj.metadata?.namespace), obj);
   }
 
-  async update<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+  update<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
     const m = obj.metadata ?? {};
-    return (await kubeRequest<T>(this.conn, "PUT", this.path(rt, m.namespace, m.name), obj)).body;
+    return this.send<T>("PUT", this.path(rt, m.namespace, m.name), obj);
   }
 
-  async updateStatus<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+  updateStatus<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
     const m = obj.metadata ?? {};
-    return (await kubeRequest<T>(this.conn, "PUT", this.path(rt, m.namespace, m.name, "status"), obj)).body;
+    return this.send<T>("PUT", this.path(rt, m.namespace, m.name, "status"), obj);
   }
 
   /** Deletes; a missing object is not an error. Returns whether something was deleted. */
   async delete(rt: ResourceType, namespace: string, name: string): Promise<boolean> {
     try {
-      await kubeRequest(this.conn, "DELETE", this.path(rt, namespace, name));
+      await this.send("DELETE", this.path(rt, namespace, name));
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
