@@ -115,6 +115,7 @@ class OfflineSources {
         `${kind} ${JSON.stringify(name)} not found${where}: pass its manifest with -f, or use --data in place of the provider`,
       );
     }
+    checkValid(found, this.notes);
     const store = toV1<SecretStore>(found);
     if (kind === "ClusterSecretStore" && (store.spec.conditions?.length ?? 0) > 0) {
       const ns = this.objects.find((o) => o.kind === "Namespace" && o.metadata.name === this.namespace);
@@ -147,6 +148,7 @@ class OfflineSources {
     if (!found) {
       throw new RenderError(`generator ${ref.kind} ${JSON.stringify(ref.name)} not found: pass its manifest with -f`);
     }
+    checkValid(found, this.notes);
     const { generator, spec } = resolveGenerator(found);
     const out = await generator.generate(spec, { kube: this.kube, namespace: this.namespace });
     if (out.state) this.notes.push(`generator ${ref.kind} ${ref.name} would record its state for later cleanup`);
@@ -186,8 +188,6 @@ function tidy(secret: SecretObject): SecretObject {
 export async function renderExternalSecret(input: RenderInput): Promise<RenderResult> {
   const notes: string[] = [];
   checkValid(input.externalSecret, notes);
-  for (const o of input.objects)
-    if (CONVERTIBLE_KINDS.includes(o.kind) || o.apiVersion.includes("external-secrets.io")) checkValid(o, notes);
   const es = toV1<ExternalSecret>(input.externalSecret);
   es.metadata = { ...(es.metadata ?? {}), namespace: es.metadata?.namespace ?? "default" };
   const namespace = es.metadata.namespace!;

@@ -234,6 +234,16 @@ describe("eso render errors", () => {
     assert.match(r.stderr, /\.data\[0\], key: \/no\/such\/key/);
   });
 
+  it("a broken store exits 1 naming the store and its field", () => {
+    const store = file(
+      "bad-store.yaml",
+      "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: {name: fake, namespace: demo}\nspec:\n  provider:\n    fake:\n      data:\n        - value: x\n",
+    );
+    const r = eso("render", "-f", `${EXAMPLES}/merge-into-existing.yaml`, "-f", store);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /SecretStore demo\/fake: spec\.provider\.fake\.data\[0\]\.key: is required/);
+  });
+
   it("a store that was not supplied exits 1 and says how to supply it", () => {
     const r = eso("render", "-f", `${EXAMPLES}/merge-into-existing.yaml`);
     assert.equal(r.code, 1);
