@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CONFIGMAPS, EVENTS } from "../../src/controllers/common/kube-client.js";
+import { CONFIGMAPS, EVENTS, generatorResource } from "../../src/controllers/common/kube-client.js";
 import {
   createNamespace,
   decoded,
@@ -163,6 +163,83 @@ describe("templates", () => {
     assert.match(c.message ?? "", /template/);
     assert.doesNotMatch(c.message ?? "", /s3cret/);
     assert.equal(await h.client.get(SECRETS, NS, "bad-template"), undefined);
+  });
+});
+
+describe("sources and value handling", () => {
+  it("sourceRef to another store and to a generator, versions, decodingStrategy, conversionStrategy", async () => {
+    await h.client.create(
+      SECRET_STORES,
+      fakeStore("other", NS, [
+        { key: "enc", value: b64("decoded-value") },
+        { key: "multi", value: "old", version: "v1" },
+        { key: "multi", value: "new", version: "v2" },
+        { key: "odd", value: '{"a key/x":"x"}' },
+      ]),
+    );
+    await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "other"))?.status === "True");
+    await h.client.create(generatorResource("Fake"), {
+      apiVersion: "generators.external-secrets.io/v1alpha1",
+      kind: "Fake",
+      metadata: { name: "gen", namespace: NS },
+      spec: { data: { generated: "from-generator" } },
+    });
+    const other = { storeRef: { name: "other", kind: "SecretStore" } };
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("sourced", NS, {
+        secretStoreRef: { name: "fake" },
+        data: [
+          { secretKey: "default-store", remoteRef: { key: "user" } },
+          { secretKey: "decoded", remoteRef: { key: "enc", decodingStrategy: "Base64" }, sourceRef: other },
+          { secretKey: "pinned", remoteRef: { key: "multi", version: "v1" }, sourceRef: other },
+        ],
+        dataFrom: [
+          {
+            sourceRef: {
+              generatorRef: { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Fake", name: "gen" },
+            },
+          },
+          { extract: { key: "odd", conversionStrategy: "Unicode" }, sourceRef: other },
+        ],
+      }),
+    );
+    await eventually(
+      async () => {
+        if ((await data("sourced")).generated === "from-generator") return true;
+        const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "sourced");
+        if (c?.status === "False") throw new Error(c.message);
+        return false;
+      },
+      15_000,
+      "sourced synced",
+    );
+    assert.deepEqual(await data("sourced"), {
+      "default-store": "admin",
+      decoded: "decoded-value",
+      pinned: "old",
+      generated: "from-generator",
+      a_U0020_key_U002f_x: "x",
+    });
+  });
+
+  it("errors are Warning events on the ExternalSecret, and the store reports its capabilities", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("missing-key", NS, {
+        secretStoreRef: { name: "fake" },
+        data: [{ secretKey: "v", remoteRef: { key: "no-such-key" } }],
+      }),
+    );
+    const events = await eventually(async () => {
+      const list = await h.client.list(EVENTS, NS);
+      const found = list.filter((e: any) => e.involvedObject?.name === "missing-key" && e.type === "Warning");
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(events[0].reason, "UpdateFailed");
+    assert.match(events[0].message, /no-such-key/);
+    const store = await h.client.get(SECRET_STORES, NS, "fake");
+    assert.equal(store.status.capabilities, "ReadWrite");
   });
 });
 
