@@ -85,6 +85,14 @@ describe("aws secrets manager: seeds and reads", () => {
     assert.equal(r.headers["x-amz-target"], "secretsmanager.GetSecretValue");
   });
 
+  test("a secret is found by its full ARN as well as by name", async () => {
+    const c = await provider.newClient(sm(), ctx());
+    const arn = aws.secret("production/database")!.arn;
+    assert.equal((await c.getSecret({ key: arn, property: "username" })).toString(), "app");
+    const last = aws.requests.filter((r) => r.action === "GetSecretValue").at(-1);
+    assert.equal(last?.body.SecretId, arn);
+  });
+
   test("versions (stage and uuid/ form), binary secrets, dotted keys, extract, tags with metadataPolicy Fetch", async () => {
     const v1 = aws.putSecretString("versioned", '{"a":"1"}', { team: "x" });
     aws.putSecretString("versioned", '{"a":"2"}');
