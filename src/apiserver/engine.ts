@@ -620,10 +620,9 @@ export class Engine {
     }
     if (dryRun) return { obj: this.toVersion(ts, existing, ri.version), code: 200 };
     const out = this.deleteObject(ts, existing, policy);
-    return {
-      obj: this.toVersion(ts, out, ri.version),
-      code: out.metadata.deletionTimestamp && ts.get(out.metadata.namespace ?? "", out.metadata.name) ? 202 : 200,
-    };
+    // As kube: 202 only for a deferred deletion that asked for orphanDependents=false; otherwise 200.
+    const deferred = Boolean(out.metadata.deletionTimestamp && ts.get(out.metadata.namespace ?? "", out.metadata.name));
+    return { obj: this.toVersion(ts, out, ri.version), code: deferred && opts.orphanDependents === false ? 202 : 200 };
   }
 
   /** Deletes now, or marks for deletion when finalizers (or foreground dependents) hold the object. */

@@ -427,3 +427,51 @@ test("the ESO CRD bundle: defaults applied, enums and nested types enforced with
   ]);
   assert.match(bad.body.message, /^ExternalSecret\.external-secrets\.io "bad" is invalid: /);
 });
+
+test("deleting a CRD removes its custom resources, then the CRD, and stops serving the type", async () => {
+  const crd = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: "doomeds.example.com" },
+    spec: {
+      group: "example.com",
+      scope: "Namespaced",
+      names: { plural: "doomeds", singular: "doomed", kind: "Doomed" },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+        },
+      ],
+    },
+  };
+  assert.equal((await req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).code, 201);
+  const base = "/apis/example.com/v1/namespaces/sem/doomeds";
+  for (const name of ["d1", "d2"]) {
+    const r = await req("POST", base, { apiVersion: "example.com/v1", kind: "Doomed", metadata: { name }, x: 1 });
+    assert.equal(r.code, 201);
+  }
+  const watch = fetch(`${server.url}${base}?watch=true&resourceVersion=0&timeoutSeconds=5`);
+  const del = await req("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/doomeds.example.com");
+  assert.equal(del.code, 200);
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const crdNow = await req("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/doomeds.example.com");
+    if (crdNow.code === 404) break;
+    if (Date.now() > deadline) throw new Error("CRD was not removed");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal((await req("GET", base)).code, 404);
+  const discovery = await req("GET", "/apis/example.com/v1");
+  assert.ok(!discovery.body?.resources?.some((r: any) => r.name === "doomeds"));
+  // Open watches on the removed type end.
+  const text = await (await watch).text();
+  const types = text
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).type);
+  assert.deepEqual(types.slice(0, 2), ["ADDED", "ADDED"]);
+});
