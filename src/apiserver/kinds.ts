@@ -195,12 +195,13 @@ export function prepareSecret(obj: KObj, old: KObj | undefined): FieldError[] {
   if (obj.type === "kubernetes.io/dockerconfigjson" && typeof data[".dockerconfigjson"] === "string") {
     try {
       JSON.parse(Buffer.from(data[".dockerconfigjson"], "base64").toString("utf8"));
-    } catch (e) {
+    } catch {
+      // JSON.parse's message quotes the input, and the input is a secret.
       errs.push({
         field: "data[.dockerconfigjson]",
         type: "Invalid",
         value: "<secret contents redacted>",
-        detail: (e as Error).message,
+        detail: "invalid JSON",
       });
     }
   }

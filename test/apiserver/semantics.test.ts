@@ -161,6 +161,14 @@ test("422 causes name the offending fields for bad names and Secret types", asyn
   const tls = await req("POST", secretPath(), { metadata: { name: "tls" }, type: "kubernetes.io/tls", data: {} });
   assert.equal(tls.code, 422);
   assert.deepEqual(tls.body.details.causes.map((c: any) => c.field).sort(), ["data[tls.crt]", "data[tls.key]"]);
+  const docker = await req("POST", secretPath(), {
+    metadata: { name: "docker" },
+    type: "kubernetes.io/dockerconfigjson",
+    stringData: { ".dockerconfigjson": "hunter2-not-json" },
+  });
+  assert.equal(docker.code, 422);
+  assert.equal(docker.body.details.causes[0].field, "data[.dockerconfigjson]");
+  assert.ok(!JSON.stringify(docker.body).includes("hunter2"), "the secret value is not echoed");
   const s = await req("POST", secretPath(), { metadata: { name: "typed" }, stringData: { a: "b" } });
   assert.equal(s.code, 201);
   const retype = await req("PATCH", secretPath("typed"), { type: "other" }, "application/merge-patch+json");
