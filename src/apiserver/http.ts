@@ -52,13 +52,16 @@ function decode(body: Buffer, contentType: string): unknown {
     try {
       return parseYaml(text);
     } catch (e) {
-      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+      // Only the first line: the rest quotes the body, which may hold secret data.
+      throw badRequest(`error decoding YAML: ${(e as Error).message.split("\n")[0]}`);
     }
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw badRequest(`the request body is not valid JSON: ${(e as Error).message}`);
+    // Some engines quote the input in the message; keep only the position.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw badRequest(`the request body is not valid JSON${at ? ` (error at position ${at})` : ""}`);
   }
 }
 

@@ -169,6 +169,10 @@ test("422 causes name the offending fields for bad names and Secret types", asyn
   assert.equal(docker.code, 422);
   assert.equal(docker.body.details.causes[0].field, "data[.dockerconfigjson]");
   assert.ok(!JSON.stringify(docker.body).includes("hunter2"), "the secret value is not echoed");
+  const malformed = await req("POST", secretPath(), '{"metadata":{"name":"m"},"stringData":{"k":"hunter2" x}}');
+  assert.equal(malformed.code, 400);
+  assert.match(malformed.body.message, /^the request body is not valid JSON/);
+  assert.ok(!malformed.body.message.includes("hunter2"));
   const s = await req("POST", secretPath(), { metadata: { name: "typed" }, stringData: { a: "b" } });
   assert.equal(s.code, 201);
   const retype = await req("PATCH", secretPath("typed"), { type: "other" }, "application/merge-patch+json");
