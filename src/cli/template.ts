@@ -71,7 +71,9 @@ export async function run(argv: string[], io: TemplateIO = process): Promise<num
   try {
     input = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch (e) {
-    io.stderr.write(`eso template: invalid JSON on stdin: ${(e as Error).message}\n`);
+    // Only the position: the message may quote the input, and the input holds secret data.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    io.stderr.write(`eso template: invalid JSON on stdin${at ? ` (error at position ${at})` : ""}\n`);
     return 1;
   }
   if (input === null || typeof input !== "object" || Array.isArray(input)) {

@@ -206,9 +206,10 @@ test("eso template renders JSON stdin with Sprig and ESO functions; errors go to
   );
   assert.equal(esoFlags.stdout, "X");
 
-  const notJson = esoTemplate("{template");
+  const notJson = esoTemplate('{"template": "x", "data": {"password": "hunter2" oops}}');
   assert.equal(notJson.code, 1);
   assert.match(notJson.stderr, /^eso template: invalid JSON on stdin/);
+  assert.ok(!notJson.stderr.includes("hunter2"));
   const noTemplate = esoTemplate(JSON.stringify({ data: {} }));
   assert.equal(noTemplate.code, 1);
   assert.match(noTemplate.stderr, /"template" must be a string/);
