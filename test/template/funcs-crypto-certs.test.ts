@@ -192,6 +192,11 @@ describe("ESO PKCS#12, PEM, JWK and RSA functions", () => {
     );
     assert.throws(() => call("jwkPrivateKeyPem", JSON.stringify(pubJwk)), /unknown key type while marshaling PKCS#8/);
     assert.throws(() => call("jwkPublicKeyPem", "{"), /failed to unmarshal JSON/);
+    assert.throws(
+      () => call("jwkPrivateKeyPem", "hunter2-key"),
+      (e: Error) =>
+        e.message === "failed to unmarshal JSON into key hint: invalid character 'h' looking for beginning of value",
+    );
   });
 
   it("rsaDecrypt decrypts RSA-OAEP", () => {

@@ -4,6 +4,7 @@ import { type FuncMap, typedSlice } from "../values.js";
 import { bytesToGoString, goStringToBytes } from "./bytes.js";
 import { certsToPEM, isRootCert, orderChain, parseCert, parseCertsPEM } from "./chain.js";
 import { pemEncode } from "./der.js";
+import { goJsonUnmarshal } from "./json.js";
 import { parsePrivateKeyDer } from "./keys.js";
 import { pemDecode, pemEncodeBlock, pemFirst } from "./pem.js";
 import { decodePkcs12, encodePkcs12, encodeTrustStore } from "./pkcs12.js";
@@ -126,6 +127,8 @@ function certSANs(input: string): string[] {
 function parseJwk(text: string): JsonWebKey {
   let jwk: unknown;
   try {
+    // Go's decoder messages name one character at most; JSON.parse's would quote the key material.
+    goJsonUnmarshal(text);
     jwk = JSON.parse(text);
   } catch (e) {
     throw new Error(`failed to unmarshal JSON into key hint: ${(e as Error).message}`);
