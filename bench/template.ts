@@ -1,8 +1,8 @@
 /**
  * Benchmark: renders of a typical connection-string template (five actions) per second,
- * after the first parse (later renders hit the parse cache). Run: node --import tsx bench/template.ts
+ * with ESO's function map and missingkey=error, after the first parse (later renders hit the parse cache). Run: node --import tsx bench/template.ts
  */
-import { render } from "../src/template/index.js";
+import { renderESO } from "../src/template/index.js";
 
 const text =
   "postgres://{{ .username }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/{{ .database }}?sslmode=require";
@@ -14,14 +14,14 @@ function measure(seconds: number): number {
   const budget = BigInt(Math.round(seconds * 1e9));
   let elapsed = 0n;
   while (elapsed < budget) {
-    for (let i = 0; i < 1000; i++) render("conn", text, data, { missingKey: "error" });
+    for (let i = 0; i < 1000; i++) renderESO("conn", text, data);
     n += 1000;
     elapsed = process.hrtime.bigint() - start;
   }
   return (n * 1e9) / Number(elapsed);
 }
 
-render("conn", text, data, { missingKey: "error" });
+renderESO("conn", text, data);
 measure(0.5); // warm-up
 const rate = measure(2);
 console.log(`template: ${Math.round(rate).toLocaleString("en-US")} renders/s (connection string, 5 actions)`);
