@@ -112,6 +112,13 @@ function readyOf(store: KubeObject | undefined): string {
   return `${c?.status ?? ""}/${c?.reason ?? ""}`;
 }
 
+function refreshesPeriodically(es: ExternalSecret): boolean {
+  const policy = es.spec?.refreshPolicy ?? "Periodic";
+  if (policy !== "Periodic") return false;
+  const interval = es.spec?.refreshInterval;
+  return interval === undefined || !/^0+(\.0*)?[a-zµ]*$/.test(interval);
+}
+
 function metaOf(obj: KubeObject): Request {
   return { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name };
 }
@@ -183,8 +190,13 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     });
   replayOnStart(esController, esInformer);
 
+  // A store that changed, became (un)ready or went away: its periodically refreshed ExternalSecrets sync now,
+  // not at their next interval (CreatedOnce / OnChange / interval 0 keep their own rules).
   const enqueueUsers = (indexKey: string) => {
-    for (const es of esInformer.cache.byIndex(STORE_INDEX, indexKey)) esController.enqueue(metaOf(es));
+    for (const es of esInformer.cache.byIndex(STORE_INDEX, indexKey)) {
+      if (refreshesPeriodically(es as unknown as ExternalSecret)) forced.add(requestKey(metaOf(es)));
+      esController.enqueue(metaOf(es));
+    }
   };
 
   esInformer.addHandler({

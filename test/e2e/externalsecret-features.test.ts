@@ -272,24 +272,37 @@ describe("refreshPolicy and force-sync", () => {
   });
 
   it("the force-sync annotation syncs before the refresh interval is due", async () => {
+    // A generator as the source: changing it touches no store, so only the annotation can trigger a sync.
+    await h.client.create(generatorResource("Fake"), {
+      apiVersion: "generators.external-secrets.io/v1alpha1",
+      kind: "Fake",
+      metadata: { name: "forced-gen", namespace: NS },
+      spec: { data: { v: "payments" } },
+    });
     await h.client.create(
       EXTERNAL_SECRETS,
       externalSecret("forced", NS, {
         refreshInterval: "1h",
-        secretStoreRef: { name: "fake" },
-        data: [{ secretKey: "v", remoteRef: { key: "team" } }],
+        dataFrom: [
+          {
+            sourceRef: {
+              generatorRef: { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Fake", name: "forced-gen" },
+            },
+          },
+        ],
       }),
     );
     await eventually(async () => (await data("forced")).v === "payments", 15_000, "forced synced");
     const before = (await h.client.get(EXTERNAL_SECRETS, NS, "forced")).status.refreshTime;
-    await setRemote("team", "billing");
+    const gen = await h.client.get(generatorResource("Fake"), NS, "forced-gen");
+    gen.spec.data.v = "billing";
+    await h.client.update(generatorResource("Fake"), gen);
     await sleep(1500);
     assert.equal((await data("forced")).v, "payments", "no refresh before the interval");
     await annotate("forced", { "force-sync": String(Date.now()) });
     await eventually(async () => (await data("forced")).v === "billing", 15_000, "forced refresh");
     const es = await h.client.get(EXTERNAL_SECRETS, NS, "forced");
     assert.ok(Date.parse(es.status.refreshTime) >= Date.parse(before));
-    await setRemote("team", "payments");
   });
 });
 

@@ -121,6 +121,26 @@ describe("ClusterSecretStore conditions and SecretStore scope", () => {
     assert.match(c.message ?? "", /SecretStore "local" not found in namespace team-a/);
     await h.client.create(EXTERNAL_SECRETS, externalSecret("same", "listed", esSpec("local")));
     await condition(EXTERNAL_SECRETS, "listed", "same", "True");
+
+    // the store's spec changes: its users sync now, not at their next (hourly) refresh
+    const local = await h.client.get(SECRET_STORES, "listed", "local");
+    local.spec.provider.fake.data[0].value = "local-value-2";
+    await h.client.update(SECRET_STORES, local);
+    await eventually(
+      async () => decoded(await h.client.get(SECRETS, "listed", "same")).v === "local-value-2",
+      10_000,
+      "users re-synced after the store changed",
+    );
+
+    // the store goes away: its users are re-queued at once, explain it, and keep their Secret
+    await h.client.delete(SECRET_STORES, "listed", "local");
+    const gone = await condition(EXTERNAL_SECRETS, "listed", "same", "False");
+    assert.match(gone.message ?? "", /SecretStore "local" not found in namespace listed/);
+    assert.deepEqual(decoded(await h.client.get(SECRETS, "listed", "same")), { v: "local-value-2" });
+
+    // creationPolicy Owner: deleting the ExternalSecret garbage-collects its Secret
+    await h.client.delete(EXTERNAL_SECRETS, "listed", "same");
+    await eventually(async () => (await h.client.get(SECRETS, "listed", "same")) === undefined, 15_000, "Secret GC");
   });
 });
 
