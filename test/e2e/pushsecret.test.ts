@@ -47,6 +47,19 @@ function fakeValue(storeId: string, key: string): string | undefined {
   return storeTable(storeId).get(key)?.value;
 }
 
+/** Read-modify-write that retries when the controller wrote the object in between. */
+async function updatePushSecret(namespace: string, name: string, mutate: (o: any) => void) {
+  for (let i = 0; ; i++) {
+    const o = await h.client.get(PUSH_SECRETS, namespace, name);
+    mutate(o);
+    try {
+      return await h.client.update(PUSH_SECRETS, o);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409 || i >= 10) throw err;
+    }
+  }
+}
+
 async function setSecretValue(namespace: string, name: string, key: string, value: string) {
   const s = await h.client.get(SECRETS, namespace, name);
   s.data[key] = Buffer.from(value).toString("base64");
@@ -205,8 +218,9 @@ describe("PushSecret to the fake provider", () => {
     const ps = await h.client.get(PUSH_SECRETS, "app", "push-delete");
     assert.ok(ps.metadata.finalizers.includes("pushsecret.externalsecrets.io/finalizer"));
 
-    ps.spec.data = ps.spec.data.filter((d: any) => d.match.remoteRef.remoteKey !== "del-user");
-    await h.client.update(PUSH_SECRETS, ps);
+    await updatePushSecret("app", "push-delete", (o) => {
+      o.spec.data = o.spec.data.filter((d: any) => d.match.remoteRef.remoteKey !== "del-user");
+    });
     await eventually(async () => fakeValue("app/fake", "del-user") === undefined, 15_000, "dropped entry removed");
     assert.ok(fakeValue("app/fake", "del-password") !== undefined);
 
@@ -240,7 +254,12 @@ describe("PushSecret to the fake provider", () => {
         data: [{ match: { secretKey: "a", remoteRef: { remoteKey: "from-label" } } }],
       }),
     );
-    await eventually(async () => fakeValue("app/labelled", "from-label") === "1", 15_000, "label push");
+    await eventually(async () => fakeValue("app/labelled", "from-label") === "1", 15_000, "label push").catch(
+      async (err) => {
+        const st = (await h.client.get(PUSH_SECRETS, "app", "push-labels")).status;
+        throw new Error(`${err.message}; status: ${JSON.stringify(st)}`);
+      },
+    );
     assert.equal(fakeValue("app/fake", "from-label"), undefined, "unlabelled store untouched");
 
     await h.client.create(GENERATOR("passwords"), {

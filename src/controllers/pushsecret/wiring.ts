@@ -16,7 +16,7 @@ import type { RuntimeMetrics } from "../../runtime/metrics.js";
 import { type KubeObject, Namespaces, type ResourceDescriptor, Secrets } from "../../runtime/resource.js";
 import { ClusterPushSecretReconciler } from "../clusterpushsecret/reconciler.js";
 import type { EventRecorder } from "../common/events.js";
-import type { KubeClient } from "../common/kube-client.js";
+import { KubeClient } from "../common/kube-client.js";
 import { selectorMatches } from "../common/selector.js";
 import type { RenderTemplate } from "../externalsecret/render.js";
 import { PushSecretReconciler } from "./reconciler.js";
@@ -74,6 +74,9 @@ function specOrMetaChanged(a: KubeObject, b: KubeObject): boolean {
 
 export function startPushSecretControllers(opts: PushSecretControllersOptions): PushSecretControllers {
   const { runtimeClient, log } = opts;
+  // Straight to the API server: a shared client may answer Secret lists from a cache of managed Secrets
+  // only, while PushSecrets read arbitrary source Secrets (by name or label).
+  const client = new KubeClient(opts.client.conn, runtimeClient);
   const ns = opts.namespace;
   const concurrency = opts.concurrency ?? 1;
   const controllers: Controller[] = [];
@@ -100,7 +103,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   informers.push(psInformer, secretInformer);
 
   const psReconciler = new PushSecretReconciler({
-    client: opts.client,
+    client,
     kube: opts.kube,
     events: opts.events,
     render: opts.render,
@@ -154,7 +157,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
     transform: (o) => ({ ...o, spec: undefined }),
   });
   informers.push(gsInformer);
-  const gsReconciler = new GeneratorStateReconciler({ client: opts.client, kube: opts.kube, log });
+  const gsReconciler = new GeneratorStateReconciler({ client, kube: opts.kube, log });
   const gsController = new Controller({
     name: "generatorstate",
     concurrency,
@@ -174,7 +177,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
     const cpsInformer = new Informer<KubeObject>(runtimeClient, ClusterPushSecrets, { logger: log });
     const nsInformer = new Informer<KubeObject>(runtimeClient, Namespaces, { logger: log, transform: metadataOnly });
     informers.push(cpsInformer, nsInformer);
-    const cpsReconciler = new ClusterPushSecretReconciler({ client: opts.client, log });
+    const cpsReconciler = new ClusterPushSecretReconciler({ client, log });
     const cpsController = new Controller({
       name: "clusterpushsecret",
       concurrency,
