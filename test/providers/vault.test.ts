@@ -236,6 +236,27 @@ describe("vault: auth methods and token lifecycle", () => {
     assert.deepEqual(kube.issued[0]?.audiences, ["https://kubernetes.default.svc.cluster.local"]);
   });
 
+  test("kubernetes auth asks the TokenRequest API for the audiences on serviceAccountRef", async () => {
+    vault.enableAuth("k8s-aud", "kubernetes", kubeCheck("reader", "vault-prod"));
+    const c = await client(
+      {
+        path: "secret",
+        version: "v2",
+        auth: {
+          kubernetes: {
+            mountPath: "k8s-aud",
+            role: "reader",
+            serviceAccountRef: { name: "vault-auth-sa", audiences: ["vault-prod"] },
+          },
+        },
+      },
+      ctx("SecretStore", "vault-aud"),
+    );
+    assert.equal((await c.getSecret({ key: "production/auth", property: "jwt_secret" })).toString(), "signing");
+    assert.deepEqual(kube.issued.at(-1)?.audiences, ["vault-prod"]);
+    await c.close();
+  });
+
   test("ClusterSecretStore seed with path kv/data and a cross-namespace ServiceAccount", async () => {
     kube.setServiceAccount("external-secrets-system", "external-secrets");
     vault.enableAuth("kubernetes", "kubernetes", kubeCheck("external-secrets"));
