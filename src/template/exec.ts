@@ -25,6 +25,7 @@ import {
   GoDuration,
   type GoMap,
   goMethod,
+  goStructField,
   goTypeName,
   isMap,
   isTrue,
@@ -458,6 +459,11 @@ class State {
     const method = goMethod(receiver, name);
     if (method) return [this.evalCall(dot, method, false, node, name, args, final, receiver), undefined];
     const hasArgs = args.length > 1 || final !== MISSING;
+    const field = goStructField(receiver, name);
+    if (field) {
+      if (hasArgs) this.errorf(`${name} has arguments but cannot be invoked as function`);
+      return [field.value, undefined];
+    }
     if (isMap(receiver)) {
       if (hasArgs) this.errorf(`${name} is not a method but has arguments`);
       const et = mapElemType(receiver);

@@ -79,6 +79,32 @@ export function goMethod(v: unknown, name: string): TemplateFunc | undefined {
   return table && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
+/** Go type name, reflect kind and exported fields of the classes that stand for Go structs and pointers. */
+interface GoTypeInfo {
+  type: string;
+  kind: string;
+  fields: readonly string[];
+}
+const GO_TYPES = new Map<unknown, GoTypeInfo>();
+
+export function defineGoType(
+  ctor: abstract new (...args: never[]) => unknown,
+  info: { type: string; kind: string; fields?: readonly string[] },
+): void {
+  GO_TYPES.set(ctor, { fields: [], ...info });
+}
+
+function goTypeInfo(v: object): GoTypeInfo | undefined {
+  return GO_TYPES.get(v.constructor);
+}
+
+/** The exported struct field NAME of a value ({{ $ca.Cert }}), if it has one. */
+export function goStructField(v: unknown, name: string): { value: unknown } | undefined {
+  if (v === null || typeof v !== "object") return undefined;
+  const info = goTypeInfo(v);
+  return info?.fields.includes(name) ? { value: (v as Record<string, unknown>)[name] } : undefined;
+}
+
 export function isMap(v: unknown): v is GoMap {
   if (v === null || typeof v !== "object") return false;
   const proto = Object.getPrototypeOf(v);
@@ -310,7 +336,7 @@ export function goTypeName(v: unknown): string {
   if (v instanceof GoDuration) return "time.Duration";
   if (v instanceof Error) return "*errors.errorString";
   if (isMap(v)) return `map[string]${mapElemType(v)}`;
-  return "struct {}";
+  return goTypeInfo(v as object)?.type ?? "struct {}";
 }
 
 /** reflect.Kind name of a value ("invalid" for nil). */
@@ -333,7 +359,7 @@ export function goKind(v: unknown): string {
   if (v instanceof GoTime) return "struct";
   if (isMap(v)) return "map";
   if (v instanceof Error) return "ptr";
-  return "struct";
+  return goTypeInfo(v as object)?.kind ?? "struct";
 }
 
 /** Go template truthiness (text/template IsTrue). */

@@ -12,6 +12,7 @@ import forge from "node-forge";
 import { bytesToGoString } from "../../src/template/funcs/bytes.js";
 import { certKeyBits, SprigCertificate } from "../../src/template/funcs/certs.js";
 import { createCertificate, issuerOf } from "../../src/template/funcs/x509.js";
+import { renderESO } from "../../src/template/index.js";
 import { call } from "./funcs-helpers.js";
 
 certKeyBits.rsa = 1024;
@@ -41,6 +42,28 @@ describe("sprig key and certificate functions", () => {
     assert.match(ca.Key, /^-----BEGIN RSA PRIVATE KEY-----\n/);
     const days = (Date.parse(x.validTo) - Date.parse(x.validFrom)) / 86400000;
     assert.ok(Math.abs(days - 365) < 1);
+  });
+
+  it("certificates are Go structs in templates: .Cert and .Key fields, typeOf sprig.certificate", () => {
+    const out = renderESO(
+      "t",
+      '{{ $ca := genCA "tpl-ca" 1 }}{{ typeOf $ca }} {{ kindOf $ca }}|{{ $ca.Cert }}|{{ $ca.Key }}',
+      {},
+    );
+    const [types, cert, key] = out.split("|");
+    assert.equal(types, "sprig.certificate struct");
+    assert.equal(new X509Certificate(cert!).subject, "CN=tpl-ca");
+    assert.match(key!, /^-----BEGIN RSA PRIVATE KEY-----\n/);
+    assert.throws(
+      () => renderESO("t", '{{ $ca := genCA "x" 1 }}{{ $ca.Nope }}', {}),
+      (e: Error) =>
+        e.message ===
+        'template: t:1:30: executing "t" at <$ca.Nope>: can\'t evaluate field Nope in type sprig.certificate',
+    );
+    assert.throws(
+      () => renderESO("t", '{{ $ca := genCA "x" 1 }}{{ $ca.Cert 1 }}', {}),
+      /Cert has arguments but cannot be invoked as function$/,
+    );
   });
 
   it("genSignedCert is signed by the CA and carries the SANs", () => {

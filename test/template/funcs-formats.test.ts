@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { renderESO } from "../../src/template/index.js";
 import { GoDuration, GoTime, UTC } from "../../src/template/values.js";
 import { type Case, call, type ErrCase, errors, table } from "./funcs-helpers.js";
 
@@ -119,6 +120,20 @@ describe("sprig regex functions (Go RE2 syntax)", () => {
     ["mustRegexReplaceAll", ["(", "x", "y"], "error parsing regexp: missing closing ): `(`"],
     ["regexSplit", ["(", "x", -1n], /^regexp: Compile/],
   ] satisfies ErrCase[]);
+});
+
+describe("semver values in templates (*semver.Version methods)", () => {
+  it("exposes Major, Minor, Patch, Prerelease, Metadata, Original, String and comparisons", () => {
+    const out = renderESO(
+      "t",
+      '{{ $v := semver "v1.2.3-beta.1+build.5" }}{{ typeOf $v }} {{ kindOf $v }} {{ $v.Major }}.{{ $v.Minor }}.{{ $v.Patch }} {{ $v.Prerelease }} {{ $v.Metadata }} {{ $v.Original }} {{ $v.String }} {{ $v }} {{ $v.Compare (semver "1.2.3") }} {{ $v.LessThan (semver "1.2.3") }} {{ $v.GreaterThan (semver "1.0.0") }} {{ $v.Equal (semver "1.2.3-beta.1") }}',
+      {},
+    );
+    assert.equal(
+      out,
+      "*semver.Version ptr 1.2.3 beta.1 build.5 v1.2.3-beta.1+build.5 1.2.3-beta.1+build.5 1.2.3-beta.1+build.5 -1 true true true",
+    );
+  });
 });
 
 describe("sprig semver functions", () => {

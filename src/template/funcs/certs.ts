@@ -1,7 +1,7 @@
 /** Sprig's key and certificate functions: genPrivateKey, buildCustomCert, genCA, genSelfSignedCert, genSignedCert. */
 
 import { generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
-import { type FuncMap, goTypeName, sliceElemType } from "../values.js";
+import { defineGoType, type FuncMap, goTypeName, sliceElemType } from "../values.js";
 import { bytesToGoString } from "./bytes.js";
 import { goBase64Decode } from "./encoding.js";
 import { generatePrivateKey, parsePrivateKeyPEM, pemForKey } from "./keys.js";
@@ -19,6 +19,8 @@ export class SprigCertificate {
     return `{${this.Cert} ${this.Key}}`;
   }
 }
+
+defineGoType(SprigCertificate, { type: "sprig.certificate", kind: "struct", fields: ["Cert", "Key"] });
 
 /** Key size for generated RSA keys (2048 as Sprig; tests may lower it). */
 export const certKeyBits = { rsa: 2048 };

@@ -1,5 +1,5 @@
 /** Masterminds/semver v3: versions, comparison and constraints, for Sprig's semver and semverCompare. */
-import type { FuncMap } from "../values.js";
+import { defineGoMethods, defineGoType, type FuncMap, goTypeName, withArity } from "../values.js";
 import { argStr } from "./util.js";
 
 const VERSION_RE =
@@ -76,6 +76,27 @@ export class SemverVersion {
     return compareVersions(this, o) === 0;
   }
 }
+
+defineGoType(SemverVersion, { type: "*semver.Version", kind: "ptr" });
+
+function version(v: unknown): SemverVersion {
+  if (v instanceof SemverVersion) return v;
+  throw new Error(`wrong type for value; expected *semver.Version; got ${goTypeName(v)}`);
+}
+
+defineGoMethods(SemverVersion, {
+  Major: withArity((v) => version(v).Major(), 0),
+  Minor: withArity((v) => version(v).Minor(), 0),
+  Patch: withArity((v) => version(v).Patch(), 0),
+  Prerelease: withArity((v) => version(v).Prerelease(), 0),
+  Metadata: withArity((v) => version(v).Metadata(), 0),
+  Original: withArity((v) => version(v).Original(), 0),
+  String: withArity((v) => version(v).String(), 0),
+  Compare: withArity((v, o) => version(v).Compare(version(o)), 1),
+  LessThan: withArity((v, o) => version(v).LessThan(version(o)), 1),
+  GreaterThan: withArity((v, o) => version(v).GreaterThan(version(o)), 1),
+  Equal: withArity((v, o) => version(v).Equal(version(o)), 1),
+});
 
 function comparePrePart(s: string, o: string): number {
   if (s === o) return 0;
