@@ -491,3 +491,48 @@ describe("every provider end to end: success and failure conditions", () => {
     });
   }
 });
+
+describe("a provider that does not answer in time", () => {
+  it("ends in a clear timeout condition and leaves the Secret alone", async () => {
+    const ns = "p-timeout";
+    await createNamespace(h, ns);
+    let slow = false;
+    webhook.routes.set("/slow", (req) => {
+      const key = new URL(req.url, "http://x").searchParams.get("key");
+      return slow ? { delayMs: 1500, json: { v: "late" } } : { json: { v: `value-of-${key}` } };
+    });
+    await h.client.create(SECRET_STORES, {
+      apiVersion: "external-secrets.io/v1",
+      kind: "SecretStore",
+      metadata: { name: "store", namespace: ns },
+      spec: {
+        provider: {
+          webhook: {
+            url: `${webhook.url}/slow?key={{ .remoteRef.key }}`,
+            result: { jsonPath: "$.v" },
+            timeout: "300ms",
+          },
+        },
+      },
+    });
+    await eventually(async () => (await readyCondition(h, SECRET_STORES, ns, "store"))?.status === "True");
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("app", ns, {
+        refreshInterval: "1h",
+        secretStoreRef: { name: "store" },
+        data: [{ secretKey: "value", remoteRef: { key: "k" } }],
+      }),
+    );
+    await waitFor(ns, "True", "timeout case synced");
+    const rv = (await h.client.get(SECRETS, ns, "app")).metadata.resourceVersion;
+    slow = true;
+    await forceSync(ns, "app");
+    const c = await waitFor(ns, "False", "timeout condition");
+    assert.match(c.message ?? "", /timed out|timeout/i);
+    const live = await h.client.get(SECRETS, ns, "app");
+    assert.equal(live.metadata.resourceVersion, rv);
+    assert.deepEqual(decoded(live), { value: "value-of-k" });
+    slow = false;
+  });
+});
