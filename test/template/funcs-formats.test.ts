@@ -122,6 +122,26 @@ describe("sprig regex functions (Go RE2 syntax)", () => {
   ] satisfies ErrCase[]);
 });
 
+describe("time.Time methods in templates", () => {
+  it("Format, Month, Weekday, IsZero, Add, AddDate (normalized), Sub, Before, After, Equal", () => {
+    const t0 = '{{ $t := toDate "2006-01-02T15:04:05Z07:00" "2024-10-31T06:07:08+02:00" }}';
+    const cases: [string, string][] = [
+      ['{{ $t.Format "2006-01-02 15:04 MST Mon" }}', "2024-10-31 06:07 +0200 Thu"],
+      ["{{ $t.Month }} {{ $t.Weekday }} {{ $t.YearDay }}", "October Thursday 305"],
+      ['{{ $t.IsZero }} {{ (toDate "2006" "x").IsZero }}', "false true"],
+      ['{{ ($t.AddDate 0 1 0).Format "2006-01-02T15:04:05Z07:00" }}', "2024-12-01T06:07:08+02:00"],
+      ['{{ ($t.AddDate 1 -10 -31).Format "2006-01-02" }}', "2024-11-30"],
+      ["{{ ($t.Add 3600000000000).Hour }} {{ $t.Sub ($t.Add -90000000000) }}", "7 1m30s"],
+      ["{{ $t.Before now }} {{ $t.After now }} {{ $t.Equal $t }}", "true false true"],
+    ];
+    for (const [text, want] of cases) assert.equal(renderESO("t", t0 + text, {}), want, text);
+    assert.throws(
+      () => renderESO("t", `${t0}{{ $t.Add "1h" }}`, {}),
+      /error calling Add: wrong type for value; expected time.Duration; got string$/,
+    );
+  });
+});
+
 describe("semver values in templates (*semver.Version methods)", () => {
   it("exposes Major, Minor, Patch, Prerelease, Metadata, Original, String and comparisons", () => {
     const out = renderESO(

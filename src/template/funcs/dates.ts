@@ -1,5 +1,16 @@
 /** Sprig's date functions. */
-import { type FuncMap, GoDuration, type GoLocation, GoTime, UTC } from "../values.js";
+import {
+  daysFromCivil,
+  defineGoMethods,
+  type FuncMap,
+  GoDuration,
+  type GoLocation,
+  GoTime,
+  goTypeName,
+  UTC,
+  withArity,
+  zoneAt,
+} from "../values.js";
 import { formatTime, parseDuration, parseTime } from "./timefmt.js";
 import { argStr, argTime } from "./util.js";
 
@@ -130,3 +141,65 @@ export function dateFuncs(): FuncMap {
   fns.must_date_modify = fns.mustDateModify!;
   return fns;
 }
+
+// ---------------------------------------------------------------- time.Time methods used in templates
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+function timeRecv(v: unknown): GoTime {
+  if (v instanceof GoTime) return v;
+  throw new Error(`wrong type for value; expected time.Time; got ${goTypeName(v)}`);
+}
+
+function durationArg(v: unknown): bigint {
+  if (v instanceof GoDuration) return v.ns;
+  if (typeof v === "bigint") return v;
+  throw new Error(`wrong type for value; expected time.Duration; got ${goTypeName(v)}`);
+}
+
+function intArg(v: unknown): number {
+  if (typeof v === "bigint") return Number(v);
+  throw new Error(`wrong type for value; expected int; got ${goTypeName(v)}`);
+}
+
+/** time.Time.AddDate: calendar arithmetic with Go's normalization (Oct 31 + 1 month = Dec 1). */
+function addDate(t: GoTime, years: number, months: number, days: number): GoTime {
+  const c = t.civil();
+  const totalMonths = (c.year + years) * 12 + (c.month - 1) + months;
+  const year = Math.floor(totalMonths / 12);
+  const month = totalMonths - year * 12 + 1;
+  const dayNumber = daysFromCivil(year, month, 1) + c.day - 1 + days;
+  const localSec = BigInt(dayNumber) * 86400n + BigInt(c.hour * 3600 + c.minute * 60 + c.second);
+  // The zone offset of the new date may differ (DST): take the offset in force at the first guess.
+  const guess = localSec - BigInt(c.offsetSec);
+  const offset = zoneAt(t.location, Number(guess * 1000n)).offsetSec;
+  return new GoTime((localSec - BigInt(offset)) * 1_000_000_000n + BigInt(c.nanosecond), t.location);
+}
+
+defineGoMethods(GoTime, {
+  Format: withArity((t, layout) => formatTime(timeRecv(t), argStr(layout)), 1),
+  Month: withArity((t) => MONTHS[timeRecv(t).civil().month - 1], 0),
+  Weekday: withArity((t) => WEEKDAYS[timeRecv(t).civil().weekday], 0),
+  IsZero: withArity((t) => timeRecv(t).unixNano === -62135596800_000_000_000n, 0),
+  Add: withArity((t, d) => new GoTime(timeRecv(t).unixNano + durationArg(d), timeRecv(t).location), 1),
+  AddDate: withArity((t, y, m, d) => addDate(timeRecv(t), intArg(y), intArg(m), intArg(d)), 3),
+  Sub: withArity((t, u) => new GoDuration(timeRecv(t).unixNano - timeRecv(u).unixNano), 1),
+  Before: withArity((t, u) => timeRecv(t).unixNano < timeRecv(u).unixNano, 1),
+  After: withArity((t, u) => timeRecv(t).unixNano > timeRecv(u).unixNano, 1),
+  Equal: withArity((t, u) => timeRecv(t).unixNano === timeRecv(u).unixNano, 1),
+  Local: withArity((t) => timeRecv(t).in(LOCAL), 0),
+});
