@@ -217,4 +217,15 @@ test("kubectl applies the ESO CRD bundle (server-side) and the examples, then re
   r = await kubectl("get", "clustersecretstores");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^NAME\s+AGE\s+STATUS/);
+  // Short name and upstream's printer columns.
+  r = await kubectl("get", "es", "-n", "demo", "db-credentials");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^NAME\s+STORETYPE\s+STORE\s+REFRESH INTERVAL\s+STATUS\s+READY\n/);
+  assert.match(r.stdout, /\ndb-credentials\s+SecretStore\s+aws-secretsmanager\s+1h\s/);
+  // The category lists every kind of the group.
+  r = await kubectl("get", "external-secrets", "-A", "-o", "name");
+  assert.equal(r.code, 0, r.stderr);
+  for (const kind of ["externalsecret", "secretstore", "clustersecretstore", "clusterexternalsecret", "pushsecret"]) {
+    assert.match(r.stdout, new RegExp(`^${kind}\\.(generators\\.)?external-secrets\\.io/`, "m"), kind);
+  }
 });
