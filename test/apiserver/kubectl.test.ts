@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
-import { parse as parseYaml } from "yaml";
+import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
 import { kubectlBinaries, repoRoot } from "../support/kubectl.js";
 
@@ -217,6 +217,24 @@ test("kubectl applies the ESO CRD bundle (server-side) and the examples, then re
   r = await kubectl("get", "clustersecretstores");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^NAME\s+AGE\s+STATUS/);
+  // The seeds' manifests in their v1beta1 form (the ESO objects of them; Deployments and policies are not served).
+  const seeds = await readdir(join(ex, "seeds"));
+  const esoDocs: string[] = [];
+  for (const f of seeds.filter((n) => n.endsWith(".yaml"))) {
+    for (const doc of parseAllDocuments(await readFile(join(ex, "seeds", f), "utf8"))) {
+      const o = doc.toJS() as { apiVersion?: string } | null;
+      if (o?.apiVersion?.startsWith("external-secrets.io/")) esoDocs.push(stringify(o));
+    }
+  }
+  await writeFile(join(dir, "seeds.yaml"), esoDocs.map((d) => `---\n${d}`).join(""));
+  r = await kubectl("apply", "--validate=false", "-f", join(dir, "seeds.yaml"));
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(esoDocs.length >= 20);
+  r = await kubectl("get", "externalsecrets.v1beta1.external-secrets.io", "-n", "production", "-o", "yaml");
+  assert.equal(r.code, 0, r.stderr);
+  const listed = parseYaml(r.stdout) as { items: { apiVersion: string }[] };
+  assert.ok(listed.items.length >= 1);
+  for (const item of listed.items) assert.equal(item.apiVersion, "external-secrets.io/v1beta1");
   // Short name and upstream's printer columns.
   r = await kubectl("get", "es", "-n", "demo", "db-credentials");
   assert.equal(r.code, 0, r.stderr);
