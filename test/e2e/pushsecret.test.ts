@@ -565,5 +565,9 @@ describe("ClusterPushSecret", () => {
     await h.client.update(NAMESPACES, nsB);
     await eventually(async () => !(await h.client.get(PUSH_SECRETS, "team-b", "backup")), 15_000, "withdrawn");
     assert.ok(await h.client.get(PUSH_SECRETS, "team-a", "backup"));
+
+    // The PushSecrets belong to the ClusterPushSecret: they go with it.
+    await h.client.delete(CLUSTER_PUSH_SECRETS, "", "backup-tls");
+    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "team-a", "backup")), 15_000, "collected");
   });
 });
