@@ -4,15 +4,16 @@
  */
 import { BUILTINS } from "./builtins.js";
 import { TemplateCache } from "./cache.js";
+import { TemplateError } from "./errors.js";
 import { DEFAULT_LIMITS, executeTemplate, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
 import { defaultFuncs } from "./funcs/index.js";
 import { parseTemplate } from "./parser.js";
 import type { FuncMap } from "./values.js";
 
-export { TemplateError } from "./errors.js";
 export { DEFAULT_LIMITS, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
 export { sprint, sprintf, sprintln } from "./fmt.js";
 export * from "./values.js";
+export { TemplateError };
 
 export interface TemplateOptions {
   leftDelim?: string;
@@ -45,11 +46,18 @@ export function parse(name: string, text: string, opts: TemplateOptions = {}): P
   const key = `${funcId(funcs)}\u0000${ld}\u0000${rd}\u0000${name}\u0000${text}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const trees = parseTemplate(name, text, {
-    leftDelim: ld,
-    rightDelim: rd,
-    hasFunction: (f) => Object.hasOwn(funcs, f) || Object.hasOwn(BUILTINS, f) || EXTRA_BUILTINS.has(f),
-  });
+  let trees: ParsedTemplate["trees"];
+  try {
+    trees = parseTemplate(name, text, {
+      leftDelim: ld,
+      rightDelim: rd,
+      hasFunction: (f) => Object.hasOwn(funcs, f) || Object.hasOwn(BUILTINS, f) || EXTRA_BUILTINS.has(f),
+    });
+  } catch (e) {
+    // Go's parser goes deeper than the JS stack; thousands of nested parentheses or blocks end here.
+    if (e instanceof RangeError) throw new TemplateError(`template: ${name}: template nesting too deep to parse`);
+    throw e;
+  }
   const parsed: ParsedTemplate = { name, trees };
   cache.set(key, parsed);
   return parsed;

@@ -48,6 +48,13 @@ describe("bounded execution: every limit breach is a clear error naming the temp
       limits: { maxDepth: 7 },
     });
   });
+  it("parse nesting deeper than the stack allows", () => {
+    fails(`{{${"(".repeat(50_000)}1${")".repeat(50_000)}}}`, /^template: t: template nesting too deep to parse$/);
+    fails(
+      `${"{{ if 1 }}".repeat(50_000)}x${"{{ end }}".repeat(50_000)}`,
+      /^template: t: template nesting too deep to parse$/,
+    );
+  });
   it("values functions build: huge sequences, random strings and padding fail before allocating", () => {
     fails(
       "{{ len (until 50000000) }}",
