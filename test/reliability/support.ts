@@ -95,11 +95,22 @@ export async function eventText(c: Cluster): Promise<string> {
 
 /**
  * A loopback TCP proxy in front of the API server that can reset (RST) live connections: in-flight requests
- * fail with ECONNRESET, open watches break, keep-alive sockets die under the client.
+ * fail with ECONNRESET, open watches break, keep-alive sockets die under the client. It logs request lines
+ * and can refuse chosen requests (a partial partition, e.g. only Lease renewals).
  */
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  at: number;
+}
+
 export class ResettingProxy {
   url = "";
   resets = 0;
+  /** Every request line that went through (method, path, time). */
+  readonly requests: ProxiedRequest[] = [];
+  /** Requests for which this returns true are answered with a connection reset (a partition). */
+  block?: (req: ProxiedRequest) => boolean;
   private server!: Server;
   private readonly pairs = new Set<[Socket, Socket]>();
 
@@ -118,7 +129,21 @@ export class ResettingProxy {
       };
       client.on("error", drop).on("close", drop);
       upstream.on("error", drop).on("close", drop);
-      client.pipe(upstream);
+      client.on("data", (chunk: Buffer) => {
+        // Request lines start a chunk on loopback; good enough to log and filter requests.
+        const m = /^(GET|POST|PUT|PATCH|DELETE) (\S+) HTTP/.exec(chunk.toString("latin1", 0, 2048));
+        if (m) {
+          const req = { method: m[1]!, path: m[2]!, at: Date.now() };
+          if (this.block?.(req)) {
+            this.resets++;
+            client.resetAndDestroy();
+            upstream.destroy();
+            return;
+          }
+          this.requests.push(req);
+        }
+        upstream.write(chunk);
+      });
       upstream.pipe(client);
     });
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
