@@ -125,11 +125,12 @@ describe("eso render: the fake-provider examples in examples/externalsecrets", (
     assert.deepEqual(masked.secret.data, { password: "<masked: 32 bytes>" });
   });
 
-  it("datafrom-merge: exits 1 and names the dataFrom entry and the offending key", () => {
-    const r = eso("render", "-f", `${EXAMPLES}/datafrom-merge.yaml`, "-f", FAKE_STORE);
-    assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.stdout, "");
-    assert.match(r.stderr, /ExternalSecret demo\/merged: .*spec\.dataFrom\[0\].*\/app\/config/);
+  it("datafrom-merge: found JSON secrets are merged into one key after their names are rewritten", () => {
+    const { secret } = render("-f", `${EXAMPLES}/datafrom-merge.yaml`, "-f", FAKE_STORE, "--show-values");
+    assert.equal(secret.metadata.name, "merged");
+    const merged = JSON.parse(Buffer.from(secret.data["config.json"]!, "base64").toString("utf8"));
+    assert.deepEqual(merged, { token: "t0ken", user: "app" });
+    assert.ok(secret.data["app-config"], "the rewritten source key is kept, as upstream");
   });
 });
 
