@@ -204,6 +204,34 @@ describe("Generators that call out, through an ExternalSecret", () => {
   });
 });
 
+describe("GeneratorState from ExternalSecrets", () => {
+  it("each regenerated lease is recorded; superseded ones are flagged for garbage collection", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("rotating-db", NS, { refreshInterval: "1s", ...fromGenerator("VaultDynamicSecret", "db") }),
+    );
+    const states = async () =>
+      (await h.client.list(GENERATOR_STATES, NS)).filter(
+        (s: any) =>
+          s.metadata.labels["generators.external-secrets.io/owner-key"] ===
+          "externalsecret-rotating-db-vaultdynamicsecret-db",
+      );
+    const all = await eventually(
+      async () => {
+        const s = await states();
+        return s.length >= 2 && s.some((x: any) => x.spec.garbageCollectionDeadline) ? s : undefined;
+      },
+      20_000,
+      "superseded states",
+    );
+    assert.ok(all.filter((s: any) => !s.spec.garbageCollectionDeadline).length <= 1);
+    for (const s of all) assert.equal(s.metadata.ownerReferences[0].kind, "ExternalSecret");
+    await h.client.delete(EXTERNAL_SECRETS, NS, "rotating-db");
+    await eventually(async () => (await states()).length === 0, 20_000, "states collected with the ExternalSecret");
+    for (const s of all) assert.ok(vault.revokedLeases.includes(s.spec.state.leaseID), "lease revoked");
+  });
+});
+
 describe("GeneratorState garbage collection", () => {
   async function stateFor(name: string, leaseID: string, deadline?: string) {
     return h.client.create(GENERATOR_STATES, {

@@ -6,20 +6,14 @@
 
 import { parseDuration } from "../../api/duration.js";
 import type { ExternalSecret, GeneratorRef } from "../../api/externalsecret.js";
-import { resolveGenerator } from "../../generators/registry.js";
+import { type LoadedGenerator, loadGenerator } from "../../generators/resolve.js";
+import { GeneratorStateManager } from "../../generators/state/manager.js";
 import type { KubeAccess } from "../../providers/provider.js";
 import type { Result } from "../../runtime/controller.js";
 import type { Logger } from "../../runtime/logger.js";
 import { type Condition, getCondition, rfc3339, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
-import {
-  CONFIGMAPS,
-  EXTERNAL_SECRETS,
-  generatorResource,
-  isConflict,
-  type KubeClient,
-  SECRETS,
-} from "../common/kube-client.js";
+import { CONFIGMAPS, EXTERNAL_SECRETS, isConflict, type KubeClient, SECRETS } from "../common/kube-client.js";
 import type { EsoMetrics } from "../common/metrics.js";
 import { storeMatchesClass } from "../common/store-access.js";
 import { getStore, referencedStores, StoreClients } from "../common/stores.js";
@@ -80,6 +74,13 @@ const MERGE_TARGET_POLL_MS = 10_000;
 function isUserRequestedSync(es: ExternalSecret): boolean {
   const synced = es.status?.syncedResourceVersion ?? "";
   return synced !== "" && synced !== esResourceVersion(es);
+}
+
+/** One generator run of a sync: settled (recorded or cleaned up) when the sync ends. */
+interface GeneratedValue {
+  key: string;
+  loaded: LoadedGenerator;
+  state?: Record<string, unknown>;
 }
 
 class SyncFailure extends Error {
@@ -234,21 +235,70 @@ export class ExternalSecretReconciler {
     };
   }
 
-  private async generate(ref: GeneratorRef, namespace: string, signal?: AbortSignal): Promise<Record<string, Buffer>> {
-    const rt = generatorResource(ref.kind);
-    const obj = await this.opts.client.get(rt, namespace, ref.name, signal);
-    if (!obj) throw new Error(`generator ${ref.kind} ${JSON.stringify(ref.name)} not found`);
-    const { generator, spec } = resolveGenerator(obj);
-    const out = await generator.generate(spec, { kube: this.opts.kube, namespace, signal });
+  private async generate(
+    ref: GeneratorRef,
+    namespace: string,
+    generated: GeneratedValue[],
+    signal?: AbortSignal,
+  ): Promise<Record<string, Buffer>> {
+    const loaded = await loadGenerator(this.opts.client, ref, namespace, "sourceRef.generatorRef", signal);
+    const out = await loaded.generator.generate(loaded.spec, { kube: this.opts.kube, namespace, signal });
+    generated.push({ key: `${ref.kind}-${ref.name}`, loaded, state: out.state });
     return out.data;
   }
 
+  /**
+   * Runs one sync and settles what generators produced, as upstream's state manager: values that need
+   * cleanup are recorded as GeneratorStates (older ones get a GC deadline) once the sync succeeded, and
+   * cleaned up at once when it failed.
+   */
   private async sync(
     es: ExternalSecret,
     existing: SecretObject | undefined,
     intervalMs: number,
     now: number,
     drift: boolean,
+    signal?: AbortSignal,
+  ): Promise<Result | undefined> {
+    const generated: GeneratedValue[] = [];
+    const stateful = () => generated.filter((g) => g.state);
+    let result: Result | undefined;
+    try {
+      result = await this.syncWith(es, existing, intervalMs, now, drift, generated, signal);
+    } catch (err) {
+      if (stateful().length > 0) {
+        const states = new GeneratorStateManager(this.opts.client, es);
+        const ctx = { kube: this.opts.kube, namespace: es.metadata?.namespace ?? "" };
+        for (const g of stateful()) {
+          await states.discard(g.key, g.loaded, g.state!, ctx).catch(() => {});
+        }
+      }
+      throw err;
+    }
+    if (stateful().length > 0) {
+      const states = new GeneratorStateManager(this.opts.client, es);
+      try {
+        const keep = new Map<string, string[]>();
+        for (const g of stateful())
+          keep.set(g.key, [...(keep.get(g.key) ?? []), await states.record(g.key, g.loaded, g.state!)]);
+        for (const [key, names] of keep) await states.flagSuperseded(key, names);
+      } catch (err) {
+        this.opts.log.warn(
+          { namespace: es.metadata?.namespace, name: es.metadata?.name, error: (err as Error).message },
+          "could not record generator state",
+        );
+      }
+    }
+    return result;
+  }
+
+  private async syncWith(
+    es: ExternalSecret,
+    existing: SecretObject | undefined,
+    intervalMs: number,
+    now: number,
+    drift: boolean,
+    generated: GeneratedValue[],
     signal?: AbortSignal,
   ): Promise<Result | undefined> {
     const { client, events } = this.opts;
@@ -275,7 +325,7 @@ export class ExternalSecretReconciler {
         es,
         {
           client: (ref) => stores.get(ref ?? es.spec.secretStoreRef),
-          generate: (ref) => this.generate(ref, namespace, signal),
+          generate: (ref) => this.generate(ref, namespace, generated, signal),
         },
         this.opts.render,
       );
