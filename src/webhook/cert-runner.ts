@@ -56,14 +56,11 @@ export class CertRunner {
     const trigger = { add: () => this.trigger(), update: () => this.trigger(), delete: () => this.trigger() };
     const secret = new Informer<KubeObject>(this.client, Secrets, {
       namespace: opts.secretNamespace,
+      // One named Secret: RBAC can then grant list/watch by resourceName only.
+      fieldSelector: `metadata.name=${opts.secretName}`,
       logger: opts.log,
       // Only the name matters for triggering; never keep key material in the cache.
       transform: (s) => ({ apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata }),
-    });
-    secret.addHandler({
-      add: (s) => this.triggerIfOurs(s),
-      update: (_a, s) => this.triggerIfOurs(s),
-      delete: (s) => this.triggerIfOurs(s),
     });
     const crds = new Informer<KubeObject>(this.client, CRDS, {
       logger: opts.log,
@@ -79,7 +76,7 @@ export class CertRunner {
       labelSelector: opts.webhookConfigName ? undefined : WEBHOOK_COMPONENT_SELECTOR,
     });
     this.informers = opts.injectConversion ? [secret, crds, configs] : [secret, configs];
-    for (const inf of this.informers.slice(1)) inf.addHandler(trigger, false);
+    for (const inf of this.informers) inf.addHandler(trigger, false);
   }
 
   start(): void {
@@ -93,10 +90,6 @@ export class CertRunner {
     await Promise.all(this.informers.map((i) => i.stop()));
     await this.idle;
     this.client.close();
-  }
-
-  private triggerIfOurs(s: KubeObject): void {
-    if (s.metadata.name === this.opts.secretName) this.trigger();
   }
 
   /** Schedules a reconcile now; coalesces with one in flight. */

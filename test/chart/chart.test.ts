@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { allCRDs } from "../../src/api/crds.js";
+import { startApiServer } from "../../src/apiserver/index.js";
 import { kubectlBinaries, repoRoot } from "../support/kubectl.js";
 
 const run = promisify(execFile);
 const chart = join(repoRoot(), "deploy/charts/external-secrets");
+const cli = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
 /** `--set` flags from the seeds' install and scaling commands. */
 const seedValues = [
@@ -28,6 +35,96 @@ const seedValues = [
   "autoscaling.maxReplicas=10",
   "autoscaling.targetCPUUtilizationPercentage=70",
 ];
+
+/** Every optional object and every upstream-compatible knob set away from its default. */
+const everythingValues = [
+  "leaderElect=true",
+  "podDisruptionBudget.enabled=true",
+  "podDisruptionBudget.maxUnavailable=1",
+  "webhook.podDisruptionBudget.enabled=true",
+  "certController.podDisruptionBudget.enabled=true",
+  "networkPolicy.enabled=true",
+  "managedSecretEditPolicy.enabled=true",
+  "prometheusRule.enabled=true",
+  "grafanaDashboard.enabled=true",
+  "serviceMonitor.enabled=true",
+  "metrics.service.enabled=true",
+  "webhook.metrics.service.enabled=true",
+  "certController.metrics.service.enabled=true",
+  "nodeSelector.kubernetes\\.io/os=linux",
+  "tolerations[0].key=dedicated,tolerations[0].operator=Exists,tolerations[0].effect=NoSchedule",
+  "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key=kubernetes.io/arch",
+  "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator=In",
+  "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]=amd64",
+  "securityContext.runAsUser=65532",
+  "image.repository=registry.example.com/eso",
+  "image.tag=1.2.3",
+  "image.pullPolicy=Always",
+  "crds.createClusterGenerator=false",
+  "crds.createClusterPushSecret=false",
+  "crds.annotations.example\\.com/owner=platform",
+  "controllerClass=team-a",
+  "processPushSecret=false",
+  "log.level=debug",
+  "extraObjects[0].apiVersion=v1,extraObjects[0].kind=ConfigMap,extraObjects[0].metadata.name=extra,extraObjects[0].metadata.namespace=external-secrets",
+];
+
+const scopedValues = ["scopedNamespace=team-a", "scopedRBAC=true", "leaderElect=true"];
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function httpStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    httpRequest(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on("error", () => resolve(0))
+      .end();
+  });
+}
+
+/**
+ * Runs `eso <args>` as a container would (the Deployment's args) with test overrides appended, and waits until
+ * its /healthz answers: every rendered flag was accepted. Resolves with the output if it exits instead.
+ */
+async function startsWithRenderedArgs(
+  args: string[],
+  overrides: string[],
+  healthPort: number,
+  whileUp?: () => Promise<void>,
+): Promise<string> {
+  const child: ChildProcess = spawn(process.execPath, [cli, ...args, ...overrides], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (c) => (out += c));
+  child.stderr!.on("data", (c) => (out += c));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const deadline = Date.now() + 30_000;
+  try {
+    while (Date.now() < deadline && child.exitCode === null) {
+      if ((await httpStatus(`http://127.0.0.1:${healthPort}/healthz`)) === 200) {
+        await whileUp?.();
+        return "";
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return `eso ${args[0]} did not come up: ${out}`;
+  } finally {
+    child.kill("SIGTERM");
+    // Graceful shutdown is each command's own test; here a slow one must not hang the chart test.
+    const slow = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(slow);
+  }
+}
 
 describe("Helm chart", () => {
   let helm: string;
@@ -83,11 +180,59 @@ describe("Helm chart", () => {
     assert.ok(c.args.includes("--enable-flood-protection=true"));
     assert.ok(c.args.includes("--max-concurrent-reconciles=10"));
     assert.equal(find(objs, "Deployment", "eso-external-secrets-webhook")[0].spec.replicas, 3);
-    assert.equal(find(objs, "ServiceMonitor").length, 1);
+    assert.deepEqual(
+      find(objs, "ServiceMonitor")
+        .map((m) => m.metadata.name)
+        .sort(),
+      [
+        "eso-external-secrets-cert-controller-metrics",
+        "eso-external-secrets-metrics",
+        "eso-external-secrets-webhook-metrics",
+      ],
+    );
     const hpa = find(objs, "HorizontalPodAutoscaler")[0];
     assert.equal(hpa.spec.minReplicas, 2);
     assert.equal(hpa.spec.maxReplicas, 10);
     assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
+  });
+
+  test("upstream scheduling, security, image and CRD knobs render where upstream puts them", async () => {
+    const objs = await template(everythingValues);
+    const pod = find(objs, "Deployment", "eso-external-secrets")[0].spec.template.spec;
+    const c = pod.containers[0];
+    assert.deepEqual(pod.nodeSelector, { "kubernetes.io/os": "linux" });
+    assert.deepEqual(pod.tolerations, [{ key: "dedicated", operator: "Exists", effect: "NoSchedule" }]);
+    assert.equal(
+      pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]
+        .key,
+      "kubernetes.io/arch",
+    );
+    assert.equal(c.securityContext.runAsUser, 65532);
+    assert.equal(c.image, "registry.example.com/eso:1.2.3");
+    assert.equal(c.imagePullPolicy, "Always");
+    for (const d of find(objs, "Deployment")) {
+      assert.equal(d.spec.template.spec.containers[0].image, "registry.example.com/eso:1.2.3", d.metadata.name);
+    }
+    assert.ok(c.args.includes("--enable-leader-election=true"));
+    assert.ok(c.args.includes("--controller-class=team-a"));
+    assert.ok(c.args.includes("--enable-push-secret-reconciler=false"));
+    assert.ok(c.args.includes("--loglevel=debug"));
+    const crds = find(objs, "CustomResourceDefinition").map((d) => d.metadata.name);
+    assert.ok(!crds.includes("clustergenerators.generators.external-secrets.io"));
+    assert.ok(!crds.includes("clusterpushsecrets.external-secrets.io"));
+    assert.equal(
+      find(objs, "CustomResourceDefinition", "externalsecrets.external-secrets.io")[0].metadata.annotations[
+        "example.com/owner"
+      ],
+      "platform",
+    );
+    assert.equal(find(objs, "PodDisruptionBudget").length, 3);
+    assert.equal(find(objs, "PodDisruptionBudget", "eso-external-secrets-pdb")[0].spec.maxUnavailable, 1);
+    assert.equal(find(objs, "ConfigMap", "extra").length, 1, "extraObjects");
+    assert.equal(
+      (await template(["installCRDs=false"])).filter((o) => o.kind === "CustomResourceDefinition").length,
+      0,
+    );
   });
 
   test("extraArgs as a map renders --key=value as upstream", async () => {
@@ -137,6 +282,177 @@ describe("Helm chart", () => {
     }
     const dashboard = JSON.parse(find(objs, "ConfigMap")[0].data["external-secrets.json"]);
     assert.ok(dashboard.panels.length >= 6);
+  });
+
+  describe("every rendered object applies to the in-process API server with kubectl", () => {
+    let kubectlPath: string;
+    let dir: string;
+    before(async () => {
+      kubectlPath = (await kubectlBinaries()).kubectl;
+      dir = await mkdtemp(join(tmpdir(), "eso-chart-"));
+    });
+    after(() => rm(dir, { recursive: true, force: true }));
+
+    const monitoringCRD = (plural: string, kind: string) => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `${plural}.monitoring.coreos.com` },
+      spec: {
+        group: "monitoring.coreos.com",
+        scope: "Namespaced",
+        names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+          },
+        ],
+      },
+    });
+
+    const cases: [string, string[], string[]][] = [
+      ["default values", [], ["external-secrets"]],
+      ["the seeds' production values", seedValues, ["external-secrets"]],
+      ["every optional object and non-default knobs", everythingValues, ["external-secrets"]],
+      ["scoped to one namespace", scopedValues, ["external-secrets", "team-a"]],
+    ];
+    for (const [label, sets, namespaces] of cases) {
+      test(label, async () => {
+        const api = await startApiServer();
+        const caseDir = await mkdtemp(join(dir, "case-"));
+        const kubeconfig = join(caseDir, "kubeconfig");
+        await api.writeKubeconfig(kubeconfig);
+        const env = { PATH: process.env.PATH, HOME: caseDir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(caseDir, "c") };
+        const kubectl = async (...args: string[]) => {
+          try {
+            const r = await run(kubectlPath, args, { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+            return { code: 0, stdout: r.stdout, stderr: r.stderr };
+          } catch (e) {
+            const err = e as { code: number; stdout: string; stderr: string };
+            return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+          }
+        };
+        try {
+          for (const ns of namespaces) assert.equal((await kubectl("create", "namespace", ns)).code, 0);
+          // A cluster with prometheus-operator installed, as serviceMonitor/prometheusRule expect.
+          await writeFile(
+            join(caseDir, "monitoring.json"),
+            JSON.stringify({
+              apiVersion: "v1",
+              kind: "List",
+              items: [
+                monitoringCRD("servicemonitors", "ServiceMonitor"),
+                monitoringCRD("prometheusrules", "PrometheusRule"),
+              ],
+            }),
+          );
+          // The in-process server publishes no OpenAPI document, so kubectl's client-side schema check is off.
+          const mon = await kubectl("apply", "--validate=false", "-f", join(caseDir, "monitoring.json"));
+          assert.equal(mon.code, 0, mon.stderr);
+
+          const args = [
+            "template",
+            "eso",
+            chart,
+            "--namespace",
+            "external-secrets",
+            ...sets.flatMap((s) => ["--set", s]),
+          ];
+          const rendered = (await run(helm, args, { maxBuffer: 64 * 1024 * 1024 })).stdout;
+          const objs = parseAllDocuments(rendered)
+            .map((d) => d.toJS())
+            .filter(Boolean);
+          await writeFile(join(caseDir, "rendered.yaml"), rendered);
+
+          const first = await kubectl("apply", "--validate=false", "-f", join(caseDir, "rendered.yaml"));
+          assert.equal(first.code, 0, first.stderr);
+          const created = first.stdout.split("\n").filter((l) => / created$/.test(l));
+          assert.equal(created.length, objs.length, `every object created:\n${first.stdout}`);
+          const again = await kubectl("apply", "--validate=false", "-f", join(caseDir, "rendered.yaml"));
+          assert.equal(again.code, 0, again.stderr);
+          assert.ok(!/ created$/m.test(again.stdout), "re-applying is idempotent");
+          const listed = await kubectl("get", "-f", join(caseDir, "rendered.yaml"), "-o", "name");
+          assert.equal(listed.code, 0, listed.stderr);
+          assert.equal(listed.stdout.trim().split("\n").length, objs.length);
+
+          // The Deployments' args are accepted by the binary they run.
+          const deployment = (suffix: string) =>
+            find(objs, "Deployment", `eso-external-secrets${suffix}`)[0]?.spec.template.spec.containers[0].args as
+              | string[]
+              | undefined;
+          const controllerArgs = deployment("");
+          if (controllerArgs) {
+            const port = await freePort();
+            const failed = await startsWithRenderedArgs(
+              controllerArgs,
+              [`--kubeconfig=${kubeconfig}`, `--health-addr=127.0.0.1:${port}`, "--metrics-addr=0"],
+              port,
+            );
+            assert.equal(failed, "", "eso controller accepts the chart's flags");
+          }
+          const webhookArgs = deployment("-webhook");
+          assert.ok(webhookArgs);
+          const webhookHealth = await freePort();
+          const webhookFailed = await startsWithRenderedArgs(
+            webhookArgs,
+            [
+              "--bind-address=127.0.0.1",
+              "--port=0",
+              `--cert-dir=${join(caseDir, "certs")}`,
+              `--healthz-addr=127.0.0.1:${webhookHealth}`,
+              "--metrics-addr=0",
+            ],
+            webhookHealth,
+          );
+          assert.equal(webhookFailed, "", "eso webhook accepts the chart's flags");
+
+          const certArgs = deployment("-cert-controller");
+          assert.ok(certArgs);
+          const certHealth = await freePort();
+          const get = async (...what: string[]) => JSON.parse((await kubectl("get", ...what, "-o", "json")).stdout);
+          const certFailed = await startsWithRenderedArgs(
+            certArgs,
+            [`--kubeconfig=${kubeconfig}`, `--healthz-addr=127.0.0.1:${certHealth}`, "--metrics-addr=0"],
+            certHealth,
+            async () => {
+              // The cert controller fills the chart's Secret and injects the CA into the chart's objects.
+              const deadline = Date.now() + 30_000;
+              let vwc: any;
+              let crd: any;
+              while (Date.now() < deadline) {
+                vwc = await get("validatingwebhookconfiguration", "eso-external-secrets-webhook");
+                crd = await get("crd", "externalsecrets.external-secrets.io");
+                if (
+                  vwc.webhooks.every((w: any) => w.clientConfig.caBundle) &&
+                  crd.spec.conversion?.webhook?.clientConfig?.caBundle
+                ) {
+                  break;
+                }
+                await new Promise((r) => setTimeout(r, 100));
+              }
+              const secret = await get("secret", "eso-external-secrets-webhook", "-n", "external-secrets");
+              assert.ok(secret.data?.["tls.crt"] && secret.data["tls.key"], "serving certificate written");
+              for (const w of vwc.webhooks) assert.equal(w.clientConfig.caBundle, secret.data["ca.crt"], w.name);
+              assert.equal(crd.spec.conversion.webhook.clientConfig.caBundle, secret.data["ca.crt"]);
+              // RBAC lets it update exactly the CRDs that convert through the webhook.
+              const role = find(objs, "ClusterRole", "eso-external-secrets-cert-controller")[0];
+              const names = role.rules.find(
+                (r: any) => r.verbs.includes("update") && r.resources.includes("customresourcedefinitions"),
+              ).resourceNames as string[];
+              const converting = find(objs, "CustomResourceDefinition")
+                .filter((c) => c.spec.conversion?.strategy === "Webhook")
+                .map((c) => c.metadata.name);
+              for (const name of converting) assert.ok(names.includes(name), `may update ${name}`);
+            },
+          );
+          assert.equal(certFailed, "", "eso certcontroller accepts the chart's flags");
+        } finally {
+          await api.stop();
+        }
+      });
+    }
   });
 
   test("the chart's CRD copies match the generated API (run `npm run crds` when this fails)", () => {
