@@ -1,6 +1,7 @@
 /** AdmissionReview v1 handling: decode, validate the object, answer allowed or denied with the field path. */
 
-export type ObjectValidator = (obj: Record<string, unknown>) => string[];
+/** Errors deny the request; warnings are returned to the client (kubectl prints them) without denying. */
+export type ObjectValidator = (obj: Record<string, unknown>) => string[] | { errors: string[]; warnings: string[] };
 
 export interface AdmissionReviewResponse {
   apiVersion: "admission.k8s.io/v1";
@@ -28,15 +29,19 @@ export function handleAdmissionReview(body: unknown, validate: ObjectValidator):
   const request = body.request;
   if (typeof request.uid !== "string" || request.uid === "") throw new BadReviewError("request.uid: is required");
   const uid = request.uid;
-  const answer = (allowed: boolean, message?: string): AdmissionReviewResponse => ({
+  const answer = (allowed: boolean, message?: string, warnings: string[] = []): AdmissionReviewResponse => ({
     apiVersion: "admission.k8s.io/v1",
     kind: "AdmissionReview",
-    response: allowed
-      ? { uid, allowed }
-      : { uid, allowed, status: { code: 422, reason: "Invalid", message: message ?? "" } },
+    response: {
+      uid,
+      allowed,
+      ...(allowed ? {} : { status: { code: 422, reason: "Invalid", message: message ?? "" } }),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    },
   });
   if (request.operation === "DELETE" || request.operation === "CONNECT") return answer(true);
   if (!isObject(request.object)) return answer(false, "request.object: is required for CREATE and UPDATE");
-  const errors = validate(request.object);
-  return errors.length === 0 ? answer(true) : answer(false, errors.join("; "));
+  const result = validate(request.object);
+  const { errors, warnings } = Array.isArray(result) ? { errors: result, warnings: [] } : result;
+  return errors.length === 0 ? answer(true, undefined, warnings) : answer(false, errors.join("; "), warnings);
 }

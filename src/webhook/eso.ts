@@ -4,6 +4,12 @@ import { formatValidationError, validateObject } from "../api/validation.js";
 import type { ObjectValidator } from "./admission.js";
 import type { ObjectConverter } from "./conversion.js";
 
-export const esoValidator: ObjectValidator = (obj) => validateObject(obj).map(formatValidationError);
+export const esoValidator: ObjectValidator = (obj) => {
+  const issues = validateObject(obj);
+  return {
+    errors: issues.filter((i) => i.severity === "error").map(formatValidationError),
+    warnings: issues.filter((i) => i.severity === "warning").map(formatValidationError),
+  };
+};
 
 export const esoConverter: ObjectConverter = (obj, toApiVersion) => convert(obj, toApiVersion);

@@ -72,6 +72,18 @@ describe("webhook with the external-secrets.io API", () => {
     assert.match(out.response.status.message, /ExternalSecret team-a\/app: spec\.data\[0\]\.secretKey/);
   });
 
+  test("an unknown field is a warning, not a denial (Kubernetes drops it)", async () => {
+    const out = await admit({
+      ...v1beta1Store,
+      spec: { ...v1beta1Store.spec, providr: {} },
+    });
+    assert.equal(out.response.allowed, true);
+    assert.match(
+      out.response.warnings[0],
+      /^warning: SecretStore production\/vault-backend: spec\.providr: unknown field/,
+    );
+  });
+
   test("admits a seed manifest", async () => {
     const out = await admit(v1beta1Store);
     assert.deepEqual(out.response, { uid: "r1", allowed: true });
