@@ -33,11 +33,30 @@ function stringData(data: Record<string, Buffer>): Record<string, string> {
   return out;
 }
 
+/**
+ * Go's function errors quote their arguments (time.Parse, regexp.Compile, strconv...), so a failing
+ * `{{ .password | toDate ... }}` would put the value into status, events and logs. Values are cut out, and
+ * so is anything quoted after "error calling <func>:" (it may be a fragment of a value).
+ */
+export function redactTemplateError(message: string, data: Record<string, string>): string {
+  let out = message;
+  const values = Object.values(data)
+    .filter((v) => v.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  for (const v of values) out = out.replaceAll(v, "[redacted]");
+  const call = /error calling [^:]+:/.exec(out);
+  if (call) {
+    const end = call.index + call[0].length;
+    out = out.slice(0, end) + out.slice(end).replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, "[redacted]");
+  }
+  return out;
+}
+
 function run(render: RenderTemplate, name: string, text: string, data: Record<string, string>): string {
   try {
     return render(name, text, data);
   } catch (err) {
-    throw new TemplateError(`could not execute template: ${(err as Error).message}`);
+    throw new TemplateError(`could not execute template: ${redactTemplateError((err as Error).message, data)}`);
   }
 }
 
