@@ -159,7 +159,12 @@ describe("find matching", () => {
     assert.equal(compileGoRegexp("\\Aab\\z").test("ab\n"), false);
     assert.equal(compileGoRegexp("^[[:digit:]]+$").test("123"), true);
     assert.equal(compileGoRegexp("(?P<x>a)").exec("a")?.groups?.x, "a");
-    assert.throws(() => compileGoRegexp("a(?=b)"), GoRegexpError);
+    assert.equal(compileGoRegexp("^app-(?i:db)$").test("app-DB"), true);
+    assert.equal(compileGoRegexp("^app-(?i:db)$").test("APP-db"), false);
+    assert.throws(() => compileGoRegexp("a(?=b)"), {
+      name: "GoRegexpError",
+      message: "error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
+    });
     assert.throws(() => compileGoRegexp("(a)\\1"), GoRegexpError);
   });
 
