@@ -281,7 +281,25 @@ describe("Helm chart", () => {
       assert.match(alerts, new RegExp(metric));
     }
     const dashboard = JSON.parse(find(objs, "ConfigMap")[0].data["external-secrets.json"]);
-    assert.ok(dashboard.panels.length >= 6);
+    const queries = dashboard.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr)).join("\n");
+    for (const metric of [
+      "externalsecrets_sync_calls_total",
+      "externalsecrets_sync_duration_seconds",
+      "externalsecrets_secrets_total",
+      "externalsecrets_drift_detected_total",
+      "externalsecrets_store_auth_failure_total",
+      "externalsecret_sync_calls_error",
+      "externalsecret_status_condition",
+      "externalsecret_reconcile_duration",
+      "secretstore_status_condition",
+      "clustersecretstore_status_condition",
+      "clusterexternalsecret_status_condition",
+      "externalsecret_provider_api_calls_count",
+    ]) {
+      assert.match(queries, new RegExp(metric), `dashboard charts ${metric}`);
+    }
+    const egress = find(objs, "NetworkPolicy")[0].spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port));
+    assert.deepEqual(egress, [53, 53, 443, 6443, 8200]);
   });
 
   describe("every rendered object applies to the in-process API server with kubectl", () => {
