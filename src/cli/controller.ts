@@ -56,6 +56,12 @@ const flags: Record<string, FlagSpec> = {
   },
 };
 
+/** Other spellings users pass through the chart's extraArgs (seed 003 uses --max-concurrent-reconciles). */
+const aliases: Record<string, string> = {
+  "max-concurrent-reconciles": "concurrent",
+  "zap-log-level": "loglevel",
+};
+
 /** Upstream's lease name, so a mixed rollout never has two leaders. */
 export const LEADER_ELECTION_ID = "external-secrets-controller";
 
@@ -78,6 +84,7 @@ reconciles finish (up to 30 s) and releases the leader lease so a standby replic
 
 Flags (boolean flags take --flag or --flag=false):
 ${flagHelp()}
+  (--max-concurrent-reconciles is accepted as --concurrent, --zap-log-level as --loglevel)
 
 Examples:
   # in a pod (in-cluster service account), two replicas with leader election
@@ -101,7 +108,7 @@ export function parseFlags(argv: string[]): ControllerFlags {
     const arg = argv[i]!;
     const m = /^--?([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
     if (!m) throw new Error(`unexpected argument "${arg}"`);
-    const name = m[1]!;
+    const name = aliases[m[1]!] ?? m[1]!;
     const spec = flags[name];
     if (!spec) throw new Error(`unknown flag --${name}`);
     let value = m[2];

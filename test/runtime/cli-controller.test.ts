@@ -88,6 +88,8 @@ describe("eso controller", () => {
     assert.equal(f["enable-leader-election"], true);
     assert.equal(f["enable-push-secret-reconciler"], false);
     assert.equal(f.namespace, "app");
+    // Seed 003 passes this spelling through the chart's extraArgs.
+    assert.equal(parseFlags(["--max-concurrent-reconciles=10"]).concurrent, 10);
     assert.throws(() => parseFlags(["--client-qps", "fast"]), /--client-qps/);
     assert.throws(() => parseFlags(["--no-such-flag"]), /unknown flag --no-such-flag/);
   });
