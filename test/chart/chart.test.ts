@@ -248,6 +248,9 @@ describe("Helm chart", () => {
     const resources = role.rules.flatMap((r: any) => r.resources);
     assert.ok(!resources.includes("clustersecretstores"));
     assert.equal(find(objs, "ClusterRole", "eso-external-secrets-controller").length, 0);
+    const canUpdate = (res: string) =>
+      role.rules.some((r: any) => r.resources.includes(res) && r.verbs.includes("update"));
+    assert.ok(canUpdate("pushsecrets"), "PushSecret finalizers need update on pushsecrets");
     const args = find(objs, "Deployment", "eso-external-secrets")[0].spec.template.spec.containers[0].args;
     assert.ok(args.includes("--namespace=team-a"));
     assert.ok(args.includes("--enable-cluster-store-reconciler=false"));
