@@ -16,6 +16,7 @@ import {
   staleMessage,
 } from "./errors.js";
 import { prepareConfigMap, prepareSecret, validateMeta, validateName } from "./kinds.js";
+import { checkFields } from "./openapi.js";
 import { OwnerIndex, type Ref } from "./owners.js";
 import { applyMerge, jsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
 import { applyDefaults, prune, validate } from "./schema.js";
@@ -36,6 +37,8 @@ export interface ReqInfo {
   namespace?: string;
   name?: string;
   query: URLSearchParams;
+  /** Filled by writes with warnings for the client (Warning headers), e.g. unknown fields under fieldValidation=Warn. */
+  warnings?: string[];
 }
 
 export interface DeleteOptions {
@@ -375,6 +378,7 @@ export class Engine {
       throw new ApiError(405, `the server does not allow this method on the requested resource`, "MethodNotAllowed");
     }
     const obj = this.checkTypeMeta(ts, ri.version, body);
+    checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings);
     const meta = obj.metadata;
     if (ts.rt.namespaced) {
       if (meta.namespace && meta.namespace !== ri.namespace) {
@@ -419,6 +423,7 @@ export class Engine {
   update(ri: ReqInfo, body: unknown, dryRun = false): { obj: KObj; created: boolean } {
     const ts = this.resolve(ri.group, ri.version, ri.resource);
     const obj = this.checkTypeMeta(ts, ri.version, body);
+    checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings);
     const meta = obj.metadata;
     if (meta.name !== undefined && meta.name !== ri.name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${ri.name})`);
@@ -534,6 +539,7 @@ export class Engine {
     if (!existing) {
       if (kind === "application/apply-patch+yaml" && !ri.subresource) {
         const obj = this.checkTypeMeta(ts, ri.version, body);
+        checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings, "apply");
         if (obj.metadata.name !== undefined && obj.metadata.name !== ri.name) {
           throw badRequest(
             `the name of the object (${obj.metadata.name}) does not match the name on the URL (${ri.name})`,
@@ -579,6 +585,14 @@ export class Engine {
     }
     if (!isObject(next)) throw badRequest("the patch produced a document that is not an object");
     if (!isObject(next.metadata)) next.metadata = {};
+    checkFields(
+      ts.rt,
+      ri.version,
+      next,
+      ri.query,
+      ri.warnings,
+      kind === "application/apply-patch+yaml" ? "apply" : "other",
+    );
     const m = next.metadata as KObj;
     if (m.resourceVersion === undefined || m.resourceVersion === null)
       m.resourceVersion = existing.metadata.resourceVersion;

@@ -5,6 +5,7 @@ import { aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, serve
 import type { DeleteOptions, Engine, ReqInfo } from "./engine.js";
 import { ApiError, badRequest } from "./errors.js";
 import type { Faults } from "./faults.js";
+import { OpenApiDocuments, warningHeader } from "./openapi.js";
 import { decodeProtobuf } from "./proto.js";
 import { columnsFor, toTable, wantsTable } from "./table.js";
 import type { KObj } from "./types.js";
@@ -118,12 +119,15 @@ export function parseResourcePath(method: string, path: string, query: URLSearch
 
 export class HttpFrontEnd {
   private readonly openWatches = new Set<() => void>();
+  private readonly openapi: OpenApiDocuments;
   hostPort = "127.0.0.1";
 
   constructor(
     private readonly engine: Engine,
     private readonly faults: Faults,
-  ) {}
+  ) {
+    this.openapi = new OpenApiDocuments(() => this.engine.types.values());
+  }
 
   cutWatches(): void {
     for (const close of [...this.openWatches]) close();
@@ -141,9 +145,14 @@ export class HttpFrontEnd {
     const method = req.method ?? "GET";
     const ri = parseResourcePath(method, path, query);
     if (!ri) {
-      this.nonResource(req, res, path);
+      this.nonResource(req, res, path, query);
       return;
     }
+    ri.warnings = [];
+    // Headers set here are merged into the response's writeHead (warnings collected by the engine).
+    const warned = () => {
+      if (ri.warnings?.length) res.setHeader("Warning", ri.warnings.map(warningHeader));
+    };
     if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     const resKey = ri.subresource ? `${ri.resource}/${ri.subresource}` : ri.resource;
     this.faults.check(ri.verb, resKey, ri.namespace);
@@ -176,12 +185,14 @@ export class HttpFrontEnd {
       case "create": {
         const body = decode(await readBody(req), req.headers["content-type"] ?? "");
         const obj = this.engine.create(ri, body, dryRun);
+        warned();
         sendObj(res, 201, obj);
         return;
       }
       case "update": {
         const body = decode(await readBody(req), req.headers["content-type"] ?? "");
         const { obj, created } = this.engine.update(ri, body, dryRun);
+        warned();
         sendObj(res, created ? 201 : 200, obj);
         return;
       }
@@ -189,6 +200,7 @@ export class HttpFrontEnd {
         const ct = req.headers["content-type"] ?? "";
         const body = decode(await readBody(req), ct);
         const { obj, created } = this.engine.patch(ri, ct, body, dryRun);
+        warned();
         sendObj(res, created ? 201 : 200, obj);
         return;
       }
@@ -257,7 +269,7 @@ export class HttpFrontEnd {
     if (req.destroyed || res.destroyed) finish();
   }
 
-  private nonResource(req: IncomingMessage, res: ServerResponse, path: string): void {
+  private nonResource(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
     const types = this.engine.types.values.bind(this.engine.types);
     const accept = req.headers.accept ?? "";
     const aggregatedV2 =
@@ -265,6 +277,10 @@ export class HttpFrontEnd {
     const trimmed = path.replace(/\/+$/, "") || "/";
     if (req.method !== "GET" && req.method !== "HEAD") {
       sendError(res, new ApiError(404, "the server could not find the requested resource", "NotFound"));
+      return;
+    }
+    if (trimmed === "/openapi/v3" || trimmed.startsWith("/openapi/v3/")) {
+      this.openapiV3(req, res, trimmed.slice("/openapi/v3".length).replace(/^\//, ""), query);
       return;
     }
     switch (trimmed) {
@@ -303,6 +319,39 @@ export class HttpFrontEnd {
     else if (segs[0] === "apis" && segs.length === 3) doc = apiResourceList(types(), segs[1], segs[2]);
     if (doc) sendObj(res, 200, doc);
     else sendError(res, new ApiError(404, "the server could not find the requested resource", "NotFound"));
+  }
+
+  /** kube's handler: content-hashed URLs are immutable; a stale hash redirects to the current one. */
+  private openapiV3(req: IncomingMessage, res: ServerResponse, key: string, query: URLSearchParams): void {
+    if (key === "") {
+      const body = JSON.stringify(this.openapi.discovery());
+      res.setHeader("Cache-Control", "no-cache, private");
+      send(res, 200, body);
+      return;
+    }
+    const doc = this.openapi.document(key);
+    if (!doc) {
+      send(res, 404, "404 page not found\n", "text/plain; charset=utf-8");
+      return;
+    }
+    const hash = query.get("hash");
+    if (hash && hash !== doc.hash) {
+      res.writeHead(301, { Location: `/openapi/v3/${key}?hash=${doc.hash}`, "Content-Length": 0 });
+      res.end();
+      return;
+    }
+    const etag = `"${doc.hash}"`;
+    res.setHeader("ETag", etag);
+    if (hash) {
+      res.setHeader("Cache-Control", "public, immutable");
+      res.setHeader("Expires", new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
+    } else res.setHeader("Cache-Control", "no-cache, private");
+    if (req.headers["if-none-match"] === etag) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+    send(res, 200, doc.json);
   }
 }
 
