@@ -30,8 +30,8 @@ import type {
   ValidationResult,
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
-import { getJsonProperty } from "../util/json-property.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
+import { awsCall, selectProperty, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
 import type { CredentialProvider } from "./credentials.js";
 import { isNotFound, mapAwsError } from "./errors.js";
 import { tagsToJson } from "./json-util.js";
@@ -53,21 +53,11 @@ export class ParameterStoreSecrets implements SecretsClient {
     private readonly prefix: string,
   ) {}
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw mapAwsError(err, what);
-    }
-  }
-
   private async tags(name: string): Promise<Record<string, string>> {
-    const out = await this.call(`ssm:ListTagsForResource ${name}`, () =>
+    const out = await awsCall(`ssm:ListTagsForResource ${name}`, () =>
       this.ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name })),
     );
-    const tags: Record<string, string> = {};
-    for (const t of out.TagList ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? "";
-    return tags;
+    return tagMap(out.TagList);
   }
 
   private async getParameter(name: string): Promise<GetParameterCommandOutput | undefined> {
@@ -90,14 +80,7 @@ export class ParameterStoreSecrets implements SecretsClient {
       if (out.Parameter.Value === undefined) throw new Error(`aws: parameter value is nil for key "${ref.key}"`);
       value = out.Parameter.Value;
     }
-    if (!ref.property) return Buffer.from(value, "utf8");
-    const selected = getJsonProperty(value, ref.property, { literalKeyFirst: true });
-    if (selected === undefined) {
-      throw new NoSecretError(
-        `aws: key ${JSON.stringify(ref.property)} does not exist in secret ${JSON.stringify(ref.key)}`,
-      );
-    }
-    return Buffer.from(selected, "utf8");
+    return selectProperty(Buffer.from(value, "utf8"), ref);
   }
 
   async getSecretMap(ref: RemoteRef): Promise<Record<string, Buffer>> {
@@ -116,7 +99,7 @@ export class ParameterStoreSecrets implements SecretsClient {
     const out: Record<string, Buffer> = {};
     let next: string | undefined;
     do {
-      const page = await this.call(`ssm:GetParametersByPath ${path}`, () =>
+      const page = await awsCall(`ssm:GetParametersByPath ${path}`, () =>
         this.ssm.send(
           new GetParametersByPathCommand({ Path: path, Recursive: true, WithDecryption: true, NextToken: next }),
         ),
@@ -139,7 +122,7 @@ export class ParameterStoreSecrets implements SecretsClient {
     const out: Record<string, Buffer> = {};
     let next: string | undefined;
     do {
-      const page = await this.call("ssm:DescribeParameters", () =>
+      const page = await awsCall("ssm:DescribeParameters", () =>
         this.ssm.send(new DescribeParametersCommand({ ParameterFilters: filters, NextToken: next })),
       );
       for (const p of page.Parameters ?? []) {
@@ -173,12 +156,12 @@ export class ParameterStoreSecrets implements SecretsClient {
     };
     const existing = await this.getParameter(name);
     if (!existing?.Parameter) {
-      await this.call(`ssm:PutParameter ${name}`, () =>
+      await awsCall(`ssm:PutParameter ${name}`, () =>
         this.ssm.send(
           new PutParameterCommand({
             ...request,
             Overwrite: false,
-            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+            Tags: tagList(tags),
           }),
         ),
       );
@@ -187,28 +170,23 @@ export class ParameterStoreSecrets implements SecretsClient {
     const current = await this.tags(name);
     if (!isManaged(current)) throw new Error(`aws: parameter "${name}" is not managed by external-secrets`);
     if (existing.Parameter.Value === value) return;
-    await this.call(`ssm:PutParameter ${name}`, () =>
+    await awsCall(`ssm:PutParameter ${name}`, () =>
       this.ssm.send(new PutParameterCommand({ ...request, Overwrite: true })),
     );
-    const remove = Object.keys(current).filter((k) => !(k in tags));
-    if (remove.length) {
-      await this.call(`ssm:RemoveTagsFromResource ${name}`, () =>
-        this.ssm.send(
-          new RemoveTagsFromResourceCommand({ ResourceType: "Parameter", ResourceId: name, TagKeys: remove }),
+    await syncTags(
+      current,
+      tags,
+      (remove) =>
+        awsCall(`ssm:RemoveTagsFromResource ${name}`, () =>
+          this.ssm.send(
+            new RemoveTagsFromResourceCommand({ ResourceType: "Parameter", ResourceId: name, TagKeys: remove }),
+          ),
         ),
-      );
-    }
-    if (Object.entries(tags).some(([k, v]) => current[k] !== v)) {
-      await this.call(`ssm:AddTagsToResource ${name}`, () =>
-        this.ssm.send(
-          new AddTagsToResourceCommand({
-            ResourceType: "Parameter",
-            ResourceId: name,
-            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-          }),
+      (list) =>
+        awsCall(`ssm:AddTagsToResource ${name}`, () =>
+          this.ssm.send(new AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: name, Tags: list })),
         ),
-      );
-    }
+    );
   }
 
   async deleteSecret(ref: PushRemoteRef): Promise<void> {
@@ -227,13 +205,8 @@ export class ParameterStoreSecrets implements SecretsClient {
     return (await this.getParameter(this.prefix + ref.remoteKey)) !== undefined;
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.credentials();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return validateCredentials(this.credentials);
   }
 
   async close(): Promise<void> {

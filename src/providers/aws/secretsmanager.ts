@@ -32,8 +32,8 @@ import type {
   ValidationResult,
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
-import { getJsonProperty } from "../util/json-property.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
+import { awsCall, selectProperty, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
 import type { CredentialProvider } from "./credentials.js";
 import { isNotFound, mapAwsError } from "./errors.js";
 import { setJsonProperty, tagsToJson } from "./json-util.js";
@@ -60,12 +60,6 @@ function payload(out: { SecretString?: string; SecretBinary?: Uint8Array } | und
   return undefined;
 }
 
-function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? "";
-  return out;
-}
-
 export class SecretsManagerSecrets implements SecretsClient, BatchReader {
   private readonly cache = new Map<string, Buffer>();
 
@@ -74,14 +68,6 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     private readonly credentials: CredentialProvider,
     private readonly opts: SecretsManagerOptions,
   ) {}
-
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw mapAwsError(err, what);
-    }
-  }
 
   /** The raw secret (or its tags as JSON with metadataPolicy Fetch), cached per client. */
   private async fetch(ref: RemoteRef): Promise<Buffer> {
@@ -93,7 +79,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     if (hit) return hit;
     let value: Buffer;
     if (fetchTags) {
-      const out = await this.call(`secretsmanager:DescribeSecret ${key}`, () =>
+      const out = await awsCall(`secretsmanager:DescribeSecret ${key}`, () =>
         this.sm.send(new DescribeSecretCommand({ SecretId: key })),
       );
       value = Buffer.from(tagsToJson(tagMap(out.Tags)), "utf8");
@@ -120,15 +106,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
   }
 
   async getSecret(ref: RemoteRef): Promise<Buffer> {
-    const value = await this.fetch(ref);
-    if (!ref.property) return value;
-    const selected = getJsonProperty(value.toString("utf8"), ref.property, { literalKeyFirst: true });
-    if (selected === undefined) {
-      throw new NoSecretError(
-        `aws: key ${JSON.stringify(ref.property)} does not exist in secret ${JSON.stringify(ref.key)}`,
-      );
-    }
-    return Buffer.from(selected, "utf8");
+    return selectProperty(await this.fetch(ref), ref);
   }
 
   /** Current-version reads of the secret value can be served by BatchGetSecretValue. */
@@ -181,7 +159,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     const out: Record<string, Buffer> = {};
     let next: string | undefined;
     do {
-      const page = await this.call("secretsmanager:ListSecrets", () =>
+      const page = await awsCall("secretsmanager:ListSecrets", () =>
         this.sm.send(new ListSecretsCommand({ Filters: filters.length ? filters : undefined, NextToken: next })),
       );
       for (const s of page.SecretList ?? []) {
@@ -197,7 +175,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     const out: Record<string, Buffer> = {};
     let next: string | undefined;
     do {
-      const page = await this.call("secretsmanager:BatchGetSecretValue", () =>
+      const page = await awsCall("secretsmanager:BatchGetSecretValue", () =>
         this.sm.send(new BatchGetSecretValueCommand({ Filters: filters, NextToken: next })),
       );
       for (const v of page.SecretValues ?? []) {
@@ -236,12 +214,12 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     } catch (err) {
       if (!isNotFound(err)) throw mapAwsError(err, `secretsmanager:DescribeSecret ${name}`);
       const initial = property ? Buffer.from(setJsonProperty("", property, value.toString("utf8"))) : value;
-      await this.call(`secretsmanager:CreateSecret ${name}`, () =>
+      await awsCall(`secretsmanager:CreateSecret ${name}`, () =>
         this.sm.send(
           new CreateSecretCommand({
             Name: name,
             ...body(initial),
-            Tags: Object.entries(meta.tags).map(([Key, Value]) => ({ Key, Value })),
+            Tags: tagList(meta.tags),
             Description: meta.description,
             ClientRequestToken: INITIAL_VERSION,
             KmsKeyId: meta.kmsKeyId,
@@ -255,7 +233,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     await this.patchTags(name, currentTags, data.metadata ? meta.tags : undefined);
     let existing: Buffer | undefined;
     if (Object.keys(described.VersionIdsToStages ?? {}).length > 0) {
-      const out = await this.call(`secretsmanager:GetSecretValue ${name}`, () =>
+      const out = await awsCall(`secretsmanager:GetSecretValue ${name}`, () =>
         this.sm.send(new GetSecretValueCommand({ SecretId: name })),
       );
       existing = payload(out);
@@ -270,7 +248,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
       }
     }
     if (existing?.equals(next)) return;
-    await this.call(`secretsmanager:PutSecretValue ${name}`, () =>
+    await awsCall(`secretsmanager:PutSecretValue ${name}`, () =>
       this.sm.send(
         new PutSecretValueCommand({
           SecretId: name,
@@ -283,23 +261,18 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
 
   private async patchTags(name: string, current: Record<string, string>, desired: Record<string, string> | undefined) {
     if (!desired || Object.keys(desired).length <= 1) return;
-    const remove = Object.keys(current).filter((k) => !(k in desired));
-    if (remove.length) {
-      await this.call(`secretsmanager:UntagResource ${name}`, () =>
-        this.sm.send(new UntagResourceCommand({ SecretId: name, TagKeys: remove })),
-      );
-    }
-    const changed = Object.entries(desired).some(([k, v]) => current[k] !== v);
-    if (changed) {
-      await this.call(`secretsmanager:TagResource ${name}`, () =>
-        this.sm.send(
-          new TagResourceCommand({
-            SecretId: name,
-            Tags: Object.entries(desired).map(([Key, Value]) => ({ Key, Value })),
-          }),
+    await syncTags(
+      current,
+      desired,
+      (remove) =>
+        awsCall(`secretsmanager:UntagResource ${name}`, () =>
+          this.sm.send(new UntagResourceCommand({ SecretId: name, TagKeys: remove })),
         ),
-      );
-    }
+      (list) =>
+        awsCall(`secretsmanager:TagResource ${name}`, () =>
+          this.sm.send(new TagResourceCommand({ SecretId: name, Tags: list })),
+        ),
+    );
   }
 
   async deleteSecret(ref: PushRemoteRef): Promise<void> {
@@ -311,7 +284,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
       if (isNotFound(err)) return;
       throw mapAwsError(err, `secretsmanager:GetSecretValue ${name}`);
     }
-    const described = await this.call(`secretsmanager:DescribeSecret ${name}`, () =>
+    const described = await awsCall(`secretsmanager:DescribeSecret ${name}`, () =>
       this.sm.send(new DescribeSecretCommand({ SecretId: name })),
     );
     if (!isManaged(tagMap(described.Tags))) return;
@@ -321,7 +294,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
         "spec.provider.aws.secretsManager: forceDeleteWithoutRecovery and recoveryWindowInDays are mutually exclusive",
       );
     }
-    await this.call(`secretsmanager:DeleteSecret ${name}`, () =>
+    await awsCall(`secretsmanager:DeleteSecret ${name}`, () =>
       this.sm.send(
         new DeleteSecretCommand({
           SecretId: arn ?? name,
@@ -343,13 +316,8 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     }
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.credentials();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return validateCredentials(this.credentials);
   }
 
   async close(): Promise<void> {

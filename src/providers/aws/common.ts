@@ -1,0 +1,61 @@
+/** What the Parameter Store and Secrets Manager clients share: SDK calls, tag maps, properties, validation. */
+import { NoSecretError } from "../errors.js";
+import type { RemoteRef, ValidationResult } from "../provider.js";
+import { getJsonProperty } from "../util/json-property.js";
+import type { CredentialProvider } from "./credentials.js";
+import { mapAwsError } from "./errors.js";
+
+export type AwsTag = { Key?: string; Value?: string };
+
+/** Runs one SDK call; a failure is mapped to a provider error naming `what`. */
+export async function awsCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapAwsError(err, what);
+  }
+}
+
+export function tagMap(tags: AwsTag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? "";
+  return out;
+}
+
+export function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** Brings a resource's tags from `current` to `desired`: removes the extra keys, then sets changed ones. */
+export async function syncTags(
+  current: Record<string, string>,
+  desired: Record<string, string>,
+  untag: (keys: string[]) => Promise<unknown>,
+  tag: (tags: { Key: string; Value: string }[]) => Promise<unknown>,
+): Promise<void> {
+  const remove = Object.keys(current).filter((k) => !(k in desired));
+  if (remove.length) await untag(remove);
+  if (Object.entries(desired).some(([k, v]) => current[k] !== v)) await tag(tagList(desired));
+}
+
+/** The value itself, or ref.property of it as gjson selects it (a dotted key wins over a path). */
+export function selectProperty(value: Buffer, ref: RemoteRef): Buffer {
+  if (!ref.property) return value;
+  const selected = getJsonProperty(value.toString("utf8"), ref.property, { literalKeyFirst: true });
+  if (selected === undefined) {
+    throw new NoSecretError(
+      `aws: key ${JSON.stringify(ref.property)} does not exist in secret ${JSON.stringify(ref.key)}`,
+    );
+  }
+  return Buffer.from(selected, "utf8");
+}
+
+/** A store is ready when its credentials resolve. */
+export async function validateCredentials(credentials: CredentialProvider): Promise<ValidationResult> {
+  try {
+    await credentials();
+    return { ready: true };
+  } catch (err) {
+    return { ready: false, message: (err as Error).message };
+  }
+}
