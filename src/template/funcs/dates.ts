@@ -11,7 +11,7 @@ import {
   withArity,
   zoneAt,
 } from "../values.js";
-import { formatTime, parseDuration, parseTime } from "./timefmt.js";
+import { formatTime, LONG_DAYS, LONG_MONTHS, parseDuration, parseTime } from "./timefmt.js";
 import { argStr, argTime } from "./util.js";
 
 const LOCAL: GoLocation = { name: "Local" };
@@ -144,22 +144,6 @@ export function dateFuncs(): FuncMap {
 
 // ---------------------------------------------------------------- time.Time methods used in templates
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-
 function timeRecv(v: unknown): GoTime {
   if (v instanceof GoTime) return v;
   throw new Error(`wrong type for value; expected time.Time; got ${goTypeName(v)}`);
@@ -192,8 +176,8 @@ function addDate(t: GoTime, years: number, months: number, days: number): GoTime
 
 defineGoMethods(GoTime, {
   Format: withArity((t, layout) => formatTime(timeRecv(t), argStr(layout)), 1),
-  Month: withArity((t) => MONTHS[timeRecv(t).civil().month - 1], 0),
-  Weekday: withArity((t) => WEEKDAYS[timeRecv(t).civil().weekday], 0),
+  Month: withArity((t) => LONG_MONTHS[timeRecv(t).civil().month - 1], 0),
+  Weekday: withArity((t) => LONG_DAYS[timeRecv(t).civil().weekday], 0),
   IsZero: withArity((t) => timeRecv(t).unixNano === -62135596800_000_000_000n, 0),
   Add: withArity((t, d) => new GoTime(timeRecv(t).unixNano + durationArg(d), timeRecv(t).location), 1),
   AddDate: withArity((t, y, m, d) => addDate(timeRecv(t), intArg(y), intArg(m), intArg(d)), 3),

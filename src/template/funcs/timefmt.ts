@@ -1,7 +1,8 @@
 /** Go's time.Format / time.Parse layouts ("2006-01-02T15:04:05Z07:00") and time.ParseDuration. */
 import { daysFromCivil, type GoLocation, GoTime, UTC, zoneAt } from "../values.js";
 
-const LONG_MONTHS = [
+/** Go's month and weekday names (time.Month.String, time.Weekday.String). */
+export const LONG_MONTHS = [
   "January",
   "February",
   "March",
@@ -15,7 +16,7 @@ const LONG_MONTHS = [
   "November",
   "December",
 ];
-const LONG_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+export const LONG_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 type Std = { k: "lit"; s: string } | { k: "frac"; n: number; trim: boolean; sep: string } | { k: string; s: string };
 
