@@ -4,7 +4,8 @@
  */
 import type { Manifest } from "./manifests.js";
 
-const FOLDERS = new Set([
+/** The provider keys (spec.provider.<key>) that have their own folder under src/providers. */
+export const PROVIDER_FOLDERS: ReadonlySet<string> = new Set([
   "akeyless",
   "aws",
   "azurekv",
@@ -25,7 +26,7 @@ export async function loadProvidersFor(objects: Manifest[]): Promise<void> {
     const provider = (o.spec as { provider?: Record<string, unknown> } | undefined)?.provider ?? {};
     for (const k of Object.keys(provider)) keys.add(k);
   }
-  if ([...keys].some((k) => !FOLDERS.has(k))) {
+  if ([...keys].some((k) => !PROVIDER_FOLDERS.has(k))) {
     await import("../providers/all.js");
     return;
   }
