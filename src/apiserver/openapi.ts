@@ -492,7 +492,8 @@ export function checkFields(
   }
   if (patch === "apply") {
     const errs = unknown.map((p) => `.${p}: field not declared in schema`);
-    const gv = rt.group ? `${rt.group}/${version}` : version;
+    // Go's GroupVersionKind form: "/v1, Kind=ConfigMap" for the core group.
+    const gv = `${rt.group}/${version}`;
     throw badRequest(
       `failed to create typed patch object (${gv}, Kind=${rt.kind}): ${errs.length === 1 ? errs[0] : `errors:\n  ${errs.join("\n  ")}`}`,
     );

@@ -14,10 +14,11 @@ const exec = promisify(execFile);
 let server: ApiServer;
 let dir: string;
 let kubectlPath: string;
+let helmPath: string;
 let env: NodeJS.ProcessEnv;
 
 before(async () => {
-  [server, dir, { kubectl: kubectlPath }] = await Promise.all([
+  [server, dir, { kubectl: kubectlPath, helm: helmPath }] = await Promise.all([
     startApiServer(),
     mkdtemp(join(tmpdir(), "eso-openapi-")),
     kubectlBinaries(),
@@ -213,6 +214,18 @@ test("fieldValidation over plain HTTP: Strict -> 400 naming the fields, Warn -> 
   assert.equal(stored.extra, undefined);
   assert.equal(stored.metadata.labelz, undefined);
   assert.deepEqual(stored.data, { a: "b" });
+
+  // Server-side apply reports unknown fields as kube's structured-merge-diff does.
+  res = await fetch(`${server.url}/api/v1/namespaces/default/configmaps/fv?fieldManager=t&fieldValidation=Strict`, {
+    method: "PATCH",
+    headers: { "Content-Type": "application/apply-patch+yaml" },
+    body: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fv}\ndata: {a: c}\nextra: 1\n",
+  });
+  assert.equal(res.status, 400);
+  assert.equal(
+    ((await res.json()) as { message: string }).message,
+    "failed to create typed patch object (/v1, Kind=ConfigMap): .extra: field not declared in schema",
+  );
 });
 
 test("/openapi/v3 discovery and group-version documents follow CRDs as they come and go", async () => {
@@ -294,7 +307,7 @@ test("kubectl explain prints the CRD's field docs", async () => {
   assert.match(r.stdout, /KIND:\s+ExternalSecret/);
   assert.match(r.stdout, /VERSION:\s+v1/);
   assert.match(r.stdout, /FIELD: target <Object>/);
-  assert.match(r.stdout, /creationPolicy\s+<string>/);
+  assert.match(r.stdout, /creationPolicy\s+<string>\n\s+enum: Owner, Orphan, Merge, None/);
   const b = await k("explain", "secret.stringData");
   assert.equal(b.code, 0, b.stderr);
   assert.match(b.stdout, /FIELD: stringData <map\[string\]string>/);
@@ -313,4 +326,24 @@ test("kubectl edit of a Secret with a scripted editor", async () => {
   assert.match(r.stdout, /secret\/edited edited/);
   r = await k("get", "secret", "edited", "-n", "demo", "-o", "jsonpath={.metadata.labels.tier}");
   assert.equal(r.stdout, "two");
+});
+
+test("the Helm chart's objects apply with kubectl's default validation, and re-apply unchanged", async () => {
+  await k("create", "namespace", "eso-chart");
+  const chart = join(repoRoot(), "deploy", "charts", "external-secrets");
+  const rendered = await exec(helmPath, ["template", "eso", chart, "--namespace", "eso-chart"], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+  const file = join(dir, "chart.yaml");
+  await writeFile(file, rendered.stdout);
+  let r = await k("apply", "-f", file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  assert.match(r.stdout, /deployment.apps\/eso-external-secrets created/);
+  r = await k("apply", "-f", file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  assert.doesNotMatch(r.stdout, / (created|configured)$/m);
 });
