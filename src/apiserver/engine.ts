@@ -378,7 +378,7 @@ export class Engine {
       throw new ApiError(405, `the server does not allow this method on the requested resource`, "MethodNotAllowed");
     }
     const obj = this.checkTypeMeta(ts, ri.version, body);
-    checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings);
+    checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings, "create");
     const meta = obj.metadata;
     if (ts.rt.namespaced) {
       if (meta.namespace && meta.namespace !== ri.namespace) {
@@ -423,7 +423,7 @@ export class Engine {
   update(ri: ReqInfo, body: unknown, dryRun = false): { obj: KObj; created: boolean } {
     const ts = this.resolve(ri.group, ri.version, ri.resource);
     const obj = this.checkTypeMeta(ts, ri.version, body);
-    checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings);
+    checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings, "update");
     const meta = obj.metadata;
     if (meta.name !== undefined && meta.name !== ri.name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${ri.name})`);
@@ -591,7 +591,7 @@ export class Engine {
       next,
       ri.query,
       ri.warnings,
-      kind === "application/apply-patch+yaml" ? "apply" : "other",
+      kind === "application/apply-patch+yaml" ? "apply" : "patch",
     );
     const m = next.metadata as KObj;
     if (m.resourceVersion === undefined || m.resourceVersion === null)

@@ -5,7 +5,7 @@
  * unknown fields of a request, reported as kube's strict decoding errors or warnings.
  */
 import { createHash } from "node:crypto";
-import { badRequest } from "./errors.js";
+import { badRequest, invalidFields } from "./errors.js";
 import {
   apiVersionProp,
   builtinPrefix,
@@ -386,11 +386,29 @@ export class OpenApiDocuments {
 
 export type FieldDirective = "Ignore" | "Warn" | "Strict";
 
-export function fieldDirective(query: URLSearchParams): FieldDirective {
+/** The write being checked; names the options kind kube validates the query against. */
+export type WriteOp = "create" | "update" | "patch" | "apply";
+
+const optionsKind: Record<WriteOp, string> = {
+  create: "CreateOptions",
+  update: "UpdateOptions",
+  patch: "PatchOptions",
+  apply: "PatchOptions",
+};
+
+/** The fieldValidation directive of a write; absent means Warn, as in kube. */
+export function fieldDirective(query: URLSearchParams, op: WriteOp): FieldDirective {
   const v = query.get("fieldValidation") ?? "";
   if (v === "") return "Warn";
   if (v === "Ignore" || v === "Warn" || v === "Strict") return v;
-  throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
+  throw invalidFields("meta.k8s.io", optionsKind[op], "", [
+    {
+      field: "fieldValidation",
+      type: "NotSupported",
+      value: v,
+      detail: 'supported values: "", "Ignore", "Strict", "Warn"',
+    },
+  ]);
 }
 
 function resolve(schema: Schema | undefined): Schema | undefined {
@@ -471,8 +489,7 @@ export function unknownFields(rt: ResourceType, version: string, obj: KObj, drop
 
 /**
  * Applies the request's fieldValidation directive to `obj`: Strict throws kube's strict decoding error; otherwise the
- * unknown fields are dropped, and Warn adds one warning per field to `warnings`. `patch` selects the wording kube
- * uses for patch requests.
+ * unknown fields are dropped, and Warn adds one warning per field to `warnings`. `op` selects kube's wording.
  */
 export function checkFields(
   rt: ResourceType,
@@ -480,9 +497,9 @@ export function checkFields(
   obj: KObj,
   query: URLSearchParams,
   warnings: string[] | undefined,
-  patch?: "apply" | "other",
+  op: WriteOp,
 ): void {
-  const directive = fieldDirective(query);
+  const directive = fieldDirective(query, op);
   const unknown = unknownFields(rt, version, obj, directive !== "Strict");
   if (unknown.length === 0 || directive === "Ignore") return;
   const msgs = unknown.map((p) => `unknown field "${p}"`);
@@ -490,7 +507,7 @@ export function checkFields(
     warnings?.push(...msgs);
     return;
   }
-  if (patch === "apply") {
+  if (op === "apply") {
     const errs = unknown.map((p) => `.${p}: field not declared in schema`);
     // Go's GroupVersionKind form: "/v1, Kind=ConfigMap" for the core group.
     const gv = `${rt.group}/${version}`;
@@ -500,7 +517,7 @@ export function checkFields(
   }
   const decoding = `strict decoding error: ${msgs.join(", ")}`;
   throw badRequest(
-    patch ? decoding : `${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: ${decoding}`,
+    op === "patch" ? decoding : `${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: ${decoding}`,
   );
 }
 
