@@ -349,4 +349,14 @@ test("the Helm chart's objects apply with kubectl's default validation, and re-a
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "");
   assert.doesNotMatch(r.stdout, / (created|configured)$/m);
+
+  // helm install validates against the same documents unless told not to.
+  const installed = await exec(
+    helmPath,
+    ["install", "helmed", chart, "-n", "eso-helm", "--create-namespace", "--set", "installCRDs=false"],
+    { env, encoding: "utf8", maxBuffer: 64 << 20 },
+  );
+  assert.match(installed.stdout, /STATUS: deployed/);
+  r = await k("get", "deployment", "helmed-external-secrets", "-n", "eso-helm", "-o", "name");
+  assert.equal(r.code, 0, r.stderr);
 });
