@@ -5,38 +5,27 @@
  * and garbage collection when the ClusterExternalSecret goes away.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   CLUSTER_EXTERNAL_SECRETS,
-  CLUSTER_SECRET_STORES,
   createNamespace,
-  decoded,
+  createReadyStore,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
   fakeStore,
-  type Harness,
   NAMESPACES,
-  readyCondition,
-  SECRETS,
-  startHarness,
+  secretData,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
-
-before(async () => {
-  h = await startHarness();
-  await h.client.create(CLUSTER_SECRET_STORES, fakeStore("shared", undefined, [{ key: "k", value: "fanned-out" }]));
-  await eventually(async () => (await readyCondition(h, CLUSTER_SECRET_STORES, "", "shared"))?.status === "True");
+const h = useHarness({}, async (h) => {
+  await createReadyStore(h, fakeStore("shared", undefined, [{ key: "k", value: "fanned-out" }]));
   await createNamespace(h, "web", { tier: "frontend" });
   await createNamespace(h, "api", { tier: "frontend" });
   await createNamespace(h, "db", { tier: "backend" });
   await createNamespace(h, "named");
   await createNamespace(h, "taken", { tier: "frontend" });
-});
-
-after(async () => {
-  await h.stop();
 });
 
 const statusOf = async () => (await h.client.get(CLUSTER_EXTERNAL_SECRETS, "", "fan"))?.status ?? {};
@@ -94,7 +83,7 @@ describe("ClusterExternalSecret", () => {
       assert.equal(es.metadata.labels.owner, "platform");
       assert.equal(es.metadata.annotations["note/why"], "shared");
       assert.equal(es.metadata.ownerReferences[0].kind, "ClusterExternalSecret");
-      await eventually(async () => decoded(await h.client.get(SECRETS, ns, "app-creds")).value === "fanned-out");
+      await eventually(async () => (await secretData(h, ns, "app-creds")).value === "fanned-out");
     }
     // the foreign ExternalSecret is left as it was
     const foreign = await h.client.get(EXTERNAL_SECRETS, "taken", "app-creds");
@@ -111,7 +100,7 @@ describe("ClusterExternalSecret", () => {
       "namespaces followed",
     );
     await eventually(async () => (await h.client.get(EXTERNAL_SECRETS, "web", "app-creds")) === undefined);
-    await eventually(async () => decoded(await h.client.get(SECRETS, "db", "app-creds")).value === "fanned-out");
+    await eventually(async () => (await secretData(h, "db", "app-creds")).value === "fanned-out");
 
     // a deleted child is re-created
     await h.client.delete(EXTERNAL_SECRETS, "api", "app-creds");

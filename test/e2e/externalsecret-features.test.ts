@@ -5,32 +5,32 @@
  * (event + metric), and the API calls a no-change refresh costs.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { CONFIGMAPS, EVENTS, generatorResource } from "../../src/controllers/common/kube-client.js";
 import {
   createNamespace,
+  createReadyStore,
   decoded,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
   fakeStore,
-  type Harness,
   readyCondition,
   SECRET_STORES,
   SECRETS,
+  secretData,
+  secretManifest,
   secretWrites,
-  startHarness,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
 const NS = "feat";
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
-before(async () => {
-  h = await startHarness();
+const h = useHarness({}, async (h) => {
   await createNamespace(h, NS);
-  await h.client.create(
-    SECRET_STORES,
+  await createReadyStore(
+    h,
     fakeStore("fake", NS, [
       { key: "user", value: "admin" },
       { key: "pass", value: "s3cret" },
@@ -38,14 +38,9 @@ before(async () => {
       { key: "rotating", value: "v1" },
     ]),
   );
-  await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "fake"))?.status === "True");
 });
 
-after(async () => {
-  await h.stop();
-});
-
-const data = async (name: string) => decoded(await h.client.get(SECRETS, NS, name));
+const data = (name: string) => secretData(h, NS, name);
 
 async function setRemote(key: string, value: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -87,12 +82,7 @@ describe("templates", () => {
         pairs: "{{ range $k, $v := . }}{{ $k }}_copy: {{ $v | upper }}\n{{ end }}",
       },
     });
-    await h.client.create(SECRETS, {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: "tpl-secret", namespace: NS },
-      data: { owner: b64("team-{{ .team }}") },
-    });
+    await h.client.create(SECRETS, secretManifest(NS, "tpl-secret", { owner: "team-{{ .team }}" }));
     await h.client.create(
       EXTERNAL_SECRETS,
       externalSecret("templated", NS, {
@@ -168,8 +158,8 @@ describe("templates", () => {
 
 describe("sources and value handling", () => {
   it("sourceRef to another store and to a generator, versions, decodingStrategy, conversionStrategy", async () => {
-    await h.client.create(
-      SECRET_STORES,
+    await createReadyStore(
+      h,
       fakeStore("other", NS, [
         { key: "enc", value: b64("decoded-value") },
         { key: "multi", value: "old", version: "v1" },
@@ -177,7 +167,6 @@ describe("sources and value handling", () => {
         { key: "odd", value: '{"a key/x":"x"}' },
       ]),
     );
-    await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "other"))?.status === "True");
     await h.client.create(generatorResource("Fake"), {
       apiVersion: "generators.external-secrets.io/v1alpha1",
       kind: "Fake",

@@ -5,39 +5,28 @@
  * certificate, token and ServiceAccount auth, remoteNamespace, property, find by name and labels).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { CLUSTER_SECRET_STORES } from "../../src/controllers/common/kube-client.js";
 import { type KubeTlsProxy, startKubeTlsProxy } from "../fakes/kube-tls-proxy.js";
 import {
   createNamespace,
-  decoded,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
   fakeStore,
-  type Harness,
   readyCondition,
   SECRET_STORES,
   SECRETS,
-  startHarness,
+  secretData,
+  secretManifest,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
 let proxy: KubeTlsProxy;
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function secret(ns: string, name: string, data: Record<string, string>, labels?: Record<string, string>) {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name, namespace: ns, labels },
-    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
-  };
-}
-
-before(async () => {
-  h = await startHarness({ controllerClass: "blue" });
+const h = useHarness({ controllerClass: "blue" }, async (h) => {
   const adminToken = h.api.kubeConfig().getCurrentUser()?.token ?? "";
   proxy = await startKubeTlsProxy(h.api.url, adminToken);
   await createNamespace(h, "listed");
@@ -47,12 +36,14 @@ before(async () => {
   await createNamespace(h, "classes");
   await createNamespace(h, "kube");
   await createNamespace(h, "remote");
-  await h.client.create(SECRETS, secret("remote", "db", { user: "admin", "conf.json": '{"host":"h"}' }, { team: "a" }));
-  await h.client.create(SECRETS, secret("remote", "cache", { pw: "x" }, { team: "b" }));
+  await h.client.create(
+    SECRETS,
+    secretManifest("remote", "db", { user: "admin", "conf.json": '{"host":"h"}' }, { team: "a" }),
+  );
+  await h.client.create(SECRETS, secretManifest("remote", "cache", { pw: "x" }, { team: "b" }));
 });
 
 after(async () => {
-  await h.stop();
   await proxy.close();
 });
 
@@ -96,7 +87,7 @@ describe("ClusterSecretStore conditions and SecretStore scope", () => {
     }
     for (const ns of ["listed", "team-a", "labelled"]) {
       await condition(EXTERNAL_SECRETS, ns, "css", "True");
-      assert.deepEqual(decoded(await h.client.get(SECRETS, ns, "css")), { v: "cluster-value" });
+      assert.deepEqual(await secretData(h, ns, "css"), { v: "cluster-value" });
     }
     const denied = await condition(EXTERNAL_SECRETS, "denied", "css", "False");
     assert.equal(denied.reason, "SecretSyncedError");
@@ -127,7 +118,7 @@ describe("ClusterSecretStore conditions and SecretStore scope", () => {
     local.spec.provider.fake.data[0].value = "local-value-2";
     await h.client.update(SECRET_STORES, local);
     await eventually(
-      async () => decoded(await h.client.get(SECRETS, "listed", "same")).v === "local-value-2",
+      async () => (await secretData(h, "listed", "same")).v === "local-value-2",
       10_000,
       "users re-synced after the store changed",
     );
@@ -136,7 +127,7 @@ describe("ClusterSecretStore conditions and SecretStore scope", () => {
     await h.client.delete(SECRET_STORES, "listed", "local");
     const gone = await condition(EXTERNAL_SECRETS, "listed", "same", "False");
     assert.match(gone.message ?? "", /SecretStore "local" not found in namespace listed/);
-    assert.deepEqual(decoded(await h.client.get(SECRETS, "listed", "same")), { v: "local-value-2" });
+    assert.deepEqual(await secretData(h, "listed", "same"), { v: "local-value-2" });
 
     // creationPolicy Owner: deleting the ExternalSecret garbage-collects its Secret
     await h.client.delete(EXTERNAL_SECRETS, "listed", "same");
@@ -223,16 +214,19 @@ describe("store re-validation and the kubernetes provider", () => {
 
     // The credential appears: the periodic re-validation finds it and the ExternalSecret follows at once,
     // without waiting for its own one-hour interval.
-    await h.client.create(SECRETS, secret("kube", "kube-token", { token: "any-token" }));
+    await h.client.create(SECRETS, secretManifest("kube", "kube-token", { token: "any-token" }));
     await condition(SECRET_STORES, "kube", "later", "True");
     await condition(EXTERNAL_SECRETS, "kube", "waits", "True");
-    assert.deepEqual(decoded(await h.client.get(SECRETS, "kube", "waits")), { user: "admin" });
+    assert.deepEqual(await secretData(h, "kube", "waits"), { user: "admin" });
   });
 
   it("kubernetes provider over HTTPS: caBundle, client certificate, ServiceAccount token, property and find", async () => {
     await h.client.create(
       SECRETS,
-      secret("kube", "kube-client-cert", { "tls.crt": proxy.pki.clientCertPem, "tls.key": proxy.pki.clientKeyPem }),
+      secretManifest("kube", "kube-client-cert", {
+        "tls.crt": proxy.pki.clientCertPem,
+        "tls.key": proxy.pki.clientKeyPem,
+      }),
     );
     await h.client.create(
       { group: "", version: "v1", plural: "serviceaccounts", namespaced: true },
@@ -276,7 +270,7 @@ describe("store re-validation and the kubernetes provider", () => {
       }),
     );
     await condition(EXTERNAL_SECRETS, "kube", "kube-cert", "True");
-    const got = decoded(await h.client.get(SECRETS, "kube", "kube-cert"));
+    const got = await secretData(h, "kube", "kube-cert");
     assert.equal(got.user, "admin");
     assert.equal(got.host, '{"host":"h"}');
     assert.deepEqual(JSON.parse(got.cache ?? "{}"), { pw: "x" });
@@ -292,7 +286,7 @@ describe("store re-validation and the kubernetes provider", () => {
       }),
     );
     await condition(EXTERNAL_SECRETS, "kube", "kube-sa", "True");
-    const sa = decoded(await h.client.get(SECRETS, "kube", "kube-sa"));
+    const sa = await secretData(h, "kube", "kube-sa");
     assert.deepEqual(Object.keys(sa).sort(), ["db", "pw"]);
     assert.equal(JSON.parse(sa.db ?? "{}").user, "admin");
     assert.ok(proxy.counts.token > tokenBefore, "the ServiceAccount token authenticated the reads");

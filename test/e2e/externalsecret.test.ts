@@ -1,46 +1,33 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   createNamespace,
-  decoded,
+  createReadyStore,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
   fakeStore,
-  type Harness,
   readyCondition,
   SECRET_STORES,
   SECRETS,
+  secretData,
   secretWrites,
-  startHarness,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
-
-before(async () => {
-  h = await startHarness();
+const h = useHarness({}, async (h) => {
   await createNamespace(h, "app");
-  await h.client.create(
-    SECRET_STORES,
+  await createReadyStore(
+    h,
     fakeStore("fake", "app", [
       { key: "/db", value: '{"user":"admin","password":"p1"}' },
       { key: "/api", value: "token-1" },
     ]),
   );
-  await eventually(
-    async () => (await readyCondition(h, SECRET_STORES, "app", "fake"))?.status === "True",
-    15_000,
-    "store Ready",
-  );
 });
 
-after(async () => {
-  await h.stop();
-});
-
-async function secretData(name: string, namespace = "app") {
-  return decoded(await h.client.get(SECRETS, namespace, name));
-}
+/** Decoded data of a Secret in the "app" namespace. */
+const appData = (name: string) => secretData(h, "app", name);
 
 describe("ExternalSecret end to end (fake store)", () => {
   it("syncs the Secret, rotates after the refresh interval, restores tampering", async () => {
@@ -56,8 +43,8 @@ describe("ExternalSecret end to end (fake store)", () => {
         ],
       }),
     );
-    await eventually(async () => (await secretData("app-secrets"))["db-password"] === "p1", 15_000, "secret synced");
-    assert.deepEqual(await secretData("app-secrets"), { "db-password": "p1", "api-key": "token-1" });
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p1", 15_000, "secret synced");
+    assert.deepEqual(await appData("app-secrets"), { "db-password": "p1", "api-key": "token-1" });
     const cond = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, "app", "app-secrets"));
     assert.equal(cond.status, "True");
     assert.equal(cond.reason, "SecretSynced");
@@ -74,16 +61,16 @@ describe("ExternalSecret end to end (fake store)", () => {
     const store = await h.client.get(SECRET_STORES, "app", "fake");
     store.spec.provider.fake.data[0].value = '{"user":"admin","password":"p2"}';
     await h.client.update(SECRET_STORES, store);
-    await eventually(async () => (await secretData("app-secrets"))["db-password"] === "p2", 15_000, "rotation");
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", 15_000, "rotation");
 
     // tampering is restored within seconds
     const live = await h.client.get(SECRETS, "app", "app-secrets");
     live.data["db-password"] = Buffer.from("hacked").toString("base64");
     await h.client.update(SECRETS, live);
-    await eventually(async () => (await secretData("app-secrets"))["db-password"] === "p2", 10_000, "drift restored");
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", 10_000, "drift restored");
     // deletion is restored too
     await h.client.delete(SECRETS, "app", "app-secrets");
-    await eventually(async () => (await secretData("app-secrets"))["db-password"] === "p2", 10_000, "deleted restored");
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", 10_000, "deleted restored");
     const metrics = await h.registry.getSingleMetricAsString("externalsecrets_drift_detected_total");
     assert.match(metrics, /name="app-secrets"/);
   });
@@ -97,7 +84,7 @@ describe("ExternalSecret end to end (fake store)", () => {
         data: [{ secretKey: "k", remoteRef: { key: "/api" } }],
       }),
     );
-    await eventually(async () => (await secretData("quiet")).k === "token-1", 15_000, "quiet synced");
+    await eventually(async () => (await appData("quiet")).k === "token-1", 15_000, "quiet synced");
     const first = (await h.client.get(EXTERNAL_SECRETS, "app", "quiet")).status.refreshTime;
     const rv = (await h.client.get(SECRETS, "app", "quiet")).metadata.resourceVersion;
     h.api.resetCounts();
@@ -122,7 +109,7 @@ describe("ExternalSecret end to end (fake store)", () => {
         data: [{ secretKey: "k", remoteRef: { key: "/api" } }],
       }),
     );
-    await eventually(async () => (await secretData("keep")).k === "token-1", 15_000, "keep synced");
+    await eventually(async () => (await appData("keep")).k === "token-1", 15_000, "keep synced");
     const es = await h.client.get(EXTERNAL_SECRETS, "app", "keep");
     es.spec.data[0].remoteRef.key = "/missing";
     await h.client.update(EXTERNAL_SECRETS, es);
@@ -136,6 +123,6 @@ describe("ExternalSecret end to end (fake store)", () => {
     );
     assert.equal(cond.reason, "SecretSyncedError");
     assert.match(cond.message ?? "", /\/missing/);
-    assert.deepEqual(await secretData("keep"), { k: "token-1" });
+    assert.deepEqual(await appData("keep"), { k: "token-1" });
   });
 });

@@ -12,19 +12,20 @@ import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import {
   createNamespace,
-  decoded,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
-  type Harness,
   readyCondition,
   SECRETS,
-  startHarness,
+  secretData,
+  secretManifest,
+  setEnv,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
 let vault: FakeVault;
 let aws: FakeAws;
+let restoreEnv: () => void;
 const NS = "gen";
 const API = "generators.external-secrets.io/v1alpha1";
 
@@ -39,10 +40,6 @@ const fromGenerator = (kind: string, name: string) => ({
   dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
 });
 
-async function secretData(name: string) {
-  return decoded(await h.client.get(SECRETS, NS, name));
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
@@ -50,19 +47,15 @@ before(async () => {
   vault.addToken("vault-root").mountDatabase("database", { app: { ttl: 600 } });
   aws = await new FakeAws("eu-west-1").start();
   aws.addAccessKey("AKIDGEN", "gen-secret");
-  process.env[ECR_ENDPOINT_ENV] = aws.url;
-  h = await startHarness();
+  restoreEnv = setEnv({ [ECR_ENDPOINT_ENV]: aws.url });
+});
+
+const h = useHarness({}, async (h) => {
   await createNamespace(h, NS);
-  await h.client.create(SECRETS, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "creds", namespace: NS },
-    data: {
-      token: Buffer.from("vault-root").toString("base64"),
-      id: Buffer.from("AKIDGEN").toString("base64"),
-      secret: Buffer.from("gen-secret").toString("base64"),
-    },
-  });
+  await h.client.create(
+    SECRETS,
+    secretManifest(NS, "creds", { token: "vault-root", id: "AKIDGEN", secret: "gen-secret" }),
+  );
   await h.client.create(gen("passwords"), {
     apiVersion: API,
     kind: "Password",
@@ -72,11 +65,12 @@ before(async () => {
 });
 
 after(async () => {
-  await h.stop();
   await vault.stop();
   await aws.stop();
-  delete process.env[ECR_ENDPOINT_ENV];
+  restoreEnv();
 });
+
+const readData = (name: string) => secretData(h, NS, name);
 
 describe("Password generator through an ExternalSecret", () => {
   it("lands in the Secret and stays fixed under refreshPolicy CreatedOnce", async () => {
@@ -88,11 +82,11 @@ describe("Password generator through an ExternalSecret", () => {
         ...fromGenerator("Password", "pw"),
       }),
     );
-    const first = await eventually(async () => (await secretData("pw-once")).password, 15_000, "password");
+    const first = await eventually(async () => (await readData("pw-once")).password, 15_000, "password");
     assert.equal(first.length, 20);
     assert.equal(first.replace(/[^0-9]/g, "").length, 4);
     await sleep(2500);
-    assert.equal((await secretData("pw-once")).password, first, "CreatedOnce never regenerates");
+    assert.equal((await readData("pw-once")).password, first, "CreatedOnce never regenerates");
   });
 
   it("rotates under refreshPolicy Periodic", async () => {
@@ -104,10 +98,10 @@ describe("Password generator through an ExternalSecret", () => {
         ...fromGenerator("Password", "pw"),
       }),
     );
-    const first = await eventually(async () => (await secretData("pw-rotating")).password, 15_000, "password");
+    const first = await eventually(async () => (await readData("pw-rotating")).password, 15_000, "password");
     const second = await eventually(
       async () => {
-        const p = (await secretData("pw-rotating")).password;
+        const p = (await readData("pw-rotating")).password;
         return p && p !== first ? p : undefined;
       },
       15_000,
@@ -127,7 +121,7 @@ describe("Password generator through an ExternalSecret", () => {
       EXTERNAL_SECRETS,
       externalSecret("from-cluster", NS, fromGenerator("ClusterGenerator", "shared-uuid")),
     );
-    const id = await eventually(async () => (await secretData("from-cluster")).uuid, 15_000, "uuid");
+    const id = await eventually(async () => (await readData("from-cluster")).uuid, 15_000, "uuid");
     assert.match(id, /^[0-9a-f-]{36}$/);
   });
 });
@@ -145,7 +139,7 @@ describe("Generators that call out, through an ExternalSecret", () => {
     });
     await h.client.create(EXTERNAL_SECRETS, externalSecret("db-creds", NS, fromGenerator("VaultDynamicSecret", "db")));
     const data = await eventually(async () => {
-      const d = await secretData("db-creds");
+      const d = await readData("db-creds");
       return d.username ? d : undefined;
     });
     assert.match(data.username!, /^v-app-/);
@@ -172,7 +166,7 @@ describe("Generators that call out, through an ExternalSecret", () => {
       externalSecret("ecr-login", NS, fromGenerator("ECRAuthorizationToken", "ecr")),
     );
     const data = await eventually(async () => {
-      const d = await secretData("ecr-login");
+      const d = await readData("ecr-login");
       return d.password ? d : undefined;
     });
     assert.equal(data.username, "AWS");

@@ -2,6 +2,7 @@
  * An in-process API server with the ESO CRDs installed, the controllers running against it over HTTP,
  * and small helpers to create objects and poll for conditions.
  */
+import { after, before } from "node:test";
 import { Registry } from "prom-client";
 import { allCRDs } from "../../src/api/crds.js";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
@@ -61,6 +62,37 @@ export async function startHarness(options: Partial<StartControllersOptions> = {
   };
 }
 
+/**
+ * Registers hooks that start a harness before the file's tests (then run `setup`) and stop it after them.
+ * The returned object is filled in by the before hook, so tests and later hooks can use it directly.
+ */
+export function useHarness(
+  options: Partial<StartControllersOptions> = {},
+  setup?: (h: Harness) => Promise<void>,
+): Harness {
+  const h = {} as Harness;
+  before(async () => {
+    Object.assign(h, await startHarness(options));
+    await setup?.(h);
+  });
+  after(async () => {
+    await h.stop?.();
+  });
+  return h;
+}
+
+/** Sets environment variables; the returned function puts back what was there before. */
+export function setEnv(vars: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
 /** Polls `fn` until it returns a truthy value; fails with the last value after `timeoutMs`. */
 export async function eventually<T>(
   fn: () => Promise<T>,
@@ -102,6 +134,37 @@ export function fakeStore(
   };
 }
 
+/** Creates a SecretStore (namespace set) or ClusterSecretStore and waits until it is Ready. */
+export async function createReadyStore(
+  h: Harness,
+  store: { kind: string; metadata: { name: string; namespace?: string }; [field: string]: unknown },
+  timeoutMs = 15_000,
+): Promise<void> {
+  const rt = store.kind === "ClusterSecretStore" ? CLUSTER_SECRET_STORES : SECRET_STORES;
+  const ns = store.metadata.namespace ?? "";
+  await h.client.create(rt, store as never);
+  await eventually(
+    async () => (await readyCondition(h, rt, ns, store.metadata.name))?.status === "True",
+    timeoutMs,
+    `${store.kind} ${ns ? `${ns}/` : ""}${store.metadata.name} Ready`,
+  );
+}
+
+/** A v1 Secret manifest; `data` values are given as plain strings. */
+export function secretManifest(
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+  labels?: Record<string, string>,
+) {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace, ...(labels ? { labels } : {}) },
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
+  };
+}
+
 export function externalSecret(name: string, namespace: string, spec: Record<string, unknown>, meta = {}) {
   return {
     apiVersion: "external-secrets.io/v1",
@@ -115,6 +178,46 @@ export function decoded(secret: { data?: Record<string, string> } | undefined): 
   return Object.fromEntries(
     Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]),
   );
+}
+
+/** The decoded data of a Secret ({} when it does not exist). */
+export async function secretData(h: Harness, namespace: string, name: string): Promise<Record<string, string>> {
+  return decoded(await h.client.get(SECRETS, namespace, name));
+}
+
+/** Waits until the Secret exists and returns its decoded data. */
+export async function waitForSecretData(
+  h: Harness,
+  namespace: string,
+  name: string,
+  timeoutMs = 15_000,
+): Promise<Record<string, string>> {
+  const secret = await eventually(
+    () => h.client.get(SECRETS, namespace, name),
+    timeoutMs,
+    `Secret ${namespace}/${name}`,
+  );
+  return decoded(secret);
+}
+
+/** Any annotation change makes the ExternalSecret sync now (upstream's force-sync idiom); retries conflicts. */
+export async function forceSync(
+  h: Harness,
+  namespace: string,
+  name: string,
+  patch: (es: any) => void = () => {},
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const es = await h.client.get(EXTERNAL_SECRETS, namespace, name);
+    es.metadata.annotations = { ...(es.metadata.annotations ?? {}), "force-sync": `${Date.now()}-${attempt}` };
+    patch(es);
+    try {
+      await h.client.update(EXTERNAL_SECRETS, es);
+      return;
+    } catch (err) {
+      if (attempt > 5) throw err;
+    }
+  }
 }
 
 export async function readyCondition(h: Harness, rt: ResourceType, namespace: string, name: string) {

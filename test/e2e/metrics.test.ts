@@ -4,21 +4,18 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import {
   CLUSTER_EXTERNAL_SECRETS,
-  CLUSTER_SECRET_STORES,
   createNamespace,
-  decoded,
+  createReadyStore,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
   fakeStore,
-  type Harness,
   readyCondition,
-  SECRET_STORES,
   SECRETS,
-  startHarness,
+  secretData,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
 let denying: Server;
 let denyingUrl: string;
 const secretValue = "s3cr3t-metric-probe";
@@ -31,12 +28,11 @@ before(async () => {
   });
   await new Promise<void>((r) => denying.listen(0, "127.0.0.1", r));
   denyingUrl = `http://127.0.0.1:${(denying.address() as AddressInfo).port}`;
-  h = await startHarness();
-  await createNamespace(h, "metrics", { team: "a" });
 });
 
+const h = useHarness({}, (h) => createNamespace(h, "metrics", { team: "a" }));
+
 after(async () => {
-  await h.stop();
   await new Promise<void>((r) => denying.close(() => r()));
 });
 
@@ -51,21 +47,14 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe("metrics after syncs through the controllers", () => {
   it("exposes upstream's and the alerting guides' series with names-only labels", async () => {
-    await h.client.create(SECRET_STORES, fakeStore("fake", "metrics", [{ key: "/db", value: secretValue }]));
-    await h.client.create(CLUSTER_SECRET_STORES, fakeStore("shared", undefined, [{ key: "/db", value: secretValue }]));
-    await h.client.create(SECRET_STORES, {
+    await createReadyStore(h, fakeStore("fake", "metrics", [{ key: "/db", value: secretValue }]));
+    await createReadyStore(h, fakeStore("shared", undefined, [{ key: "/db", value: secretValue }]));
+    await createReadyStore(h, {
       apiVersion: "external-secrets.io/v1",
       kind: "SecretStore",
       metadata: { name: "denied", namespace: "metrics" },
       spec: { provider: { webhook: { url: `${denyingUrl}/{{ .remoteRef.key }}`, result: { jsonPath: "$" } } } },
     });
-    for (const [rt, ns, name] of [
-      [SECRET_STORES, "metrics", "fake"],
-      [CLUSTER_SECRET_STORES, "", "shared"],
-      [SECRET_STORES, "metrics", "denied"],
-    ] as const) {
-      await eventually(async () => (await readyCondition(h, rt, ns, name))?.status === "True", 15_000, `${name} Ready`);
-    }
 
     await h.client.create(
       EXTERNAL_SECRETS,
@@ -100,8 +89,8 @@ describe("metrics after syncs through the controllers", () => {
         },
       },
     });
-    await eventually(async () => decoded(await h.client.get(SECRETS, "metrics", "app")).password === secretValue);
-    await eventually(async () => decoded(await h.client.get(SECRETS, "metrics", "from-cluster")).password);
+    await eventually(async () => (await secretData(h, "metrics", "app")).password === secretValue);
+    await eventually(async () => (await secretData(h, "metrics", "from-cluster")).password);
     await eventually(
       async () => (await readyCondition(h, EXTERNAL_SECRETS, "metrics", "locked-out"))?.status === "False",
       15_000,
@@ -111,7 +100,7 @@ describe("metrics after syncs through the controllers", () => {
     // Tamper with the managed Secret: the restore counts as drift.
     const live = await h.client.get(SECRETS, "metrics", "app");
     await h.client.update(SECRETS, { ...live, data: { password: Buffer.from("edited").toString("base64") } });
-    await eventually(async () => decoded(await h.client.get(SECRETS, "metrics", "app")).password === secretValue);
+    await eventually(async () => (await secretData(h, "metrics", "app")).password === secretValue);
 
     const text = await eventually(async () => {
       const t = await h.registry.metrics();

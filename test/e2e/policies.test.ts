@@ -1,41 +1,35 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   createNamespace,
-  decoded,
+  createReadyStore,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
   fakeStore,
-  type Harness,
   readyCondition,
   SECRET_STORES,
   SECRETS,
-  startHarness,
+  secretData,
+  secretManifest,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
 const NS = "pol";
 
-before(async () => {
-  h = await startHarness();
+const h = useHarness({}, async (h) => {
   await createNamespace(h, NS);
-  await h.client.create(
-    SECRET_STORES,
+  await createReadyStore(
+    h,
     fakeStore("fake", NS, [
       { key: "a", value: "A" },
       { key: "b", value: "B" },
       { key: "json", value: '{"x":"1","y":"2"}' },
     ]),
   );
-  await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "fake"))?.status === "True");
 });
 
-after(async () => {
-  await h.stop();
-});
-
-const data = (name: string) => h.client.get(SECRETS, NS, name).then(decoded);
+const data = (name: string) => secretData(h, NS, name);
 
 async function setStoreData(entries: { key: string; value: string }[]): Promise<void> {
   const store = await h.client.get(SECRET_STORES, NS, "fake");
@@ -76,12 +70,7 @@ describe("creationPolicy", () => {
     assert.equal(waiting.status, "False");
     assert.match(waiting.message ?? "", /CreationPolicy=Merge/);
     assert.equal(await h.client.get(SECRETS, NS, "merge"), undefined);
-    await h.client.create(SECRETS, {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: "merge", namespace: NS },
-      data: { mine: Buffer.from("keep").toString("base64") },
-    });
+    await h.client.create(SECRETS, secretManifest(NS, "merge", { mine: "keep" }));
     await eventually(async () => (await data("merge")).a === "A", 15_000, "merged");
     assert.deepEqual(await data("merge"), { a: "A", mine: "keep" });
   });
@@ -101,12 +90,7 @@ describe("creationPolicy", () => {
   });
 
   it("Owner refuses to take over a Secret it does not own", async () => {
-    await h.client.create(SECRETS, {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: "taken", namespace: NS },
-      data: { other: Buffer.from("x").toString("base64") },
-    });
+    await h.client.create(SECRETS, secretManifest(NS, "taken", { other: "x" }));
     await h.client.create(
       EXTERNAL_SECRETS,
       externalSecret("taken", NS, {

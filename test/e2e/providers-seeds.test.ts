@@ -14,14 +14,17 @@ import { FakeVault } from "../fakes/vault-server.js";
 import {
   CLUSTER_SECRET_STORES,
   createNamespace,
-  decoded,
   EXTERNAL_SECRETS,
   eventually,
-  type Harness,
+  forceSync,
   readyCondition,
   SECRET_STORES,
   SECRETS,
-  startHarness,
+  secretData,
+  secretManifest,
+  setEnv,
+  useHarness,
+  waitForSecretData,
 } from "./harness.js";
 
 const SERVICE_ACCOUNTS = { group: "", version: "v1", plural: "serviceaccounts", namespaced: true };
@@ -31,11 +34,9 @@ const SS_BETA = { ...SECRET_STORES, version: "v1beta1" };
 const CSS_BETA = { ...CLUSTER_SECRET_STORES, version: "v1beta1" };
 const ES_BETA = { ...EXTERNAL_SECRETS, version: "v1beta1" };
 
-let h: Harness;
 let vault: FakeVault;
 let aws: FakeAws;
-const savedEnv: Record<string, string | undefined> = {};
-const ENV_KEYS = [ENDPOINT_ENV.secretsmanager, ENDPOINT_ENV.sts];
+let restoreEnv: () => void;
 
 /** An API-server-issued ServiceAccount token: RS256 signature, expiry, subject and (optionally) audience. */
 function verifyToken(token: string, sub: string, audience?: string): boolean {
@@ -50,7 +51,6 @@ function verifyToken(token: string, sub: string, audience?: string): boolean {
 }
 
 before(async () => {
-  for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
   vault = await new FakeVault().start();
   vault
     .mountKv("secret", 2)
@@ -75,10 +75,10 @@ before(async () => {
   aws.webIdentityCheck = (token, role) =>
     role === "arn:aws:iam::123456789012:role/external-secrets-role" &&
     verifyToken(token, "system:serviceaccount:production:external-secrets-sa", "sts.amazonaws.com");
-  process.env[ENDPOINT_ENV.secretsmanager] = aws.url;
-  process.env[ENDPOINT_ENV.sts] = aws.url;
+  restoreEnv = setEnv({ [ENDPOINT_ENV.secretsmanager]: aws.url, [ENDPOINT_ENV.sts]: aws.url });
+});
 
-  h = await startHarness();
+const h = useHarness({}, async (h) => {
   await createNamespace(h, "production");
   await createNamespace(h, "external-secrets");
   await createNamespace(h, "payments");
@@ -99,13 +99,9 @@ before(async () => {
 });
 
 after(async () => {
-  await h.stop();
   await vault.stop();
   await aws.stop();
-  for (const k of ENV_KEYS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
+  restoreEnv();
 });
 
 async function ready(kind: typeof SECRET_STORES, ns: string, name: string) {
@@ -120,22 +116,9 @@ async function ready(kind: typeof SECRET_STORES, ns: string, name: string) {
   assert.equal(c.status, "True", `${ns}/${name}: ${c.message}`);
 }
 
-async function forceSync(ns: string, name: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const es = await h.client.get(EXTERNAL_SECRETS, ns, name);
-    es.metadata.annotations = { ...(es.metadata.annotations ?? {}), "force-sync": `${Date.now()}-${attempt}` };
-    try {
-      await h.client.update(EXTERNAL_SECRETS, es);
-      return;
-    } catch (err) {
-      if (attempt > 5) throw err;
-    }
-  }
-}
-
 /** Annotates the ExternalSecret (force-sync) and waits until that change has been synced. */
 async function forceSyncAndWait(ns: string, name: string): Promise<void> {
-  await forceSync(ns, name);
+  await forceSync(h, ns, name);
   const es = await h.client.get(EXTERNAL_SECRETS, ns, name);
   const stamp = es.metadata.annotations["force-sync"];
   await eventually(
@@ -194,8 +177,7 @@ describe("seed manifests against the fakes", () => {
         ],
       },
     });
-    await eventually(async () => (await h.client.get(SECRETS, "production", "app-config")) !== undefined);
-    assert.deepEqual(decoded(await h.client.get(SECRETS, "production", "app-config")), {
+    assert.deepEqual(await waitForSecretData(h, "production", "app-config"), {
       "db-url": "postgres://db.prod:5432/app",
       "jwt-signing-key": "jwt-signing",
       "encryption-key": "aes-key",
@@ -205,17 +187,12 @@ describe("seed manifests against the fakes", () => {
     vault.putSecret("secret", "production/auth", { jwt_secret: "jwt-rotated" });
     for (let i = 0; i < 3; i++) await forceSyncAndWait("production", "vault-app-secrets");
     // a forced sync reads the provider now, not an answer cached by the read-coalescing layer
-    assert.equal(decoded(await h.client.get(SECRETS, "production", "app-config"))["jwt-signing-key"], "jwt-rotated");
+    assert.equal((await secretData(h, "production", "app-config"))["jwt-signing-key"], "jwt-rotated");
     assert.equal(vault.logins(), loginsAfterFirst, "the Vault token is cached per store, not per reconcile");
   });
 
   it("Vault token auth from a ClusterSecretStore: a rotated token Secret is used with no restart", async () => {
-    await h.client.create(SECRETS, {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: "vault-token", namespace: "external-secrets" },
-      data: { token: Buffer.from("eso-token-1").toString("base64") },
-    });
+    await h.client.create(SECRETS, secretManifest("external-secrets", "vault-token", { token: "eso-token-1" }));
     await h.client.create(CSS_BETA, {
       apiVersion: V1BETA1,
       kind: "ClusterSecretStore",
@@ -243,7 +220,7 @@ describe("seed manifests against the fakes", () => {
         data: [{ secretKey: "password", remoteRef: { key: "prod/myapp", property: "password" } }],
       },
     });
-    await eventually(async () => decoded(await h.client.get(SECRETS, "payments", "myapp")).password === "myapp-pw");
+    await eventually(async () => (await secretData(h, "payments", "myapp")).password === "myapp-pw");
 
     // rotate: new token in Vault and in the Secret, old one revoked
     vault.addToken("eso-token-2");
@@ -253,20 +230,18 @@ describe("seed manifests against the fakes", () => {
     vault.revokeToken("eso-token-1");
     vault.putSecret("secret", "prod/myapp", { password: "myapp-pw-2" });
     await forceSyncAndWait("payments", "myapp");
-    assert.equal(decoded(await h.client.get(SECRETS, "payments", "myapp")).password, "myapp-pw-2");
+    assert.equal((await secretData(h, "payments", "myapp")).password, "myapp-pw-2");
     assert.ok(vault.requests.some((r) => r.headers["x-vault-token"] === "eso-token-2"));
   });
 
   it("AWS Secrets Manager with static keys (seed aws-sm + production-db-creds), rotation after a sync", async () => {
-    await h.client.create(SECRETS, {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: "aws-credentials", namespace: "production" },
-      data: {
-        "access-key-id": Buffer.from("AKIAIOSFODNN7EXAMPLE").toString("base64"),
-        "secret-access-key": Buffer.from("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").toString("base64"),
-      },
-    });
+    await h.client.create(
+      SECRETS,
+      secretManifest("production", "aws-credentials", {
+        "access-key-id": "AKIAIOSFODNN7EXAMPLE",
+        "secret-access-key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      }),
+    );
     await h.client.create(SS_BETA, {
       apiVersion: V1BETA1,
       kind: "SecretStore",
@@ -302,8 +277,7 @@ describe("seed manifests against the fakes", () => {
         })),
       },
     });
-    await eventually(async () => (await h.client.get(SECRETS, "production", "db-credentials")) !== undefined);
-    assert.deepEqual(decoded(await h.client.get(SECRETS, "production", "db-credentials")), {
+    assert.deepEqual(await waitForSecretData(h, "production", "db-credentials"), {
       username: "app",
       password: "pw-1",
       host: "rds",
@@ -312,7 +286,7 @@ describe("seed manifests against the fakes", () => {
 
     aws.putSecretString("production/rds-postgres", JSON.stringify({ username: "app", password: "pw-2", host: "rds" }));
     await forceSyncAndWait("production", "production-db-creds");
-    assert.equal(decoded(await h.client.get(SECRETS, "production", "db-credentials")).password, "pw-2");
+    assert.equal((await secretData(h, "production", "db-credentials")).password, "pw-2");
   });
 
   it("AWS IRSA (seed jwt store): TokenRequest token for sts.amazonaws.com, role from the annotation", async () => {
@@ -345,8 +319,7 @@ describe("seed manifests against the fakes", () => {
         })),
       },
     });
-    await eventually(async () => (await h.client.get(SECRETS, "production", "postgres-credentials")) !== undefined);
-    assert.deepEqual(decoded(await h.client.get(SECRETS, "production", "postgres-credentials")), {
+    assert.deepEqual(await waitForSecretData(h, "production", "postgres-credentials"), {
       username: "irsa-user",
       password: "irsa-pw",
       host: "irsa-host",

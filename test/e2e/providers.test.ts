@@ -21,27 +21,19 @@ import { FakeVault } from "../fakes/vault-server.js";
 import { startWebhookFake, type WebhookFake } from "../fakes/webhook-server.js";
 import {
   createNamespace,
+  createReadyStore,
   decoded,
   EXTERNAL_SECRETS,
   eventually,
   externalSecret,
-  type Harness,
+  forceSync,
   readyCondition,
   SECRET_STORES,
   SECRETS,
-  startHarness,
+  secretManifest,
+  setEnv,
+  useHarness,
 } from "./harness.js";
-
-const ENV_KEYS = [
-  ENDPOINT_ENV.secretsmanager,
-  ENDPOINT_ENV.ssm,
-  ENDPOINT_ENV.sts,
-  "GCP_SECRETMANAGER_ENDPOINT",
-  "GCP_OAUTH_TOKEN_URL",
-  "DOPPLER_API_HOST",
-  "ESO_AZURE_CA_BUNDLE",
-  "AZURE_AUTHORITY_HOST",
-];
 
 /** What each failure must say (the provider's words, wrapped by the controller). */
 const EXPECT = {
@@ -65,7 +57,6 @@ interface ProviderCase {
   clear(): void;
 }
 
-let h: Harness;
 let vault: FakeVault;
 let aws: FakeAws;
 let gcp: GcpFake;
@@ -78,14 +69,12 @@ let webhook: WebhookFake;
 let caDir: string;
 let gcpKey: string;
 let gcpOtherKey: string;
-const savedEnv: Record<string, string | undefined> = {};
+let restoreEnv: () => void;
 
 const MANY = 10_000;
 const repeat = (status: number) => Array.from({ length: MANY }, () => status);
 
 before(async () => {
-  for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-
   vault = await new FakeVault().start();
   vault.mountKv("secret", 2).putSecret("secret", "production/database", { connection_url: "postgres://prod" });
   vault.addToken("vault-root");
@@ -94,12 +83,8 @@ before(async () => {
   aws.addAccessKey("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
   aws.putSecretString("production/rds-postgres", JSON.stringify({ username: "u", password: "pw", host: "h" }));
   aws.putParameter("/production/db/host", "db.internal", "SecureString");
-  process.env[ENDPOINT_ENV.secretsmanager] = aws.url;
-  process.env[ENDPOINT_ENV.ssm] = aws.url;
-  process.env[ENDPOINT_ENV.sts] = aws.url;
 
   gcp = await startGcpFake();
-  process.env.GCP_SECRETMANAGER_ENDPOINT = gcp.url;
   gcpKey = gcp.newServiceAccountKey("eso@my-gcp-project-123.iam.gserviceaccount.com");
   const other = JSON.parse(gcp.newServiceAccountKey("other@my-gcp-project-123.iam.gserviceaccount.com"));
   other.client_email = "unknown@my-gcp-project-123.iam.gserviceaccount.com";
@@ -109,8 +94,6 @@ before(async () => {
   azure = await startAzureKVFake("tenant-1");
   caDir = mkdtempSync(join(tmpdir(), "e2e-azure-"));
   writeFileSync(join(caDir, "ca.pem"), azure.caPem);
-  process.env.ESO_AZURE_CA_BUNDLE = join(caDir, "ca.pem");
-  process.env.AZURE_AUTHORITY_HOST = azure.url;
   azure.clients.set("sp-client", { secret: "sp-secret" });
   azure.setSecret("database-connection-string", "Server=db;Password=v1", {});
 
@@ -119,7 +102,6 @@ before(async () => {
   op.addItem("prod", { title: "db", fields: [{ label: "password", value: "op-pw" }] });
 
   doppler = await startDopplerFake();
-  process.env.DOPPLER_API_HOST = doppler.url;
   doppler.tokens.set("dp.st.e2e", { project: "app", config: "prd" });
   doppler.configs.set("app/prd", { DB_PASSWORD: "dp-pw" });
 
@@ -139,12 +121,21 @@ before(async () => {
     return key === "db" ? { json: { data: { password: "wh-pw" } } } : { status: 404, text: "unknown key" };
   });
 
-  // Default read coalescing stays on: every step below is a forced sync, which must reach the provider.
-  h = await startHarness();
+  restoreEnv = setEnv({
+    [ENDPOINT_ENV.secretsmanager]: aws.url,
+    [ENDPOINT_ENV.ssm]: aws.url,
+    [ENDPOINT_ENV.sts]: aws.url,
+    GCP_SECRETMANAGER_ENDPOINT: gcp.url,
+    ESO_AZURE_CA_BUNDLE: join(caDir, "ca.pem"),
+    AZURE_AUTHORITY_HOST: azure.url,
+    DOPPLER_API_HOST: doppler.url,
+  });
 });
 
+// Default read coalescing stays on: every step below is a forced sync, which must reach the provider.
+const h = useHarness();
+
 after(async () => {
-  await h.stop();
   await Promise.all([
     vault.stop(),
     aws.stop(),
@@ -157,10 +148,7 @@ after(async () => {
     webhook.close(),
   ]);
   rmSync(caDir, { recursive: true, force: true });
-  for (const k of ENV_KEYS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
+  restoreEnv();
 });
 
 const awsCreds = (keyId = "AKIAIOSFODNN7EXAMPLE") => ({
@@ -357,30 +345,10 @@ const CASES: ProviderCase[] = [
 
 async function putSecrets(ns: string, secrets: Record<string, Record<string, string>>): Promise<void> {
   for (const [name, data] of Object.entries(secrets)) {
-    const body = {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name, namespace: ns },
-      data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
-    };
+    const body = secretManifest(ns, name, data);
     const live = await h.client.get(SECRETS, ns, name);
     if (live) await h.client.update(SECRETS, { ...live, data: body.data });
     else await h.client.create(SECRETS, body);
-  }
-}
-
-/** Any annotation change makes the ExternalSecret sync now (upstream's force-sync idiom). */
-async function forceSync(ns: string, name: string, patch: (es: any) => void = () => {}): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const es = await h.client.get(EXTERNAL_SECRETS, ns, name);
-    es.metadata.annotations = { ...(es.metadata.annotations ?? {}), "force-sync": `${Date.now()}-${attempt}` };
-    patch(es);
-    try {
-      await h.client.update(EXTERNAL_SECRETS, es);
-      return;
-    } catch (err) {
-      if (attempt > 5) throw err;
-    }
   }
 }
 
@@ -443,7 +411,7 @@ describe("every provider end to end: success and failure conditions", () => {
         assert.deepEqual(decoded(live), { value: pc.expected });
       };
       const recover = async (what: string, patch?: (es: any) => void) => {
-        await forceSync(ns, "app", patch);
+        await forceSync(h, ns, "app", patch);
         await waitFor(ns, "True", `${pc.name} recovered from ${what}`);
         // The ExternalSecret's annotations are copied to the Secret, so the force-sync stamp is written once.
         const live = await eventually(
@@ -462,7 +430,7 @@ describe("every provider end to end: success and failure conditions", () => {
       };
 
       // not found
-      await forceSync(ns, "app", (es) => {
+      await forceSync(h, ns, "app", (es) => {
         es.spec.data[0].remoteRef = { key: pc.missingKey };
       });
       await expectFailure(EXPECT.notFound, "not found");
@@ -476,14 +444,14 @@ describe("every provider end to end: success and failure conditions", () => {
 
       // auth failure: the credential Secret is replaced by one the service rejects
       await putSecrets(ns, pc.badCredentials());
-      await forceSync(ns, "app");
+      await forceSync(h, ns, "app");
       await expectFailure(EXPECT.auth, "auth failure");
       await putSecrets(ns, pc.secrets());
       await recover("auth failure");
 
       for (const kind of ["throttle", "server"] as const) {
         pc.fault(kind);
-        await forceSync(ns, "app");
+        await forceSync(h, ns, "app");
         await expectFailure(EXPECT[kind], kind);
         pc.clear();
         await recover(kind);
@@ -501,7 +469,7 @@ describe("a provider that does not answer in time", () => {
       const key = new URL(req.url, "http://x").searchParams.get("key");
       return slow ? { delayMs: 1500, json: { v: "late" } } : { json: { v: `value-of-${key}` } };
     });
-    await h.client.create(SECRET_STORES, {
+    await createReadyStore(h, {
       apiVersion: "external-secrets.io/v1",
       kind: "SecretStore",
       metadata: { name: "store", namespace: ns },
@@ -515,7 +483,6 @@ describe("a provider that does not answer in time", () => {
         },
       },
     });
-    await eventually(async () => (await readyCondition(h, SECRET_STORES, ns, "store"))?.status === "True");
     await h.client.create(
       EXTERNAL_SECRETS,
       externalSecret("app", ns, {
@@ -527,7 +494,7 @@ describe("a provider that does not answer in time", () => {
     await waitFor(ns, "True", "timeout case synced");
     const rv = (await h.client.get(SECRETS, ns, "app")).metadata.resourceVersion;
     slow = true;
-    await forceSync(ns, "app");
+    await forceSync(h, ns, "app");
     const c = await waitFor(ns, "False", "timeout condition");
     assert.match(c.message ?? "", /timed out|timeout/i);
     const live = await h.client.get(SECRETS, ns, "app");

@@ -15,28 +15,20 @@ import {
   createNamespace,
   eventually,
   fakeStore,
-  type Harness,
   NAMESPACES,
   readyCondition,
   SECRET_STORES,
   SECRETS,
-  startHarness,
+  secretManifest,
+  setEnv,
+  useHarness,
 } from "./harness.js";
 
-let h: Harness;
 let vault: FakeVault;
 let aws: FakeAws;
+let restoreEnv: () => void;
 
 const EVENTS = { group: "", version: "v1", plural: "events", namespaced: true };
-
-function secret(name: string, namespace: string, data: Record<string, string>, labels?: Record<string, string>) {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name, namespace, ...(labels ? { labels } : {}) },
-    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
-  };
-}
 
 function pushSecret(name: string, namespace: string, spec: Record<string, unknown>) {
   return { apiVersion: "external-secrets.io/v1alpha1", kind: "PushSecret", metadata: { name, namespace }, spec };
@@ -74,17 +66,19 @@ before(async () => {
     .mountDatabase("database", { app: { ttl: 600 } });
   aws = await new FakeAws("us-east-1").start();
   aws.addAccessKey("AKIDPUSH", "push-secret-key");
-  process.env[ENDPOINT_ENV.secretsmanager] = aws.url;
-  h = await startHarness();
+  restoreEnv = setEnv({ [ENDPOINT_ENV.secretsmanager]: aws.url });
+});
+
+const h = useHarness({}, async (h) => {
   for (const ns of ["app", "other"]) await createNamespace(h, ns);
   await h.client.create(SECRET_STORES, fakeStore("fake", "app", [{ key: "preexisting", value: "from-the-store" }], {}));
   const labelled = fakeStore("labelled", "app", []);
   (labelled.metadata as Record<string, unknown>).labels = { push: "enabled" };
   await h.client.create(SECRET_STORES, labelled);
-  await h.client.create(SECRETS, secret("db", "app", { user: "admin", password: "p1" }));
-  await h.client.create(SECRETS, secret("creds", "app", { token: "t1" }));
-  await h.client.create(SECRETS, secret("vault-token", "app", { token: "vault-root" }));
-  await h.client.create(SECRETS, secret("aws", "app", { id: "AKIDPUSH", secret: "push-secret-key" }));
+  await h.client.create(SECRETS, secretManifest("app", "db", { user: "admin", password: "p1" }));
+  await h.client.create(SECRETS, secretManifest("app", "creds", { token: "t1" }));
+  await h.client.create(SECRETS, secretManifest("app", "vault-token", { token: "vault-root" }));
+  await h.client.create(SECRETS, secretManifest("app", "aws", { id: "AKIDPUSH", secret: "push-secret-key" }));
   await h.client.create(SECRET_STORES, {
     apiVersion: "external-secrets.io/v1",
     kind: "SecretStore",
@@ -122,10 +116,9 @@ before(async () => {
 });
 
 after(async () => {
-  await h.stop();
   await vault.stop();
   await aws.stop();
-  delete process.env[ENDPOINT_ENV.secretsmanager];
+  restoreEnv();
 });
 
 const ready = (ns: string, name: string) => readyCondition(h, PUSH_SECRETS, ns, name);
@@ -245,7 +238,7 @@ describe("PushSecret to the fake provider", () => {
   });
 
   it("selects stores and Secrets by label, and pushes a generated password", async () => {
-    await h.client.create(SECRETS, secret("l1", "app", { a: "1" }, { pushme: "yes" }));
+    await h.client.create(SECRETS, secretManifest("app", "l1", { a: "1" }, { pushme: "yes" }));
     await h.client.create(
       PUSH_SECRETS,
       pushSecret("push-labels", "app", {
@@ -294,7 +287,10 @@ const GENERATOR = (plural: string) => ({
 
 describe("PushSecret shaping the pushed data", () => {
   it("applies the template, ReverseUnicode key conversion and dataTo with rewrite", async () => {
-    await h.client.create(SECRETS, secret("shaped", "app", { api_U002e_key: "k1", "db-user": "u1", other: "o" }));
+    await h.client.create(
+      SECRETS,
+      secretManifest("app", "shaped", { api_U002e_key: "k1", "db-user": "u1", other: "o" }),
+    );
     await h.client.create(
       PUSH_SECRETS,
       pushSecret("push-shaped", "app", {
@@ -359,7 +355,7 @@ describe("PushSecret never crosses namespaces", () => {
     assert.equal(cond.reason, "Errored");
     assert.match(cond.message!, /SecretStore "fake".*not found in namespace other/);
 
-    await h.client.create(SECRETS, secret("mine", "other", { k: "v" }));
+    await h.client.create(SECRETS, secretManifest("other", "mine", { k: "v" }));
     await h.client.create(
       PUSH_SECRETS,
       pushSecret("steal-by-label", "other", {
@@ -528,7 +524,7 @@ describe("ClusterPushSecret", () => {
     for (const ns of ["team-a", "team-b"]) {
       await createNamespace(h, ns, { push: "yes" });
       await h.client.create(SECRET_STORES, fakeStore("backup", ns, []));
-      await h.client.create(SECRETS, secret("tls", ns, { crt: `cert-of-${ns}` }));
+      await h.client.create(SECRETS, secretManifest(ns, "tls", { crt: `cert-of-${ns}` }));
     }
     await h.client.create(CLUSTER_PUSH_SECRETS, {
       apiVersion: "external-secrets.io/v1alpha1",
