@@ -5,7 +5,7 @@ import { aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, serve
 import type { DeleteOptions, Engine, ReqInfo } from "./engine.js";
 import { ApiError, badRequest } from "./errors.js";
 import type { Faults } from "./faults.js";
-import { OpenApiDocuments, warningHeader } from "./openapi.js";
+import { OpenApiDocuments, openapiV2, warningHeader } from "./openapi.js";
 import { decodeProtobuf } from "./proto.js";
 import { columnsFor, toTable, wantsTable } from "./table.js";
 import type { KObj } from "./types.js";
@@ -284,6 +284,12 @@ export class HttpFrontEnd {
       return;
     }
     switch (trimmed) {
+      case "/openapi/v2": {
+        const v2 = openapiV2(/protobuf/.test(accept));
+        res.writeHead(200, { "Content-Type": v2.contentType, "Content-Length": Buffer.byteLength(v2.body) });
+        res.end(v2.body);
+        return;
+      }
       case "/version":
         sendObj(res, 200, serverVersion);
         return;

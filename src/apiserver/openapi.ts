@@ -525,3 +525,29 @@ export function checkFields(
 export function warningHeader(text: string): string {
   return `299 - "${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, " ")}"`;
 }
+
+// ---- /openapi/v2 ----
+
+function pbString(field: number, s: string): Buffer {
+  const b = Buffer.from(s, "utf8");
+  return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]);
+}
+
+/**
+ * The Swagger 2.0 document, deliberately empty of definitions: the schemas live in /openapi/v3, and a v2 client
+ * that finds no definition for a kind (kubectl validating a `kind: List` file) leaves the check to the server's
+ * fieldValidation. JSON, or gnostic's openapi_v2.Document protobuf (swagger = 1, info = 2 {title = 1, version = 2}).
+ */
+export function openapiV2(protobuf: boolean): { body: Buffer | string; contentType: string } {
+  const title = "Kubernetes";
+  const version = "v1.35.0";
+  if (!protobuf) {
+    return {
+      body: JSON.stringify({ swagger: "2.0", info: { title, version }, paths: {}, definitions: {} }),
+      contentType: "application/json",
+    };
+  }
+  const info = Buffer.concat([pbString(1, title), pbString(2, version)]);
+  const body = Buffer.concat([pbString(1, "2.0"), Buffer.from([(2 << 3) | 2, info.length]), info]);
+  return { body, contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" };
+}

@@ -179,6 +179,27 @@ test("a misspelled field fails kubectl apply with kube's strict decoding error, 
   );
 });
 
+test("a kind: List file (as kubectl get -o yaml writes) applies, its items checked by the server", async () => {
+  const list = `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: l1, namespace: default}, data: {a: b}}
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: l2, namespace: default}, dta: {a: b}}
+`;
+  await writeFile(join(dir, "list.yaml"), list);
+  let r = await k("apply", "-f", join(dir, "list.yaml"));
+  assert.notEqual(r.code, 0);
+  assert.match(r.stdout, /configmap\/l1 created/);
+  assert.match(
+    r.stderr,
+    /ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dta"/,
+  );
+  await writeFile(join(dir, "list.yaml"), list.replace("dta:", "data:"));
+  r = await k("apply", "-f", join(dir, "list.yaml"));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /configmap\/l1 unchanged\nconfigmap\/l2 created/);
+});
+
 test("fieldValidation over plain HTTP: Strict -> 400 naming the fields, Warn -> 299 Warning headers, bad value -> 422", async () => {
   const body = JSON.stringify({
     apiVersion: "v1",
