@@ -2,7 +2,7 @@
  * Go (RE2) regular expressions, as ESO users write them in find.name.regexp, rewrite.regexp.source and
  * namespaceRegexes, checked at admission through the shared translation in src/regexp.
  */
-import { compileGoRegexp as compile, RegexpError as GoSyntaxError } from "../regexp/go.js";
+import { compileGoRegexp as compile, RegexpError as GoSyntaxError } from "../regexp/translate.js";
 
 export class RegexpError extends Error {
   override readonly name = "RegexpError";

@@ -1,7 +1,7 @@
 /** dataFrom[].rewrite as upstream: regexp (Go ReplaceAllString), transform (template on the key), merge. */
 import type { ExternalSecretRewrite } from "../../api/externalsecret.js";
-import { compileGoRegexp } from "../../providers/util/go-regexp.js";
 import { formatFloatF } from "../../providers/util/json-value.js";
+import { GoRegexp } from "../../regexp/go-regexp.js";
 import type { RenderTemplate } from "./render.js";
 
 export class RewriteError extends Error {
@@ -27,51 +27,17 @@ export function rewriteMap(
 }
 
 function rewriteRegexp(source: string, target: string, data: Record<string, Buffer>): Record<string, Buffer> {
-  let re: RegExp;
+  let re: GoRegexp;
   try {
-    re = compileGoRegexp(source);
+    re = new GoRegexp(source);
   } catch (err) {
     throw new RewriteError(`regexp failed with failed to compile: ${(err as Error).message}`);
   }
-  const global = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
   const out: Record<string, Buffer> = {};
   for (const [key, value] of Object.entries(data)) {
-    out[goReplaceAll(global, key, (m) => expandGoTemplate(target, m))] = value;
+    out[re.replaceAll(key, (m) => re.expand(target, m))] = value;
   }
   return out;
-}
-
-/** Go's ReplaceAllString: like a global replace, except an empty match right after a match is skipped. */
-function goReplaceAll(re: RegExp, text: string, replacement: (m: RegExpExecArray) => string): string {
-  let out = "";
-  let last = 0;
-  let prevEnd = -1;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (m[0].length === 0) {
-      re.lastIndex = start + 1;
-      if (start === prevEnd) continue;
-    }
-    out += text.slice(last, start) + replacement(m);
-    last = end;
-    prevEnd = end;
-    if (start >= text.length) break;
-  }
-  return out + text.slice(last);
-}
-
-/** Go's Regexp.Expand: $1, ${1}, $name, ${name}; $$ is a literal dollar; unknown groups expand to "". */
-function expandGoTemplate(template: string, m: RegExpExecArray): string {
-  const lookup = (name: string): string => {
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? "";
-    return m.groups?.[name] ?? "";
-  };
-  return template.replace(/\$(?:\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole, braced, bare) => {
-    if (whole === "$$") return "$";
-    return lookup(braced ?? bare);
-  });
 }
 
 function rewriteTransform(

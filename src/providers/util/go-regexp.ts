@@ -2,7 +2,7 @@
  * Go (RE2) regular expressions for provider-side matching (find.name.regexp, rewrite sources, namespace and
  * key patterns), compiled once through the shared translation in src/regexp and cached.
  */
-import { compileGoRegexp as compile, RegexpError } from "../../regexp/go.js";
+import { compileGoRegexp as compile, RegexpError } from "../../regexp/translate.js";
 
 export class GoRegexpError extends RegexpError {
   override readonly name = "GoRegexpError";
