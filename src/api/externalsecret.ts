@@ -82,6 +82,13 @@ export const ExternalSecretTargetSchema = Type.Object({
   deletionPolicy: Type.Optional(StringEnum(DeletionPolicyValues, { default: "Retain" })),
   template: Type.Optional(ExternalSecretTemplateSchema),
   immutable: Type.Optional(Type.Boolean()),
+  immediate: Type.Optional(
+    Type.Boolean({
+      description:
+        "Not an upstream field (seed 004 writes it for event-driven refresh): accepted so such manifests apply. " +
+        "Store notifications re-sync every ExternalSecret that reads the notified key, with or without it.",
+    }),
+  ),
 });
 export type ExternalSecretTarget = Static<typeof ExternalSecretTargetSchema>;
 

@@ -40,6 +40,8 @@ export const VaultJwtAuthSchema = Type.Object({
   role: Type.Optional(Type.String()),
   secretRef: Type.Optional(SecretKeySelectorSchema),
   kubernetesServiceAccountToken: Type.Optional(VaultKubernetesServiceAccountTokenAuthSchema),
+  /** Not an upstream field: circulating guides (seed 003) write it; read as kubernetesServiceAccountToken's. */
+  serviceAccountRef: Type.Optional(ServiceAccountSelectorSchema),
 });
 
 export const VaultCertAuthSchema = Type.Object({
