@@ -2,6 +2,7 @@
  * The controller under test, run as a child process of the bench so its RSS and CPU are its own. Started
  * with the API server URL and options as JSON in argv[2]; answers "stats" messages over IPC.
  */
+import { writeHeapSnapshot } from "node:v8";
 import { KubeConfig } from "@kubernetes/client-node";
 import { kubeconfigObject } from "../src/apiserver/index.js";
 import { startControllers } from "../src/controllers/index.js";
@@ -28,6 +29,8 @@ export interface ChildStats {
   cacheHits: number;
   joined: number;
   notifyUrl?: string;
+  heapUsedBytes: number;
+  externalBytes: number;
 }
 
 const cfg = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
@@ -53,10 +56,15 @@ function stats(): ChildStats {
     cacheHits: s.hits,
     joined: s.joined,
     notifyUrl: notify?.url,
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    externalBytes: process.memoryUsage().external,
   };
 }
 
+let snapshots = 0;
 process.on("message", async (msg: { type: string; id: number }) => {
+  // BENCH_HEAP_SNAPSHOT=1: the first stats request after start (at all-Ready) also writes a heap snapshot.
+  if (msg.type === "stats" && process.env.BENCH_HEAP_SNAPSHOT && snapshots++ === 0) writeHeapSnapshot();
   if (msg.type === "stats") process.send?.({ id: msg.id, stats: stats() });
   if (msg.type === "stop") {
     await notify?.stop();

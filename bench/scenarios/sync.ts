@@ -26,7 +26,7 @@ export async function syncScenario(o: SyncOptions, log: (m: string) => void): Pr
     keys: o.pool ? { kind: "pool", pool: o.pool } : { kind: "own" },
     refreshSeconds: refreshFor(o.count),
     concurrency: o.concurrency ?? Number(process.env.BENCH_CONCURRENCY || 16),
-    cycle: true,
+    cycle: !process.env.BENCH_NO_CYCLE,
     unrelatedSecrets: o.unrelatedSecrets,
     unrelatedBytes: o.unrelatedSecrets ? 100 * 1024 : undefined,
     childExecArgv: o.childExecArgv,

@@ -14,6 +14,20 @@ import { KubeClient, type KubeObject, type ResourceType } from "./kube-client.js
 
 const idOf = (rt: ResourceType) => `${rt.group}/${rt.plural}`;
 
+/**
+ * A copy the caller may change: metadata and status deep, other top-level maps (Secret data) shallow. `spec`
+ * is shared: reconcilers never write it, and stores' specs can be large (deep copies were the hot spot).
+ */
+function copyOf<T>(o: CachedObject): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === "spec" || v === null || typeof v !== "object") out[k] = v;
+    else if (k === "metadata" || k === "status" || Array.isArray(v)) out[k] = structuredClone(v);
+    else out[k] = { ...(v as object) };
+  }
+  return out as T;
+}
+
 export class CachedKubeClient extends KubeClient {
   private readonly informers = new Map<string, Informer<CachedObject>>();
   /** "<resource>|<ns>/<name>" → resourceVersion this client last wrote. */
@@ -51,7 +65,7 @@ export class CachedKubeClient extends KubeClient {
       const wrote = this.written.get(key);
       if (hit && (wrote === undefined || hit.metadata.resourceVersion === wrote)) {
         if (wrote !== undefined) this.written.delete(key);
-        return structuredClone(hit) as T;
+        return copyOf<T>(hit);
       }
     }
     return super.get<T>(rt, namespace, name, signal);
@@ -67,10 +81,20 @@ export class CachedKubeClient extends KubeClient {
     if (!inf || !labelSelector || pairs.some((p) => p.length !== 2 || /[!()\s]/.test(p[0]!) || !p[1])) {
       return super.list<T>(rt, namespace, labelSelector);
     }
-    return inf.cache
-      .list(rt.namespaced ? namespace : undefined)
-      .filter((o) => pairs.every(([k, v]) => o.metadata.labels?.[k!] === v))
-      .map((o) => structuredClone(o) as T);
+    // Indexed by the first label of the selector (built on first use), so a list costs its result size.
+    const [k0, v0] = pairs[0]!;
+    const index = `label:${k0}`;
+    if (!inf.cache.hasIndex(index)) {
+      inf.cache.addIndexer(index, (o) => {
+        const v = o.metadata.labels?.[k0!];
+        return v === undefined ? [] : [`${o.metadata.namespace ?? ""}|${v}`];
+      });
+    }
+    const found =
+      rt.namespaced && namespace !== undefined
+        ? inf.cache.byIndex(index, `${namespace}|${v0}`)
+        : inf.cache.list().filter((o) => o.metadata.labels?.[k0!] === v0);
+    return found.filter((o) => pairs.every(([k, v]) => o.metadata.labels?.[k!] === v)).map((o) => copyOf<T>(o));
   }
 
   override async create<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
