@@ -37,6 +37,15 @@ export class ControllerChild {
     });
   }
 
+  /** Set when the child died (e.g. out of memory). */
+  get exitCode(): number | null {
+    return this.proc.exitCode ?? (this.proc.signalCode ? 128 : null);
+  }
+
+  kill(): void {
+    if (this.exitCode === null) this.proc.kill("SIGKILL");
+  }
+
   stats(): Promise<ChildStats> {
     return this.ask("stats");
   }

@@ -117,10 +117,11 @@ export class EsTracker {
   }
 
   /** Resolves when `pred` holds (checked on every event and every 250 ms). */
-  async until(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  async until(pred: () => boolean, timeoutMs: number, what: string, alive: () => boolean = () => true): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pred()) {
       if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+      if (!alive()) throw new Error(`bench: the controller process died while waiting for ${what}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, 250);
         this.waiters.push(() => {

@@ -19,6 +19,8 @@ export interface ChildConfig {
   /** --client-qps / --client-burst of the controller (0 = no client-side limit). */
   clientQps: number;
   clientBurst: number;
+  /** --enable-push-secret-reconciler (default true). */
+  enablePushSecrets?: boolean;
 }
 
 export interface ChildStats {
@@ -41,6 +43,7 @@ const controllers = await startControllers({
   runtimeClient: new RuntimeKubeClient({ kubeConfig: kc, qps: cfg.clientQps, burst: cfg.clientBurst }),
   concurrency: cfg.concurrency,
   coalesceTtlMs: cfg.coalesceTtlMs,
+  enablePushSecrets: cfg.enablePushSecrets,
   storeRequeueMs: 600_000,
 });
 const notify = cfg.notifyToken ? await startNotifyServer({ target: controllers, token: cfg.notifyToken }) : undefined;

@@ -86,6 +86,21 @@ const SCENARIOS: Scenario[] = [
         log,
       ),
   },
+  {
+    id: "memory-10k-nopush",
+    run: (q, log, x) =>
+      syncScenario(
+        {
+          provider: "fake",
+          count: size(10_000, q, 5),
+          unrelatedSecrets: size(10_000, q, 5),
+          name: `memory-${size(10_000, q, 5)}-push-secrets-off`,
+          childExecArgv: x,
+          enablePushSecrets: false,
+        },
+        log,
+      ),
+  },
   { id: "notify-aws", run: (q, log) => notifyScenario(size(1000, q), log) },
 ];
 
@@ -201,19 +216,26 @@ async function main() {
       : [];
   if (args.concurrency) process.env.BENCH_CONCURRENCY = String(args.concurrency);
   const results: ScenarioResult[] = [];
+  const failed: { scenario: string; error: string }[] = [];
   for (const s of chosen) {
     const log = (m: string) => console.error(`[${s.id}] ${m}`);
     log(args.quick ? "running (quick)" : "running");
-    results.push(await s.run(args.quick, log, execArgv));
+    try {
+      results.push(await s.run(args.quick, log, execArgv));
+    } catch (err) {
+      log(`FAILED: ${(err as Error).message}`);
+      failed.push({ scenario: s.id, error: (err as Error).message });
+    }
   }
-  const text = report(results);
+  let text = report(results);
+  for (const f of failed) text += `\n\nFAILED ${f.scenario}: ${f.error}`;
   console.log(`\n${text}`);
   const m = machine();
   console.log(`\nmachine: ${m.os}, ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}`);
   const file = `${resultsDir}${stamp}${args.quick ? "-quick" : ""}.json`;
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), quick: args.quick, machine: m, results }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), quick: args.quick, machine: m, results, failed }, null, 2)}\n`,
   );
   console.log(`saved ${file}`);
 }

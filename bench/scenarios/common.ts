@@ -44,6 +44,7 @@ export interface ScenarioResult {
   cycle?: CycleResult;
   notifyLatencyMs?: { samples: number[]; p50: number; p95: number; max: number };
   notes?: string[];
+  error?: string;
 }
 
 export interface Setup {
@@ -61,6 +62,7 @@ export interface Setup {
   notifyToken?: string;
   coalesceTtlMs?: number;
   childExecArgv?: string[];
+  enablePushSecrets?: boolean;
 }
 
 const AWS_KEY = ["AKIABENCHBENCHBENCH0", "bench-secret-access-key"] as const;
@@ -237,11 +239,21 @@ export async function runSetup(s: Setup, log: (m: string) => void): Promise<Runn
       notifyToken: s.notifyToken,
       clientQps: CLIENT_QPS,
       clientBurst: CLIENT_BURST,
+      enablePushSecrets: s.enablePushSecrets,
     },
     env,
     [...CHILD_NODE_OPTIONS, ...(s.childExecArgv ?? [])],
   );
-  await tracker.until(() => tracker.readyAt.size >= s.count, 600_000, `${s.count} ExternalSecrets Ready`);
+  const alive = () => child.exitCode === null;
+  try {
+    await tracker.until(() => tracker.readyAt.size >= s.count, 600_000, `${s.count} ExternalSecrets Ready`, alive);
+  } catch (err) {
+    child.kill();
+    tracker.close();
+    await cluster.stop();
+    await aws?.stop();
+    throw err;
+  }
   const readyMs = Math.max(...tracker.readyAt.values()) - t0;
   const atReady = await child.stats();
   log(
@@ -290,6 +302,7 @@ export async function runSetup(s: Setup, log: (m: string) => void): Promise<Runn
       },
       s.refreshSeconds * 2000 + 300_000,
       "a refresh of every ExternalSecret",
+      alive,
     );
     await new Promise((r) => setTimeout(r, 1000));
     const after = await child.stats();

@@ -10,6 +10,7 @@ export interface SyncOptions {
   name?: string;
   concurrency?: number;
   childExecArgv?: string[];
+  enablePushSecrets?: boolean;
 }
 
 /** Refresh interval long enough that the first sync of every ExternalSecret ends before the next cycle. */
@@ -30,6 +31,7 @@ export async function syncScenario(o: SyncOptions, log: (m: string) => void): Pr
     unrelatedSecrets: o.unrelatedSecrets,
     unrelatedBytes: o.unrelatedSecrets ? 100 * 1024 : undefined,
     childExecArgv: o.childExecArgv,
+    enablePushSecrets: o.enablePushSecrets,
   };
   const run = await runSetup(setup, log);
   return run.finish();
