@@ -172,7 +172,7 @@ export function report(results: ScenarioResult[]): string {
           r.scenario,
           String(r.cycle!.syncs),
           String(r.cycle!.secretWrites),
-          String(r.cycle!.statusWrites),
+          `${r.cycle!.statusWrites} (${(r.cycle!.statusWrites / Math.max(1, r.cycle!.syncs)).toFixed(2)})`,
           String(r.cycle!.providerCalls),
           String(r.distinctRemoteSecrets),
           verbs(r.cycle!.apiRequests.byVerb),

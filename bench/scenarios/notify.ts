@@ -18,6 +18,8 @@ export async function notifyScenario(count: number, log: (m: string) => void): P
   };
   const run = await runSetup(setup, log);
   const { notifyUrl } = await run.child.stats();
+  // Let the reconciles that follow all-Ready (status-update echoes) drain: measure an idle controller.
+  await new Promise((r) => setTimeout(r, 3000));
   const samples: number[] = [];
   const rounds = 20;
   for (let r = 0; r < rounds; r++) {
