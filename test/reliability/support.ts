@@ -19,9 +19,31 @@ import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
 import "../../src/providers/all.js";
 import "../../src/generators/all.js";
 import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
+import { KubeClient as RuntimeKubeClient } from "../../src/runtime/client.js";
 import { createLogger, type Logger } from "../../src/runtime/logger.js";
 
 export { decoded, eventually, externalSecret, fakeStore } from "../e2e/harness.js";
+
+/** Like `eventually`, for checks that list thousands of objects: polls once a second, not 20 times. */
+export async function slowly<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last as NonNullable<T>;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${what}; last value: ${JSON.stringify(last)} ${lastErr ? String(lastErr) : ""}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
 
 /** A recognisable secret value: any appearance outside the Secret itself is a leak. */
 export function canary(tag: string): string {
@@ -69,18 +91,26 @@ export async function createNamespace(c: Cluster, name: string, labels?: Record<
 /** Starts the controllers against `url` (default: the API server itself) with their own registry. */
 export async function runControllers(
   c: Cluster,
-  opts: Partial<StartControllersOptions> & { url?: string } = {},
+  opts: Partial<StartControllersOptions> & { url?: string; qps?: number } = {},
 ): Promise<RunningControllers & { registry: Registry }> {
-  const { url, ...rest } = opts;
+  const { url, qps, ...rest } = opts;
   const registry = rest.registry ?? new Registry();
-  const running = await startControllers({
-    kubeConfig: url ? kubeConfigFor(url) : c.api.kubeConfig(),
-    registry,
-    storeRequeueMs: 60_000,
-    ...rest,
-  });
+  const kubeConfig = url ? kubeConfigFor(url) : c.api.kubeConfig();
+  // The client-side rate limit (50 qps by default, as upstream) can be lifted so big tests stay short.
+  const runtimeClient =
+    qps === undefined
+      ? undefined
+      : new RuntimeKubeClient({ kubeConfig, qps, burst: 1_000, metrics: rest.runtimeMetrics });
+  const running = await startControllers({ kubeConfig, registry, storeRequeueMs: 60_000, runtimeClient, ...rest });
   await running.synced();
-  return Object.assign(running, { registry });
+  const stop = running.stop.bind(running);
+  return Object.assign(running, {
+    registry,
+    stop: async () => {
+      await stop();
+      runtimeClient?.close();
+    },
+  });
 }
 
 export function readyOf(obj: any): { status?: string; reason?: string; message?: string } | undefined {
@@ -107,6 +137,8 @@ export interface ProxiedRequest {
 export class ResettingProxy {
   url = "";
   resets = 0;
+  /** Response status codes seen, by code. */
+  readonly statuses: Record<string, number> = {};
   /** Every request line that went through (method, path, time). */
   readonly requests: ProxiedRequest[] = [];
   /** Requests for which this returns true are answered with a connection reset (a partition). */
@@ -143,6 +175,10 @@ export class ResettingProxy {
           this.requests.push(req);
         }
         upstream.write(chunk);
+      });
+      upstream.on("data", (chunk: Buffer) => {
+        const m = /^HTTP\/1\.1 (\d{3})/.exec(chunk.toString("latin1", 0, 16));
+        if (m) this.statuses[m[1]!] = (this.statuses[m[1]!] ?? 0) + 1;
       });
       upstream.pipe(client);
     });
