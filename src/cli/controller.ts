@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import "../providers/all.js";
 import "../generators/all.js";
+import { parseDuration } from "../api/duration.js";
 import { startControllers } from "../controllers/index.js";
+import { type NotifyServer, notifyFlags, startNotifyServer } from "../notify/index.js";
 import { createLogger, type Logger } from "../runtime/logger.js";
 import { Manager } from "../runtime/manager.js";
 
@@ -54,6 +56,24 @@ const flags: Record<string, FlagSpec> = {
     default: "true",
     help: "ExternalSecrets wait until their store is Ready instead of hammering a failing provider",
   },
+  "provider-read-ttl": {
+    type: "string",
+    default: "5s",
+    help: "how long identical provider reads are shared across reconciles of one store and credential (0s: off)",
+  },
+  "notify-addr": {
+    type: "string",
+    default: "",
+    help: "serve the store-notification endpoint (event-driven refresh) on this address; off when empty",
+  },
+  "notify-token-file": {
+    type: "string",
+    default: "",
+    help: "file holding the token notifications must present (or $ESO_NOTIFY_TOKEN)",
+  },
+  "notify-tls-cert": { type: "string", default: "", help: "serve notifications over HTTPS with this certificate" },
+  "notify-tls-key": { type: "string", default: "", help: "private key for --notify-tls-cert" },
+  "notify-client-ca": { type: "string", default: "", help: "require client certificates signed by this CA (mTLS)" },
 };
 
 /** Other spellings users pass through the chart's extraArgs (seed 003 uses --max-concurrent-reconciles). */
@@ -180,8 +200,12 @@ function leaseNamespace(explicit: string, kc: KubeConfig): string {
 export async function run(argv: string[]): Promise<number> {
   let f: ControllerFlags;
   let kubeConfig: KubeConfig;
+  let notify: ReturnType<typeof notifyFlags>;
+  let readTtlMs: number;
   try {
     f = parseFlags(argv);
+    readTtlMs = parseDuration(String(f["provider-read-ttl"]));
+    notify = notifyFlags(argv);
     kubeConfig = loadKubeConfig(String(f.kubeconfig));
   } catch (err) {
     process.stderr.write(`eso controller: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -191,14 +215,20 @@ export async function run(argv: string[]): Promise<number> {
   const onRejection = (err: unknown) => log.error({ err }, "unhandled promise rejection (ignored)");
   process.on("unhandledRejection", onRejection);
   try {
-    return await serve(f, kubeConfig, log);
+    return await serve(f, kubeConfig, log, readTtlMs, notify);
   } finally {
     process.off("unhandledRejection", onRejection);
     log.flush();
   }
 }
 
-async function serve(f: ControllerFlags, kubeConfig: KubeConfig, log: Logger): Promise<number> {
+async function serve(
+  f: ControllerFlags,
+  kubeConfig: KubeConfig,
+  log: Logger,
+  readTtlMs: number,
+  notify: ReturnType<typeof notifyFlags>,
+): Promise<number> {
   const manager = new Manager({
     kubeConfig,
     qps: Number(f["client-qps"]),
@@ -234,8 +264,15 @@ async function serve(f: ControllerFlags, kubeConfig: KubeConfig, log: Logger): P
       enableClusterExternalSecrets: Boolean(f["enable-cluster-external-secret-reconciler"]),
       enablePushSecrets: Boolean(f["enable-push-secret-reconciler"]),
       floodGate: Boolean(f["enable-flood-protection"]),
+      coalesceTtlMs: readTtlMs,
       deferControllerStart: true,
     });
+    let notifyServer: NotifyServer | undefined;
+    if (notify) {
+      notifyServer = await startNotifyServer({ ...notify, target: running, logger: log });
+      log.info({ url: notifyServer.url }, "notification endpoint listening");
+      manager.onStop(() => notifyServer!.stop());
+    }
     let synced = false;
     running.synced().then(() => {
       synced = true;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -132,10 +132,14 @@ describe("eso controller", () => {
         },
       },
     });
+    const tokenFile = join(dir, "notify-token");
+    writeFileSync(tokenFile, "notify-test-token\n");
     const p = eso([
       "controller",
       "--kubeconfig",
       kubeconfig,
+      "--notify-addr=127.0.0.1:0",
+      `--notify-token-file=${tokenFile}`,
       "--health-addr=127.0.0.1:0",
       "--metrics-addr=127.0.0.1:0",
       "--enable-leader-election",
@@ -170,6 +174,21 @@ describe("eso controller", () => {
       assert.match(text, /controller_runtime_reconcile_total\{controller="externalsecret",result="[a-z_]+"\} [1-9]/);
       assert.match(text, /leader_election_master_status\{name="external-secrets-controller"\} 1/);
       assert.match(text, /rest_client_requests_total\{code="200",method="GET"/);
+
+      // Event-driven refresh: the endpoint refuses a request without the token and re-syncs the named reader.
+      const notifyUrl = p.lines.find((l) => l.msg === "notification endpoint listening")?.url as string | undefined;
+      assert.ok(notifyUrl, "notification endpoint logged");
+      const body = JSON.stringify({ store: { kind: "SecretStore", namespace: "app", name: "fake" }, key: "/db" });
+      const post = (headers: Record<string, string>) =>
+        fetch(`${notifyUrl}/notify`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body,
+        });
+      assert.equal((await post({})).status, 401);
+      const accepted = await post({ authorization: "Bearer notify-test-token" });
+      assert.equal(accepted.status, 202);
+      assert.deepEqual(await accepted.json(), { resynced: 1 });
 
       p.child.kill("SIGTERM");
       const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("hung"), 20_000))]);
