@@ -339,6 +339,8 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     );
   }
 
+  /** Stops for what is not in `informers` (lazily started watches). */
+  const extraStops: (() => Promise<void>)[] = [];
   if (opts.enablePushSecrets !== false) {
     const push = startPushSecretControllers({
       runtimeClient,
@@ -355,6 +357,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     });
     controllers.push(...push.controllers);
     informers.push(...push.informers);
+    extraStops.push(push.stop);
   }
 
   if (!opts.deferControllerStart) for (const c of controllers) c.start();
@@ -385,6 +388,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     },
     stop: async () => {
       await Promise.all(informers.map((i) => i.stop()));
+      await Promise.all(extraStops.map((stop) => stop()));
       await Promise.all(controllers.map((c) => c.stop(10_000)));
       if (!opts.runtimeClient) runtimeClient.close();
     },

@@ -13,13 +13,14 @@ import { Controller, type Request } from "../../runtime/controller.js";
 import { Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { RuntimeMetrics } from "../../runtime/metrics.js";
-import { type KubeObject, Namespaces, type ResourceDescriptor, Secrets } from "../../runtime/resource.js";
+import { type KubeObject, Namespaces, type ResourceDescriptor } from "../../runtime/resource.js";
 import { ClusterPushSecretReconciler } from "../clusterpushsecret/reconciler.js";
 import type { EventRecorder } from "../common/events.js";
 import { KubeClient } from "../common/kube-client.js";
 import { selectorMatches } from "../common/selector.js";
 import type { RenderTemplate } from "../externalsecret/render.js";
 import { PushSecretReconciler } from "./reconciler.js";
+import { SourceSecretWatch } from "./source-watch.js";
 
 export interface PushSecretControllersOptions {
   runtimeClient: RuntimeKubeClient;
@@ -40,6 +41,10 @@ export interface PushSecretControllersOptions {
 export interface PushSecretControllers {
   controllers: Controller[];
   informers: Informer<KubeObject>[];
+  /** Watches of source Secrets, started and stopped as PushSecrets come and go. */
+  sourceWatch: SourceSecretWatch;
+  /** Stops what `informers` does not cover (the source-Secret watches). */
+  stop(): Promise<void>;
 }
 
 const rd = (group: string, plural: string, kind: string, namespaced: boolean): ResourceDescriptor => ({
@@ -94,13 +99,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
         (o as unknown as PushSecret).spec?.selector?.secret?.selector ? [o.metadata.namespace ?? ""] : [],
     },
   });
-  // Source Secrets can be any Secret: keep only metadata in memory.
-  const secretInformer = new Informer<KubeObject>(runtimeClient, Secrets, {
-    namespace: ns,
-    logger: log,
-    transform: metadataOnly,
-  });
-  informers.push(psInformer, secretInformer);
+  informers.push(psInformer);
 
   const psReconciler = new PushSecretReconciler({
     client,
@@ -136,8 +135,11 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
       if (sel && selectorMatches(sel, s.metadata.labels)) psController.enqueue(metaOf(ps));
     }
   };
-  secretInformer.addHandler(
-    {
+  // Source Secrets are watched only for PushSecrets that exist, and only the ones they select.
+  const sourceWatch = new SourceSecretWatch({
+    client: runtimeClient,
+    logger: log,
+    handler: {
       add: onSecret,
       update: (a, b) => {
         if (a.metadata.resourceVersion !== b.metadata.resourceVersion) {
@@ -148,8 +150,12 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
       },
       delete: onSecret,
     },
-    false,
-  );
+  });
+  psInformer.addHandler({
+    add: (o) => sourceWatch.track(o),
+    update: (_a, b) => sourceWatch.track(b),
+    delete: (o) => sourceWatch.untrack(o),
+  });
 
   const gsInformer = new Informer<KubeObject>(runtimeClient, GeneratorStates, {
     namespace: ns,
@@ -229,5 +235,5 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
     });
   replay(psController, psInformer);
   replay(gsController, gsInformer);
-  return { controllers, informers };
+  return { controllers, informers, sourceWatch, stop: () => sourceWatch.stop() };
 }

@@ -1,0 +1,208 @@
+/**
+ * The PushSecret controller does not cache or even list unrelated Secrets: with no PushSecret only the
+ * managed-label Secret informer touches Secrets; a PushSecret gets watches narrowed to the Secrets it
+ * selects (by name or by label), which still re-push on change, and they end when the PushSecret goes.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { allCRDs } from "../../src/api/crds.js";
+import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+import { KubeClient, NAMESPACES, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
+import { type RunningControllers, startControllers } from "../../src/controllers/index.js";
+import { PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
+import { storeTable } from "../../src/providers/fake/state.js";
+import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
+import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
+import {
+  type ListOptions,
+  type Query,
+  KubeClient as RuntimeKubeClient,
+  type WatchEvent,
+} from "../../src/runtime/client.js";
+import {
+  type KubeList,
+  type KubeObject,
+  MANAGED_SELECTOR,
+  type ResourceDescriptor,
+} from "../../src/runtime/resource.js";
+import "../../src/providers/all.js";
+import { eventually, fakeStore, secretManifest } from "./harness.js";
+
+interface SecretRequest {
+  verb: "list" | "watch";
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+}
+
+/** Runtime client that records every list and watch of Secrets it makes, and counts open Secret watches. */
+class RecordingClient extends RuntimeKubeClient {
+  readonly secretRequests: SecretRequest[] = [];
+  readonly openWatches = new Map<string, number>();
+
+  override list<T extends KubeObject>(rd: ResourceDescriptor, opts: ListOptions = {}): Promise<KubeList<T>> {
+    if (rd.plural === "secrets" && !opts.continue) {
+      this.secretRequests.push({
+        verb: "list",
+        namespace: opts.namespace,
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.limit,
+      });
+    }
+    return super.list<T>(rd, opts);
+  }
+
+  override async watchStream(
+    path: string,
+    query: Query,
+    onEvent: (ev: WatchEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (!/\/secrets$/.test(path)) return super.watchStream(path, query, onEvent, signal);
+    const namespace = /\/namespaces\/([^/]+)\//.exec(path)?.[1];
+    const req: SecretRequest = {
+      verb: "watch",
+      namespace,
+      labelSelector: query.labelSelector as string | undefined,
+      fieldSelector: query.fieldSelector as string | undefined,
+    };
+    this.secretRequests.push(req);
+    const key = label(req);
+    this.openWatches.set(key, (this.openWatches.get(key) ?? 0) + 1);
+    try {
+      await super.watchStream(path, query, onEvent, signal);
+    } finally {
+      this.openWatches.set(key, (this.openWatches.get(key) ?? 1) - 1);
+    }
+  }
+
+  /** Open Secret watches other than the managed-label one. */
+  sourceWatches(): string[] {
+    return [...this.openWatches].filter(([k, n]) => n > 0 && !k.includes(MANAGED_SELECTOR)).map(([k]) => k);
+  }
+}
+
+function label(r: SecretRequest): string {
+  return `${r.namespace ?? "*"} labels=${r.labelSelector ?? ""} fields=${r.fieldSelector ?? ""}`;
+}
+
+const NS = ["app", "quiet"];
+const UNRELATED = 300;
+
+let api: ApiServer;
+let client: KubeClient;
+let recorder: RecordingClient;
+let controllers: RunningControllers;
+
+function pushSecret(name: string, secret: Record<string, unknown>, remoteKey: string) {
+  return {
+    apiVersion: "external-secrets.io/v1alpha1",
+    kind: "PushSecret",
+    metadata: { name, namespace: "app" },
+    spec: {
+      secretStoreRefs: [{ name: "fake", kind: "SecretStore" }],
+      selector: { secret },
+      data: [{ match: { secretKey: "token", remoteRef: { remoteKey } } }],
+    },
+  };
+}
+
+async function setToken(name: string, value: string): Promise<void> {
+  const s = await client.get(SECRETS, "app", name);
+  s.data.token = Buffer.from(value).toString("base64");
+  await client.update(SECRETS, s);
+}
+
+const pushed = (key: string) => storeTable("app/fake").get(key)?.value;
+
+before(async () => {
+  api = await startApiServer();
+  const conn = await connectionFromKubeConfig(api.kubeConfig());
+  client = new KubeClient(conn);
+  for (const crd of allCRDs()) {
+    await kubeRequest(conn, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+  }
+  for (const ns of NS) {
+    await client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+  }
+  const blob = "x".repeat(2048);
+  for (let i = 0; i < UNRELATED; i++) {
+    await client.create(SECRETS, secretManifest(NS[i % NS.length], `unrelated-${i}`, { blob }, { tier: "web" }));
+  }
+  await client.create(SECRETS, secretManifest("app", "src", { token: "one" }));
+  await client.create(SECRETS, secretManifest("app", "labelled", { token: "l1" }, { push: "me" }));
+  await client.create(SECRET_STORES, fakeStore("fake", "app", []));
+  recorder = new RecordingClient({ kubeConfig: api.kubeConfig() });
+  controllers = await startControllers({
+    kubeConfig: api.kubeConfig(),
+    runtimeClient: recorder,
+    storeRequeueMs: 60_000,
+  });
+  await controllers.synced();
+});
+
+after(async () => {
+  await controllers.stop();
+  recorder.close();
+  await api.stop();
+});
+
+describe("PushSecret source-Secret watches", () => {
+  it("with no PushSecret, lists and watches Secrets only through the managed label", async () => {
+    // Give any lazily started watch time to show up.
+    await new Promise((r) => setTimeout(r, 500));
+    const requests = recorder.secretRequests;
+    assert.ok(
+      requests.some((r) => r.verb === "list"),
+      "the managed-Secret informer listed",
+    );
+    assert.ok(
+      requests.some((r) => r.verb === "watch"),
+      "the managed-Secret informer watched",
+    );
+    const unfiltered = requests.filter((r) => r.labelSelector !== MANAGED_SELECTOR);
+    assert.deepEqual(unfiltered.map(label), [], "no Secret request without the managed label selector");
+  });
+
+  it("a name-selected source is watched by name only, and its change is re-pushed", async () => {
+    await client.create(PUSH_SECRETS, pushSecret("by-name", { name: "src" }, "from-src"));
+    await eventually(async () => pushed("from-src") === "one", 15_000, "first push");
+    await eventually(async () => recorder.sourceWatches().length === 1, 15_000, "source watch open");
+    assert.deepEqual(recorder.sourceWatches(), ["app labels= fields=metadata.name=src"]);
+    const lists = recorder.secretRequests.filter((r) => r.verb === "list" && r.labelSelector !== MANAGED_SELECTOR);
+    assert.ok(lists.length > 0 && lists.every((r) => r.namespace === "app" && (r.limit ?? 500) <= 50), "small pages");
+
+    await setToken("src", "two");
+    await eventually(async () => pushed("from-src") === "two", 15_000, "source change pushed");
+    // A change arrives on the open watch: no new list or watch request.
+    const before = recorder.secretRequests.length;
+    await setToken("src", "three");
+    await eventually(async () => pushed("from-src") === "three", 15_000, "second change pushed");
+    assert.ok(recorder.secretRequests.length - before <= 2, "no relist per change");
+  });
+
+  it("a label-selected source is watched through that label selector, and its change is re-pushed", async () => {
+    await client.create(
+      PUSH_SECRETS,
+      pushSecret("by-label", { selector: { matchLabels: { push: "me" } } }, "from-label"),
+    );
+    await eventually(async () => pushed("from-label") === "l1", 15_000, "first push");
+    await eventually(
+      async () => recorder.sourceWatches().includes("app labels=push=me fields="),
+      15_000,
+      "label watch",
+    );
+    await setToken("labelled", "l2");
+    await eventually(async () => pushed("from-label") === "l2", 15_000, "labelled change pushed");
+  });
+
+  it("source watches end when the last PushSecret is gone", async () => {
+    await client.delete(PUSH_SECRETS, "app", "by-name");
+    await client.delete(PUSH_SECRETS, "app", "by-label");
+    await eventually(async () => recorder.sourceWatches().length === 0, 15_000, "source watches closed");
+    const namespaces = new Set(recorder.secretRequests.map((r) => r.namespace ?? "*"));
+    assert.ok(!namespaces.has("quiet"), "a namespace without PushSecrets is never touched");
+  });
+});
