@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
+import { redactTemplateError } from "../../src/controllers/externalsecret/template.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import { startWebhookFake, type WebhookFake } from "../fakes/webhook-server.js";
 import {
@@ -191,5 +192,25 @@ describe("secret-leak canaries", () => {
     console.log(
       `# reliability/canary: ${values.length} canaries, ${failing.length} failing syncs; 0 leaks in logs, events, status, metrics, errors`,
     );
+  });
+});
+
+describe("template error redaction", () => {
+  it("cuts values and quoted fragments out of function errors, keeps the rest of the message", () => {
+    const data = { pw: "hunter2-secret", short: "ab" };
+    const date = redactTemplateError(
+      'template: out:1:9: executing "out" at <toDate "2006">: error calling toDate: parsing time "hunter2-secret" as "2006": cannot parse "2-secret" as "2006"',
+      data,
+    );
+    assert.equal(
+      date,
+      'template: out:1:9: executing "out" at <toDate "2006">: error calling toDate: parsing time [redacted] as [redacted]: cannot parse [redacted] as [redacted]',
+    );
+    const field = redactTemplateError(
+      'template: out:1:6: executing "out" at <.pw.x>: can\'t evaluate field x in type string',
+      data,
+    );
+    assert.match(field, /can't evaluate field x in type string/);
+    assert.equal(redactTemplateError("value hunter2-secret leaked", data), "value [redacted] leaked");
   });
 });
