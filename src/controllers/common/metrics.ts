@@ -5,8 +5,9 @@
  * never secret data or error text.
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { BatchReader } from "../../providers/coalesce.js";
 import { ProviderAuthError } from "../../providers/errors.js";
-import type { SecretsClient } from "../../providers/provider.js";
+import type { RemoteRef, SecretsClient } from "../../providers/provider.js";
 
 export type SyncStatus = "success" | "error";
 export type ReconciledKind = "ExternalSecret" | "SecretStore" | "ClusterSecretStore" | "ClusterExternalSecret";
@@ -256,7 +257,7 @@ export async function instrumentClient(
       if (n > 0) metrics.secretsRead.inc({ store_provider: provider }, n);
       return result;
     };
-  return {
+  const instrumented: SecretsClient = {
     getSecret: wrap(
       clientCalls.getSecret,
       (ref) => inner.getSecret(ref),
@@ -278,4 +279,18 @@ export async function instrumentClient(
     validate: wrap(clientCalls.validate, () => inner.validate()),
     close: () => inner.close(),
   };
+  // Forward the optional batch read (e.g. AWS BatchGetSecretValue) so the coalescing layer can still use it.
+  const batch = inner as Partial<BatchReader>;
+  if (typeof batch.getSecretBatch === "function" && typeof batch.batchable === "function") {
+    const reader: BatchReader = {
+      getSecretBatch: wrap(
+        "GetSecretBatch",
+        (refs: RemoteRef[]) => batch.getSecretBatch!(refs),
+        (answers) => answers.filter((a) => !(a instanceof Error)).length,
+      ),
+      batchable: (ref) => batch.batchable!(ref),
+    };
+    return Object.assign(instrumented, reader);
+  }
+  return instrumented;
 }

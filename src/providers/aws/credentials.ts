@@ -4,10 +4,11 @@
  * from secretRef, or the SDK default chain; then every additionalRoles entry and finally `role` assumed in
  * turn (externalID, sessionTags, transitiveTagKeys). Temporary credentials are reused until near expiry.
  */
+import { createHash } from "node:crypto";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { StoreConfigError } from "../errors.js";
-import type { ProviderContext } from "../provider.js";
+import type { KubeAccess, ProviderContext } from "../provider.js";
 import { refNamespace, resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
 import { mapAwsError } from "./errors.js";
 import { type AwsSdkTuning, clientConfig } from "./sdk-options.js";
@@ -184,7 +185,38 @@ function assume(
   });
 }
 
-/** Builds the store's credential provider and a fingerprint of what it was built from (for caching). */
+/**
+ * A view of `kube` that reads each Secret once: the access key id and the secret key usually live in one
+ * Secret, and reading it twice per reconcile doubled the API-server reads of the AWS bench.
+ */
+function readSecretsOnce(kube: KubeAccess): KubeAccess {
+  const secrets = new Map<string, ReturnType<KubeAccess["getSecret"]>>();
+  return {
+    getSecret: (namespace, name) => {
+      const key = `${namespace}/${name}`;
+      let read = secrets.get(key);
+      if (!read) {
+        read = kube.getSecret(namespace, name);
+        secrets.set(key, read);
+      }
+      return read;
+    },
+    getConfigMap: (namespace, name) => kube.getConfigMap(namespace, name),
+    createServiceAccountToken: (namespace, account, audiences, expirationSeconds) =>
+      kube.createServiceAccountToken(namespace, account, audiences, expirationSeconds),
+    ...(kube.getServiceAccountAnnotations
+      ? {
+          getServiceAccountAnnotations: (namespace: string, name: string) =>
+            kube.getServiceAccountAnnotations!(namespace, name),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Builds the store's credential provider and a fingerprint of what it was built from (for caching): a
+ * sha256 digest, so the key material itself never ends up in a cache key, log or error.
+ */
 export async function buildCredentials(
   auth: AWSAuthSpec | undefined,
   chain: RoleChain,
@@ -193,7 +225,7 @@ export async function buildCredentials(
   tuning: AwsSdkTuning,
   field: string,
 ): Promise<{ provider: CredentialProvider; fingerprint: string }> {
-  const base = await baseCredentials(auth, chain, region, ctx, tuning, field);
+  const base = await baseCredentials(auth, chain, region, { ...ctx, kube: readSecretsOnce(ctx.kube) }, tuning, field);
   let provider = memoize(base.provider);
   for (const role of chain.additionalRoles ?? []) provider = assume(provider, role, region, tuning, {});
   if (chain.role && !base.consumedRole) {
@@ -203,6 +235,8 @@ export async function buildCredentials(
       transitive: chain.transitiveTagKeys,
     });
   }
-  const fingerprint = JSON.stringify([base.fingerprint, chain, region]);
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify([base.fingerprint, chain, region]))
+    .digest("hex");
   return { provider, fingerprint };
 }

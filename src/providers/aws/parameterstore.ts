@@ -51,6 +51,8 @@ export class ParameterStoreSecrets implements SecretsClient {
     private readonly ssm: SSMClient,
     private readonly credentials: CredentialProvider,
     private readonly prefix: string,
+    /** Called by close(): returns a cached SDK client to its cache, or destroys a client this object owns. */
+    private readonly release: () => void = () => this.ssm.destroy(),
   ) {}
 
   private async tags(name: string): Promise<Record<string, string>> {
@@ -210,6 +212,6 @@ export class ParameterStoreSecrets implements SecretsClient {
   }
 
   async close(): Promise<void> {
-    this.ssm.destroy();
+    this.release();
   }
 }

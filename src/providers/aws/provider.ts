@@ -1,13 +1,13 @@
 /** The "aws" provider: Secrets Manager or Parameter Store per spec.provider.aws.service. */
-import { createHash } from "node:crypto";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { AWSProvider } from "../../api/providers/aws.js";
 import { StoreConfigError } from "../errors.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
+import { AwsClientCache } from "./client-cache.js";
 import { buildCredentials, type CredentialProvider } from "./credentials.js";
 import { ParameterStoreSecrets } from "./parameterstore.js";
-import { type AwsSdkTuning, clientConfig, DEFAULT_TUNING } from "./sdk-options.js";
+import { type AwsSdkTuning, clientConfig, DEFAULT_TUNING, endpointFor } from "./sdk-options.js";
 import { SecretsManagerSecrets } from "./secretsmanager.js";
 import type { AWSProviderSpec } from "./spec.js";
 
@@ -18,14 +18,35 @@ void _schemaFits;
 const FIELD = "spec.provider.aws";
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
-/**
- * Credential providers are kept per store and credentials, so temporary credentials (AssumeRole, IRSA)
- * are reused across reconciles until they near expiry instead of calling STS every time.
- */
-const credentialCache = new Map<string, CredentialProvider>();
+/** One kept SDK client with the credential provider it signs with. */
+class BuiltClient {
+  constructor(
+    readonly credentials: CredentialProvider,
+    readonly sm?: SecretsManagerClient,
+    readonly ssm?: SSMClient,
+  ) {}
 
+  destroy(): void {
+    this.sm?.destroy();
+    this.ssm?.destroy();
+  }
+}
+
+/**
+ * SDK clients and credential providers are kept per store and credentials (see client-cache.ts), so a
+ * reconcile reuses the client, its connections and any temporary credentials (AssumeRole, IRSA) until
+ * they near expiry instead of building a client and calling STS every time.
+ */
+const clients = new AwsClientCache<BuiltClient>();
+
+/** Drops every kept client and credential provider (used when credentials must be resolved afresh). */
 export function clearCredentialCache(): void {
-  credentialCache.clear();
+  clients.clear();
+}
+
+/** How many SDK clients are kept (for tests and diagnostics). */
+export function cachedClientCount(): number {
+  return clients.size;
 }
 
 export class AwsSecretsProvider implements Provider<AWSProviderSpec> {
@@ -90,31 +111,36 @@ export class AwsSecretsProvider implements Provider<AWSProviderSpec> {
       this.tuning,
       FIELD,
     );
-    const key = createHash("sha256")
-      .update(JSON.stringify([ctx.storeKind, ctx.storeName, ctx.namespace, built.fingerprint]))
-      .digest("hex");
-    let credentials = credentialCache.get(key);
-    if (!credentials) {
-      if (credentialCache.size > 10_000) credentialCache.clear();
-      credentials = built.provider;
-      credentialCache.set(key, credentials);
-    }
+    const service = spec.service === "ParameterStore" ? "ssm" : "secretsmanager";
+    const identity = JSON.stringify([ctx.storeKind, ctx.storeName, ctx.namespace]);
+    const key = AwsClientCache.key(identity, [
+      service,
+      region,
+      endpointFor(service),
+      endpointFor("sts"),
+      this.tuning,
+      built.fingerprint,
+    ]);
+    const lease = clients.acquire(identity, key, () => {
+      const config = { ...clientConfig(service, region, this.tuning), credentials: built.provider };
+      return service === "ssm"
+        ? new BuiltClient(built.provider, undefined, new SSMClient(config))
+        : new BuiltClient(built.provider, new SecretsManagerClient(config));
+    });
+    const { credentials, sm, ssm } = lease.client;
     const prefix = spec.prefix ?? "";
-    if (spec.service === "ParameterStore") {
-      return new ParameterStoreSecrets(
-        new SSMClient({ ...clientConfig("ssm", region, this.tuning), credentials }),
-        credentials,
-        prefix,
-      );
+    if (ssm) {
+      return new ParameterStoreSecrets(ssm, credentials, prefix, lease.release);
     }
     return new SecretsManagerSecrets(
-      new SecretsManagerClient({ ...clientConfig("secretsmanager", region, this.tuning), credentials }),
+      sm!,
       credentials,
       {
         prefix,
         forceDeleteWithoutRecovery: spec.secretsManager?.forceDeleteWithoutRecovery,
         recoveryWindowInDays: spec.secretsManager?.recoveryWindowInDays,
       },
+      lease.release,
     );
   }
 }

@@ -67,6 +67,8 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
     private readonly sm: SecretsManagerClient,
     private readonly credentials: CredentialProvider,
     private readonly opts: SecretsManagerOptions,
+    /** Called by close(): returns a cached SDK client to its cache, or destroys a client this object owns. */
+    private readonly release: () => void = () => this.sm.destroy(),
   ) {}
 
   /** The raw secret (or its tags as JSON with metadataPolicy Fetch), cached per client. */
@@ -321,6 +323,6 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
   }
 
   async close(): Promise<void> {
-    this.sm.destroy();
+    this.release();
   }
 }
