@@ -10,6 +10,11 @@ import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
 import { KubeClient, NAMESPACES, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
 import { type RunningControllers, startControllers } from "../../src/controllers/index.js";
 import { PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
+import {
+  MAX_WATCHES,
+  MAX_WATCHES_PER_NAMESPACE,
+  SourceSecretWatch,
+} from "../../src/controllers/pushsecret/source-watch.js";
 import { storeTable } from "../../src/providers/fake/state.js";
 import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
 import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
@@ -204,5 +209,52 @@ describe("PushSecret source-Secret watches", () => {
     await eventually(async () => recorder.sourceWatches().length === 0, 15_000, "source watches closed");
     const namespaces = new Set(recorder.secretRequests.map((r) => r.namespace ?? "*"));
     assert.ok(!namespaces.has("quiet"), "a namespace without PushSecrets is never touched");
+  });
+});
+
+describe("SourceSecretWatch scope", () => {
+  const ps = (namespace: string, name: string, secret: Record<string, unknown>): KubeObject =>
+    ({ metadata: { namespace, name }, spec: { selector: { secret } } }) as unknown as KubeObject;
+
+  it("collapses many sources into one namespace watch, and many watches into one over the scope", async () => {
+    const seen: string[] = [];
+    const cachedFields = new Set<string>();
+    const watch = new SourceSecretWatch({
+      client: recorder,
+      handler: {
+        add: (s) => {
+          seen.push(`${s.metadata.namespace}/${s.metadata.name}`);
+          for (const k of Object.keys(s)) cachedFields.add(k);
+        },
+      },
+    });
+    try {
+      const inApp = Array.from({ length: MAX_WATCHES_PER_NAMESPACE + 1 }, (_, i) =>
+        ps("app", `p${i}`, { name: `s${i}` }),
+      );
+      for (const p of inApp.slice(0, 2)) watch.track(p);
+      assert.deepEqual(watch.describe(), ["app: name:s0", "app: name:s1"]);
+      for (const p of inApp.slice(2)) watch.track(p);
+      assert.deepEqual(watch.describe(), ["app: all"], "too many names: one watch of the namespace");
+      // The namespace watch lists the namespace's Secrets, stripped to metadata.
+      await eventually(async () => seen.includes("app/src"), 15_000, "namespace watch listed");
+      assert.deepEqual([...cachedFields].sort(), ["apiVersion", "kind", "metadata"], "no data kept");
+      watch.untrack(inApp[0]);
+      assert.equal(watch.describe().length, MAX_WATCHES_PER_NAMESPACE);
+
+      const many: KubeObject[] = [];
+      for (let n = 0; many.length <= MAX_WATCHES; n++) {
+        for (let i = 0; i < 4; i++) many.push(ps(`ns${n}`, `p${i}`, { selector: { matchLabels: { k: `v${i}` } } }));
+      }
+      for (const p of many) watch.track(p);
+      assert.deepEqual(watch.describe(), ["*: all"], "too many watches: one over the whole scope");
+      for (const p of many) watch.untrack(p);
+      assert.deepEqual(watch.describe().length, MAX_WATCHES_PER_NAMESPACE, "back to per-namespace watches");
+      for (const p of inApp) watch.untrack(p);
+      assert.deepEqual(watch.describe(), []);
+    } finally {
+      await watch.stop();
+    }
+    await eventually(async () => recorder.sourceWatches().length === 0, 15_000, "all source watches closed");
   });
 });

@@ -3,7 +3,8 @@
  *
  * Per namespace, the PushSecrets there decide what is watched: a source named in selector.secret.name gets a
  * watch with fieldSelector metadata.name=<name>, a selector.secret.selector a watch with that label selector.
- * Past a few distinct sources (or for a selector matching everything) one namespace-wide watch replaces them.
+ * Past a few distinct sources (or for a selector matching everything) one namespace-wide watch replaces them,
+ * and past MAX_WATCHES in all one watch over the controllers' whole scope replaces every other one.
  * Informers start when the first PushSecret needs them and stop when the last one goes: with no PushSecret,
  * no Secret is listed or watched here at all. Cached Secrets keep only name, namespace, resourceVersion and
  * labels (annotations such as last-applied-configuration can hold the whole Secret), and lists are paged small.
@@ -17,6 +18,11 @@ import { selectorToQuery } from "./selector.js";
 
 /** Above this many distinct sources in one namespace, one namespace-wide watch is cheaper than many. */
 export const MAX_WATCHES_PER_NAMESPACE = 8;
+/**
+ * Above this many watches in all, one watch over the whole scope replaces them: every watch holds a socket
+ * of the shared client (256 at most), which the rest of the controllers need too.
+ */
+export const MAX_WATCHES = 32;
 /** List page size: bounds what one list response holds before trimming. */
 export const SOURCE_PAGE_SIZE = 50;
 
@@ -27,6 +33,8 @@ export interface SourceWatchOptions {
   logger?: Logger;
   /** Called for every add/update/delete of a watched Secret (metadata only). */
   handler: EventHandler<KubeObject>;
+  /** The controllers' --namespace, if any: the scope of the wide watch. */
+  namespace?: string;
   pageSize?: number;
 }
 
@@ -54,12 +62,25 @@ function trimmed(s: KubeObject): KubeObject {
   };
 }
 
+/** Watch key -> how many PushSecrets of one namespace need it. */
+type NamespaceWants = Map<string, number>;
+
+const effective = (w: NamespaceWants | undefined): string[] => {
+  if (!w || w.size === 0) return [];
+  return w.has(ALL) || w.size > MAX_WATCHES_PER_NAMESPACE ? [ALL] : [...w.keys()];
+};
+
 export class SourceSecretWatch {
   private readonly opts: SourceWatchOptions;
-  /** PushSecret key -> [namespace, watch key]. */
-  private readonly wants = new Map<string, [string, string]>();
-  /** namespace -> watch key -> running informer. */
-  private readonly running = new Map<string, Map<string, Informer<KubeObject>>>();
+  /** PushSecret key -> watch key. */
+  private readonly wants = new Map<string, string>();
+  private readonly byNamespace = new Map<string, NamespaceWants>();
+  /** Sum of the namespaces' effective watch counts. */
+  private total = 0;
+  /** One watch over the whole scope instead of per-namespace ones (too many namespaces/sources). */
+  private wide = false;
+  /** "namespace\twatch key" -> running informer. */
+  private readonly running = new Map<string, Informer<KubeObject>>();
   private stopped = false;
   private readonly stopping = new Set<Promise<void>>();
 
@@ -67,59 +88,88 @@ export class SourceSecretWatch {
     this.opts = opts;
   }
 
-  /** Records what a PushSecret (added or updated) reads and adjusts its namespace's watches. */
+  /** Records what a PushSecret (added or updated) reads and adjusts the watches. */
   track(ps: KubeObject): void {
     const ns = ps.metadata.namespace ?? "";
     const key = `${ns}/${ps.metadata.name}`;
     const want = ps.metadata.deletionTimestamp ? undefined : watchKeyOf(ps);
     const before = this.wants.get(key);
-    if (before && before[1] === want) return;
-    if (want) this.wants.set(key, [ns, want]);
+    if (before === want) return;
+    if (want) this.wants.set(key, want);
     else this.wants.delete(key);
-    if (want || before) this.reconcileNamespace(ns);
+    this.change(ns, before, want);
   }
 
   untrack(ps: KubeObject): void {
     const ns = ps.metadata.namespace ?? "";
-    if (this.wants.delete(`${ns}/${ps.metadata.name}`)) this.reconcileNamespace(ns);
+    const key = `${ns}/${ps.metadata.name}`;
+    const before = this.wants.get(key);
+    if (!before) return;
+    this.wants.delete(key);
+    this.change(ns, before, undefined);
   }
 
-  /** Running watches as "namespace: query" strings, for tests and debugging. */
+  /** Running watches as "namespace: watch key" ("*" for all namespaces in scope), for tests and debugging. */
   describe(): string[] {
-    const out: string[] = [];
-    for (const [ns, m] of this.running) for (const k of m.keys()) out.push(`${ns}: ${k}`);
-    return out.sort();
+    return [...this.running.keys()].map((id) => id.replace("\t", ": ")).sort();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const m of this.running.values()) for (const inf of m.values()) this.stopInformer(inf);
+    for (const inf of this.running.values()) this.stopInformer(inf);
     this.running.clear();
     await Promise.all([...this.stopping]);
   }
 
-  private reconcileNamespace(ns: string): void {
+  private change(ns: string, before: string | undefined, after: string | undefined): void {
+    const w = this.byNamespace.get(ns) ?? new Map<string, number>();
+    const oldEffective = effective(w);
+    if (before) {
+      const n = (w.get(before) ?? 1) - 1;
+      if (n > 0) w.set(before, n);
+      else w.delete(before);
+    }
+    if (after) w.set(after, (w.get(after) ?? 0) + 1);
+    if (w.size > 0) this.byNamespace.set(ns, w);
+    else this.byNamespace.delete(ns);
+    this.total += effective(w).length - oldEffective.length;
     if (this.stopped) return;
-    const desired = new Set<string>();
-    for (const [wantNs, k] of this.wants.values()) if (wantNs === ns) desired.add(k);
-    if (desired.has(ALL) || desired.size > MAX_WATCHES_PER_NAMESPACE) {
-      desired.clear();
-      desired.add(ALL);
-    }
-    const current = this.running.get(ns) ?? new Map<string, Informer<KubeObject>>();
-    for (const [k, inf] of current) {
-      if (desired.has(k)) continue;
-      current.delete(k);
-      this.stopInformer(inf);
-    }
-    for (const k of desired) if (!current.has(k)) current.set(k, this.startInformer(ns, k));
-    if (current.size > 0) this.running.set(ns, current);
-    else this.running.delete(ns);
+    // Hysteresis: switching scope relists, so do not flap around the limit.
+    const wide = this.wide ? this.total > MAX_WATCHES / 2 : this.total > MAX_WATCHES;
+    if (wide !== this.wide) {
+      this.wide = wide;
+      this.apply(this.plan());
+    } else if (wide) this.apply(this.total > 0 ? [`*\t${ALL}`] : []);
+    else
+      this.apply(
+        effective(w).map((k) => `${ns}\t${k}`),
+        `${ns}\t`,
+      );
   }
 
-  private startInformer(ns: string, key: string): Informer<KubeObject> {
+  /** Every watch the current wants call for. */
+  private plan(): string[] {
+    if (this.wide) return this.total > 0 ? [`*\t${ALL}`] : [];
+    const ids: string[] = [];
+    for (const [ns, w] of this.byNamespace) for (const k of effective(w)) ids.push(`${ns}\t${k}`);
+    return ids;
+  }
+
+  /** Starts and stops informers so that those with ids starting with `prefix` are exactly `ids`. */
+  private apply(ids: string[], prefix = ""): void {
+    const want = new Set(ids);
+    for (const [id, inf] of this.running) {
+      if (!id.startsWith(prefix) || want.has(id)) continue;
+      this.running.delete(id);
+      this.stopInformer(inf);
+    }
+    for (const id of want) if (!this.running.has(id)) this.running.set(id, this.startInformer(id));
+  }
+
+  private startInformer(id: string): Informer<KubeObject> {
+    const [ns, key] = id.split("\t") as [string, string];
     const inf = new Informer<KubeObject>(this.opts.client, Secrets, {
-      namespace: ns || undefined,
+      namespace: ns === "*" ? this.opts.namespace : ns || undefined,
       fieldSelector: key.startsWith("name:") ? `metadata.name=${key.slice(5)}` : undefined,
       labelSelector: key.startsWith("labels:") ? key.slice(7) : undefined,
       pageSize: this.opts.pageSize ?? SOURCE_PAGE_SIZE,

@@ -138,6 +138,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   // Source Secrets are watched only for PushSecrets that exist, and only the ones they select.
   const sourceWatch = new SourceSecretWatch({
     client: runtimeClient,
+    namespace: ns,
     logger: log,
     handler: {
       add: onSecret,
