@@ -44,8 +44,15 @@ export class AwsClientCache<C extends SdkClientLike> {
       .digest("hex");
   }
 
+  /** Clients built so far (a reuse does not count). */
+  private built = 0;
+
   get size(): number {
     return this.entries.size;
+  }
+
+  get builds(): number {
+    return this.built;
   }
 
   /** Returns the cached client for (identity, key) or builds one with `build`; release it when done. */
@@ -58,6 +65,7 @@ export class AwsClientCache<C extends SdkClientLike> {
       const previous = this.current.get(identity);
       if (previous !== undefined) this.evict(previous);
       entry = { client: build(), identity, holders: 0, evicted: false };
+      this.built++;
       this.entries.set(key, entry);
       this.current.set(identity, key);
       while (this.entries.size > this.maxEntries) {

@@ -44,9 +44,9 @@ export function clearCredentialCache(): void {
   clients.clear();
 }
 
-/** How many SDK clients are kept (for tests and diagnostics). */
-export function cachedClientCount(): number {
-  return clients.size;
+/** SDK clients kept now and built since start (for tests and diagnostics). */
+export function cachedClientStats(): { kept: number; built: number } {
+  return { kept: clients.size, built: clients.builds };
 }
 
 export class AwsSecretsProvider implements Provider<AWSProviderSpec> {
