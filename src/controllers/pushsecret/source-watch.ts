@@ -7,13 +7,14 @@
  * and past MAX_WATCHES in all one watch over the controllers' whole scope replaces every other one.
  * Informers start when the first PushSecret needs them and stop when the last one goes: with no PushSecret,
  * no Secret is listed or watched here at all. Cached Secrets keep only name, namespace, resourceVersion and
- * labels (annotations such as last-applied-configuration can hold the whole Secret), and lists are paged small.
+ * labels (annotations such as last-applied-configuration can hold the whole Secret), and lists are paged small
+ * and trimmed page by page, so a list holds at most one page of Secret data at a time.
  */
 import type { PushSecret } from "../../api/pushsecret.js";
-import type { KubeClient } from "../../runtime/client.js";
+import type { KubeClient, ListOptions } from "../../runtime/client.js";
 import { type EventHandler, Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
-import { type KubeObject, Secrets } from "../../runtime/resource.js";
+import { type KubeObject, type ListMeta, type ResourceDescriptor, Secrets } from "../../runtime/resource.js";
 import { selectorToQuery } from "./selector.js";
 
 /** Above this many distinct sources in one namespace, one namespace-wide watch is cheaper than many. */
@@ -62,6 +63,32 @@ function trimmed(s: KubeObject): KubeObject {
   };
 }
 
+/**
+ * The shared client, except that list pages are trimmed as they arrive: the informer transforms objects only
+ * once the whole list is in, so one large namespace would otherwise be held whole, data and all.
+ */
+function trimmingLists(client: KubeClient): KubeClient {
+  const listAll = async (rd: ResourceDescriptor, opts: ListOptions = {}) => {
+    const items: KubeObject[] = [];
+    let cont: string | undefined;
+    let metadata: ListMeta = {};
+    do {
+      const page = await client.list(rd, { ...opts, continue: cont });
+      for (const o of page.items) items.push(trimmed(o));
+      metadata = page.metadata ?? {};
+      cont = metadata.continue || undefined;
+    } while (cont);
+    return { items, metadata };
+  };
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "listAll") return listAll;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Watch key -> how many PushSecrets of one namespace need it. */
 type NamespaceWants = Map<string, number>;
 
@@ -84,8 +111,11 @@ export class SourceSecretWatch {
   private stopped = false;
   private readonly stopping = new Set<Promise<void>>();
 
+  private readonly client: KubeClient;
+
   constructor(opts: SourceWatchOptions) {
     this.opts = opts;
+    this.client = trimmingLists(opts.client);
   }
 
   /** Records what a PushSecret (added or updated) reads and adjusts the watches. */
@@ -168,7 +198,7 @@ export class SourceSecretWatch {
 
   private startInformer(id: string): Informer<KubeObject> {
     const [ns, key] = id.split("\t") as [string, string];
-    const inf = new Informer<KubeObject>(this.opts.client, Secrets, {
+    const inf = new Informer<KubeObject>(this.client, Secrets, {
       namespace: ns === "*" ? this.opts.namespace : ns || undefined,
       fieldSelector: key.startsWith("name:") ? `metadata.name=${key.slice(5)}` : undefined,
       labelSelector: key.startsWith("labels:") ? key.slice(7) : undefined,
