@@ -119,6 +119,18 @@ function refreshesPeriodically(es: ExternalSecret): boolean {
   return interval === undefined || !/^0+(\.0*)?[a-zµ]*$/.test(interval);
 }
 
+function specOrMetaChanged(a: KubeObject, b: KubeObject): boolean {
+  const ma = a.metadata;
+  const mb = b.metadata;
+  return (
+    ma.generation !== mb.generation ||
+    ma.deletionTimestamp !== mb.deletionTimestamp ||
+    JSON.stringify(ma.labels ?? {}) !== JSON.stringify(mb.labels ?? {}) ||
+    JSON.stringify(ma.annotations ?? {}) !== JSON.stringify(mb.annotations ?? {}) ||
+    JSON.stringify(ma.finalizers ?? []) !== JSON.stringify(mb.finalizers ?? [])
+  );
+}
+
 function metaOf(obj: KubeObject): Request {
   return { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name };
 }
@@ -201,8 +213,10 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
 
   esInformer.addHandler({
     add: (o) => esController.enqueue(metaOf(o)),
+    // As upstream's predicates: spec (generation), labels, annotations (force-sync) or deletion; the reconciler's
+    // own status writes would otherwise run every refresh twice.
     update: (a, b) => {
-      if (a.metadata.resourceVersion !== b.metadata.resourceVersion) esController.enqueue(metaOf(b));
+      if (specOrMetaChanged(a, b)) esController.enqueue(metaOf(b));
     },
     delete: (o) => metrics.forget("ExternalSecret", o.metadata.name, o.metadata.namespace),
   });

@@ -281,16 +281,21 @@ export class KubeClient {
   }
 
   /** Lists every page; returns items and the list's resourceVersion. */
+  /**
+   * Every page of a list. `mapItem` runs on each item as its page arrives, so a caller that keeps only part of
+   * each object (e.g. metadata of Secrets) never holds more than one page of full objects.
+   */
   async listAll<T extends KubeObject>(
     rd: ResourceDescriptor,
     opts: ListOptions = {},
+    mapItem: (item: T) => T = (item) => item,
   ): Promise<{ items: T[]; metadata: ListMeta }> {
     const items: T[] = [];
     let cont: string | undefined;
     let meta: ListMeta = {};
     do {
       const page = await this.list<T>(rd, { ...opts, continue: cont });
-      items.push(...page.items);
+      for (const item of page.items) items.push(mapItem(item));
       meta = page.metadata ?? {};
       cont = meta.continue || undefined;
     } while (cont);

@@ -161,19 +161,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     };
     this.lastListQuery = query;
     this.stats.lists++;
-    const { items, metadata } = await this.client.listAll<T>(this.resource, {
-      ...query,
-      namespace: this.options.namespace,
-      limit: this.options.pageSize ?? 500,
-      signal,
-    });
-    if (signal.aborted) return;
     const kind = this.resource.kind;
     const apiVersion = this.resource.group ? `${this.resource.group}/${this.resource.version}` : this.resource.version;
+    // List items carry no kind/apiVersion; fill them so handlers see complete objects. The transform runs per page,
+    // so a metadata-only informer never holds a whole list of full objects.
+    const { items, metadata } = await this.client.listAll<T>(
+      this.resource,
+      { ...query, namespace: this.options.namespace, limit: this.options.pageSize ?? 500, signal },
+      (raw) => this.prepare({ ...raw, kind: raw.kind ?? kind, apiVersion: raw.apiVersion ?? apiVersion }),
+    );
+    if (signal.aborted) return;
     const seen = new Set<string>();
-    for (const raw of items) {
-      // List items carry no kind/apiVersion; fill them so handlers see complete objects.
-      const obj = this.prepare({ ...raw, kind: raw.kind ?? kind, apiVersion: raw.apiVersion ?? apiVersion });
+    for (const obj of items) {
       const key = objectKey(obj);
       seen.add(key);
       const old = this.cache.get(key);

@@ -11,10 +11,10 @@
  * and trimmed page by page, so a list holds at most one page of Secret data at a time.
  */
 import type { PushSecret } from "../../api/pushsecret.js";
-import type { KubeClient, ListOptions } from "../../runtime/client.js";
+import type { KubeClient } from "../../runtime/client.js";
 import { type EventHandler, Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
-import { type KubeObject, type ListMeta, type ResourceDescriptor, Secrets } from "../../runtime/resource.js";
+import { type KubeObject, Secrets } from "../../runtime/resource.js";
 import { selectorToQuery } from "./selector.js";
 
 /** Above this many distinct sources in one namespace, one namespace-wide watch is cheaper than many. */
@@ -63,32 +63,6 @@ function trimmed(s: KubeObject): KubeObject {
   };
 }
 
-/**
- * The shared client, except that list pages are trimmed as they arrive: the informer transforms objects only
- * once the whole list is in, so one large namespace would otherwise be held whole, data and all.
- */
-function trimmingLists(client: KubeClient): KubeClient {
-  const listAll = async (rd: ResourceDescriptor, opts: ListOptions = {}) => {
-    const items: KubeObject[] = [];
-    let cont: string | undefined;
-    let metadata: ListMeta = {};
-    do {
-      const page = await client.list(rd, { ...opts, continue: cont });
-      for (const o of page.items) items.push(trimmed(o));
-      metadata = page.metadata ?? {};
-      cont = metadata.continue || undefined;
-    } while (cont);
-    return { items, metadata };
-  };
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === "listAll") return listAll;
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
-
 /** Watch key -> how many PushSecrets of one namespace need it. */
 type NamespaceWants = Map<string, number>;
 
@@ -115,7 +89,7 @@ export class SourceSecretWatch {
 
   constructor(opts: SourceWatchOptions) {
     this.opts = opts;
-    this.client = trimmingLists(opts.client);
+    this.client = opts.client;
   }
 
   /** Records what a PushSecret (added or updated) reads and adjusts the watches. */
