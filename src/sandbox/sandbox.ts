@@ -114,7 +114,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     });
     stops.push(() => controllers.stop());
     await controllers.synced();
-    opts.write("controllers started: ExternalSecret, SecretStore, ClusterSecretStore, ClusterExternalSecret");
+    opts.write(`controllers started: ${controllers.controllers.map((c) => c.name).join(", ")}`);
 
     const view = new SyncView(runtimeClient, opts.write);
     stops.push(() => view.stop());
