@@ -3,6 +3,7 @@
  * controller-runtime's result handling (throw → backoff, requeueAfter → forget + delay, success → forget).
  * Nothing a reconciler does (throwing, rejecting, throwing non-Errors) escapes a worker.
  */
+import { setMaxListeners } from "node:events";
 import { type Clock, realClock } from "./clock.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { RuntimeMetrics } from "./metrics.js";
@@ -115,6 +116,8 @@ export class Controller {
     if (this.running) return;
     this.running = true;
     this.abort = new AbortController();
+    // Each in-flight reconcile links one listener to the workers' signal (see process()): a known, bounded count.
+    setMaxListeners(this.concurrency + 10, this.abort.signal);
     this.q = this.newQueue();
     for (const key of this.parked) this.q.add(key);
     this.parked.clear();
@@ -187,8 +190,15 @@ export class Controller {
     this.metrics?.activeWorkers.inc(labels);
     try {
       let result: Result | undefined;
+      // A signal per reconcile: whatever listeners the reconcile (SDKs, HTTP clients) leaves on it are dropped with
+      // it, instead of piling up on the long-lived signal every worker shares.
+      const own = new AbortController();
+      setMaxListeners(0, own.signal); // lives for one reconcile, which may run many requests at once
+      const forward = () => own.abort(signal.reason);
+      if (signal.aborted) forward();
+      else signal.addEventListener("abort", forward, { once: true });
       try {
-        result = (await this.reconcileFn(req, { signal, log })) ?? undefined;
+        result = (await this.reconcileFn(req, { signal: own.signal, log })) ?? undefined;
       } catch (err) {
         this.metrics?.reconcileTotal.inc({ ...labels, result: "error" });
         this.metrics?.reconcileErrors.inc(labels);
@@ -196,6 +206,8 @@ export class Controller {
         log.error({ err, retries: q.numRequeues(key) }, "reconcile failed");
         q.addRateLimited(key);
         return;
+      } finally {
+        signal.removeEventListener("abort", forward);
       }
       if (result?.requeueAfter !== undefined && result.requeueAfter > 0) {
         this.metrics?.reconcileTotal.inc({ ...labels, result: "requeue_after" });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
 import { FakeClock } from "../../src/runtime/clock.js";
 import { Controller, parseRequestKey, type Request, requestKey } from "../../src/runtime/controller.js";
@@ -50,6 +51,27 @@ describe("controller", () => {
     assert.match(text, /controller_runtime_reconcile_errors_total\{controller="t"\} 3/);
     assert.match(text, /controller_runtime_reconcile_total\{controller="t",result="success"\} 1/);
     assert.match(text, /workqueue_retries_total\{name="t",controller="t"\} 3/);
+    await c.stop(1000);
+  });
+
+  it("listeners a reconcile leaves on its signal do not pile up on the workers' shared signal", async () => {
+    const seen: AbortSignal[] = [];
+    const c = new Controller({
+      name: "l",
+      concurrency: 2,
+      reconcile: async (_req, ctx) => {
+        // As careless SDK code might: a listener that is never removed.
+        ctx.signal.addEventListener("abort", () => {});
+        seen.push(ctx.signal);
+      },
+    });
+    c.start();
+    for (let i = 0; i < 60; i++) c.enqueue({ namespace: "ns", name: `o${i}` });
+    for (let i = 0; i < 50 && seen.length < 60; i++) await settle();
+    assert.equal(seen.length, 60);
+    assert.equal(new Set(seen).size, 60, "one signal per reconcile");
+    const shared = (c as unknown as { abort: AbortController }).abort.signal;
+    assert.equal(getEventListeners(shared, "abort").length, 0, "nothing left on the shared signal");
     await c.stop(1000);
   });
 
