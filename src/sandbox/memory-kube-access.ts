@@ -18,13 +18,39 @@ export function secretManifestData(obj: Manifest): Record<string, Buffer> {
   return out;
 }
 
-export class ManifestKubeAccess implements KubeAccess {
-  private readonly secrets = new Map<string, Record<string, Buffer>>();
-  private readonly configMaps = new Map<string, Record<string, string>>();
-  private readonly serviceAccounts = new Map<string, Record<string, string>>();
+/** Secrets, ConfigMaps and ServiceAccount annotations held in maps; reads return copies. */
+export abstract class InMemoryKubeAccess implements KubeAccess {
+  protected readonly secrets = new Map<string, Record<string, Buffer>>();
+  protected readonly configMaps = new Map<string, Record<string, string>>();
+  protected readonly serviceAccounts = new Map<string, Record<string, string>>();
 
+  async getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
+    const data = this.secrets.get(`${namespace}/${name}`);
+    return data ? { ...data } : undefined;
+  }
+
+  async getConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    const data = this.configMaps.get(`${namespace}/${name}`);
+    return data ? { ...data } : undefined;
+  }
+
+  async getServiceAccountAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    const sa = this.serviceAccounts.get(`${namespace}/${name}`);
+    return sa ? { ...sa } : undefined;
+  }
+
+  abstract createServiceAccountToken(
+    namespace: string,
+    serviceAccount: string,
+    audiences: string[],
+    expirationSeconds?: number,
+  ): Promise<string>;
+}
+
+export class ManifestKubeAccess extends InMemoryKubeAccess {
   /** Objects without a namespace are placed in `defaultNamespace`. */
   constructor(objects: Manifest[], defaultNamespace: string) {
+    super();
     for (const obj of objects) {
       if (obj.apiVersion !== "v1") continue;
       const key = `${obj.metadata.namespace ?? defaultNamespace}/${obj.metadata.name}`;
@@ -40,21 +66,6 @@ export class ManifestKubeAccess implements KubeAccess {
         this.serviceAccounts.set(key, { ...((obj.metadata.annotations ?? {}) as Record<string, string>) });
       }
     }
-  }
-
-  async getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
-    const data = this.secrets.get(`${namespace}/${name}`);
-    return data ? { ...data } : undefined;
-  }
-
-  async getConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    const data = this.configMaps.get(`${namespace}/${name}`);
-    return data ? { ...data } : undefined;
-  }
-
-  async getServiceAccountAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    const sa = this.serviceAccounts.get(`${namespace}/${name}`);
-    return sa ? { ...sa } : undefined;
   }
 
   async createServiceAccountToken(namespace: string, serviceAccount: string): Promise<string> {

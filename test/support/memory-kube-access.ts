@@ -4,7 +4,7 @@
  * kubernetes.io block), so loopback test servers can verify who is logging in.
  */
 import { createHmac, randomUUID } from "node:crypto";
-import type { KubeAccess } from "../../src/providers/provider.js";
+import { InMemoryKubeAccess } from "../../src/sandbox/memory-kube-access.js";
 
 export const TEST_TOKEN_ISSUER = "https://kubernetes.default.svc.cluster.local";
 const DEFAULT_AUDIENCE = "https://kubernetes.default.svc.cluster.local";
@@ -29,10 +29,7 @@ function b64url(data: Buffer | string): string {
   return Buffer.from(data).toString("base64url");
 }
 
-export class MemoryKubeAccess implements KubeAccess {
-  private readonly secrets = new Map<string, Record<string, Buffer>>();
-  private readonly configMaps = new Map<string, Record<string, string>>();
-  private readonly serviceAccounts = new Map<string, Record<string, string>>();
+export class MemoryKubeAccess extends InMemoryKubeAccess {
   readonly issued: IssuedToken[] = [];
   secretReads = 0;
   private readonly signingKey = Buffer.from(randomUUID());
@@ -54,20 +51,9 @@ export class MemoryKubeAccess implements KubeAccess {
     return this;
   }
 
-  async getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
+  override async getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
     this.secretReads++;
-    const data = this.secrets.get(`${namespace}/${name}`);
-    return data ? { ...data } : undefined;
-  }
-
-  async getConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    const data = this.configMaps.get(`${namespace}/${name}`);
-    return data ? { ...data } : undefined;
-  }
-
-  async getServiceAccountAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    const sa = this.serviceAccounts.get(`${namespace}/${name}`);
-    return sa ? { ...sa } : undefined;
+    return super.getSecret(namespace, name);
   }
 
   async createServiceAccountToken(
