@@ -10,7 +10,7 @@ import { parseDuration } from "../api/duration.js";
 import { EndpointServers } from "../runtime/health.js";
 import { createLogger } from "../runtime/logger.js";
 import { CertRunner } from "../webhook/cert-runner.js";
-import { FlagError, type FlagSpec, flagHelp, parseFlags, untilSignal } from "../webhook/flags.js";
+import { FlagError, type FlagSpec, flagHelp, parseFlags, untilSignal } from "./flags.js";
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: "string", default: "", help: "kubeconfig file (default: $KUBECONFIG, in-cluster)" },

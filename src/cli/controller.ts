@@ -14,14 +14,7 @@ import { startControllers } from "../controllers/index.js";
 import { type NotifyServer, notifyFlags, startNotifyServer } from "../notify/index.js";
 import { createLogger, type Logger } from "../runtime/logger.js";
 import { Manager } from "../runtime/manager.js";
-
-type FlagType = "bool" | "string" | "int" | "float";
-
-interface FlagSpec {
-  type: FlagType;
-  default: string;
-  help: string;
-}
+import { type FlagSpec, flagHelp, parseFlags as parseFlagValues, typedFlags } from "./flags.js";
 
 /** Flag names and defaults as upstream ESO's `external-secrets` binary where it has them. */
 const flags: Record<string, FlagSpec> = {
@@ -30,7 +23,12 @@ const flags: Record<string, FlagSpec> = {
     default: "",
     help: "kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)",
   },
-  concurrent: { type: "int", default: "1", help: "concurrent reconciles per controller" },
+  concurrent: {
+    type: "int",
+    default: "1",
+    help: "concurrent reconciles per controller",
+    alias: "max-concurrent-reconciles", // seed 003 passes this spelling through the chart's extraArgs
+  },
   "metrics-addr": { type: "string", default: ":8080", help: 'address of the /metrics endpoint ("0" disables)' },
   "health-addr": { type: "string", default: ":8081", help: "address of the /healthz and /readyz endpoints" },
   "enable-leader-election": { type: "bool", default: "false", help: "only the holder of a Lease reconciles" },
@@ -50,7 +48,12 @@ const flags: Record<string, FlagSpec> = {
   "enable-push-secret-reconciler": { type: "bool", default: "true", help: "reconcile PushSecrets" },
   "client-qps": { type: "float", default: "50", help: "sustained API requests per second (0: no limit)" },
   "client-burst": { type: "int", default: "100", help: "API requests allowed above --client-qps in a burst" },
-  loglevel: { type: "string", default: "info", help: "debug, info, warn, error, dpanic, panic or fatal" },
+  loglevel: {
+    type: "string",
+    default: "info",
+    help: "debug, info, warn, error, dpanic, panic or fatal",
+    alias: "zap-log-level",
+  },
   "enable-flood-protection": {
     type: "bool",
     default: "true",
@@ -76,25 +79,8 @@ const flags: Record<string, FlagSpec> = {
   "notify-client-ca": { type: "string", default: "", help: "require client certificates signed by this CA (mTLS)" },
 };
 
-/** Other spellings users pass through the chart's extraArgs (seed 003 uses --max-concurrent-reconciles). */
-const aliases: Record<string, string> = {
-  "max-concurrent-reconciles": "concurrent",
-  "zap-log-level": "loglevel",
-};
-
 /** Upstream's lease name, so a mixed rollout never has two leaders. */
 export const LEADER_ELECTION_ID = "external-secrets-controller";
-
-function flagHelp(): string {
-  const width = Math.max(...Object.keys(flags).map((n) => n.length + 2)) + 8;
-  return Object.entries(flags)
-    .map(([name, f]) => {
-      const left = `  --${name}${f.type === "bool" ? "" : ` ${f.type === "string" ? "string" : f.type}`}`;
-      const def = f.default === "" ? "" : ` (default ${f.type === "string" ? `"${f.default}"` : f.default})`;
-      return `${left.padEnd(width)}${f.help}${def}`;
-    })
-    .join("\n");
-}
 
 export const help = `Usage: eso controller [flags]
 
@@ -103,7 +89,7 @@ against a Kubernetes cluster until SIGTERM or SIGINT. On shutdown it stops takin
 reconciles finish (up to 30 s) and releases the leader lease so a standby replica takes over at once.
 
 Flags (boolean flags take --flag or --flag=false):
-${flagHelp()}
+${flagHelp(flags)}
   (--max-concurrent-reconciles is accepted as --concurrent, --zap-log-level as --loglevel)
 
 Examples:
@@ -122,52 +108,7 @@ export type ControllerFlags = Record<string, string | number | boolean>;
 
 /** Parses Go-style flags (--name value, --name=value, -name; booleans only as --name or --name=bool). */
 export function parseFlags(argv: string[]): ControllerFlags {
-  const out: ControllerFlags = {};
-  for (const [name, f] of Object.entries(flags)) out[name] = convert(name, f, f.default);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const m = /^--?([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
-    if (!m) throw new Error(`unexpected argument "${arg}"`);
-    const name = aliases[m[1]!] ?? m[1]!;
-    const spec = flags[name];
-    if (!spec) throw new Error(`unknown flag --${name}`);
-    let value = m[2];
-    if (value === undefined) {
-      if (spec.type === "bool") value = "true";
-      else {
-        value = argv[++i];
-        if (value === undefined) throw new Error(`flag --${name} needs a value`);
-      }
-    }
-    out[name] = convert(name, spec, value);
-  }
-  return out;
-}
-
-function convert(name: string, spec: FlagSpec, value: string): string | number | boolean {
-  switch (spec.type) {
-    case "bool": {
-      const v = value.toLowerCase();
-      if (["true", "1", "t"].includes(v)) return true;
-      if (["false", "0", "f"].includes(v)) return false;
-      throw new Error(`invalid value "${value}" for --${name}: want true or false`);
-    }
-    case "int": {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0)
-        throw new Error(`invalid value "${value}" for --${name}: want an integer >= 0`);
-      return n;
-    }
-    case "float": {
-      const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
-        throw new Error(`invalid value "${value}" for --${name}: want a number >= 0`);
-      }
-      return n;
-    }
-    default:
-      return value;
-  }
+  return typedFlags(parseFlagValues(argv, flags), flags);
 }
 
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";

@@ -11,8 +11,8 @@ import { parseDuration } from "../api/duration.js";
 import { EndpointServers } from "../runtime/health.js";
 import { createLogger } from "../runtime/logger.js";
 import { esoConverter, esoValidator } from "../webhook/eso.js";
-import { FlagError, type FlagSpec, flagHelp, parseFlags, untilSignal } from "../webhook/flags.js";
 import { startWebhookServer, type WebhookServer } from "../webhook/server.js";
+import { FlagError, type FlagSpec, flagHelp, parseFlags, untilSignal } from "./flags.js";
 
 const flags: Record<string, FlagSpec> = {
   port: { type: "int", default: "10250", help: "HTTPS port for /validate-* and /convert" },
