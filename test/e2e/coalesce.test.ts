@@ -8,6 +8,7 @@ import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { providerReads } from "../../src/providers/coalesce.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import {
+  createAwsStore,
   createNamespace,
   decoded,
   EXTERNAL_SECRETS,
@@ -15,7 +16,6 @@ import {
   externalSecret,
   type Harness,
   readyCondition,
-  SECRET_STORES,
   SECRETS,
   secretWrites,
   startHarness,
@@ -24,37 +24,6 @@ import {
 let h: Harness;
 let aws: FakeAws;
 const KEYS = { a: ["AKIAAAAAAAAAAAAAAAAA", "secret-a"], b: ["AKIABBBBBBBBBBBBBBBB", "secret-b"] } as const;
-
-function awsStore(name: string, namespace: string, credSecret: string) {
-  return {
-    apiVersion: "external-secrets.io/v1",
-    kind: "SecretStore",
-    metadata: { name, namespace },
-    spec: {
-      provider: {
-        aws: {
-          service: "SecretsManager",
-          region: "us-east-1",
-          auth: {
-            secretRef: {
-              accessKeyIDSecretRef: { name: credSecret, key: "id" },
-              secretAccessKeySecretRef: { name: credSecret, key: "secret" },
-            },
-          },
-        },
-      },
-    },
-  };
-}
-
-async function credentials(namespace: string, name: string, [id, secret]: readonly [string, string]) {
-  await h.client.create(SECRETS, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name, namespace },
-    stringData: { id, secret },
-  });
-}
 
 /** GetSecretValue/BatchGetSecretValue calls AWS received, optionally only those signed with one access key. */
 function reads(accessKeyId?: string): number {
@@ -73,13 +42,7 @@ before(async () => {
   for (const k of ["shared/one", "shared/two", "shared/three"]) aws.putSecretString(k, `value-of-${k}`);
   h = await startHarness({ concurrency: 8, coalesceTtlMs: 30_000 });
   await createNamespace(h, "coalesce");
-  await credentials("coalesce", "aws-creds", KEYS.a);
-  await h.client.create(SECRET_STORES, awsStore("aws", "coalesce", "aws-creds"));
-  await eventually(
-    async () => (await readyCondition(h, SECRET_STORES, "coalesce", "aws"))?.status === "True",
-    15_000,
-    "store Ready",
-  );
+  await createAwsStore(h, "coalesce", "aws", "aws-creds", KEYS.a);
 });
 
 after(async () => {
@@ -148,13 +111,7 @@ describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
   });
 
   it("two SecretStores with different credentials never share cached values", async () => {
-    await credentials("coalesce", "aws-creds-b", KEYS.b);
-    await h.client.create(SECRET_STORES, awsStore("aws-b", "coalesce", "aws-creds-b"));
-    await eventually(
-      async () => (await readyCondition(h, SECRET_STORES, "coalesce", "aws-b"))?.status === "True",
-      15_000,
-      "store B Ready",
-    );
+    await createAwsStore(h, "coalesce", "aws-b", "aws-creds-b", KEYS.b);
     aws.requests.length = 0;
     for (const [name, store] of [
       ["via-a", "aws"],

@@ -150,6 +150,41 @@ export async function createReadyStore(
   );
 }
 
+/** A SecretStore for AWS Secrets Manager (us-east-1) with static keys read from Secret `credSecret` (id, secret). */
+export function awsStoreManifest(namespace: string, name: string, credSecret: string) {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "SecretStore",
+    metadata: { name, namespace },
+    spec: {
+      provider: {
+        aws: {
+          service: "SecretsManager",
+          region: "us-east-1",
+          auth: {
+            secretRef: {
+              accessKeyIDSecretRef: { name: credSecret, key: "id" },
+              secretAccessKeySecretRef: { name: credSecret, key: "secret" },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Creates the credentials Secret and an AWS SecretStore using it, and waits until the store is Ready. */
+export async function createAwsStore(
+  h: Harness,
+  namespace: string,
+  name: string,
+  credSecret: string,
+  [id, secret]: readonly [string, string],
+): Promise<void> {
+  await h.client.create(SECRETS, secretManifest(namespace, credSecret, { id, secret }));
+  await createReadyStore(h, awsStoreManifest(namespace, name, credSecret));
+}
+
 /** A v1 Secret manifest; `data` values are given as plain strings. */
 export function secretManifest(
   namespace: string,

@@ -15,6 +15,7 @@ import {
 import { type NotifyServer, startNotifyServer } from "../../src/notify/server.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import {
+  createAwsStore,
   createNamespace,
   decoded,
   EXTERNAL_SECRETS,
@@ -22,7 +23,6 @@ import {
   externalSecret,
   type Harness,
   readyCondition,
-  SECRET_STORES,
   SECRETS,
   startHarness,
 } from "../e2e/harness.js";
@@ -77,32 +77,7 @@ before(async () => {
     },
   });
   await createNamespace(h, NS);
-  await h.client.create(SECRETS, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "aws-creds", namespace: NS },
-    stringData: { id: "AKIANOTIFYNOTIFYNOTI", secret: "notify-secret" },
-  });
-  await h.client.create(SECRET_STORES, {
-    apiVersion: "external-secrets.io/v1",
-    kind: "SecretStore",
-    metadata: { name: "aws", namespace: NS },
-    spec: {
-      provider: {
-        aws: {
-          service: "SecretsManager",
-          region: "us-east-1",
-          auth: {
-            secretRef: {
-              accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-              secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-            },
-          },
-        },
-      },
-    },
-  });
-  await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "aws"))?.status === "True");
+  await createAwsStore(h, NS, "aws", "aws-creds", ["AKIANOTIFYNOTIFYNOTI", "notify-secret"]);
   const es = (name: string, keys: string[]) =>
     h.client.create(
       EXTERNAL_SECRETS,

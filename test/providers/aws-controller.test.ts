@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { providerReads } from "../../src/providers/coalesce.js";
 import {
+  createAwsStore,
   createNamespace,
   decoded,
   EXTERNAL_SECRETS,
@@ -15,7 +16,6 @@ import {
   externalSecret,
   type Harness,
   readyCondition,
-  SECRET_STORES,
   SECRETS,
   startHarness,
 } from "../e2e/harness.js";
@@ -38,36 +38,7 @@ before(async () => {
   providerReads.configure({ batchWindowMs: 50 });
   h = await startHarness({ concurrency: 8 });
   await createNamespace(h, NS);
-  await h.client.create(SECRETS, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "aws-creds", namespace: NS },
-    stringData: { id: KEY[0], secret: KEY[1] },
-  });
-  await h.client.create(SECRET_STORES, {
-    apiVersion: "external-secrets.io/v1",
-    kind: "SecretStore",
-    metadata: { name: "aws", namespace: NS },
-    spec: {
-      provider: {
-        aws: {
-          service: "SecretsManager",
-          region: "us-east-1",
-          auth: {
-            secretRef: {
-              accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-              secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-            },
-          },
-        },
-      },
-    },
-  });
-  await eventually(
-    async () => (await readyCondition(h, SECRET_STORES, NS, "aws"))?.status === "True",
-    15_000,
-    "store Ready",
-  );
+  await createAwsStore(h, NS, "aws", "aws-creds", KEY);
 });
 
 after(async () => {
