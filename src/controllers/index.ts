@@ -13,7 +13,7 @@ import { providerReads } from "../providers/coalesce.js";
 import { ClusterKubeAccess, connectionFromKubeConfig } from "../providers/kube-access.js";
 import type { KubeAccess } from "../providers/provider.js";
 import { KubeClient as RuntimeKubeClient } from "../runtime/client.js";
-import { Controller, type Request, requestKey } from "../runtime/controller.js";
+import { Controller, requestKey } from "../runtime/controller.js";
 import { Informer } from "../runtime/informer.js";
 import { type Logger, silentLogger } from "../runtime/logger.js";
 import type { RuntimeMetrics } from "../runtime/metrics.js";
@@ -32,6 +32,7 @@ import { ApiEventRecorder, type EventRecorder } from "./common/events.js";
 import { CLUSTER_SECRET_STORES, EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "./common/kube-client.js";
 import { EsoMetrics } from "./common/metrics.js";
 import { referencedStores } from "./common/stores.js";
+import { labelsChanged, metadataOnly, metaOf, replayOnStart, specOrMetaChanged } from "./common/wiring.js";
 import { ExternalSecretReconciler } from "./externalsecret/reconciler.js";
 import type { RenderTemplate } from "./externalsecret/render.js";
 import { targetSecretName } from "./externalsecret/secret.js";
@@ -119,22 +120,6 @@ function refreshesPeriodically(es: ExternalSecret): boolean {
   return interval === undefined || !/^0+(\.0*)?[a-zµ]*$/.test(interval);
 }
 
-function specOrMetaChanged(a: KubeObject, b: KubeObject): boolean {
-  const ma = a.metadata;
-  const mb = b.metadata;
-  return (
-    ma.generation !== mb.generation ||
-    ma.deletionTimestamp !== mb.deletionTimestamp ||
-    JSON.stringify(ma.labels ?? {}) !== JSON.stringify(mb.labels ?? {}) ||
-    JSON.stringify(ma.annotations ?? {}) !== JSON.stringify(mb.annotations ?? {}) ||
-    JSON.stringify(ma.finalizers ?? []) !== JSON.stringify(mb.finalizers ?? [])
-  );
-}
-
-function metaOf(obj: KubeObject): Request {
-  return { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name };
-}
-
 export async function startControllers(opts: StartControllersOptions): Promise<RunningControllers> {
   const log = opts.logger ?? silentLogger();
   const registry = opts.registry ?? new Registry();
@@ -196,10 +181,6 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     reconcile: async (req, ctx) => esReconciler.reconcile(req.namespace, req.name, ctx.signal),
   });
   const controllers: Controller[] = [esController];
-  const replayOnStart = (c: Controller, inf: Informer<KubeObject>) =>
-    c.onStarted(() => {
-      for (const o of inf.cache.list()) c.enqueue(metaOf(o));
-    });
   replayOnStart(esController, esInformer);
 
   // A store that changed, became (un)ready or went away: its periodically refreshed ExternalSecrets sync now,
@@ -304,13 +285,17 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     });
   }
 
-  if (opts.enableClusterExternalSecrets !== false && !ns) {
+  // One metadata-only Namespace informer for both cluster-scoped fan-out kinds (none when watching one namespace).
+  const enableCes = opts.enableClusterExternalSecrets !== false && !ns;
+  const nsInformer =
+    !ns && (enableCes || opts.enablePushSecrets !== false)
+      ? new Informer<KubeObject>(runtimeClient, Namespaces, { logger: log, transform: metadataOnly })
+      : undefined;
+  if (nsInformer) informers.push(nsInformer);
+
+  if (enableCes && nsInformer) {
     const cesInformer = new Informer<KubeObject>(runtimeClient, ClusterExternalSecrets, { logger: log });
-    const nsInformer = new Informer<KubeObject>(runtimeClient, Namespaces, {
-      logger: log,
-      transform: (n) => ({ apiVersion: n.apiVersion, kind: n.kind, metadata: n.metadata }),
-    });
-    informers.push(cesInformer, nsInformer);
+    informers.push(cesInformer);
     const cesReconciler = new ClusterExternalSecretReconciler({ client, log, metrics });
     const cesController = new Controller({
       name: "clusterexternalsecret",
@@ -334,7 +319,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     nsInformer.addHandler({
       add: enqueueAll,
       update: (a, b) => {
-        if (JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels)) enqueueAll();
+        if (labelsChanged(a, b)) enqueueAll();
       },
       delete: enqueueAll,
     });
@@ -366,6 +351,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       runtimeMetrics: opts.runtimeMetrics,
       controllerClass: opts.controllerClass,
       namespace: ns,
+      namespaces: nsInformer,
       concurrency,
       clusterStoreEnabled: clusterStores,
     });

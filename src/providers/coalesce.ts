@@ -196,15 +196,20 @@ export class ProviderReadCoalescer {
     return `${storeKeyOf(store)}#${id}`;
   }
 
-  /** A SecretsClient whose reads go through this layer; writes and the rest go straight to `client`. */
-  wrap(client: SecretsClient, scope: string): SecretsClient {
+  /**
+   * A SecretsClient whose reads go through this layer; writes and the rest go straight to `client`. With `fresh`
+   * (a sync the user asked for) its reads skip cached and in-flight answers and refresh the cache with theirs;
+   * other readers of the store keep what they have.
+   */
+  wrap(client: SecretsClient, scope: string, opts: { fresh?: boolean } = {}): SecretsClient {
     const storeKey = scope.slice(0, scope.indexOf("#"));
+    const fresh = opts.fresh === true;
     const read = <V extends Value>(op: string, arg: unknown, remoteKey: string, load: () => Promise<V>) =>
-      this.read(`${scope}\u0000${op}\u0000${stable(arg)}`, storeKey, remoteKey, load) as Promise<V>;
+      this.read(`${scope}\u0000${op}\u0000${stable(arg)}`, storeKey, remoteKey, load, fresh) as Promise<V>;
     return {
       getSecret: (ref) =>
         read("get", ref, ref.key, () =>
-          isBatchReader(client) && client.batchable(ref) && this.batchWindowMs >= 0
+          isBatchReader(client) && client.batchable(ref)
             ? this.batched(scope, client, ref)
             : this.call(() => client.getSecret(ref)),
         ),
@@ -250,8 +255,14 @@ export class ProviderReadCoalescer {
     return fn();
   }
 
-  private read(key: string, storeKey: string, remoteKey: string, load: () => Promise<Value>): Promise<Value> {
-    const hit = this.entries.get(key);
+  private read(
+    key: string,
+    storeKey: string,
+    remoteKey: string,
+    load: () => Promise<Value>,
+    fresh: boolean,
+  ): Promise<Value> {
+    const hit = fresh ? undefined : this.entries.get(key);
     if (hit) {
       if (hit.expires > this.now()) {
         this.entries.delete(key);
@@ -261,22 +272,25 @@ export class ProviderReadCoalescer {
       }
       this.drop(key, hit);
     }
-    const running = this.inflight.get(key);
+    const running = fresh ? undefined : this.inflight.get(key);
     if (running) {
       this.counters.joined++;
       return running.then(copy);
     }
     const generation = this.generations.get(storeKey) ?? 0;
-    const p = load().then(
+    const settle = () => {
+      if (this.inflight.get(key) === p) this.inflight.delete(key);
+    };
+    const p: Promise<Value> = load().then(
       (value) => {
-        this.inflight.delete(key);
+        settle();
         if (this.ttlMs > 0 && (this.generations.get(storeKey) ?? 0) === generation) {
           this.store(key, { value, bytes: sizeOf(value), expires: this.now() + this.ttlMs, storeKey, remoteKey });
         }
         return value;
       },
       (err: unknown) => {
-        this.inflight.delete(key);
+        settle();
         throw err;
       },
     );

@@ -122,8 +122,9 @@ export class StoreClients {
     const reads = this.opts.coalescer ?? providerReads;
     const m = store.metadata ?? {};
     const identity = { kind, namespace: m.namespace ?? "", name, uid: m.uid, resourceVersion: m.resourceVersion };
-    if (this.opts.fresh) reads.invalidate(identity);
-    return reads.wrap(built, reads.scope(identity, this.namespace, recording.fingerprint()));
+    return reads.wrap(built, reads.scope(identity, this.namespace, recording.fingerprint()), {
+      fresh: this.opts.fresh,
+    });
   }
 
   async close(): Promise<void> {

@@ -4,22 +4,25 @@
  * namespace label changes; GeneratorStates are garbage-collected at their deadline.
  */
 import "../../generators/all.js";
-import { GENERATORS_GROUP, GROUP } from "../../api/constants.js";
+import { GROUP } from "../../api/constants.js";
 import type { PushSecret } from "../../api/pushsecret.js";
+import { GENERATOR_STATES } from "../../generators/state/manager.js";
 import { GeneratorStateReconciler } from "../../generators/state/reconciler.js";
 import type { KubeAccess } from "../../providers/provider.js";
 import type { KubeClient as RuntimeKubeClient } from "../../runtime/client.js";
-import { Controller, type Request } from "../../runtime/controller.js";
+import { Controller } from "../../runtime/controller.js";
 import { Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { RuntimeMetrics } from "../../runtime/metrics.js";
-import { type KubeObject, Namespaces, type ResourceDescriptor } from "../../runtime/resource.js";
+import type { KubeObject, ResourceDescriptor } from "../../runtime/resource.js";
 import { ClusterPushSecretReconciler } from "../clusterpushsecret/reconciler.js";
 import type { EventRecorder } from "../common/events.js";
-import { KubeClient } from "../common/kube-client.js";
+import { KubeClient, type ResourceType } from "../common/kube-client.js";
 import { selectorMatches } from "../common/selector.js";
+import { labelsChanged, metaOf, replayOnStart, specOrMetaChanged } from "../common/wiring.js";
 import type { RenderTemplate } from "../externalsecret/render.js";
 import { PushSecretReconciler } from "./reconciler.js";
+import { CLUSTER_PUSH_SECRETS, PUSH_SECRETS } from "./resources.js";
 import { SourceSecretWatch } from "./source-watch.js";
 
 export interface PushSecretControllersOptions {
@@ -34,6 +37,8 @@ export interface PushSecretControllersOptions {
   namespace?: string;
   concurrency?: number;
   clusterStoreEnabled?: boolean;
+  /** The shared metadata-only Namespace informer (cluster scope only); ClusterPushSecrets follow its label changes. */
+  namespaces?: Informer<KubeObject>;
   /** Grace period before superseded generated values are cleaned up (upstream --generator-gc-grace-period). */
   generatorGcGraceMs?: number;
 }
@@ -47,35 +52,13 @@ export interface PushSecretControllers {
   stop(): Promise<void>;
 }
 
-const rd = (group: string, plural: string, kind: string, namespaced: boolean): ResourceDescriptor => ({
-  group,
-  version: "v1alpha1",
-  plural,
-  kind,
-  namespaced,
-});
-const PushSecrets = rd(GROUP, "pushsecrets", "PushSecret", true);
-const ClusterPushSecrets = rd(GROUP, "clusterpushsecrets", "ClusterPushSecret", false);
-const GeneratorStates = rd(GENERATORS_GROUP, "generatorstates", "GeneratorState", true);
+const descriptor = (rt: ResourceType, kind: string): ResourceDescriptor => ({ ...rt, kind });
+const PushSecrets = descriptor(PUSH_SECRETS, "PushSecret");
+const ClusterPushSecrets = descriptor(CLUSTER_PUSH_SECRETS, "ClusterPushSecret");
+const GeneratorStates = descriptor(GENERATOR_STATES, "GeneratorState");
 
 const SECRET_INDEX = "source-secret";
 const SELECTOR_INDEX = "source-selector";
-
-const metaOf = (o: KubeObject): Request => ({ namespace: o.metadata.namespace ?? "", name: o.metadata.name });
-const metadataOnly = (o: KubeObject): KubeObject => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata });
-
-/** Spec, labels, annotations, finalizers or deletion changed: worth a reconcile (status writes are not). */
-function specOrMetaChanged(a: KubeObject, b: KubeObject): boolean {
-  const pick = (o: KubeObject) =>
-    JSON.stringify([
-      o.metadata.generation,
-      o.metadata.labels,
-      o.metadata.annotations,
-      o.metadata.finalizers,
-      o.metadata.deletionTimestamp,
-    ]);
-  return pick(a) !== pick(b);
-}
 
 export function startPushSecretControllers(opts: PushSecretControllersOptions): PushSecretControllers {
   const { runtimeClient, log } = opts;
@@ -146,7 +129,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
         if (a.metadata.resourceVersion !== b.metadata.resourceVersion) {
           onSecret(b);
           // A Secret that lost its labels stops being a source: selector PushSecrets see it go.
-          if (JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels)) onSecret(a);
+          if (labelsChanged(a, b)) onSecret(a);
         }
       },
       delete: onSecret,
@@ -180,10 +163,10 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
     },
   });
 
-  if (!ns) {
+  const nsInformer = opts.namespaces;
+  if (!ns && nsInformer) {
     const cpsInformer = new Informer<KubeObject>(runtimeClient, ClusterPushSecrets, { logger: log });
-    const nsInformer = new Informer<KubeObject>(runtimeClient, Namespaces, { logger: log, transform: metadataOnly });
-    informers.push(cpsInformer, nsInformer);
+    informers.push(cpsInformer);
     const cpsReconciler = new ClusterPushSecretReconciler({ client, log });
     const cpsController = new Controller({
       name: "clusterpushsecret",
@@ -193,9 +176,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
       reconcile: async (req, ctx) => cpsReconciler.reconcile(req.name, ctx.signal),
     });
     controllers.push(cpsController);
-    cpsController.onStarted(() => {
-      for (const o of cpsInformer.cache.list()) cpsController.enqueue(metaOf(o));
-    });
+    replayOnStart(cpsController, cpsInformer);
     const enqueueAll = () => {
       for (const c of cpsInformer.cache.list()) cpsController.enqueue(metaOf(c));
     };
@@ -209,7 +190,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
       {
         add: enqueueAll,
         update: (a, b) => {
-          if (JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels)) enqueueAll();
+          if (labelsChanged(a, b)) enqueueAll();
         },
         delete: enqueueAll,
       },
@@ -229,12 +210,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
       false,
     );
   }
-  // Whenever a controller (re)starts (e.g. on gaining leadership), it reconciles everything it knows.
-  const replay = (c: Controller, inf: Informer<KubeObject>) =>
-    c.onStarted(() => {
-      for (const o of inf.cache.list()) c.enqueue(metaOf(o));
-    });
-  replay(psController, psInformer);
-  replay(gsController, gsInformer);
+  replayOnStart(psController, psInformer);
+  replayOnStart(gsController, gsInformer);
   return { controllers, informers, sourceWatch, stop: () => sourceWatch.stop() };
 }
