@@ -3,14 +3,14 @@
  * webhook Service into a Secret, injects the CA bundle into the ValidatingWebhookConfiguration(s) and the
  * CRDs' conversion webhook config, and re-issues before expiry.
  */
-import { existsSync } from "node:fs";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { parseDuration } from "../api/duration.js";
 import { EndpointServers } from "../runtime/health.js";
 import { createLogger } from "../runtime/logger.js";
 import { CertRunner } from "../webhook/cert-runner.js";
 import { FlagError, type FlagSpec, flagHelp, parseFlags, untilSignal } from "./flags.js";
+import { loadKubeConfig } from "./kubeconfig.js";
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: "string", default: "", help: "kubeconfig file (default: $KUBECONFIG, in-cluster)" },
@@ -61,15 +61,6 @@ Example:
   eso certcontroller --secret-name eso-webhook --secret-namespace external-secrets \\
     --service-name eso-webhook --service-namespace external-secrets
 `;
-
-function loadKubeConfig(path: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) {
-    if (!existsSync(path)) throw new FlagError(`flag --kubeconfig: file not found: ${path}`);
-    kc.loadFromFile(path);
-  } else kc.loadFromDefault();
-  return kc;
-}
 
 export async function run(argv: string[]): Promise<number> {
   let values: Map<string, string>;

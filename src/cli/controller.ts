@@ -3,10 +3,7 @@
  * service account or ~/.kube/config (in that order, as controller-runtime), runs the controllers under a runtime
  * Manager (health, metrics, leader election) and shuts down gracefully on SIGTERM / SIGINT.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import "../providers/all.js";
 import "../generators/all.js";
 import { parseDuration } from "../api/duration.js";
@@ -15,6 +12,7 @@ import { type NotifyServer, notifyFlags, startNotifyServer } from "../notify/ind
 import { createLogger, type Logger } from "../runtime/logger.js";
 import { Manager } from "../runtime/manager.js";
 import { type FlagSpec, flagHelp, parseFlags as parseFlagValues, typedFlags } from "./flags.js";
+import { loadKubeConfig, podNamespace } from "./kubeconfig.js";
 
 /** Flag names and defaults as upstream ESO's `external-secrets` binary where it has them. */
 const flags: Record<string, FlagSpec> = {
@@ -111,31 +109,8 @@ export function parseFlags(argv: string[]): ControllerFlags {
   return typedFlags(parseFlagValues(argv, flags), flags);
 }
 
-const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-/** controller-runtime's order: --kubeconfig, $KUBECONFIG, in-cluster, ~/.kube/config. */
-export function loadKubeConfig(file: string): KubeConfig {
-  const kc = new KubeConfig();
-  const home = join(homedir(), ".kube", "config");
-  if (file) kc.loadFromFile(file);
-  else if (process.env.KUBECONFIG) kc.loadFromDefault();
-  else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SA_DIR, "token"))) kc.loadFromCluster();
-  else if (existsSync(home)) kc.loadFromFile(home);
-  else throw new Error("no cluster configuration: pass --kubeconfig, set $KUBECONFIG or run in a pod");
-  if (!kc.getCurrentCluster()) throw new Error("kubeconfig has no current cluster");
-  return kc;
-}
-
 function leaseNamespace(explicit: string, kc: KubeConfig): string {
-  if (explicit) return explicit;
-  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
-  try {
-    const ns = readFileSync(join(SA_DIR, "namespace"), "utf8").trim();
-    if (ns) return ns;
-  } catch {
-    // not in a pod
-  }
-  return kc.getContextObject(kc.getCurrentContext())?.namespace || "default";
+  return explicit || podNamespace() || kc.getContextObject(kc.getCurrentContext())?.namespace || "default";
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -146,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     f = parseFlags(argv);
     readTtlMs = parseDuration(String(f["provider-read-ttl"]));
-    notify = notifyFlags(argv);
+    notify = notifyFlags(f);
     kubeConfig = loadKubeConfig(String(f.kubeconfig));
   } catch (err) {
     process.stderr.write(`eso controller: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,5 +1,5 @@
 /**
- * Command-line flags for the notification endpoint, for the controller command:
+ * The notification endpoint's settings from the controller command's parsed flags:
  *   --notify-addr=host:port        turn the endpoint on (off by default)
  *   --notify-token-file=path       shared token (or env ESO_NOTIFY_TOKEN)
  *   --notify-tls-cert / --notify-tls-key / --notify-client-ca   HTTPS, and mTLS with a client CA
@@ -9,24 +9,19 @@ import type { NotifyServerOptions } from "./server.js";
 
 export type NotifyFlags = Omit<NotifyServerOptions, "target" | "logger" | "confirmSubscription">;
 
-function flag(argv: string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === `--${name}`) return argv[i + 1];
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  return undefined;
-}
-
 /** Undefined when --notify-addr is absent; throws (naming the flag) on an incomplete setup. */
-export function notifyFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): NotifyFlags | undefined {
-  const address = flag(argv, "notify-addr");
+export function notifyFlags(
+  values: Record<string, string | number | boolean>,
+  env: NodeJS.ProcessEnv = process.env,
+): NotifyFlags | undefined {
+  const flag = (name: string) => (values[name] === undefined || values[name] === "" ? undefined : String(values[name]));
+  const address = flag("notify-addr");
   if (!address) return undefined;
-  const tokenFile = flag(argv, "notify-token-file");
+  const tokenFile = flag("notify-token-file");
   const token = tokenFile ? readFileSync(tokenFile, "utf8").trim() : env.ESO_NOTIFY_TOKEN || undefined;
-  const cert = flag(argv, "notify-tls-cert");
-  const key = flag(argv, "notify-tls-key");
-  const ca = flag(argv, "notify-client-ca");
+  const cert = flag("notify-tls-cert");
+  const key = flag("notify-tls-key");
+  const ca = flag("notify-client-ca");
   if (!!cert !== !!key) throw new Error("--notify-tls-cert and --notify-tls-key: set both or neither");
   if (ca && !cert) throw new Error("--notify-client-ca: needs --notify-tls-cert and --notify-tls-key");
   if (!token && !ca)

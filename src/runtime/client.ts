@@ -132,7 +132,7 @@ export class KubeClient {
       await this.bucket.wait(opts.signal);
       try {
         const { status, headers, body } = await this.send(opts, false);
-        if (status >= 200 && status < 300) return (body ? JSON.parse(body) : undefined) as T;
+        if (status >= 200 && status < 300) return parseBody<T>(status, body);
         const err = toApiError(status, body, headers["retry-after"]);
         const retriable = status === 429 || (status === 503 && err.retryAfterSeconds !== undefined);
         if (!retriable || attempt >= this.maxRetries) throw err;
@@ -385,6 +385,16 @@ export class KubeClient {
         })
       : new http.Agent(common);
     return this.agent;
+  }
+}
+
+/** A 2xx body as JSON; a malformed one is an error that never quotes it (JSON.parse's message would). */
+function parseBody<T>(status: number, body: string): T {
+  if (!body) return undefined as T;
+  try {
+    return JSON.parse(body) as T;
+  } catch {
+    throw new ApiError(status, "malformed response body");
   }
 }
 
