@@ -31,7 +31,7 @@ function reverseGroup(group: string): string {
   return group.split(".").reverse().join(".");
 }
 
-export function schemaName(rt: ResourceType, version: string, kind = rt.kind): string {
+function schemaName(rt: ResourceType, version: string, kind = rt.kind): string {
   return rt.custom ? `${reverseGroup(rt.group)}.${version}.${kind}` : `${builtinPrefix(rt.group, version)}.${kind}`;
 }
 
@@ -284,7 +284,7 @@ function collect(name: string, pool: Record<string, Schema>, out: Record<string,
   walk(pool[name]);
 }
 
-export function groupVersionDocument(types: ResourceType[], version: string): KObj {
+function groupVersionDocument(types: ResourceType[], version: string): KObj {
   const custom = types.some((t) => t.custom);
   const paths: Record<string, KObj> = {};
   const own: Record<string, Schema> = {};
@@ -397,7 +397,7 @@ const optionsKind: Record<WriteOp, string> = {
 };
 
 /** The fieldValidation directive of a write; absent means Warn, as in kube. */
-export function fieldDirective(query: URLSearchParams, op: WriteOp): FieldDirective {
+function fieldDirective(query: URLSearchParams, op: WriteOp): FieldDirective {
   const v = query.get("fieldValidation") ?? "";
   if (v === "") return "Warn";
   if (v === "Ignore" || v === "Warn" || v === "Strict") return v;
@@ -481,7 +481,7 @@ function walk(
 }
 
 /** Paths of the fields of `obj` that the kind's schema does not declare (kube's unknown fields), sorted. */
-export function unknownFields(rt: ResourceType, version: string, obj: KObj, drop = false): string[] {
+function unknownFields(rt: ResourceType, version: string, obj: KObj, drop = false): string[] {
   const out: string[] = [];
   walk(validationSchema(rt, version), obj, "", true, out, drop);
   return out.sort();

@@ -4,6 +4,9 @@
  */
 import { toRegExp, translateGoRegexp } from "./translate.js";
 
+const compiled = new Map<string, GoRegexp>();
+const MAX_COMPILED = 500;
+
 /** A compiled Go regexp. */
 export class GoRegexp {
   readonly re: RegExp;
@@ -12,6 +15,20 @@ export class GoRegexp {
     const t = translateGoRegexp(expr);
     this.re = toRegExp(t, "g");
     this.names = t.names;
+  }
+
+  /**
+   * The compiled form of `expr`, shared: templates call regex functions inside loops and every reconcile
+   * rewrites keys with the same few expressions. Safe to share, as no method yields while using `re`.
+   */
+  static of(expr: string): GoRegexp {
+    let r = compiled.get(expr);
+    if (!r) {
+      r = new GoRegexp(expr);
+      if (compiled.size >= MAX_COMPILED) compiled.clear();
+      compiled.set(expr, r);
+    }
+    return r;
   }
 
   private exec(s: string, pos: number): RegExpExecArray | null {

@@ -261,34 +261,35 @@ export class ExternalSecretReconciler {
     signal?: AbortSignal,
   ): Promise<Result | undefined> {
     const generated: GeneratedValue[] = [];
-    const stateful = () => generated.filter((g) => g.state);
     let result: Result | undefined;
+    let failure: unknown;
     try {
       result = await this.syncWith(es, existing, intervalMs, now, drift, generated, signal);
     } catch (err) {
-      if (stateful().length > 0) {
-        const states = new GeneratorStateManager(this.opts.client, es);
+      failure = err;
+    }
+    const stateful = generated.filter((g) => g.state);
+    if (stateful.length > 0) {
+      const states = new GeneratorStateManager(this.opts.client, es);
+      if (failure !== undefined) {
+        // Nothing was written from these values: clean them up now.
         const ctx = { kube: this.opts.kube, namespace: es.metadata?.namespace ?? "" };
-        for (const g of stateful()) {
-          await states.discard(g.key, g.loaded, g.state!, ctx).catch(() => {});
+        for (const g of stateful) await states.discard(g.key, g.loaded, g.state!, ctx).catch(() => {});
+      } else {
+        try {
+          const keep = new Map<string, string[]>();
+          for (const g of stateful)
+            keep.set(g.key, [...(keep.get(g.key) ?? []), await states.record(g.key, g.loaded, g.state!)]);
+          for (const [key, names] of keep) await states.flagSuperseded(key, names);
+        } catch (err) {
+          this.opts.log.warn(
+            { namespace: es.metadata?.namespace, name: es.metadata?.name, error: (err as Error).message },
+            "could not record generator state",
+          );
         }
       }
-      throw err;
     }
-    if (stateful().length > 0) {
-      const states = new GeneratorStateManager(this.opts.client, es);
-      try {
-        const keep = new Map<string, string[]>();
-        for (const g of stateful())
-          keep.set(g.key, [...(keep.get(g.key) ?? []), await states.record(g.key, g.loaded, g.state!)]);
-        for (const [key, names] of keep) await states.flagSuperseded(key, names);
-      } catch (err) {
-        this.opts.log.warn(
-          { namespace: es.metadata?.namespace, name: es.metadata?.name, error: (err as Error).message },
-          "could not record generator state",
-        );
-      }
-    }
+    if (failure !== undefined) throw failure;
     return result;
   }
 

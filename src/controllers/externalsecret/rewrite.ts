@@ -29,7 +29,7 @@ export function rewriteMap(
 function rewriteRegexp(source: string, target: string, data: Record<string, Buffer>): Record<string, Buffer> {
   let re: GoRegexp;
   try {
-    re = new GoRegexp(source);
+    re = GoRegexp.of(source);
   } catch (err) {
     throw new RewriteError(`regexp failed with failed to compile: ${(err as Error).message}`);
   }

@@ -20,7 +20,7 @@ export const GENERATOR_STATES: ResourceType = {
 };
 export const GENERATOR_STATE_FINALIZER = "generatorstate.externalsecrets.io/finalizer";
 /** Upstream's --generator-gc-grace-period default. */
-export const DEFAULT_GC_GRACE_MS = 2 * 60_000;
+const DEFAULT_GC_GRACE_MS = 2 * 60_000;
 
 export interface StateOwner {
   apiVersion?: string;
@@ -48,7 +48,7 @@ export interface GeneratorStateObject {
 const LABEL_MAX = 63;
 
 /** "<kind>-<name>-<key>", lower-cased; shortened with a hash suffix when too long for a label value. */
-export function ownerKey(kind: string, name: string, key: string): string {
+function ownerKey(kind: string, name: string, key: string): string {
   const full = `${kind}-${name}-${key}`.toLowerCase().replace(/[^a-z0-9._-]/g, "-");
   if (full.length <= LABEL_MAX) return full;
   const hash = createHash("sha256").update(full).digest("hex").slice(0, 10);

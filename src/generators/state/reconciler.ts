@@ -40,8 +40,7 @@ export class GeneratorStateReconciler {
         throw err;
       }
       gs.metadata.finalizers = finalizers.filter((f) => f !== GENERATOR_STATE_FINALIZER);
-      await this.update(gs);
-      return undefined;
+      return (await this.update(gs)) ? undefined : { requeue: true };
     }
     if (!finalizers.includes(GENERATOR_STATE_FINALIZER)) {
       gs.metadata.finalizers = [...finalizers, GENERATOR_STATE_FINALIZER];
@@ -77,7 +76,7 @@ export class GeneratorStateReconciler {
     );
   }
 
-  /** Returns false on a write conflict (the caller requeues). */
+  /** Returns false on a write conflict, so the caller can requeue. */
   private async update(gs: GeneratorStateObject): Promise<boolean> {
     try {
       await this.opts.client.update(GENERATOR_STATES, gs as never);

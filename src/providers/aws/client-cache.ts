@@ -27,7 +27,7 @@ export interface Lease<C> {
   release(): void;
 }
 
-export const DEFAULT_MAX_CLIENTS = 256;
+const DEFAULT_MAX_CLIENTS = 256;
 
 export class AwsClientCache<C extends SdkClientLike> {
   /** Insertion order = LRU order (a hit re-inserts). */

@@ -1,6 +1,4 @@
-import { defaultFuncs } from "../../template/funcs/index.js";
 import { renderESO } from "../../template/index.js";
-import type { FuncMap } from "../../template/values.js";
 import { StoreConfigError } from "../errors.js";
 
 /** Go's url.QueryEscape: unreserved bytes kept, space as "+", everything else percent-encoded. */
@@ -35,7 +33,7 @@ export function templateData(
 /** Renders one template field with ESO's engine; the error names the field, never rendered values. */
 export function renderField(field: string, text: string, data: unknown): string {
   try {
-    return renderESO(field, text, data, { funcs: defaultFuncs() as FuncMap });
+    return renderESO(field, text, data);
   } catch (err) {
     throw new StoreConfigError(`webhook: ${field}: template error: ${(err as Error).message}`);
   }

@@ -9,7 +9,7 @@ import { argInt, argStr } from "./util.js";
 /** regexp.MustCompile: panics (throws) with Go's "regexp: Compile(...)" message. */
 function mustCompile(expr: string): GoRegexp {
   try {
-    return new GoRegexp(expr);
+    return GoRegexp.of(expr);
   } catch (e) {
     const q = canBackquote(expr) ? `\`${expr}\`` : goQuote(expr);
     throw new Error(`regexp: Compile(${q}): ${(e as Error).message}`);
@@ -24,7 +24,7 @@ export function quoteMeta(s: string): string {
 const strs = (l: string[]) => typedSlice(l, "string");
 
 export function regexFuncs(): FuncMap {
-  const must = (e: unknown) => new GoRegexp(argStr(e));
+  const must = (e: unknown) => GoRegexp.of(argStr(e));
   const mc = (e: unknown) => mustCompile(argStr(e));
   return {
     regexMatch: (e, s) => {
