@@ -4,17 +4,13 @@
  * block or whole response becomes the generated values. Leases and issued tokens are returned as state so
  * superseded credentials are revoked once their GeneratorState is garbage-collected.
  */
-import { createHash } from "node:crypto";
 import { parseDuration } from "../../api/duration.js";
 import type { ProviderContext } from "../../providers/provider.js";
-import { resolveSecretKeyString } from "../../providers/resolvers.js";
-import { resolveAuth } from "../../providers/vault/auth/index.js";
-import { VaultHttp, type VaultRequest, vaultError } from "../../providers/vault/http.js";
+import { type VaultHttp, type VaultRequest, vaultError } from "../../providers/vault/http.js";
 import { goJson } from "../../providers/vault/kv.js";
-import { VaultSecretsProvider } from "../../providers/vault/provider.js";
-import { VaultSession } from "../../providers/vault/session.js";
+import { openVaultSession, VaultSecretsProvider } from "../../providers/vault/provider.js";
+import type { VaultSession } from "../../providers/vault/session.js";
 import type { VaultProviderSpec } from "../../providers/vault/spec.js";
-import { resolveTls } from "../../providers/vault/tls.js";
 import { type Generator, type GeneratorContext, GeneratorError } from "../generator.js";
 import { registerGenerator } from "../registry.js";
 
@@ -47,17 +43,6 @@ function retryBaseMs(spec: VaultDynamicSecretSpec): number {
   }
 }
 
-async function headers(spec: VaultProviderSpec, ctx: ProviderContext): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [name, h] of Object.entries(spec.headers ?? {})) {
-    if (typeof h === "string") out[name] = h;
-    else if (h.value !== undefined) out[name] = h.value;
-    else if (h.secretKeyRef)
-      out[name] = await resolveSecretKeyString(ctx, h.secretKeyRef, `spec.provider.headers.${name}.secretKeyRef`);
-  }
-  return out;
-}
-
 async function openSession(
   spec: VaultDynamicSecretSpec,
   ctx: GeneratorContext,
@@ -72,38 +57,17 @@ async function openSession(
   };
   const errs = new VaultSecretsProvider().validateSpec(spec.provider, "SecretStore");
   if (errs.length) throw new GeneratorError(rename(errs.join("; ")));
-  let http: VaultHttp;
-  let session: VaultSession;
   try {
-    const auth = await resolveAuth(spec.provider.auth, pctx);
-    const tls = await resolveTls(spec.provider, pctx);
-    if (auth.kind === "login" && auth.clientTls) Object.assign(tls, auth.clientTls);
-    http = new VaultHttp({
-      server: spec.provider.server,
-      tls,
-      headers: await headers(spec.provider, pctx),
-      readYourWrites: !!(spec.provider.readYourWrites || spec.provider.forwardInconsistent),
+    return await openVaultSession(spec.provider, pctx, {
       timeoutMs: 30_000,
       maxRetries: spec.retrySettings?.maxRetries ?? 2,
       retryBaseMs: retryBaseMs(spec),
-      signal: ctx.signal,
+      cacheScope: ["generator", ctx.namespace],
     });
-    const namespace = spec.provider.namespace || undefined;
-    const authNamespace = spec.provider.auth?.namespace || namespace;
-    const cacheKey =
-      auth.kind === "login"
-        ? createHash("sha256")
-            .update(
-              JSON.stringify(["generator", ctx.namespace, spec.provider.server, authNamespace ?? "", auth.fingerprint]),
-            )
-            .digest("hex")
-        : "";
-    session = new VaultSession(http, auth, cacheKey, namespace, authNamespace);
   } catch (err) {
     if (err instanceof GeneratorError) throw err;
     throw new GeneratorError(rename((err as Error).message));
   }
-  return { session, http };
 }
 
 function requestFor(spec: VaultDynamicSecretSpec): Omit<VaultRequest, "token" | "namespace"> {

@@ -6,7 +6,7 @@ import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind 
 import { resolveSecretKeyString } from "../resolvers.js";
 import { resolveAuth } from "./auth/index.js";
 import { VaultClient } from "./client.js";
-import { VaultHttp, type VaultHttpOptions } from "./http.js";
+import { VaultHttp } from "./http.js";
 import { KvStore } from "./kv.js";
 import { VaultSession } from "./session.js";
 import type { VaultProviderSpec } from "./spec.js";
@@ -40,6 +40,43 @@ async function resolveHeaders(spec: VaultProviderSpec, ctx: ProviderContext): Pr
   }
   if (spec.readYourWrites && spec.forwardInconsistent) out["X-Vault-Inconsistent"] = "forward-active-node";
   return out;
+}
+
+/**
+ * The HTTP client and token session for one Vault spec: auth, TLS (with a cert-auth client certificate), headers
+ * and read-your-writes as the spec says. `cacheScope` keys the cached login together with the server, auth
+ * namespace and credentials, so callers decide who may share a token.
+ */
+export async function openVaultSession(
+  spec: VaultProviderSpec,
+  ctx: ProviderContext,
+  opts: { timeoutMs: number; maxRetries: number; retryBaseMs: number; cacheScope: unknown[] },
+): Promise<{ http: VaultHttp; session: VaultSession }> {
+  const auth = await resolveAuth(spec.auth, ctx);
+  const tls = await resolveTls(spec, ctx);
+  if (auth.kind === "login" && auth.clientTls) {
+    tls.cert = auth.clientTls.cert;
+    tls.key = auth.clientTls.key;
+  }
+  const http = new VaultHttp({
+    server: spec.server,
+    tls,
+    headers: await resolveHeaders(spec, ctx),
+    readYourWrites: !!(spec.readYourWrites || spec.forwardInconsistent),
+    timeoutMs: opts.timeoutMs,
+    maxRetries: opts.maxRetries,
+    retryBaseMs: opts.retryBaseMs,
+    signal: ctx.signal,
+  });
+  const namespace = spec.namespace || undefined;
+  const authNamespace = spec.auth?.namespace || namespace;
+  const cacheKey =
+    auth.kind === "login"
+      ? createHash("sha256")
+          .update(JSON.stringify([...opts.cacheScope, spec.server, authNamespace ?? "", auth.fingerprint]))
+          .digest("hex")
+      : "";
+  return { http, session: new VaultSession(http, auth, cacheKey, namespace, authNamespace) };
 }
 
 export class VaultSecretsProvider implements Provider<VaultProviderSpec> {
@@ -85,43 +122,19 @@ export class VaultSecretsProvider implements Provider<VaultProviderSpec> {
   async newClient(spec: VaultProviderSpec, ctx: ProviderContext): Promise<SecretsClient> {
     const errs = this.validateSpec(spec, ctx.storeKind);
     if (errs.length) throw new StoreConfigError(errs.join("; "));
-    const auth = await resolveAuth(spec.auth, ctx);
-    const tls = await resolveTls(spec, ctx);
-    if (auth.kind === "login" && auth.clientTls) {
-      tls.cert = auth.clientTls.cert;
-      tls.key = auth.clientTls.key;
-    }
-    const httpOpts: VaultHttpOptions = {
-      server: spec.server,
-      tls,
-      headers: await resolveHeaders(spec, ctx),
-      readYourWrites: !!(spec.readYourWrites || spec.forwardInconsistent),
+    const { http, session } = await openVaultSession(spec, ctx, {
       timeoutMs: this.options.requestTimeoutMs ?? 30_000,
       maxRetries: this.options.maxRetries ?? 2,
       retryBaseMs: this.options.retryBaseMs ?? 500,
-      signal: ctx.signal,
-    };
-    const http = new VaultHttp(httpOpts);
-    const namespace = spec.namespace || undefined;
-    const authNamespace = spec.auth?.namespace || namespace;
-    const cacheKey =
-      auth.kind === "login"
-        ? createHash("sha256")
-            .update(
-              JSON.stringify([
-                ctx.storeKind,
-                ctx.storeKind === "SecretStore" ? ctx.namespace : "",
-                ctx.storeName,
-                ctx.namespace,
-                spec.server,
-                authNamespace ?? "",
-                spec.auth,
-                auth.fingerprint,
-              ]),
-            )
-            .digest("hex")
-        : "";
-    const session = new VaultSession(http, auth, cacheKey, namespace, authNamespace);
+      // One login per store (and, for a SecretStore, per namespace) until the token nears expiry.
+      cacheScope: [
+        ctx.storeKind,
+        ctx.storeKind === "SecretStore" ? ctx.namespace : "",
+        ctx.storeName,
+        ctx.namespace,
+        spec.auth,
+      ],
+    });
     const kv = new KvStore(session, { mount: spec.path || undefined, version: spec.version ?? "v2" });
     return new VaultClient(http, kv);
   }

@@ -1,12 +1,6 @@
+import { queryEscape as goQueryEscape } from "../../template/builtins.js";
 import { renderESO } from "../../template/index.js";
 import { StoreConfigError } from "../errors.js";
-
-/** Go's url.QueryEscape: unreserved bytes kept, space as "+", everything else percent-encoded. */
-export function goQueryEscape(s: string): string {
-  return encodeURIComponent(s)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, "+");
-}
 
 export interface RemoteRefData {
   key: string;
