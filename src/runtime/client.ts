@@ -96,6 +96,8 @@ export interface KubeClientOptions {
   userAgent?: string;
 }
 
+const CONNECTION_OPTIONS_TTL_MS = 60_000;
+
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
   private readonly server: URL;
@@ -106,6 +108,7 @@ export class KubeClient {
   private readonly log: Logger;
   private readonly userAgent: string;
   private agent?: http.Agent;
+  private connOpts?: { opts: https.RequestOptions; at: number };
 
   constructor(opts: KubeClientOptions) {
     this.kubeConfig = opts.kubeConfig;
@@ -310,8 +313,7 @@ export class KubeClient {
   ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; stream?: http.IncomingMessage }> {
     const url = new URL(this.server.href.replace(/\/$/, "") + opts.path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const reqOpts: https.RequestOptions = { headers: {} };
-    await this.kubeConfig.applyToHTTPSOptions(reqOpts);
+    const reqOpts = await this.connectionOptions();
     const headers: Record<string, string> = {
       Accept: "application/json",
       "User-Agent": this.userAgent,
@@ -367,6 +369,20 @@ export class KubeClient {
       }
       req.end(payload);
     });
+  }
+
+  /**
+   * Auth headers and TLS material from the kubeconfig. Resolving them reads files (CA, client cert, token), so
+   * the result is reused for a minute, as client-go re-reads a rotated token file; the agent keeps the TLS part.
+   */
+  private async connectionOptions(): Promise<https.RequestOptions> {
+    const now = this.clock.now();
+    if (!this.connOpts || now - this.connOpts.at > CONNECTION_OPTIONS_TTL_MS) {
+      const opts: https.RequestOptions = { headers: {} };
+      await this.kubeConfig.applyToHTTPSOptions(opts);
+      this.connOpts = { opts, at: now };
+    }
+    return this.connOpts.opts;
   }
 
   private sharedAgent(reqOpts: https.RequestOptions, tls: boolean): http.Agent {
