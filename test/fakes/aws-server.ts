@@ -3,7 +3,8 @@
  * SSM Parameter Store over JSON 1.1 (POST /, X-Amz-Target), and STS over the query protocol (form body,
  * XML answers) for AssumeRole and AssumeRoleWithWebIdentity. Signed calls must carry a well-formed SigV4
  * Authorization header whose credential scope names this service and the expected region, for a known
- * access key (and its session token). Every request is recorded; faults (status/code, delay) can be queued.
+ * access key (and its session token). Every request is recorded; faults (status/code, delay) can be queued,
+ * and actions can be denied outright (AccessDeniedException, as IAM answers an action the policy lacks).
  */
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -24,6 +25,8 @@ export interface AwsFault {
   code?: string;
   message?: string;
   delayMs?: number;
+  /** Never answer: the request stays open until the client gives up or the server stops. */
+  hang?: boolean;
 }
 
 interface SmVersion {
@@ -72,6 +75,8 @@ export class FakeAws {
   private readonly secrets = new Map<string, SmSecret>();
   private readonly params = new Map<string, SsmParam>();
   private readonly faults: { match: (r: AwsRecorded) => boolean; fault: AwsFault; remaining: number }[] = [];
+  /** Actions no caller's policy allows: answered AccessDeniedException after the signature check. */
+  private readonly denied = new Set<string>();
   private server!: http.Server;
   url = "";
   /** Validates a web identity token for AssumeRoleWithWebIdentity; returns false to reject. */
@@ -169,6 +174,17 @@ export class FakeAws {
     return this;
   }
 
+  /** Denies `action` to every caller (as an IAM policy without it would) until allow(action). */
+  deny(action: string): this {
+    this.denied.add(action);
+    return this;
+  }
+
+  allow(action: string): this {
+    this.denied.delete(action);
+    return this;
+  }
+
   /** Drops every queued fault. */
   clearFaults(): this {
     this.faults.length = 0;
@@ -215,6 +231,7 @@ export class FakeAws {
     const f = this.faults.find((x) => x.remaining > 0 && x.match(rec));
     if (f) {
       f.remaining--;
+      if (f.fault.hang) return;
       if (f.fault.delayMs) await new Promise((r) => setTimeout(r, f.fault.delayMs));
       if (f.fault.status)
         return this.error(rec, res, f.fault.status, f.fault.code ?? "InternalFailure", f.fault.message ?? "injected");
@@ -224,6 +241,10 @@ export class FakeAws {
     if (!unsigned) {
       const problem = this.checkSignature(rec);
       if (problem) return this.error(rec, res, problem.status, problem.code, problem.message);
+    }
+    if (this.denied.has(rec.action)) {
+      const message = `User: arn:aws:iam::${ACCOUNT}:user/eso is not authorized to perform: ${rec.service}:${rec.action} because no identity-based policy allows the ${rec.service}:${rec.action} action`;
+      return this.error(rec, res, 400, "AccessDeniedException", message);
     }
     if (rec.service === "sts") return this.sts(rec, res);
     if (rec.service === "ecr" || rec.service === "ecr-public") return this.ecr(rec, res);

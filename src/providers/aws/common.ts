@@ -1,7 +1,5 @@
-/** What the Parameter Store and Secrets Manager clients share: SDK calls, tag maps, properties, validation. */
-import { NoSecretError } from "../errors.js";
-import type { RemoteRef, ValidationResult } from "../provider.js";
-import { getJsonProperty } from "../util/json-property.js";
+/** What the Parameter Store and Secrets Manager clients share: SDK calls, tag maps, validation. */
+import type { ValidationResult } from "../provider.js";
 import type { CredentialProvider } from "./credentials.js";
 import { mapAwsError } from "./errors.js";
 
@@ -36,18 +34,6 @@ export async function syncTags(
   const remove = Object.keys(current).filter((k) => !(k in desired));
   if (remove.length) await untag(remove);
   if (Object.entries(desired).some(([k, v]) => current[k] !== v)) await tag(tagList(desired));
-}
-
-/** The value itself, or ref.property of it as gjson selects it (a dotted key wins over a path). */
-export function selectProperty(value: Buffer, ref: RemoteRef): Buffer {
-  if (!ref.property) return value;
-  const selected = getJsonProperty(value.toString("utf8"), ref.property, { literalKeyFirst: true });
-  if (selected === undefined) {
-    throw new NoSecretError(
-      `aws: key ${JSON.stringify(ref.property)} does not exist in secret ${JSON.stringify(ref.key)}`,
-    );
-  }
-  return Buffer.from(selected, "utf8");
 }
 
 /** A store is ready when its credentials resolve. */

@@ -30,8 +30,9 @@ import type {
   ValidationResult,
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
+import { selectProperty } from "../util/json-property.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import { awsCall, selectProperty, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
+import { awsCall, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
 import type { CredentialProvider } from "./credentials.js";
 import { isNotFound, mapAwsError } from "./errors.js";
 import { tagsToJson } from "./json-util.js";
@@ -82,7 +83,7 @@ export class ParameterStoreSecrets implements SecretsClient {
       if (out.Parameter.Value === undefined) throw new Error(`aws: parameter value is nil for key "${ref.key}"`);
       value = out.Parameter.Value;
     }
-    return selectProperty(Buffer.from(value, "utf8"), ref);
+    return selectProperty(Buffer.from(value, "utf8"), ref.property, ref.key, { literalKeyFirst: true });
   }
 
   async getSecretMap(ref: RemoteRef): Promise<Record<string, Buffer>> {

@@ -27,14 +27,18 @@ export const ENDPOINT_ENV = {
   secretsmanager: "AWS_SECRETSMANAGER_ENDPOINT",
   ssm: "AWS_SSM_ENDPOINT",
   sts: "AWS_STS_ENDPOINT",
+  ecr: "AWS_ECR_ENDPOINT",
+  ecrpublic: "AWS_ECR_PUBLIC_ENDPOINT",
 } as const;
 
-export function endpointFor(service: keyof typeof ENDPOINT_ENV): string | undefined {
+export type AwsService = keyof typeof ENDPOINT_ENV;
+
+export function endpointFor(service: AwsService): string | undefined {
   const v = process.env[ENDPOINT_ENV[service]];
   return v ? v : undefined;
 }
 
-export function clientConfig(service: keyof typeof ENDPOINT_ENV, region: string, tuning: AwsSdkTuning) {
+export function clientConfig(service: AwsService, region: string, tuning: AwsSdkTuning) {
   const endpoint = endpointFor(service);
   return {
     region,

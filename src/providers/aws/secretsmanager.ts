@@ -32,14 +32,24 @@ import type {
   ValidationResult,
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
+import { selectProperty } from "../util/json-property.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import { awsCall, selectProperty, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
+import { batchAvailable, isBatchRefused, markBatchUnavailable } from "./batch-availability.js";
+import { awsCall, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
 import type { CredentialProvider } from "./credentials.js";
 import { isNotFound, mapAwsError } from "./errors.js";
 import { setJsonProperty, tagsToJson } from "./json-util.js";
 import { isManaged, parsePushMetadata, tagsWithOwnership, valueToPush } from "./push-metadata.js";
 
 const INITIAL_VERSION = "00000000-0000-0000-0000-000000000001";
+const CURRENT = "AWSCURRENT";
+/** BatchGetSecretValue takes at most 20 ids per call. */
+const BATCH_IDS = 20;
+
+/** The per-client cache key of one read: secret name, version, and whether it is the value or its tags. */
+function cacheKey(name: string, version: string, what: "SECRET" | "TAG"): string {
+  return `${name}#${version}#${what}`;
+}
 
 interface SmPushMetadata {
   tags: Record<string, string>;
@@ -74,10 +84,10 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
   /** The raw secret (or its tags as JSON with metadataPolicy Fetch), cached per client. */
   private async fetch(ref: RemoteRef): Promise<Buffer> {
     const key = this.opts.prefix + ref.key;
-    const version = ref.version || "AWSCURRENT";
+    const version = ref.version || CURRENT;
     const fetchTags = ref.metadataPolicy === "Fetch";
-    const cacheKey = `${key}#${version}#${fetchTags ? "TAG" : "SECRET"}`;
-    const hit = this.cache.get(cacheKey);
+    const entry = cacheKey(key, version, fetchTags ? "TAG" : "SECRET");
+    const hit = this.cache.get(entry);
     if (hit) return hit;
     let value: Buffer;
     if (fetchTags) {
@@ -103,29 +113,39 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
       if (!p) throw new Error(`aws: invalid secret received: no secret string nor binary for key "${key}"`);
       value = p;
     }
-    this.cache.set(cacheKey, value);
+    this.cache.set(entry, value);
     return value;
   }
 
   async getSecret(ref: RemoteRef): Promise<Buffer> {
-    return selectProperty(await this.fetch(ref), ref);
-  }
-
-  /** Current-version reads of the secret value can be served by BatchGetSecretValue. */
-  batchable(ref: RemoteRef): boolean {
-    return (!ref.version || ref.version === "AWSCURRENT") && ref.metadataPolicy !== "Fetch";
+    return selectProperty(await this.fetch(ref), ref.property, ref.key, { literalKeyFirst: true });
   }
 
   /**
-   * Many current-version reads in BatchGetSecretValue calls (20 ids each). Anything the batch does not
-   * answer (missing secret, per-secret error, no batch permission) is read one by one, so each ref gets
+   * Current-version reads of the secret value can be served by BatchGetSecretValue, unless this client's
+   * caller was recently refused that operation (then the coalescer reads them one by one straight away).
+   */
+  batchable(ref: RemoteRef): boolean {
+    return (!ref.version || ref.version === CURRENT) && ref.metadataPolicy !== "Fetch" && batchAvailable(this.sm);
+  }
+
+  /**
+   * Many current-version reads in BatchGetSecretValue calls. Anything the batch does not answer (missing
+   * secret, per-secret error, no batch permission, transient failure) is read one by one, so each ref gets
    * exactly the value or error getSecret would give.
    */
   async getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]> {
-    const names = [...new Set(refs.filter((r) => this.batchable(r)).map((r) => this.opts.prefix + r.key))];
-    for (let i = 0; i < names.length; i += 20) {
-      const ids = names.slice(i, i + 20).filter((n) => !this.cache.has(`${n}#AWSCURRENT#SECRET`));
-      if (ids.length === 0) continue;
+    if (batchAvailable(this.sm)) await this.prefetchCurrent(refs.filter((r) => this.batchable(r)));
+    return Promise.all(refs.map((r) => this.getSecret(r).catch((err: unknown) => err as Error)));
+  }
+
+  /** Fills the cache with the current values of `refs` not cached yet; failures are left to the single reads. */
+  private async prefetchCurrent(refs: RemoteRef[]): Promise<void> {
+    const names = [...new Set(refs.map((r) => this.opts.prefix + r.key))].filter(
+      (n) => !this.cache.has(cacheKey(n, CURRENT, "SECRET")),
+    );
+    for (let i = 0; i < names.length; i += BATCH_IDS) {
+      const ids = names.slice(i, i + BATCH_IDS);
       let next: string | undefined;
       try {
         do {
@@ -133,15 +153,18 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
           for (const v of page.SecretValues ?? []) {
             const p = payload(v);
             const name = ids.find((id) => id === v.Name || id === v.ARN);
-            if (p && name) this.cache.set(`${name}#AWSCURRENT#SECRET`, p);
+            if (p && name) this.cache.set(cacheKey(name, CURRENT, "SECRET"), p);
           }
           next = page.NextToken;
         } while (next);
-      } catch {
-        // No batch permission or a transient failure: the single reads below decide per secret.
+      } catch (err) {
+        if (isBatchRefused(err)) {
+          markBatchUnavailable(this.sm);
+          return;
+        }
+        // Transient (throttling, 5xx, timeout): batching stays on; the single reads decide per secret.
       }
     }
-    return Promise.all(refs.map((r) => this.getSecret(r).catch((err: unknown) => err as Error)));
   }
 
   async getSecretMap(ref: RemoteRef): Promise<Record<string, Buffer>> {
