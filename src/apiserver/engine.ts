@@ -19,7 +19,7 @@ import { prepareConfigMap, prepareSecret, validateMeta, validateName } from "./k
 import { checkFields } from "./openapi.js";
 import { OwnerIndex, type Ref } from "./owners.js";
 import { applyMerge, jsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
-import { applyDefaults, prune, validate } from "./schema.js";
+import { applyDefaults, validate } from "./schema.js";
 import { fieldMatcher, labelMatcher, type Matcher, pinnedField } from "./selectors.js";
 import { deliver, type EventType, type StoredEvent, TypeStore, type Watcher } from "./store.js";
 import type { TokenIssuer } from "./tokens.js";
@@ -249,6 +249,18 @@ export class Engine {
     return obj;
   }
 
+  /** Puts the object in the request's namespace; a different namespace in the body is kube's 400. */
+  private bindNamespace(ts: TypeStore, meta: KObj, ns: string | undefined): void {
+    if (!ts.rt.namespaced) {
+      delete meta.namespace;
+      return;
+    }
+    if (meta.namespace && meta.namespace !== ns) {
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    meta.namespace = ns;
+  }
+
   private ensureNamespace(ns: string | undefined, verbResource: string, name: string): void {
     if (!ns) throw badRequest("a namespace is required for namespaced resources");
     const n = this.types.get(nsKey)!.get("", ns);
@@ -279,7 +291,6 @@ export class Engine {
     } else if (ts.rt.custom) {
       const schema = ts.rt.schemas?.get(version);
       if (schema) {
-        prune(schema, obj);
         applyDefaults(schema, obj);
         errs.push(...validate(schema, obj));
       }
@@ -380,12 +391,7 @@ export class Engine {
     const obj = this.checkTypeMeta(ts, ri.version, body);
     checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings, "create");
     const meta = obj.metadata;
-    if (ts.rt.namespaced) {
-      if (meta.namespace && meta.namespace !== ri.namespace) {
-        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
-      }
-      meta.namespace = ri.namespace;
-    } else delete meta.namespace;
+    this.bindNamespace(ts, meta, ri.namespace);
     if (!meta.name) {
       if (meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
       else
@@ -429,12 +435,7 @@ export class Engine {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${ri.name})`);
     }
     meta.name = ri.name;
-    if (ts.rt.namespaced) {
-      if (meta.namespace && meta.namespace !== ri.namespace) {
-        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
-      }
-      meta.namespace = ri.namespace;
-    } else delete meta.namespace;
+    this.bindNamespace(ts, meta, ri.namespace);
     const existing = ts.get(ri.namespace ?? "", ri.name!);
     if (!existing) {
       if (ts.rt.allowCreateOnUpdate && !ri.subresource) {
@@ -540,16 +541,15 @@ export class Engine {
       if (kind === "application/apply-patch+yaml" && !ri.subresource) {
         const obj = this.checkTypeMeta(ts, ri.version, body);
         checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings, "apply");
+        // kube's order: the namespace check, then the name check.
+        this.bindNamespace(ts, obj.metadata, ri.namespace);
         if (obj.metadata.name !== undefined && obj.metadata.name !== ri.name) {
           throw badRequest(
             `the name of the object (${obj.metadata.name}) does not match the name on the URL (${ri.name})`,
           );
         }
         obj.metadata.name = ri.name;
-        if (ts.rt.namespaced) {
-          obj.metadata.namespace = ri.namespace;
-          this.ensureNamespace(ri.namespace, ri.resource, ri.name!);
-        } else delete obj.metadata.namespace;
+        if (ts.rt.namespaced) this.ensureNamespace(ri.namespace, ri.resource, ri.name!);
         return { obj: this.createPrepared(ts, ri.version, obj, dryRun), created: true };
       }
       throw notFound(ri.group, ri.resource, ri.name!);
@@ -596,6 +596,7 @@ export class Engine {
     const m = next.metadata as KObj;
     if (m.resourceVersion === undefined || m.resourceVersion === null)
       m.resourceVersion = existing.metadata.resourceVersion;
+    this.bindNamespace(ts, m, ri.namespace);
     if (m.name !== existing.metadata.name) throw badRequest("metadata.name cannot be changed by a patch");
     return { obj: this.updateExisting(ts, ri, next, existing, dryRun), created: false };
   }

@@ -1,8 +1,9 @@
 /**
  * OpenAPI v3 as kube-apiserver publishes it: the /openapi/v3 discovery document (one serverRelativeURL with a
  * content hash per group-version) and one document per group-version (paths with x-kubernetes-group-version-kind,
- * components.schemas named like kube's). Also server-side field validation (the fieldValidation parameter): the
- * unknown fields of a request, reported as kube's strict decoding errors or warnings.
+ * components.schemas named like kube's). Also the pruning of a request's unknown fields against those schemas, with
+ * server-side field validation (the fieldValidation parameter) reporting them as kube's strict decoding errors or
+ * warnings.
  */
 import { createHash } from "node:crypto";
 import { badRequest, invalidFields } from "./errors.js";
@@ -442,54 +443,45 @@ function validationSchema(rt: ResourceType, version: string): Schema {
   return s;
 }
 
-/** Collects unknown field paths into `out`; with `drop`, also removes them from `value` (kube never stores them). */
-function walk(
-  schema: Schema | undefined,
-  value: unknown,
-  path: string,
-  root: boolean,
-  out: string[],
-  drop: boolean,
-): void {
+/**
+ * The one pruning walk, run as a write is decoded (kube prunes in its decoder): removes from `value` every field the
+ * schema does not declare and collects its path into `out`. Fields under x-kubernetes-preserve-unknown-fields are
+ * kept (declared ones below are still walked); the metadata of the object and of each embedded resource is judged
+ * against ObjectMeta, their apiVersion and kind always kept.
+ */
+function pruneUnknown(schema: Schema | undefined, value: unknown, path: string, root: boolean, out: string[]): void {
   const s = resolve(schema);
   if (!s) return;
   if (Array.isArray(value)) {
-    if (s.items) for (let i = 0; i < value.length; i++) walk(s.items, value[i], `${path}[${i}]`, false, out, drop);
+    if (s.items) for (let i = 0; i < value.length; i++) pruneUnknown(s.items, value[i], `${path}[${i}]`, false, out);
     return;
   }
   if (!isObject(value)) return;
-  const embedded = s["x-kubernetes-embedded-resource"] === true;
+  const resourceRoot = root || s["x-kubernetes-embedded-resource"] === true;
   const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
   const props: KObj | undefined = s.properties;
   const addl = s.additionalProperties;
   for (const key of Object.keys(value)) {
     const at = path ? `${path}.${key}` : key;
-    if ((root || embedded) && (key === "apiVersion" || key === "kind")) continue;
-    if (root && key === "metadata") {
-      walk(objectMeta(), value[key], at, false, out, drop);
+    if (resourceRoot && (key === "apiVersion" || key === "kind")) continue;
+    if (resourceRoot && key === "metadata") {
+      pruneUnknown(objectMeta(), value[key], at, false, out);
       continue;
     }
-    if (embedded && key === "metadata") continue;
     const sub = props?.[key];
-    if (sub) walk(sub, value[key], at, false, out, drop);
-    else if (isObject(addl)) walk(addl, value[key], at, false, out, drop);
+    if (sub) pruneUnknown(sub, value[key], at, false, out);
+    else if (isObject(addl)) pruneUnknown(addl, value[key], at, false, out);
     else if (!preserve && addl !== true) {
       out.push(at);
-      if (drop) delete value[key];
+      delete value[key];
     }
   }
 }
 
-/** Paths of the fields of `obj` that the kind's schema does not declare (kube's unknown fields), sorted. */
-function unknownFields(rt: ResourceType, version: string, obj: KObj, drop = false): string[] {
-  const out: string[] = [];
-  walk(validationSchema(rt, version), obj, "", true, out, drop);
-  return out.sort();
-}
-
 /**
- * Applies the request's fieldValidation directive to `obj`: Strict throws kube's strict decoding error; otherwise the
- * unknown fields are dropped, and Warn adds one warning per field to `warnings`. `op` selects kube's wording.
+ * Prunes the unknown fields of `obj` and applies the request's fieldValidation directive to them: Strict throws kube's
+ * strict decoding error, Warn adds one warning per field to `warnings`, Ignore drops them silently. `op` selects kube's
+ * wording. Every write of every kind passes here before it is defaulted and validated.
  */
 export function checkFields(
   rt: ResourceType,
@@ -500,7 +492,9 @@ export function checkFields(
   op: WriteOp,
 ): void {
   const directive = fieldDirective(query, op);
-  const unknown = unknownFields(rt, version, obj, directive !== "Strict");
+  const unknown: string[] = [];
+  pruneUnknown(validationSchema(rt, version), obj, "", true, unknown);
+  unknown.sort();
   if (unknown.length === 0 || directive === "Ignore") return;
   const msgs = unknown.map((p) => `unknown field "${p}"`);
   if (directive === "Warn") {

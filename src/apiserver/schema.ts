@@ -1,6 +1,7 @@
 /**
- * CRD structural-schema handling as kube-apiserver applies it to custom resources:
- * prune unknown fields, apply defaults, then validate (types, required, enum, pattern, bounds, items, maps).
+ * CRD structural-schema handling as kube-apiserver applies it to custom resources: apply defaults, then validate
+ * (types, required, enum, pattern, bounds, items, maps). Unknown fields are already pruned by then, as the request
+ * was decoded (checkFields in openapi.ts).
  */
 import type { FieldError } from "./errors.js";
 import type { KObj } from "./types.js";
@@ -15,29 +16,6 @@ function isObject(v: unknown): v is KObj {
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
-}
-
-export function prune(schema: Schema | undefined, value: unknown, root = true): void {
-  if (!schema) return;
-  if (Array.isArray(value)) {
-    if (schema.items) for (const v of value) prune(schema.items, v, false);
-    return;
-  }
-  if (!isObject(value)) return;
-  const props: KObj | undefined = schema.properties;
-  const embedded = schema["x-kubernetes-embedded-resource"] === true;
-  const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
-  const addl = schema.additionalProperties;
-  for (const key of Object.keys(value)) {
-    if ((root || embedded) && rootKeep.has(key)) {
-      if (key === "metadata" && props?.metadata && !root) prune(props.metadata, value[key], false);
-      continue;
-    }
-    const sub = props?.[key];
-    if (sub) prune(sub, value[key], false);
-    else if (isObject(addl)) prune(addl, value[key], false);
-    else if (!preserve && addl !== true) delete value[key];
-  }
 }
 
 function clone<T>(v: T): T {

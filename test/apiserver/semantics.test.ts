@@ -487,3 +487,128 @@ test("deleting a CRD removes its custom resources, then the CRD, and stops servi
     .map((l) => JSON.parse(l).type);
   assert.deepEqual(types.slice(0, 2), ["ADDED", "ADDED"]);
 });
+
+test("a body namespace other than the URL's is 400 for create, update, server-side apply and patch", async () => {
+  const message = "the namespace of the provided object does not match the namespace sent on the request";
+  const cm = (name: string, namespace?: string) => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    data: { a: "1" },
+  });
+  const expectMismatch = (r: { code: number; body: any }) => {
+    assert.equal(r.code, 400);
+    assert.equal(r.body.reason, "BadRequest");
+    assert.equal(r.body.message, message);
+  };
+  expectMismatch(await req("POST", cmPath(), cm("ns-post", "default")));
+  expectMismatch(await req("PUT", cmPath("ns-put"), cm("ns-put", "default")));
+  const apply = (body: string, name = "ns-apply") =>
+    req("PATCH", `${cmPath(name)}?fieldManager=t`, body, "application/apply-patch+yaml");
+  // Server-side apply that would create the object, in both name-and-namespace orders of kube's checks.
+  expectMismatch(await apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ns-apply, namespace: default}\n"));
+  expectMismatch(await apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: default}\n"));
+  assert.equal((await req("GET", cmPath("ns-apply"))).code, 404, "nothing was created");
+  // The matching namespace, or none, is accepted.
+  assert.equal(
+    (await apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ns-apply, namespace: sem}\n")).code,
+    201,
+  );
+  // Applying to, or patching, the existing object may not move it either.
+  expectMismatch(await apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ns-apply, namespace: default}\n"));
+  expectMismatch(
+    await req("PATCH", cmPath("ns-apply"), { metadata: { namespace: "default" } }, "application/merge-patch+json"),
+  );
+  const got = await req("GET", cmPath("ns-apply"));
+  assert.equal(got.body.metadata.namespace, "sem");
+  assert.equal((await req("GET", "/api/v1/namespaces/default/configmaps/ns-apply")).code, 404);
+});
+
+test("custom resources: one pruning pass names every unknown field at every depth, keeps preserved and embedded ones", async () => {
+  const obj = (t: Record<string, unknown>) => ({ type: "object", properties: t });
+  const crd = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: "widgets.example.com" },
+    spec: {
+      group: "example.com",
+      scope: "Namespaced",
+      names: { plural: "widgets", singular: "widget", kind: "Widget" },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: obj({
+              spec: obj({
+                size: { type: "integer" },
+                nested: obj({ a: { type: "string" } }),
+                list: { type: "array", items: obj({ n: { type: "string" } }) },
+                free: {
+                  ...obj({ known: obj({ x: { type: "string" } }) }),
+                  "x-kubernetes-preserve-unknown-fields": true,
+                },
+                template: { ...obj({ spec: obj({ b: { type: "string" } }) }), "x-kubernetes-embedded-resource": true },
+              }),
+            }),
+          },
+        },
+      ],
+    },
+  };
+  assert.equal((await req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).code, 201);
+  const base = "/apis/example.com/v1/namespaces/sem/widgets";
+  const widget = (name: string) => ({
+    apiVersion: "example.com/v1",
+    kind: "Widget",
+    metadata: { name },
+    spec: {
+      size: 1,
+      foo: 1,
+      nested: { a: "x", bar: 2 },
+      list: [{ n: "a", m: "b" }],
+      free: { anything: { goes: true }, known: { x: "y", typo: 1 } },
+      template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "t", bogus: 1 }, spec: { b: "c" }, extra: 1 },
+    },
+  });
+  const unknown = [
+    "spec.foo",
+    "spec.free.known.typo",
+    "spec.list[0].m",
+    "spec.nested.bar",
+    "spec.template.extra",
+    "spec.template.metadata.bogus",
+  ];
+  const strict = await req("POST", `${base}?fieldValidation=Strict`, widget("w1"));
+  assert.equal(strict.code, 400);
+  assert.equal(
+    strict.body.message,
+    `Widget in version "v1" cannot be handled as a Widget: strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(", ")}`,
+  );
+  assert.equal((await req("GET", `${base}/w1`)).code, 404);
+
+  const res = await fetch(`${server.url}${base}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(widget("w2")),
+  });
+  assert.equal(res.status, 201);
+  assert.equal(res.headers.get("warning"), unknown.map((p) => `299 - "unknown field \\"${p}\\""`).join(", "));
+  const stored = (await req("GET", `${base}/w2`)).body;
+  assert.deepEqual(stored.spec, {
+    size: 1,
+    nested: { a: "x" },
+    list: [{ n: "a" }],
+    free: { anything: { goes: true }, known: { x: "y" } },
+    template: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "t" }, spec: { b: "c" } },
+  });
+  const ignored = await fetch(`${server.url}${base}?fieldValidation=Ignore`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(widget("w3")),
+  });
+  assert.equal(ignored.status, 201);
+  assert.equal(ignored.headers.get("warning"), null);
+  assert.deepEqual(((await ignored.json()) as { spec: unknown }).spec, stored.spec);
+});
