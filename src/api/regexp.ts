@@ -1,21 +1,16 @@
 /**
  * Go (RE2) regular expressions, as ESO users write them in find.name.regexp, rewrite.regexp.source and
- * namespaceRegexes, checked at admission through the shared translation in src/regexp.
+ * namespaceRegexes, checked at admission through the shared compiled form (GoRegexp.of in src/regexp).
  */
-import { compileGoRegexp as compile, RegexpError as GoSyntaxError } from "../regexp/translate.js";
+import { GoRegexp } from "../regexp/go-regexp.js";
+import { RegexpError } from "../regexp/translate.js";
 
-export class RegexpError extends Error {
-  override readonly name = "RegexpError";
-}
-
-/** Compiles a Go regular expression; throws RegexpError naming the expression and Go's reason. */
-export function compileGoRegexp(source: string, extraFlags = ""): RegExp {
+/** The shared compiled form of `source`; throws an Error naming the expression and Go's reason if Go rejects it. */
+export function compileGoRegexp(source: string): GoRegexp {
   try {
-    return compile(source, extraFlags);
+    return GoRegexp.of(source);
   } catch (err) {
-    if (!(err instanceof GoSyntaxError)) throw err;
-    throw new RegexpError(
-      `invalid regular expression "${source}": ${err.message.replace(/^error parsing regexp: /, "")}`,
-    );
+    if (!(err instanceof RegexpError)) throw err;
+    throw new Error(`invalid regular expression "${source}": ${err.message.replace(/^error parsing regexp: /, "")}`);
   }
 }
