@@ -29,7 +29,13 @@ import { ClusterExternalSecretReconciler } from "./clusterexternalsecret/reconci
 import { CachedKubeClient } from "./common/cached-client.js";
 import { type Condition, getCondition } from "./common/conditions.js";
 import { ApiEventRecorder, type EventRecorder } from "./common/events.js";
-import { CLUSTER_SECRET_STORES, EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "./common/kube-client.js";
+import {
+  CLUSTER_EXTERNAL_SECRETS,
+  CLUSTER_SECRET_STORES,
+  EXTERNAL_SECRETS,
+  SECRET_STORES,
+  SECRETS,
+} from "./common/kube-client.js";
 import { EsoMetrics } from "./common/metrics.js";
 import { referencedStores } from "./common/stores.js";
 import { labelsChanged, metadataOnly, metaOf, replayOnStart, specOrMetaChanged } from "./common/wiring.js";
@@ -246,10 +252,12 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     },
   });
 
+  let clusterStoreInformer: Informer<KubeObject> | undefined;
   if (clusterStores) {
     const cssInformer = new Informer<KubeObject>(runtimeClient, ClusterSecretStores, { logger: log });
     informers.push(cssInformer);
     client.cache(CLUSTER_SECRET_STORES, cssInformer);
+    clusterStoreInformer = cssInformer;
     const cssReconciler = new SecretStoreReconciler({
       kind: "ClusterSecretStore",
       client,
@@ -296,7 +304,8 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   if (enableCes && nsInformer) {
     const cesInformer = new Informer<KubeObject>(runtimeClient, ClusterExternalSecrets, { logger: log });
     informers.push(cesInformer);
-    const cesReconciler = new ClusterExternalSecretReconciler({ client, log, metrics });
+    client.cache(CLUSTER_EXTERNAL_SECRETS, cesInformer);
+    const cesReconciler = new ClusterExternalSecretReconciler({ client, log, metrics, namespaces: nsInformer });
     const cesController = new Controller({
       name: "clusterexternalsecret",
       concurrency,
@@ -352,6 +361,8 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       controllerClass: opts.controllerClass,
       namespace: ns,
       namespaces: nsInformer,
+      secretStores: storeInformer,
+      clusterSecretStores: clusterStoreInformer,
       concurrency,
       clusterStoreEnabled: clusterStores,
     });

@@ -4,7 +4,9 @@
  */
 import type { ClusterExternalSecret } from "../../api/clusterexternalsecret.js";
 import type { Result } from "../../runtime/controller.js";
+import type { Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
+import type { KubeObject } from "../../runtime/resource.js";
 import { CLUSTER_EXTERNAL_SECRETS, EXTERNAL_SECRETS, type KubeClient } from "../common/kube-client.js";
 import type { EsoMetrics } from "../common/metrics.js";
 import { NamespaceFanOut } from "../common/namespace-fanout.js";
@@ -13,6 +15,8 @@ import type { LabelSelector } from "../common/selector.js";
 export interface ClusterExternalSecretReconcilerOptions {
   client: KubeClient;
   log: Logger;
+  /** The shared Namespace informer: namespaces are selected from its cache once it has synced. */
+  namespaces?: Informer<KubeObject>;
   metrics?: EsoMetrics;
   now?: () => number;
 }
@@ -34,6 +38,7 @@ export class ClusterExternalSecretReconciler {
         conflictReason: "external secret already exists in namespace",
       },
       opts.now,
+      opts.namespaces,
     );
   }
 

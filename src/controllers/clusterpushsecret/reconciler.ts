@@ -5,7 +5,9 @@
  */
 import type { ClusterPushSecret } from "../../api/pushsecret.js";
 import type { Result } from "../../runtime/controller.js";
+import type { Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
+import type { KubeObject } from "../../runtime/resource.js";
 import type { KubeClient } from "../common/kube-client.js";
 import { NamespaceFanOut } from "../common/namespace-fanout.js";
 import { CLUSTER_PUSH_SECRETS, PUSH_SECRET_API_VERSION, PUSH_SECRETS } from "../pushsecret/resources.js";
@@ -13,6 +15,8 @@ import { CLUSTER_PUSH_SECRETS, PUSH_SECRET_API_VERSION, PUSH_SECRETS } from "../
 export interface ClusterPushSecretReconcilerOptions {
   client: KubeClient;
   log: Logger;
+  /** The shared Namespace informer: namespaces are selected from its cache once it has synced. */
+  namespaces?: Informer<KubeObject>;
   now?: () => number;
 }
 
@@ -33,6 +37,7 @@ export class ClusterPushSecretReconciler {
         conflictReason: "push secret already exists in namespace",
       },
       opts.now,
+      opts.namespaces,
     );
   }
 

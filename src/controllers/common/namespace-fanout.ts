@@ -6,6 +6,8 @@
  */
 import { parseDuration } from "../../api/duration.js";
 import type { Result } from "../../runtime/controller.js";
+import type { Informer } from "../../runtime/informer.js";
+import type { KubeObject as CachedObject } from "../../runtime/resource.js";
 import { type Condition, setCondition } from "./conditions.js";
 import { isConflict, type KubeClient, type KubeObject, NAMESPACES, type ResourceType } from "./kube-client.js";
 import { type LabelSelector, selectorMatches } from "./selector.js";
@@ -46,7 +48,7 @@ export interface FanOutKinds {
   conflictReason: string;
 }
 
-/** The cluster-scoped owner, as read from the API server; its status is replaced by reconcile. */
+/** The cluster-scoped owner (a copy the caller may change); its status is replaced by reconcile. */
 export interface FanOutOwner {
   apiVersion?: string;
   metadata?: { name?: string; uid?: string };
@@ -70,16 +72,28 @@ const DEFAULT_REFRESH = "1m";
 type FailedNamespace = { namespace: string; reason: string };
 
 export class NamespaceFanOut {
+  /**
+   * `namespaces`: the shared Namespace informer; once it has synced, namespaces are selected from its cache
+   * instead of being listed from the API server on every reconcile.
+   */
   constructor(
     private readonly client: KubeClient,
     private readonly kinds: FanOutKinds,
     private readonly now: () => number = Date.now,
+    private readonly namespaces?: Informer<CachedObject>,
   ) {}
+
+  private async listNamespaces(): Promise<NamespaceObj[]> {
+    const inf = this.namespaces;
+    // The informer keeps metadata only; a terminating namespace is recognised by its deletionTimestamp.
+    if (inf?.hasSynced()) return inf.cache.list() as unknown as NamespaceObj[];
+    return this.client.list<NamespaceObj>(NAMESPACES);
+  }
 
   async reconcile(req: FanOutRequest): Promise<Result | undefined> {
     const { client, kinds } = this;
     const { owner, childName } = req;
-    const selected = selectNamespaces(await client.list<NamespaceObj>(NAMESPACES), req.selectors, req.namespaces);
+    const selected = selectNamespaces(await this.listNamespaces(), req.selectors, req.namespaces);
 
     const failed: FailedNamespace[] = [];
     const provisioned: string[] = [];

@@ -32,7 +32,10 @@ import { generateSource, type ResolvedSources, readSourceSecrets } from "./sourc
 import { resolveStores, type StoreTarget } from "./stores.js";
 
 export interface PushSecretReconcilerOptions {
+  /** Reads may come from informer caches (PushSecrets, stores); Secrets must be read from the API server. */
   client: KubeClient;
+  /** Reads straight from the API server, for retries after a write conflict (default: `client`). */
+  server?: KubeClient;
   kube: KubeAccess;
   events: EventRecorder;
   render: RenderTemplate;
@@ -331,7 +334,11 @@ export class PushSecretReconciler {
     } catch (err) {
       if (!isConflict(err)) throw err;
     }
-    const fresh = await client.get<PushSecret>(PUSH_SECRETS, ps.metadata?.namespace ?? "", ps.metadata?.name ?? "");
+    const fresh = await (this.opts.server ?? client).get<PushSecret>(
+      PUSH_SECRETS,
+      ps.metadata?.namespace ?? "",
+      ps.metadata?.name ?? "",
+    );
     if (!fresh) return true;
     fresh.status = ps.status;
     try {

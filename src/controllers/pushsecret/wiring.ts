@@ -1,7 +1,9 @@
 /**
  * Starts the PushSecret, ClusterPushSecret and GeneratorState controllers on runtime informers:
  * PushSecrets (re)push on spec changes and when a Secret they select changes; ClusterPushSecrets follow
- * namespace label changes; GeneratorStates are garbage-collected at their deadline.
+ * namespace label changes; GeneratorStates are garbage-collected at their deadline. Reconciles read their own
+ * objects, their stores and the namespaces from these informers' caches; only writes and Secret reads cost
+ * API requests.
  */
 import "../../generators/all.js";
 import { GROUP } from "../../api/constants.js";
@@ -16,8 +18,9 @@ import type { Logger } from "../../runtime/logger.js";
 import type { RuntimeMetrics } from "../../runtime/metrics.js";
 import type { KubeObject, ResourceDescriptor } from "../../runtime/resource.js";
 import { ClusterPushSecretReconciler } from "../clusterpushsecret/reconciler.js";
+import { CachedKubeClient } from "../common/cached-client.js";
 import type { EventRecorder } from "../common/events.js";
-import { KubeClient, type ResourceType } from "../common/kube-client.js";
+import { CLUSTER_SECRET_STORES, KubeClient, type ResourceType, SECRET_STORES } from "../common/kube-client.js";
 import { selectorMatches } from "../common/selector.js";
 import { labelsChanged, metaOf, replayOnStart, specOrMetaChanged } from "../common/wiring.js";
 import type { RenderTemplate } from "../externalsecret/render.js";
@@ -37,8 +40,14 @@ export interface PushSecretControllersOptions {
   namespace?: string;
   concurrency?: number;
   clusterStoreEnabled?: boolean;
-  /** The shared metadata-only Namespace informer (cluster scope only); ClusterPushSecrets follow its label changes. */
+  /**
+   * The shared Namespace informer (cluster scope only): ClusterPushSecrets follow its label changes and select
+   * namespaces from its cache.
+   */
   namespaces?: Informer<KubeObject>;
+  /** The shared SecretStore / ClusterSecretStore informers: PushSecrets read their stores from these caches. */
+  secretStores?: Informer<KubeObject>;
+  clusterSecretStores?: Informer<KubeObject>;
   /** Grace period before superseded generated values are cleaned up (upstream --generator-gc-grace-period). */
   generatorGcGraceMs?: number;
 }
@@ -60,11 +69,22 @@ const GeneratorStates = descriptor(GENERATOR_STATES, "GeneratorState");
 const SECRET_INDEX = "source-secret";
 const SELECTOR_INDEX = "source-selector";
 
+/** What the GeneratorState cache keeps: metadata, status and the deadline, not the recorded state or manifest. */
+function generatorStateSummary(o: KubeObject): KubeObject {
+  const deadline = (o as { spec?: { garbageCollectionDeadline?: string } }).spec?.garbageCollectionDeadline;
+  return { ...o, spec: deadline ? { garbageCollectionDeadline: deadline } : {} };
+}
+
 export function startPushSecretControllers(opts: PushSecretControllersOptions): PushSecretControllers {
   const { runtimeClient, log } = opts;
-  // Straight to the API server: a shared client may answer Secret lists from a cache of managed Secrets
-  // only, while PushSecrets read arbitrary source Secrets (by name or label).
-  const client = new KubeClient(opts.client.conn, runtimeClient);
+  // Reads that must see the server's latest version (conflict retries, whole GeneratorStates).
+  const server = new KubeClient(opts.client.conn, runtimeClient);
+  // The push controllers' own objects and their stores are read from the informers below. Secrets are not:
+  // PushSecrets read arbitrary source Secrets (by name or label), which no informer here holds whole; nor are
+  // GeneratorStates, whose cache holds summaries only.
+  const client = new CachedKubeClient(opts.client.conn, runtimeClient);
+  if (opts.secretStores) client.cache(SECRET_STORES, opts.secretStores);
+  if (opts.clusterSecretStores) client.cache(CLUSTER_SECRET_STORES, opts.clusterSecretStores);
   const ns = opts.namespace;
   const concurrency = opts.concurrency ?? 1;
   const controllers: Controller[] = [];
@@ -83,9 +103,11 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
     },
   });
   informers.push(psInformer);
+  client.cache(PUSH_SECRETS, psInformer);
 
   const psReconciler = new PushSecretReconciler({
     client,
+    server,
     kube: opts.kube,
     events: opts.events,
     render: opts.render,
@@ -144,10 +166,11 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   const gsInformer = new Informer<KubeObject>(runtimeClient, GeneratorStates, {
     namespace: ns,
     logger: log,
-    transform: (o) => ({ ...o, spec: undefined }),
+    transform: generatorStateSummary,
   });
   informers.push(gsInformer);
-  const gsReconciler = new GeneratorStateReconciler({ client, kube: opts.kube, log });
+  const gsClient = new CachedKubeClient(opts.client.conn, runtimeClient).cache(GENERATOR_STATES, gsInformer);
+  const gsReconciler = new GeneratorStateReconciler({ client: gsClient, server, kube: opts.kube, log });
   const gsController = new Controller({
     name: "generatorstate",
     concurrency,
@@ -167,7 +190,8 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   if (!ns && nsInformer) {
     const cpsInformer = new Informer<KubeObject>(runtimeClient, ClusterPushSecrets, { logger: log });
     informers.push(cpsInformer);
-    const cpsReconciler = new ClusterPushSecretReconciler({ client, log });
+    client.cache(CLUSTER_PUSH_SECRETS, cpsInformer);
+    const cpsReconciler = new ClusterPushSecretReconciler({ client, log, namespaces: nsInformer });
     const cpsController = new Controller({
       name: "clusterpushsecret",
       concurrency,

@@ -13,7 +13,10 @@ import { resolveGenerator } from "../registry.js";
 import { GENERATOR_STATE_FINALIZER, GENERATOR_STATES, type GeneratorStateObject } from "./manager.js";
 
 export interface GeneratorStateReconcilerOptions {
+  /** May answer reads from a cache holding summaries (metadata, status, spec.garbageCollectionDeadline). */
   client: KubeClient;
+  /** Reads whole GeneratorStates from the API server, before cleanup and whole-object writes (default: `client`). */
+  server?: KubeClient;
   kube: KubeAccess;
   log: Logger;
   now?: () => number;
@@ -33,18 +36,25 @@ export class GeneratorStateReconciler {
     const finalizers = gs.metadata.finalizers ?? [];
     if (gs.metadata.deletionTimestamp) {
       if (!finalizers.includes(GENERATOR_STATE_FINALIZER)) return undefined;
+      const whole = await this.whole(namespace, name, signal);
+      if (!whole?.metadata.finalizers?.includes(GENERATOR_STATE_FINALIZER)) return undefined;
       try {
-        await this.cleanup(gs, signal);
+        await this.cleanup(whole, signal);
       } catch (err) {
-        await this.setReady(gs, "False", "Error", `could not cleanup generator state: ${(err as Error).message}`);
+        await this.setReady(whole, "False", "Error", `could not cleanup generator state: ${(err as Error).message}`);
         throw err;
       }
-      gs.metadata.finalizers = finalizers.filter((f) => f !== GENERATOR_STATE_FINALIZER);
-      return (await this.update(gs)) ? undefined : { requeue: true };
+      whole.metadata.finalizers = whole.metadata.finalizers.filter((f) => f !== GENERATOR_STATE_FINALIZER);
+      return (await this.update(whole)) ? undefined : { requeue: true };
     }
     if (!finalizers.includes(GENERATOR_STATE_FINALIZER)) {
-      gs.metadata.finalizers = [...finalizers, GENERATOR_STATE_FINALIZER];
-      await this.update(gs);
+      const whole = await this.whole(namespace, name, signal);
+      if (!whole) return undefined;
+      const held = whole.metadata.finalizers ?? [];
+      if (!held.includes(GENERATOR_STATE_FINALIZER)) {
+        whole.metadata.finalizers = [...held, GENERATOR_STATE_FINALIZER];
+        await this.update(whole);
+      }
       return { requeue: true };
     }
     const deadline = gs.spec.garbageCollectionDeadline ? Date.parse(gs.spec.garbageCollectionDeadline) : Number.NaN;
@@ -59,6 +69,11 @@ export class GeneratorStateReconciler {
     }
     await this.setReady(gs, "True", "Created", "GeneratorState created");
     return undefined;
+  }
+
+  /** The whole object (recorded state and generator manifest), which a cached summary lacks. */
+  private whole(namespace: string, name: string, signal?: AbortSignal): Promise<GeneratorStateObject | undefined> {
+    return (this.opts.server ?? this.opts.client).get<GeneratorStateObject>(GENERATOR_STATES, namespace, name, signal);
   }
 
   private async cleanup(gs: GeneratorStateObject, signal?: AbortSignal): Promise<void> {

@@ -1,0 +1,146 @@
+/**
+ * API cost of steady-state reconciles: PushSecrets, ClusterPushSecrets and ClusterExternalSecrets that
+ * refresh every second read their own objects, their stores, their children and the namespaces from the
+ * informer caches; only their writes (and source Secret reads) reach the API server.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Registry } from "prom-client";
+import { CLUSTER_PUSH_SECRETS, PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
+import { RuntimeMetrics } from "../../src/runtime/metrics.js";
+import {
+  CLUSTER_EXTERNAL_SECRETS,
+  createNamespace,
+  createReadyStore,
+  EXTERNAL_SECRETS,
+  eventually,
+  fakeStore,
+  readyCondition,
+  SECRETS,
+  secretManifest,
+  useHarness,
+} from "./harness.js";
+
+const runtimeMetrics = new RuntimeMetrics({ registry: new Registry() });
+const TEAM = ["reads-a", "reads-b"];
+
+const h = useHarness({ runtimeMetrics }, async (h) => {
+  for (const ns of TEAM) await createNamespace(h, ns, { team: "reads" });
+  await createNamespace(h, "reads-other");
+  for (const ns of TEAM) await h.client.create(SECRETS, secretManifest(ns, "src", { k: `value-of-${ns}` }));
+  await createReadyStore(h, fakeStore("fake", "reads-a", []));
+  await createReadyStore(h, fakeStore("reads-css", undefined, [{ key: "shared", value: "s" }]));
+});
+
+/** Reconciles `controller` has finished so far. */
+async function reconciles(controller: string): Promise<number> {
+  const metric = await runtimeMetrics.reconcileTotal.get();
+  return metric.values.filter((v) => v.labels.controller === controller).reduce((n, v) => n + v.value, 0);
+}
+
+describe("steady-state reads", () => {
+  it("PushSecret, ClusterPushSecret and ClusterExternalSecret refreshes do not GET what the caches hold", async (t) => {
+    await h.client.create(PUSH_SECRETS, {
+      apiVersion: "external-secrets.io/v1alpha1",
+      kind: "PushSecret",
+      metadata: { name: "ps", namespace: "reads-a" },
+      spec: {
+        refreshInterval: "1s",
+        secretStoreRefs: [
+          { name: "fake", kind: "SecretStore" },
+          { name: "reads-css", kind: "ClusterSecretStore" },
+        ],
+        selector: { secret: { name: "src" } },
+        data: [{ match: { secretKey: "k", remoteRef: { remoteKey: "reads-k" } } }],
+      },
+    });
+    await h.client.create(CLUSTER_PUSH_SECRETS, {
+      apiVersion: "external-secrets.io/v1alpha1",
+      kind: "ClusterPushSecret",
+      metadata: { name: "cps" },
+      spec: {
+        pushSecretName: "cps-child",
+        refreshTime: "1s",
+        namespaceSelectors: [{ matchLabels: { team: "reads" } }],
+        pushSecretSpec: {
+          refreshInterval: "1h",
+          secretStoreRefs: [{ name: "reads-css", kind: "ClusterSecretStore" }],
+          selector: { secret: { name: "src" } },
+          data: [{ match: { secretKey: "k", remoteRef: { remoteKey: "reads-cps-k" } } }],
+        },
+      },
+    });
+    await h.client.create(CLUSTER_EXTERNAL_SECRETS, {
+      apiVersion: "external-secrets.io/v1",
+      kind: "ClusterExternalSecret",
+      metadata: { name: "ces" },
+      spec: {
+        externalSecretName: "ces-child",
+        refreshTime: "1s",
+        namespaceSelectors: [{ matchExpressions: [{ key: "team", operator: "In", values: ["reads"] }] }],
+        externalSecretSpec: {
+          refreshInterval: "1h",
+          secretStoreRef: { name: "reads-css", kind: "ClusterSecretStore" },
+          data: [{ secretKey: "v", remoteRef: { key: "shared" } }],
+        },
+      },
+    });
+
+    await eventually(async () => (await readyCondition(h, PUSH_SECRETS, "reads-a", "ps"))?.status === "True");
+    for (const [rt, name] of [
+      [CLUSTER_PUSH_SECRETS, "cps"],
+      [CLUSTER_EXTERNAL_SECRETS, "ces"],
+    ] as const) {
+      const owner = await eventually(async () => {
+        const o = await h.client.get(rt, "", name);
+        return o?.status?.provisionedNamespaces?.length === 2 ? o : undefined;
+      });
+      assert.deepEqual(owner.status.provisionedNamespaces, TEAM, `${name} selects by label`);
+    }
+    for (const ns of TEAM) {
+      await eventually(async () => (await readyCondition(h, PUSH_SECRETS, ns, "cps-child"))?.status === "True");
+      assert.ok(await h.client.get(EXTERNAL_SECRETS, ns, "ces-child"));
+    }
+    assert.equal(await h.client.get(PUSH_SECRETS, "reads-other", "cps-child"), undefined);
+
+    // Steady state: from here on the test makes no API request of its own until it reads the counts.
+    h.api.resetCounts();
+    const start = {
+      ps: await reconciles("pushsecret"),
+      cps: await reconciles("clusterpushsecret"),
+      ces: await reconciles("clusterexternalsecret"),
+    };
+    const done = { ps: 0, cps: 0, ces: 0 };
+    await eventually(
+      async () => {
+        done.ps = (await reconciles("pushsecret")) - start.ps;
+        done.cps = (await reconciles("clusterpushsecret")) - start.cps;
+        done.ces = (await reconciles("clusterexternalsecret")) - start.ces;
+        return done.ps >= 3 && done.cps >= 3 && done.ces >= 3;
+      },
+      30_000,
+      "three refreshes of each",
+    );
+    const counts = h.api.requestCounts();
+    const n = (key: string) => counts[key] ?? 0;
+    const summary = JSON.stringify({ reconciles: done, requests: counts });
+    t.diagnostic(summary);
+
+    // The periodic pushes really ran: each wrote its status.
+    assert.ok(n("update pushsecrets/status") >= 3, summary);
+    for (const key of [
+      "get pushsecrets",
+      "get clusterpushsecrets",
+      "get clusterexternalsecrets",
+      "get externalsecrets",
+      "get secretstores",
+      "get clustersecretstores",
+      "list namespaces",
+      "list pushsecrets",
+      "list secretstores",
+      "list clustersecretstores",
+    ]) {
+      assert.equal(n(key), 0, `${key}: ${summary}`);
+    }
+  });
+});
