@@ -248,11 +248,6 @@ export class KubeClient {
     return this.request<T>({ method: "PUT", path, body: obj, query });
   }
 
-  replaceStatus<T extends KubeObject>(rd: ResourceDescriptor, obj: T): Promise<T> {
-    const path = resourcePath(rd, obj.metadata.namespace, obj.metadata.name, "status");
-    return this.request<T>({ method: "PUT", path, body: obj });
-  }
-
   patch<T extends KubeObject>(
     rd: ResourceDescriptor,
     namespace: string,

@@ -133,10 +133,6 @@ export class Manager {
     if (this.leading) this.transition = this.transition.then(() => this.safeStart(runnable));
   }
 
-  addHealthCheck(name: string, check: Check): void {
-    this.healthChecks.set(name, check);
-  }
-
   /** /readyz fails until every ready check passes (e.g. "informers synced"). */
   addReadyCheck(name: string, check: Check): void {
     this.readyChecks.set(name, check);

@@ -33,8 +33,6 @@ export interface CertRunnerOptions extends CertControllerOptions {
   /** Periodic re-check (upstream --crd-requeue-interval). */
   intervalMs: number;
   log: Logger;
-  /** Called after every successful reconcile. */
-  onReconciled?: () => void;
 }
 
 export class CertRunner {
@@ -120,7 +118,6 @@ export class CertRunner {
         // Wake up when the certificate enters the rotation window, if that comes before the next pass.
         const untilRotation = out.notAfter - this.opts.lookaheadMs - Date.now() + 1_000;
         nextMs = Math.max(1_000, Math.min(this.opts.intervalMs, untilRotation));
-        this.opts.onReconciled?.();
       } catch (err) {
         this.failures++;
         nextMs = Math.min(this.opts.intervalMs, 500 * 2 ** Math.min(this.failures, 7));
