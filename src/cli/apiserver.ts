@@ -1,6 +1,8 @@
 /** `eso apiserver`: runs the in-process Kubernetes API server on loopback until interrupted. */
 import { resolve } from "node:path";
 import { startApiServer } from "../apiserver/index.js";
+import { FlagError, type FlagSpec, parseFlags, usageError } from "./flags.js";
+import { untilSignal } from "./stop.js";
 
 export const help = `Usage: eso apiserver [--port N] [--kubeconfig FILE] [--data-dir DIR]
 
@@ -18,33 +20,23 @@ Example:
   kubectl --kubeconfig /tmp/eso.kubeconfig get namespaces
 `;
 
-function flag(argv: string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === name) return argv[i + 1];
-    if (argv[i].startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
-  }
-  return undefined;
-}
-
-const known = new Set(["--port", "--kubeconfig", "--data-dir"]);
+const flags: Record<string, FlagSpec> = {
+  port: { type: "int", default: "0", help: "port to listen on", max: 65535 },
+  kubeconfig: { type: "string", default: "", help: "write a kubeconfig to this file" },
+  "data-dir": { type: "string", default: "", help: "keep state in this directory" },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].split("=")[0];
-    if (!known.has(name)) {
-      process.stderr.write(`eso apiserver: unknown argument "${argv[i]}"\n\n${help}`);
-      return 2;
-    }
-    if (!argv[i].includes("=")) i++;
+  let values: Map<string, string>;
+  try {
+    values = parseFlags(argv, flags);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return usageError("apiserver", err.message);
   }
-  const portText = flag(argv, "--port");
-  const port = portText === undefined ? 0 : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`eso apiserver: invalid --port "${portText}"\n`);
-    return 2;
-  }
-  const kubeconfig = flag(argv, "--kubeconfig");
-  const dataDir = flag(argv, "--data-dir");
+  const port = Number(values.get("port"));
+  const kubeconfig = values.get("kubeconfig");
+  const dataDir = values.get("data-dir");
   const server = await startApiServer({ port, dataDir: dataDir ? resolve(dataDir) : undefined });
   process.stdout.write(`eso apiserver listening on ${server.url}\n`);
   if (kubeconfig) {
@@ -52,15 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`kubeconfig written to ${resolve(kubeconfig)}\n`);
   }
   if (dataDir) process.stdout.write(`state kept in ${resolve(dataDir)}\n`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      done();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilSignal();
   await server.stop();
   process.stdout.write("eso apiserver stopped\n");
   return 0;

@@ -9,8 +9,9 @@ import { parseDuration } from "../api/duration.js";
 import { EndpointServers } from "../runtime/health.js";
 import { createLogger } from "../runtime/logger.js";
 import { CertRunner } from "../webhook/cert-runner.js";
-import { FlagError, type FlagSpec, flagHelp, parseFlags, untilSignal } from "./flags.js";
+import { FlagError, type FlagSpec, flagHelp, parseFlags, usageError } from "./flags.js";
 import { loadKubeConfig } from "./kubeconfig.js";
+import { untilSignal } from "./stop.js";
 
 const flags: Record<string, FlagSpec> = {
   kubeconfig: { type: "string", default: "", help: "kubeconfig file (default: $KUBECONFIG, in-cluster)" },
@@ -70,14 +71,12 @@ export async function run(argv: string[]): Promise<number> {
     kubeConfig = loadKubeConfig(values.get("kubeconfig") ?? "");
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
-    process.stderr.write(`eso certcontroller: ${err.message}\n\n${help}`);
-    return 2;
+    return usageError("certcontroller", err.message);
   }
   const lookaheadMs = parseDuration(values.get("lookahead-interval")!);
   const validityMs = parseDuration(values.get("cert-validity")!);
   if (validityMs <= lookaheadMs) {
-    process.stderr.write("eso certcontroller: flag --cert-validity: must be longer than --lookahead-interval\n");
-    return 2;
+    return usageError("certcontroller", "flag --cert-validity: must be longer than --lookahead-interval");
   }
   const log = createLogger({ level: values.get("loglevel"), name: "certcontroller" });
   const registry = new Registry();

@@ -11,8 +11,9 @@ import { startControllers } from "../controllers/index.js";
 import { type NotifyServer, notifyFlags, startNotifyServer } from "../notify/index.js";
 import { createLogger, type Logger } from "../runtime/logger.js";
 import { Manager } from "../runtime/manager.js";
-import { type FlagSpec, flagHelp, parseFlags as parseFlagValues, typedFlags } from "./flags.js";
+import { type FlagSpec, flagHelp, parseFlags as parseFlagValues, typedFlags, usageError } from "./flags.js";
 import { loadKubeConfig, podNamespace } from "./kubeconfig.js";
+import { StopRequest } from "./stop.js";
 
 /** Flag names and defaults as upstream ESO's `external-secrets` binary where it has them. */
 const flags: Record<string, FlagSpec> = {
@@ -124,8 +125,7 @@ export async function run(argv: string[]): Promise<number> {
     notify = notifyFlags(f);
     kubeConfig = loadKubeConfig(String(f.kubeconfig));
   } catch (err) {
-    process.stderr.write(`eso controller: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
+    return usageError("controller", err instanceof Error ? err.message : String(err));
   }
   const log = createLogger({ level: String(f.loglevel) });
   const onRejection = (err: unknown) => log.error({ err }, "unhandled promise rejection (ignored)");
@@ -156,16 +156,8 @@ async function serve(
       ? { id: LEADER_ELECTION_ID, namespace: leaseNamespace(String(f["leader-election-namespace"]), kubeConfig) }
       : undefined,
   });
-  let stopRequested: () => void = () => {};
-  const stopping = new Promise<void>((resolve) => {
-    stopRequested = resolve;
-  });
-  const onSignal = (signal: NodeJS.Signals) => {
-    log.info({ signal }, "signal received");
-    stopRequested();
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  const stop = new StopRequest();
+  stop.reason.then((signal) => log.info({ signal }, "signal received"));
   try {
     const running = await startControllers({
       kubeConfig,
@@ -204,11 +196,10 @@ async function serve(
       await manager.stop();
       return 1;
     }
-    await stopping;
+    await stop.reason;
     await manager.stop();
     return 0;
   } finally {
-    process.off("SIGTERM", onSignal);
-    process.off("SIGINT", onSignal);
+    stop.close();
   }
 }

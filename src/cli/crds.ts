@@ -1,5 +1,6 @@
 /** `eso crds`: print the CustomResourceDefinition bundle. */
 import { crdsYAML } from "../api/crds.js";
+import { FlagError, parseFlags, usageError } from "./flags.js";
 
 export const help = `Usage: eso crds
 
@@ -12,9 +13,11 @@ Examples:
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.length > 0) {
-    process.stderr.write(`eso crds: unexpected argument "${argv[0]}"\n\n${help}`);
-    return 2;
+  try {
+    parseFlags(argv, {});
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return usageError("crds", err.message);
   }
   process.stdout.write(crdsYAML());
   return 0;

@@ -8,6 +8,8 @@ import { createLogger, type Logger } from "../runtime/logger.js";
 import { DEMO } from "../sandbox/demo.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { ExternalSecretState } from "../sandbox/view.js";
+import { FlagError, type FlagSpec, parseFlags, usageError } from "./flags.js";
+import { Interrupted, StopRequest } from "./stop.js";
 
 export const help = `Usage: eso dev [--port N] [--data-dir DIR] [--kubeconfig FILE] [--once] [--demo-rotate]
                [--demo-drift] [--timeout SECONDS] [--log-level LEVEL] [-o yaml|json] [--manifests DIR]
@@ -47,6 +49,19 @@ Examples:
   eso dev --once -o json | jq '.[].ready'
 `;
 
+const flags: Record<string, FlagSpec> = {
+  port: { type: "int", default: "0", help: "API server port", max: 65535 },
+  "data-dir": { type: "string", default: "", help: "keep the sandbox's objects here" },
+  kubeconfig: { type: "string", default: "", help: "where to write the kubeconfig" },
+  once: { type: "bool", default: "false", help: "exit once everything is Ready" },
+  "demo-rotate": { type: "bool", default: "false", help: "rotate once everything is Ready" },
+  "demo-drift": { type: "bool", default: "false", help: "tamper with the Secret once everything is Ready" },
+  timeout: { type: "int", default: "60", help: "seconds to wait", min: 1 },
+  "log-level": { type: "string", default: "", help: "controller logs", choices: ["debug", "info", "warn", "error"] },
+  output: { type: "string", default: "", help: "summary format", alias: "o", choices: ["yaml", "json"] },
+  manifests: { type: "string", default: "", help: "manifests to apply" },
+};
+
 interface Args {
   port: number;
   dataDir?: string;
@@ -60,71 +75,23 @@ interface Args {
   manifests?: string;
 }
 
-function parseArgs(argv: string[]): Args | string {
-  const args: Args = { port: 0, once: false, rotate: false, drift: false, timeoutMs: 60_000 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | undefined => inline ?? argv[++i];
-    const bool = (): string | undefined => (inline !== undefined ? `${flag} takes no value` : undefined);
-    let v: string | undefined;
-    switch (flag) {
-      case "--port":
-        v = value();
-        args.port = Number(v);
-        if (v === undefined || !/^\d+$/.test(v) || args.port > 65535)
-          return `--port must be 0-65535, got ${JSON.stringify(v ?? "")}`;
-        break;
-      case "--data-dir":
-        v = value();
-        if (!v) return "--data-dir needs a directory";
-        args.dataDir = resolve(v);
-        break;
-      case "--kubeconfig":
-        v = value();
-        if (!v) return "--kubeconfig needs a file path";
-        args.kubeconfig = resolve(v);
-        break;
-      case "--manifests":
-        v = value();
-        if (!v) return "--manifests needs a directory";
-        args.manifests = resolve(v);
-        break;
-      case "--timeout":
-        v = value();
-        if (v === undefined || !/^\d+$/.test(v) || Number(v) === 0)
-          return `--timeout must be a number of seconds, got ${JSON.stringify(v ?? "")}`;
-        args.timeoutMs = Number(v) * 1000;
-        break;
-      case "--log-level":
-        v = value();
-        if (!v || !["debug", "info", "warn", "error"].includes(v))
-          return `--log-level must be debug, info, warn or error`;
-        args.logLevel = v;
-        break;
-      case "-o":
-      case "--output":
-        v = value();
-        if (v !== "yaml" && v !== "json") return `${flag} must be yaml or json, got ${JSON.stringify(v ?? "")}`;
-        args.output = v;
-        break;
-      case "--once":
-      case "--demo-rotate":
-      case "--demo-drift": {
-        const problem = bool();
-        if (problem) return problem;
-        if (flag === "--once") args.once = true;
-        else if (flag === "--demo-rotate") args.rotate = true;
-        else args.drift = true;
-        break;
-      }
-      default:
-        return `unknown argument ${JSON.stringify(arg)}`;
-    }
-  }
-  if (args.output && !args.once) return "--output needs --once (the live view is plain text)";
+/** Throws FlagError. */
+function parseArgs(argv: string[]): Args {
+  const values = parseFlags(argv, flags);
+  const path = (name: string) => (values.get(name) ? resolve(values.get(name)!) : undefined);
+  const args: Args = {
+    port: Number(values.get("port")),
+    dataDir: path("data-dir"),
+    kubeconfig: path("kubeconfig"),
+    once: values.get("once") === "true",
+    rotate: values.get("demo-rotate") === "true",
+    drift: values.get("demo-drift") === "true",
+    timeoutMs: Number(values.get("timeout")) * 1000,
+    logLevel: values.get("log-level") || undefined,
+    output: (values.get("output") || undefined) as Args["output"],
+    manifests: path("manifests"),
+  };
+  if (args.output && !args.once) throw new FlagError("--output needs --once (the live view is plain text)");
   return args;
 }
 
@@ -154,42 +121,6 @@ function summaryTable(rows: SummaryRow[]): string {
     ]),
   ]);
 }
-
-/** SIGINT/SIGTERM (from the very start, so Ctrl-C during setup also stops cleanly) or q. */
-class StopRequest {
-  readonly reason: Promise<string>;
-  private finish: (why: string) => void = () => {};
-  private readonly onSignal = (sig: string) => this.finish(sig);
-
-  constructor() {
-    this.reason = new Promise<string>((r) => {
-      this.finish = r;
-    });
-    process.on("SIGINT", this.onSignal);
-    process.on("SIGTERM", this.onSignal);
-  }
-
-  request(why: string): void {
-    this.finish(why);
-  }
-
-  /** Rejects as soon as a stop is requested, so long waits end early. */
-  race<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([
-      p,
-      this.reason.then((why) => {
-        throw new Interrupted(why);
-      }),
-    ]);
-  }
-
-  close(): void {
-    process.off("SIGINT", this.onSignal);
-    process.off("SIGTERM", this.onSignal);
-  }
-}
-
-class Interrupted extends Error {}
 
 /** Reads r/d/q from stdin: single keys on a terminal, lines otherwise. */
 function listen(stop: StopRequest, onKey: (key: "r" | "d") => void): { close(): void } {
@@ -226,10 +157,12 @@ function listen(stop: StopRequest, onKey: (key: "r" | "d") => void): { close(): 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    process.stderr.write(`eso dev: ${args}\n\nRun 'eso dev --help' for usage.\n`);
-    return 2;
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return usageError("dev", err.message);
   }
   const progress = args.output ? process.stderr : process.stdout;
   const write = (line: string) => progress.write(`${line}\n`);

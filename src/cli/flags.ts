@@ -1,7 +1,8 @@
 /**
- * Flag parsing for `eso controller`, `eso webhook` and `eso certcontroller`: Go-style `--name=value` /
- * `--name value` / `-name`, booleans as `--flag` or `--flag=false` (any spelling Go's strconv.ParseBool takes),
- * upstream's names, and a clear error naming any unknown or malformed flag.
+ * Flag parsing for every `eso` subcommand: Go-style `--name=value` / `--name value` / `-name`, one-letter
+ * shorthands also as `-fVALUE` (kubectl's -f, -o), booleans as `--flag` or `--flag=false` (any spelling Go's
+ * strconv.ParseBool takes), repeatable flags, upstream's names, and a clear error naming any unknown or
+ * malformed flag.
  */
 import { parseDuration } from "../api/duration.js";
 
@@ -11,12 +12,42 @@ export interface FlagSpec {
   type: FlagType;
   default: string;
   help: string;
-  /** Other accepted spellings (e.g. --health-addr for --healthz-addr). */
+  /** Other accepted spellings (e.g. --health-addr for --healthz-addr, "f" for -f). */
   alias?: string | string[];
+  /** The only values a string flag accepts (when given). */
+  choices?: string[];
+  /** Bounds of an int flag. */
+  min?: number;
+  max?: number;
 }
 
 export class FlagError extends Error {
   override readonly name = "FlagError";
+}
+
+/** Parsed flags: `get` is the last value given (or the default); `all` every value given, in order. */
+export class FlagValues extends Map<string, string> {
+  private readonly given = new Map<string, string[]>();
+
+  all(name: string): string[] {
+    return this.given.get(name) ?? [];
+  }
+
+  /** Records a value given on the command line. */
+  add(name: string, value: string): void {
+    this.set(name, value);
+    this.given.set(name, [...this.all(name), value]);
+  }
+}
+
+/** Writes a usage error the same way for every command and returns its exit code, 2. */
+export function usageError(
+  command: string,
+  message: string,
+  stderr: { write(s: string): unknown } = process.stderr,
+): number {
+  stderr.write(`eso ${command}: ${message}\n\nRun 'eso ${command} --help' for usage.\n`);
+  return 2;
 }
 
 export function flagHelp(specs: Record<string, FlagSpec>): string {
@@ -29,32 +60,44 @@ export function flagHelp(specs: Record<string, FlagSpec>): string {
   return rows.map(([left, text]) => `${left.padEnd(width)}${text}`).join("\n");
 }
 
-/** Raw values by canonical flag name, defaults filled in. */
-export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Map<string, string> {
+/** How a flag is named in messages: as typed, `-f` for a one-letter name, `--name` otherwise. */
+function shown(given: string): string {
+  return given.length === 1 ? `-${given}` : `--${given}`;
+}
+
+/** Raw values by canonical flag name, defaults filled in. Throws FlagError naming the flag. */
+export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): FlagValues {
   const byName = new Map<string, string>();
   for (const [name, spec] of Object.entries(specs)) {
     byName.set(name, name);
     for (const alias of [spec.alias ?? []].flat()) byName.set(alias, name);
   }
-  const values = new Map(Object.entries(specs).map(([n, s]) => [n, s.default]));
+  const values = new FlagValues(Object.entries(specs).map(([n, s]) => [n, s.default]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith("-")) throw new FlagError(`unexpected argument "${arg}"`);
+    if (!arg.startsWith("-") || arg === "-") throw new FlagError(`unexpected argument "${arg}"`);
     const body = arg.replace(/^--?/, "");
     const eq = body.indexOf("=");
-    const given = eq < 0 ? body : body.slice(0, eq);
-    const name = byName.get(given);
-    if (!name) throw new FlagError(`unknown flag --${given}`);
-    const spec = specs[name]!;
+    let given = eq < 0 ? body : body.slice(0, eq);
+    let name = byName.get(given);
     let value: string | undefined = eq < 0 ? undefined : body.slice(eq + 1);
+    const short = arg.startsWith("--") ? undefined : byName.get(body.slice(0, 1));
+    if (!name && short && specs[short]!.type !== "bool") {
+      // -fFILE: a one-letter flag with its value attached.
+      given = body.slice(0, 1);
+      name = short;
+      value = body.slice(1);
+    }
+    if (!name) throw new FlagError(`unknown flag ${shown(given)}`);
+    const spec = specs[name]!;
     if (value === undefined) {
       if (spec.type === "bool") value = "true";
       else {
         value = argv[++i];
-        if (value === undefined) throw new FlagError(`flag --${given}: needs a value`);
+        if (value === undefined) throw new FlagError(`flag ${shown(given)}: needs a value`);
       }
     }
-    values.set(name, check(given, spec.type, value));
+    values.add(name, check(shown(given), spec, value));
   }
   return values;
 }
@@ -63,22 +106,35 @@ const TRUE = ["1", "t", "T", "TRUE", "true", "True"];
 const FALSE = ["0", "f", "F", "FALSE", "false", "False"];
 
 /** The value as stored: booleans normalised to "true"/"false"; throws FlagError naming the flag. */
-function check(flag: string, type: FlagType, value: string): string {
+function check(flag: string, spec: FlagSpec, value: string): string {
+  const { type } = spec;
   if (type === "bool") {
     if (TRUE.includes(value)) return "true";
     if (FALSE.includes(value)) return "false";
-    throw new FlagError(`flag --${flag}: want true or false, got "${value}"`);
+    throw new FlagError(`flag ${flag}: want true or false, got "${value}"`);
   }
-  if (type === "int" && !/^\d+$/.test(value)) throw new FlagError(`flag --${flag}: want an integer, got "${value}"`);
+  if (type === "int") {
+    const n = Number(value);
+    const { min = 0, max } = spec;
+    if (!/^\d+$/.test(value) || n < min || (max !== undefined && n > max)) {
+      const range = max !== undefined ? ` from ${min} to ${max}` : min > 0 ? ` >= ${min}` : "";
+      throw new FlagError(`flag ${flag}: want an integer${range}, got "${value}"`);
+    }
+  }
   if (type === "float" && (value.trim() === "" || !Number.isFinite(Number(value)) || Number(value) < 0)) {
-    throw new FlagError(`flag --${flag}: want a number >= 0, got "${value}"`);
+    throw new FlagError(`flag ${flag}: want a number >= 0, got "${value}"`);
   }
   if (type === "duration") {
     try {
       if (parseDuration(value) <= 0) throw new Error("not positive");
     } catch {
-      throw new FlagError(`flag --${flag}: want a positive duration such as 5m or 720h, got "${value}"`);
+      throw new FlagError(`flag ${flag}: want a positive duration such as 5m or 720h, got "${value}"`);
     }
+  }
+  if (spec.choices && !spec.choices.includes(value)) {
+    const last = spec.choices.at(-1);
+    const options = spec.choices.length > 1 ? `${spec.choices.slice(0, -1).join(", ")} or ${last}` : last;
+    throw new FlagError(`flag ${flag}: want ${options}, got "${value}"`);
   }
   return value;
 }
@@ -94,17 +150,4 @@ export function typedFlags(
     out[name] = type === "bool" ? raw === "true" : type === "int" || type === "float" ? Number(raw) : raw;
   }
   return out;
-}
-
-/** Resolves when the process gets SIGTERM or SIGINT. */
-export function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }

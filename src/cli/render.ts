@@ -4,6 +4,7 @@ import { stringify as toYaml } from "yaml";
 import { loadProvidersFor } from "../sandbox/load-providers.js";
 import { describe, type LoadedManifest, loadManifests, ManifestError } from "../sandbox/manifests.js";
 import { maskSecret, RenderError, renderExternalSecret } from "../sandbox/render.js";
+import { FlagError, type FlagSpec, parseFlags, usageError } from "./flags.js";
 
 export const help = `Usage: eso render -f FILE|DIR [-f ...] [--secret-file FILE ...] [--data KEY=VALUE ...]
                   [--name [NAMESPACE/]NAME] [--show-values] [-o yaml|json]
@@ -40,64 +41,42 @@ Examples:
   eso render -f examples/externalsecrets/template.yaml --data registry='{"user":"u","password":"p"}'
 `;
 
+const flags: Record<string, FlagSpec> = {
+  filename: { type: "string", default: "", help: "manifests (repeatable)", alias: "f" },
+  "secret-file": { type: "string", default: "", help: "Secret manifests (repeatable)" },
+  data: { type: "string", default: "", help: "KEY=VALUE in place of the provider (repeatable)" },
+  name: { type: "string", default: "", help: "which ExternalSecret" },
+  "show-values": { type: "bool", default: "false", help: "print the values" },
+  output: { type: "string", default: "yaml", help: "output format", alias: "o", choices: ["yaml", "json"] },
+};
+
 interface Args {
   files: string[];
   secretFiles: string[];
   data?: Record<string, string>;
   name?: string;
   showValues: boolean;
-  output: "yaml" | "json";
+  output: string;
 }
 
-function parseArgs(argv: string[]): Args | string {
-  const args: Args = { files: [], secretFiles: [], showValues: false, output: "yaml" };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | undefined => inline ?? argv[++i];
-    let v: string | undefined;
-    switch (flag) {
-      case "-f":
-      case "--filename":
-        v = value();
-        if (v === undefined) return `${flag} needs a file or directory`;
-        args.files.push(v);
-        break;
-      case "--secret-file":
-        v = value();
-        if (v === undefined) return "--secret-file needs a file";
-        args.secretFiles.push(v);
-        break;
-      case "--data": {
-        v = value();
-        const at = v?.indexOf("=") ?? -1;
-        if (v === undefined || at <= 0) return `--data needs KEY=VALUE, got ${JSON.stringify(v ?? "")}`;
-        args.data = { ...(args.data ?? {}), [v.slice(0, at)]: v.slice(at + 1) };
-        break;
-      }
-      case "--name":
-        v = value();
-        if (!v) return "--name needs [NAMESPACE/]NAME";
-        args.name = v;
-        break;
-      case "--show-values":
-        if (inline !== undefined) return "--show-values takes no value";
-        args.showValues = true;
-        break;
-      case "-o":
-      case "--output":
-        v = value();
-        if (v !== "yaml" && v !== "json") return `${flag} must be yaml or json, got ${JSON.stringify(v ?? "")}`;
-        args.output = v;
-        break;
-      default:
-        return `unknown argument ${JSON.stringify(arg)}`;
-    }
-  }
-  if (args.files.length === 0) return "at least one -f FILE|DIR (holding the ExternalSecret) is required";
-  return args;
+/** Throws FlagError. */
+function parseArgs(argv: string[]): Args {
+  const values = parseFlags(argv, flags);
+  const entries = values.all("data").map((entry) => {
+    const at = entry.indexOf("=");
+    if (at <= 0) throw new FlagError(`flag --data: want KEY=VALUE, got ${JSON.stringify(entry)}`);
+    return [entry.slice(0, at), entry.slice(at + 1)] as const;
+  });
+  const files = values.all("filename");
+  if (files.length === 0) throw new FlagError("at least one -f FILE|DIR (holding the ExternalSecret) is required");
+  return {
+    files,
+    secretFiles: values.all("secret-file"),
+    data: entries.length > 0 ? Object.fromEntries(entries) : undefined,
+    name: values.get("name") || undefined,
+    showValues: values.get("show-values") === "true",
+    output: values.get("output")!,
+  };
 }
 
 function pickExternalSecret(all: LoadedManifest[], name: string | undefined): LoadedManifest | string {
@@ -120,10 +99,12 @@ function pickExternalSecret(all: LoadedManifest[], name: string | undefined): Lo
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    process.stderr.write(`eso render: ${args}\n\nRun 'eso render --help' for usage.\n`);
-    return 2;
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return usageError("render", err.message);
   }
   let manifests: LoadedManifest[];
   let secrets: LoadedManifest[];

@@ -3,6 +3,7 @@
  * missingkey=error) from {"template": string, "data": object} on stdin.
  */
 import { renderESO, TemplateError } from "../template/index.js";
+import { FlagError, type FlagSpec, parseFlags, usageError } from "./flags.js";
 
 export const help = `Usage: eso template [--left-delimiter STR] [--right-delimiter STR] [--name NAME] < input.json
 
@@ -25,45 +26,24 @@ export interface TemplateIO {
   stderr: { write(s: string): unknown };
 }
 
-function parseFlags(argv: string[]): { left?: string; right?: string; name: string } | string {
-  const out: { left?: string; right?: string; name: string } = { name: "template" };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | undefined => inline ?? argv[++i];
-    let v: string | undefined;
-    switch (flag) {
-      case "--left-delimiter":
-      case "--template-left-delimiter":
-        v = value();
-        if (v === undefined) return `${flag} needs a value`;
-        out.left = v;
-        break;
-      case "--right-delimiter":
-      case "--template-right-delimiter":
-        v = value();
-        if (v === undefined) return `${flag} needs a value`;
-        out.right = v;
-        break;
-      case "--name":
-        v = value();
-        if (v === undefined) return `${flag} needs a value`;
-        out.name = v;
-        break;
-      default:
-        return `unknown flag ${arg}`;
-    }
-  }
-  return out;
-}
+const flags: Record<string, FlagSpec> = {
+  "left-delimiter": { type: "string", default: "", help: "left action delimiter", alias: "template-left-delimiter" },
+  "right-delimiter": {
+    type: "string",
+    default: "",
+    help: "right action delimiter",
+    alias: "template-right-delimiter",
+  },
+  name: { type: "string", default: "template", help: "template name used in error messages" },
+};
 
 export async function run(argv: string[], io: TemplateIO = process): Promise<number> {
-  const flags = parseFlags(argv);
-  if (typeof flags === "string") {
-    io.stderr.write(`eso template: ${flags}\n`);
-    return 2;
+  let values: Map<string, string>;
+  try {
+    values = parseFlags(argv, flags);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return usageError("template", err.message, io.stderr);
   }
   const chunks: Buffer[] = [];
   for await (const c of io.stdin) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
@@ -86,7 +66,10 @@ export async function run(argv: string[], io: TemplateIO = process): Promise<num
     return 1;
   }
   try {
-    const out = renderESO(flags.name, template, data ?? {}, { leftDelim: flags.left, rightDelim: flags.right });
+    const out = renderESO(values.get("name")!, template, data ?? {}, {
+      leftDelim: values.get("left-delimiter") || undefined,
+      rightDelim: values.get("right-delimiter") || undefined,
+    });
     io.stdout.write(out);
     return 0;
   } catch (e) {

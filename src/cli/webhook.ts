@@ -3,19 +3,20 @@
  * webhook. It serves the certificate the cert controller writes into the mounted Secret, waits for it on
  * start, and picks up rotated certificates without a restart.
  */
-import { X509Certificate } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Counter, collectDefaultMetrics, Registry } from "prom-client";
 import { parseDuration } from "../api/duration.js";
 import { EndpointServers } from "../runtime/health.js";
 import { createLogger } from "../runtime/logger.js";
+import { servingProblem } from "../webhook/certs.js";
 import { esoConverter, esoValidator } from "../webhook/eso.js";
 import { startWebhookServer, type WebhookServer } from "../webhook/server.js";
-import { FlagError, type FlagSpec, flagHelp, parseFlags, untilSignal } from "./flags.js";
+import { FlagError, type FlagSpec, flagHelp, parseFlags, usageError } from "./flags.js";
+import { untilSignal } from "./stop.js";
 
 const flags: Record<string, FlagSpec> = {
-  port: { type: "int", default: "10250", help: "HTTPS port for /validate-* and /convert" },
+  port: { type: "int", default: "10250", help: "HTTPS port for /validate-* and /convert", max: 65535 },
   "bind-address": { type: "string", default: "", help: "address to listen on (default: all interfaces)" },
   "cert-dir": { type: "string", default: "/tmp/certs", help: "directory holding tls.crt and tls.key" },
   "dns-name": { type: "string", default: "", help: "readiness requires the certificate to cover this name" },
@@ -31,7 +32,12 @@ const flags: Record<string, FlagSpec> = {
     default: "",
     help: "readiness fails when the certificate expires within this interval",
   },
-  "tls-min-version": { type: "string", default: "1.2", help: "minimum TLS version: 1.2 or 1.3" },
+  "tls-min-version": {
+    type: "string",
+    default: "1.2",
+    help: "minimum TLS version: 1.2 or 1.3",
+    choices: ["1.2", "1.3"],
+  },
   loglevel: { type: "string", default: "info", help: "debug, info, warn or error" },
 };
 
@@ -63,19 +69,10 @@ export async function run(argv: string[]): Promise<number> {
     values = parseFlags(argv, flags);
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
-    process.stderr.write(`eso webhook: ${err.message}\n\n${help}`);
-    return 2;
+    return usageError("webhook", err.message);
   }
   const port = Number(values.get("port"));
   const tlsMin = values.get("tls-min-version");
-  if (port > 65535) {
-    process.stderr.write(`eso webhook: flag --port: out of range: ${port}\n`);
-    return 2;
-  }
-  if (tlsMin !== "1.2" && tlsMin !== "1.3") {
-    process.stderr.write(`eso webhook: flag --tls-min-version: want 1.2 or 1.3, got "${tlsMin}"\n`);
-    return 2;
-  }
   const certDir = values.get("cert-dir")!;
   const dnsName = values.get("dns-name") ?? "";
   const lookaheadText = values.get("lookahead-interval") ?? "";
@@ -92,21 +89,17 @@ export async function run(argv: string[]): Promise<number> {
   });
 
   let server: WebhookServer | undefined;
+  // The certificate the server is serving, parsed when it (re)loads the files, not on every probe.
   const certificateUsable = (): boolean => {
-    try {
-      const cert = new X509Certificate(readFileSync(join(certDir, "tls.crt")));
-      if (Date.parse(cert.validTo) - lookaheadMs <= Date.now()) return false;
-      return dnsName === "" || cert.checkHost(dnsName) !== undefined;
-    } catch {
-      return false;
-    }
+    const cert = server?.certificate();
+    return cert !== undefined && servingProblem(cert, dnsName ? [dnsName] : [], lookaheadMs) === undefined;
   };
   const endpoints = new EndpointServers({
     healthAddr: values.get("healthz-addr"),
     metricsAddr: values.get("metrics-addr"),
     registry,
     healthChecks: new Map([["ping", () => true]]),
-    readyChecks: new Map([["certificate", () => server !== undefined && certificateUsable()]]),
+    readyChecks: new Map([["certificate", certificateUsable]]),
   });
   await endpoints.start();
 

@@ -1,34 +1,39 @@
 /** Installs the CRDs and creates the demo objects through the API, as kubectl apply would (create if missing). */
 import { allCRDs } from "../api/crds.js";
+import { findResource } from "../api/resources.js";
 import { isConflict, type KubeClient, type KubeObject, type ResourceType } from "../controllers/common/kube-client.js";
+import {
+  apiVersionOf,
+  ConfigMaps,
+  Namespaces,
+  type ResourceDescriptor,
+  Secrets,
+  ServiceAccounts,
+} from "../runtime/resource.js";
 import { describe, type Manifest } from "./manifests.js";
 
-const CLUSTER_SCOPED = new Set([
-  "Namespace",
-  "CustomResourceDefinition",
-  "ClusterSecretStore",
-  "ClusterExternalSecret",
-  "ClusterGenerator",
-  "ClusterPushSecret",
-]);
-
-/** The REST resource of a manifest: plural is the lower-cased kind + "s", as for every kind used here. */
-export function resourceTypeOf(obj: Pick<Manifest, "apiVersion" | "kind">): ResourceType {
-  const [group, version] = obj.apiVersion.includes("/") ? obj.apiVersion.split("/", 2) : ["", obj.apiVersion];
-  return {
-    group: group!,
-    version: version!,
-    plural: `${obj.kind.toLowerCase()}s`,
-    namespaced: !CLUSTER_SCOPED.has(obj.kind),
-  };
-}
-
-const CRDS: ResourceType = {
+const CRDS: ResourceDescriptor = {
   group: "apiextensions.k8s.io",
   version: "v1",
   plural: "customresourcedefinitions",
+  kind: "CustomResourceDefinition",
   namespaced: false,
 };
+
+/** The built-in kinds a sandbox manifest may hold (those the in-process API server serves). */
+const BUILT_IN = [Namespaces, Secrets, ConfigMaps, ServiceAccounts, CRDS];
+
+/** The REST resource of a manifest, from the API's resource table for external-secrets.io kinds. */
+export function resourceTypeOf(obj: Pick<Manifest, "apiVersion" | "kind">): ResourceType {
+  const own = findResource(obj.apiVersion, obj.kind);
+  if (own) {
+    const { def, version } = own;
+    return { group: def.group, version: version.name, plural: def.plural, namespaced: def.scope === "Namespaced" };
+  }
+  const builtIn = BUILT_IN.find((rd) => rd.kind === obj.kind && apiVersionOf(rd) === obj.apiVersion);
+  if (!builtIn) throw new Error(`${obj.apiVersion} ${obj.kind} is not a kind the sandbox serves`);
+  return builtIn;
+}
 
 /** Creates every CRD of the bundle, or brings an existing one up to date. Returns how many were installed. */
 export async function installCRDs(client: KubeClient): Promise<number> {
@@ -58,9 +63,8 @@ export async function createMissing(
   const created: string[] = [];
   const kept: string[] = [];
   for (const obj of objects) {
-    const rt = resourceTypeOf(obj);
     try {
-      await client.create(rt, obj as KubeObject);
+      await client.create(resourceTypeOf(obj), obj as KubeObject);
       created.push(describe(obj));
     } catch (err) {
       if (!isConflict(err)) throw new Error(`could not create ${describe(obj)}: ${(err as Error).message}`);

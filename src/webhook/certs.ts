@@ -104,9 +104,21 @@ export function needsRotation(
     return "certificate does not parse";
   }
   if (!leaf.verify(ca.publicKey)) return "serving certificate is not signed by the CA";
-  if (Date.parse(leaf.validTo) - lookaheadMs <= now || Date.parse(ca.validTo) - lookaheadMs <= now) {
-    return "certificate expires within the lookahead interval";
-  }
+  if (Date.parse(ca.validTo) - lookaheadMs <= now) return "certificate expires within the lookahead interval";
+  return servingProblem(leaf, dnsNames, lookaheadMs, now);
+}
+
+/**
+ * Why a serving certificate should not be served any more: it expires within `lookaheadMs` or does not cover
+ * one of `dnsNames`. Undefined when it is fine.
+ */
+export function servingProblem(
+  leaf: X509Certificate,
+  dnsNames: string[],
+  lookaheadMs: number,
+  now = Date.now(),
+): string | undefined {
+  if (Date.parse(leaf.validTo) - lookaheadMs <= now) return "certificate expires within the lookahead interval";
   for (const name of dnsNames) {
     if (!leaf.checkHost(name)) return `certificate does not cover ${name}`;
   }

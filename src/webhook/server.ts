@@ -2,6 +2,7 @@
  * The HTTPS webhook server: validating admission for every external-secrets.io kind and CRD conversion.
  * The serving certificate is re-read when its files change, so cert rotation needs no restart.
  */
+import { X509Certificate } from "node:crypto";
 import { readFileSync, watch } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -35,7 +36,17 @@ export interface WebhookServer {
   url: string;
   port: number;
   server: Server;
+  /** The certificate being served (parsed once per load), for readiness checks; undefined if it does not parse. */
+  certificate(): X509Certificate | undefined;
   close(): Promise<void>;
+}
+
+function parseCertificate(pem: string): X509Certificate | undefined {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return undefined;
+  }
 }
 
 function readTls(opts: WebhookServerOptions): { cert: string; key: string } {
@@ -59,7 +70,9 @@ async function readBody(req: import("node:http").IncomingMessage): Promise<Buffe
 }
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
-  const server = createServer({ ...readTls(opts), minVersion: opts.minVersion ?? "TLSv1.2" }, async (req, res) => {
+  const tls = readTls(opts);
+  let certificate = parseCertificate(tls.cert);
+  const server = createServer({ ...tls, minVersion: opts.minVersion ?? "TLSv1.2" }, async (req, res) => {
     const send = (code: number, payload: unknown) => {
       res.writeHead(code, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));
@@ -104,7 +117,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const dir = opts.certDir;
     const reload = () => {
       try {
-        server.setSecureContext({ ...readTls({ ...opts, certDir: dir }), minVersion: opts.minVersion ?? "TLSv1.2" });
+        const next = readTls({ ...opts, certDir: dir });
+        server.setSecureContext({ ...next, minVersion: opts.minVersion ?? "TLSv1.2" });
+        certificate = parseCertificate(next.cert);
       } catch {
         // Mid-rotation the pair can be briefly inconsistent; the next change event reloads it.
       }
@@ -124,6 +139,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     url: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     server,
+    certificate: () => certificate,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
