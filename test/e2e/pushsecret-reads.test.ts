@@ -1,12 +1,14 @@
 /**
  * API cost of steady-state reconciles: PushSecrets, ClusterPushSecrets and ClusterExternalSecrets that
  * refresh every second read their own objects, their stores, their children and the namespaces from the
- * informer caches; only their writes (and source Secret reads) reach the API server.
+ * informer caches; only their writes (and source Secret reads) reach the API server. GeneratorStates are
+ * read from their cache too.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Registry } from "prom-client";
 import { CLUSTER_PUSH_SECRETS, PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
+import { GENERATOR_STATE_FINALIZER, GENERATOR_STATES } from "../../src/generators/state/manager.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
 import {
   CLUSTER_EXTERNAL_SECRETS,
@@ -142,5 +144,41 @@ describe("steady-state reads", () => {
     ]) {
       assert.equal(n(key), 0, `${key}: ${summary}`);
     }
+  });
+
+  it("a GeneratorState's reconciles read it from the cache and write its status once", async () => {
+    h.api.resetCounts();
+    const start = await reconciles("generatorstate");
+    const deadline = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
+    await h.client.create(GENERATOR_STATES, {
+      apiVersion: "generators.external-secrets.io/v1alpha1",
+      kind: "GeneratorState",
+      metadata: { name: "kept", namespace: "reads-a", finalizers: [GENERATOR_STATE_FINALIZER] },
+      spec: {
+        garbageCollectionDeadline: deadline,
+        resource: {
+          apiVersion: "generators.external-secrets.io/v1alpha1",
+          kind: "Password",
+          metadata: { name: "pw", namespace: "reads-a" },
+          spec: { length: 12 },
+        },
+        state: { note: "kept" },
+      },
+    });
+    // The first reconcile writes the Ready condition; the one that write triggers finds nothing to do.
+    await eventually(
+      async () =>
+        (await reconciles("generatorstate")) - start >= 2 &&
+        (h.api.requestCounts()["update generatorstates/status"] ?? 0) >= 1,
+      15_000,
+      "two GeneratorState reconciles",
+    );
+    const counts = h.api.requestCounts();
+    assert.equal(counts["get generatorstates"] ?? 0, 0, JSON.stringify(counts));
+    assert.equal(counts["update generatorstates/status"], 1, JSON.stringify(counts));
+    const gs = await h.client.get(GENERATOR_STATES, "reads-a", "kept");
+    assert.equal(gs.status.conditions[0].message, "GeneratorState flagged for garbage collection");
+    assert.deepEqual(gs.spec.state, { note: "kept" }, "a status write keeps the recorded state");
+    assert.equal(gs.spec.garbageCollectionDeadline, deadline);
   });
 });
