@@ -12,6 +12,7 @@ import type { FuncMap } from "./values.js";
 
 export { DEFAULT_LIMITS, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
 export { sprint, sprintf, sprintln } from "./fmt.js";
+export { containsToken, REDACTED, type Redaction, redactValues, stringLeaves } from "./redact.js";
 export * from "./values.js";
 export { TemplateError };
 

@@ -1,10 +1,11 @@
 /**
  * target.template as upstream (engine v2): templateFrom (ConfigMap, Secret, literal) first, then
  * template.data, then templated metadata labels and annotations. Templates see the provider data as
- * strings. Errors name the template key, never a value.
+ * strings. Errors name the template key, never a value (see redactTemplateError).
  */
 import { parse as parseYaml } from "yaml";
 import type { ExternalSecretTemplate, TemplateFrom } from "../../api/externalsecret.js";
+import { REDACTED, redactValues } from "../../template/index.js";
 import type { RenderTemplate } from "./render.js";
 
 export class TemplateError extends Error {
@@ -33,30 +34,62 @@ function stringData(data: Record<string, Buffer>): Record<string, string> {
   return out;
 }
 
+const LOCATION = /^template: [^:\s]*:\d+(?::\d+)?: /;
+const EXECUTING_AT = /^executing "(?:[^"\\]|\\.)*" at <.*?>: /;
+const CALL = /error calling [^:\s]+: /;
+const QUOTED = /"(?:[^"\\]|\\.)*"|`[^`]*`/g;
+const WITHHELD = "[details withheld: they may show a secret value]";
+
 /**
- * Go's function errors quote their arguments (time.Parse, regexp.Compile, strconv...), so a failing
- * `{{ .password | toDate ... }}` would put the value into status, events and logs. Values are cut out, and
- * so is anything quoted after "error calling <func>:" (it may be a fragment of a value).
+ * Go's function errors quote their arguments (time.Parse, regexp.Compile, strconv...) and `fail` prints
+ * its argument, so a failing `{{ .password | toDate ... }}` would put the value into status, events and
+ * logs. Every value the templates can see (`data`, plus `more`: the texts of templateFrom Secrets) is cut
+ * out, and so is anything quoted after "error calling <func>:" (it may be a fragment of a value). A value
+ * too short to cut out safely (see redactValues) withholds the whole detail after the location instead.
+ * An error in a template read from a Secret keeps only its location: its text is as secret as the data.
  */
-export function redactTemplateError(message: string, data: Record<string, string>): string {
-  let out = message;
-  const values = Object.values(data)
-    .filter((v) => v.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  for (const v of values) out = out.replaceAll(v, "[redacted]");
-  const call = /error calling [^:]+:/.exec(out);
-  if (call) {
-    const end = call.index + call[0].length;
-    out = out.slice(0, end) + out.slice(end).replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, "[redacted]");
+export function redactTemplateError(
+  message: string,
+  data: Record<string, string>,
+  more: readonly string[] = [],
+  templateSecret?: string,
+): string {
+  const values = [...Object.values(data), ...more];
+  const text = redactValues(message, values).text;
+  const location = LOCATION.exec(text)?.[0] ?? "";
+  if (templateSecret !== undefined) {
+    return `${location}[details withheld: the template is stored in Secret ${templateSecret}]`;
   }
-  return out;
+  let head = location;
+  let rest = text.slice(location.length);
+  const at = EXECUTING_AT.exec(rest);
+  if (at) {
+    head += at[0];
+    rest = rest.slice(at[0].length);
+  }
+  const call = CALL.exec(rest);
+  if (call) {
+    head += rest.slice(0, call.index + call[0].length);
+    rest = rest.slice(call.index + call[0].length).replace(QUOTED, REDACTED);
+  }
+  if (redactValues(rest, values).shortValueSeen) rest = WITHHELD;
+  return head + rest;
 }
 
-function run(render: RenderTemplate, name: string, text: string, data: Record<string, string>): string {
+/** What every template of one ExternalSecret renders with, and the secret texts its errors must not show. */
+interface RenderContext {
+  render: RenderTemplate;
+  data: Record<string, string>;
+  /** Texts of the templateFrom Secret items read so far. */
+  secretTexts: string[];
+}
+
+function run(ctx: RenderContext, name: string, text: string, templateSecret?: string): string {
   try {
-    return render(name, text, data);
+    return ctx.render(name, text, ctx.data);
   } catch (err) {
-    throw new TemplateError(`could not execute template: ${redactTemplateError((err as Error).message, data)}`);
+    const detail = redactTemplateError((err as Error).message, ctx.data, ctx.secretTexts, templateSecret);
+    throw new TemplateError(`could not execute template: ${detail}`);
   }
 }
 
@@ -70,14 +103,14 @@ function execute(
   templates: Record<string, string>,
   scope: Scope,
   target: Target,
-  data: Record<string, string>,
+  ctx: RenderContext,
   out: TemplateOutput,
-  render: RenderTemplate,
+  templateSecret?: string,
 ): void {
   for (const [key, text] of Object.entries(templates)) {
     if (scope === "KeysAndValues") {
       // The template is the map key here: it renders to a YAML map of keys and values.
-      const rendered = run(render, "template", key, data);
+      const rendered = run(ctx, "template", key, templateSecret);
       let parsed: unknown;
       try {
         parsed = parseYaml(rendered);
@@ -92,17 +125,16 @@ function execute(
         write(out, target, k, typeof v === "string" ? v : v === null ? "" : String(v));
       }
     } else {
-      write(out, target, key, run(render, key, text, data));
+      write(out, target, key, run(ctx, key, text, templateSecret));
     }
   }
 }
 
 async function applyTemplateFrom(
   from: TemplateFrom,
-  data: Record<string, string>,
+  ctx: RenderContext,
   out: TemplateOutput,
   sources: TemplateSources,
-  render: RenderTemplate,
 ): Promise<void> {
   const target = (from.target ?? "Data") as Target;
   if (from.configMap) {
@@ -116,7 +148,7 @@ async function applyTemplateFrom(
         );
       }
       const scope = (item.templateAs ?? "Values") as Scope;
-      execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, data, out, render);
+      execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out);
     }
   }
   if (from.secret) {
@@ -130,12 +162,14 @@ async function applyTemplateFrom(
         );
       }
       const text = raw.toString("utf8");
+      ctx.secretTexts.push(text);
       const scope = (item.templateAs ?? "Values") as Scope;
-      execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, data, out, render);
+      const where = `${from.secret.name} key ${JSON.stringify(item.key)}`;
+      execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out, where);
     }
   }
   if (from.literal !== undefined) {
-    execute({ [from.literal]: "" }, "KeysAndValues", target, data, out, render);
+    execute({ [from.literal]: "" }, "KeysAndValues", target, ctx, out);
   }
 }
 
@@ -160,10 +194,10 @@ export async function applyTemplate(
   Object.assign(out.labels, template.metadata?.labels ?? {});
   Object.assign(out.annotations, template.metadata?.annotations ?? {});
   if (template.mergePolicy === "Merge") Object.assign(out.data, dataMap);
-  const data = stringData(dataMap);
-  for (const from of template.templateFrom ?? []) await applyTemplateFrom(from, data, out, sources, render);
-  execute(template.data ?? {}, "Values", "Data", data, out, render);
-  execute(template.metadata?.labels ?? {}, "Values", "Labels", data, out, render);
-  execute(template.metadata?.annotations ?? {}, "Values", "Annotations", data, out, render);
+  const ctx: RenderContext = { render, data: stringData(dataMap), secretTexts: [] };
+  for (const from of template.templateFrom ?? []) await applyTemplateFrom(from, ctx, out, sources);
+  execute(template.data ?? {}, "Values", "Data", ctx, out);
+  execute(template.metadata?.labels ?? {}, "Values", "Labels", ctx, out);
+  execute(template.metadata?.annotations ?? {}, "Values", "Annotations", ctx, out);
   return out;
 }
