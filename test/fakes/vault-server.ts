@@ -3,7 +3,8 @@
  * X-Vault-Token / X-Vault-Namespace headers, the LIST method (and ?list=true), KV v1 and KV v2 (data,
  * metadata, versions, custom_metadata, check-and-set), a dynamic `database/creds/<role>` engine, token
  * lookup/renew/revoke, and the login endpoints of the auth methods ESO uses. HTTPS with client-certificate
- * auth when given a key pair. Every request is recorded; faults (status, delay) can be queued per path.
+ * auth when given a key pair. Every request is recorded; faults (status, delay, errors that quote the request
+ * body back) can be queued per path.
  */
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -39,6 +40,17 @@ export interface Fault {
   body?: unknown;
   delayMs?: number;
   headers?: Record<string, string>;
+  /** Answer with Vault-style errors that quote every request body field back, as Vault's validation does. */
+  echoBody?: boolean;
+}
+
+/** `1 error occurred: * invalid value "<v>" for field "<k>"` per field, nested values as JSON. */
+function echoErrors(body: unknown): string[] {
+  const fields = body && typeof body === "object" ? Object.entries(body as Record<string, unknown>) : [];
+  return fields.map(
+    ([k, v]) =>
+      `1 error occurred:\n\t* invalid value ${typeof v === "string" ? v : JSON.stringify(v)} for field "${k}"`,
+  );
 }
 
 interface KvVersion {
@@ -299,7 +311,8 @@ export class FakeVault {
       if (f.fault.delayMs) await new Promise((r) => setTimeout(r, f.fault.delayMs));
       if (f.fault.status) {
         for (const [k, v] of Object.entries(f.fault.headers ?? {})) res.setHeader(k, v);
-        return this.send(res, f.fault.status, f.fault.body ?? { errors: ["injected fault"] });
+        const answer = f.fault.echoBody ? { errors: echoErrors(rec.body) } : f.fault.body;
+        return this.send(res, f.fault.status, answer ?? { errors: ["injected fault"] });
       }
     }
 

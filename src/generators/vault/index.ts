@@ -99,7 +99,10 @@ export const vaultDynamicSecretGenerator: Generator<VaultDynamicSecretSpec> = {
     try {
       const req = requestFor(spec);
       const res = await session.request(req);
-      if (res.status >= 400 && res.status !== 404) throw vaultError(res, req.path);
+      // Parameters are free-form (and may be secret): Vault's text about them is not passed on.
+      if (res.status >= 400 && res.status !== 404) {
+        throw vaultError(res, req.path, { withhold: req.body !== undefined });
+      }
       if (res.status === 404 || res.status === 204 || res.body === undefined) {
         if (spec.allowEmptyResponse) return { data: {} };
         throw new GeneratorError(`vault: ${req.path}: empty response from Vault`);

@@ -5,6 +5,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import { REDACTED, redactValues, stringLeaves } from "../../template/index.js";
 import { ProviderThrottledError } from "../errors.js";
 
 export interface VaultTls {
@@ -36,17 +37,45 @@ export interface VaultRequest {
 export interface VaultResponse {
   status: number;
   body: any;
+  /** The strings the request carried (token, body values): Vault may echo them in its error text. */
+  sent?: string[];
 }
 
-/** Vault answered with a status outside 2xx (after retries). `errors` are Vault's own messages. */
+const MAX_DETAIL = 300;
+
+/**
+ * Vault's `errors[]` as error-message detail (": ..." or ""), with every value the request carried cut out:
+ * Vault's messages may quote a parameter back. When a value too short to cut out safely occurs in them, or
+ * `withhold` is set (requests whose parameters are free-form), only the status code and path remain.
+ */
+export function vaultErrorDetail(res: VaultResponse, opts: { extra?: string[]; withhold?: boolean } = {}): string {
+  const errors: string[] = Array.isArray(res.body?.errors) ? res.body.errors.map(String) : [];
+  const text = errors.join("; ").trim();
+  if (!text) return "";
+  const withheld = " (Vault's message withheld: it may repeat a value sent in the request)";
+  if (opts.withhold) return withheld;
+  const scrubbed = redactValues(text, [...(res.sent ?? []), ...(opts.extra ?? [])]);
+  if (scrubbed.shortValueSeen) return withheld;
+  return `: ${cutAt(scrubbed.text, MAX_DETAIL)}`;
+}
+
+/** Truncates without leaving half of a "[redacted]" marker behind. */
+function cutAt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const open = cut.lastIndexOf("[");
+  return open >= 0 && REDACTED.startsWith(cut.slice(open)) ? cut.slice(0, open) : cut;
+}
+
+/** Vault answered with a status outside 2xx (after retries); the message carries Vault's scrubbed text. */
 export class VaultHttpError extends Error {
   override readonly name = "VaultHttpError";
   constructor(
     readonly status: number,
-    readonly errors: string[],
     readonly path: string,
+    detail: string,
   ) {
-    super(`vault: ${path}: HTTP ${status}${errors.length ? `: ${errors.join("; ").slice(0, 300)}` : ""}`);
+    super(`vault: ${path}: HTTP ${status}${detail}`);
   }
 }
 
@@ -104,6 +133,8 @@ export class VaultHttp {
     if (req.namespace) headers["X-Vault-Namespace"] = req.namespace;
     if (this.opts.readYourWrites && this.lastIndex) headers["X-Vault-Index"] = this.lastIndex;
     const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+    const sent = stringLeaves(req.body);
+    if (req.token) sent.push(req.token);
     if (payload) {
       headers["Content-Type"] = "application/json";
       headers["Content-Length"] = String(payload.length);
@@ -127,7 +158,7 @@ export class VaultHttp {
             } catch {
               body = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, body });
+            resolve({ status: res.statusCode ?? 0, body, sent });
           });
         },
       );
@@ -140,9 +171,12 @@ export class VaultHttp {
   }
 }
 
-/** Throws the matching typed error for a non-2xx response (404 is left to the caller). */
-export function vaultError(res: VaultResponse, path: string): VaultHttpError | ProviderThrottledError {
-  const errors: string[] = Array.isArray(res.body?.errors) ? res.body.errors.map(String) : [];
+/** The matching typed error for a non-2xx response (404 is left to the caller); see vaultErrorDetail. */
+export function vaultError(
+  res: VaultResponse,
+  path: string,
+  opts: { withhold?: boolean } = {},
+): VaultHttpError | ProviderThrottledError {
   if (res.status === 429) return new ProviderThrottledError(`vault: ${path}: rate limited (HTTP 429)`);
-  return new VaultHttpError(res.status, errors, path);
+  return new VaultHttpError(res.status, path, vaultErrorDetail(res, opts));
 }

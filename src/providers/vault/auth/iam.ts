@@ -49,6 +49,10 @@ export const iamAuth: AuthFactory<"iam"> = async (spec, ctx) => {
           iam_request_headers: b64(JSON.stringify(headerLists)),
         },
         ns,
+        // The signature and session token travel base64-encoded; Vault may quote STS's answer about them.
+        Object.entries(signed)
+          .filter(([k]) => /^(authorization|x-amz-security-token)$/i.test(k))
+          .map(([, v]) => v),
       );
     },
   };

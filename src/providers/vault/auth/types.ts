@@ -1,6 +1,6 @@
 import { ProviderAuthError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
-import type { VaultHttp } from "../http.js";
+import { type VaultHttp, vaultErrorDetail } from "../http.js";
 import type { VaultAuth } from "../spec.js";
 
 /** A token as returned by a login or a renewal. ttlSeconds 0 means "does not expire". */
@@ -29,19 +29,22 @@ export type AuthFactory<K extends keyof VaultAuth> = (
   ctx: ProviderContext,
 ) => Promise<AuthMethod>;
 
-/** POSTs to auth/<mount>/login[/<suffix>] and returns the issued token. */
+/**
+ * POSTs to auth/<mount>/login[/<suffix>] and returns the issued token. Vault's error text loses every
+ * credential sent (and `secrets`: credentials the body carries only in encoded form).
+ */
 export async function vaultLogin(
   http: VaultHttp,
   method: string,
   path: string,
   body: Record<string, unknown> | undefined,
   namespace: string | undefined,
+  secrets: string[] = [],
 ): Promise<LoginResult> {
   const res = await http.request({ method: "POST", path, body: body ?? {}, namespace });
   const auth = res.body?.auth;
   if (res.status < 200 || res.status >= 300 || !auth?.client_token) {
-    const errors: string[] = Array.isArray(res.body?.errors) ? res.body.errors.map(String) : [];
-    const detail = errors.length ? `: ${errors.join("; ").slice(0, 200)}` : "";
+    const detail = vaultErrorDetail(res, { extra: secrets });
     if (res.status === 429 || res.status >= 500) {
       throw new Error(`vault: ${method} login at ${path} failed: HTTP ${res.status}${detail}`);
     }
