@@ -450,7 +450,8 @@ export class FakeAws {
         const all = b.SecretIdList
           ? (b.SecretIdList as string[]).map((id) => this.findSecret(id)).filter((s): s is SmSecret => !!s)
           : [...this.secrets.values()].filter((s) => !s.deleted && this.matchFilters(s, b.Filters));
-        const { page, next } = this.page(all, b.NextToken, 2);
+        // A SecretIdList (at most 20 ids) is answered whole; MaxResults and paging apply to Filters only.
+        const { page, next } = b.SecretIdList ? { page: all, next: undefined } : this.page(all, b.NextToken, 2);
         return this.ok(res, {
           SecretValues: page.map((s) =>
             this.secretValueEntry(s, s.versions.find((v) => v.stages.includes("AWSCURRENT"))!),

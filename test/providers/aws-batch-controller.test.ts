@@ -1,0 +1,84 @@
+/**
+ * Through the running controllers (in-process API server, loopback AWS): a store whose credentials may not
+ * call BatchGetSecretValue pays for the refusal once; its later refreshes read with GetSecretValue only and
+ * still deliver every new value.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
+import { providerReads } from "../../src/providers/coalesce.js";
+import {
+  createAwsStore,
+  createNamespace,
+  decoded,
+  EXTERNAL_SECRETS,
+  eventually,
+  externalSecret,
+  type Harness,
+  SECRETS,
+  startHarness,
+} from "../e2e/harness.js";
+import { FakeAws } from "../fakes/aws-server.js";
+
+const NS = "aws-nobatch";
+const KEY = ["AKIANOBATCHNOBATCH01", "nobatch-secret-key"] as const;
+const COUNT = 10;
+
+let h: Harness;
+let aws: FakeAws;
+
+before(async () => {
+  aws = await new FakeAws("us-east-1").start();
+  process.env[ENDPOINT_ENV.secretsmanager] = aws.url;
+  process.env[ENDPOINT_ENV.sts] = aws.url;
+  aws.addAccessKey(KEY[0], KEY[1]).deny("BatchGetSecretValue");
+  for (let i = 0; i < COUNT; i++) aws.putSecretString(`nobatch/${i}`, `old-${i}`);
+  // A wider gathering window than the default 2 ms makes the first syncs reliably try a batch.
+  providerReads.configure({ batchWindowMs: 50 });
+  h = await startHarness({ concurrency: 8 });
+  await createNamespace(h, NS);
+  await createAwsStore(h, NS, "aws", "aws-creds", KEY);
+});
+
+after(async () => {
+  await h.stop();
+  await aws.stop();
+  providerReads.configure({ batchWindowMs: 2 });
+  providerReads.clear();
+});
+
+/** True once every target Secret holds `${prefix}-${i}`. */
+const allHold = (prefix: string) => async () => {
+  for (let i = 0; i < COUNT; i++) {
+    if (decoded(await h.client.get(SECRETS, NS, `es-${i}`)).value !== `${prefix}-${i}`) return false;
+  }
+  return true;
+};
+
+describe("aws provider through the controller: BatchGetSecretValue refused", () => {
+  it("the refusal is paid once; refreshes read one by one and deliver new values", async () => {
+    aws.requests.length = 0;
+    await Promise.all(
+      Array.from({ length: COUNT }, (_, i) =>
+        h.client.create(
+          EXTERNAL_SECRETS,
+          externalSecret(`es-${i}`, NS, {
+            refreshInterval: "1s",
+            secretStoreRef: { name: "aws", kind: "SecretStore" },
+            target: { name: `es-${i}` },
+            data: [{ secretKey: "value", remoteRef: { key: `nobatch/${i}` } }],
+          }),
+        ),
+      ),
+    );
+    await eventually(allHold("old"), 60_000, `${COUNT} Secrets with the first values`);
+    const refused = aws.count("BatchGetSecretValue");
+    assert.ok(refused >= 1 && refused < COUNT, `refused batch calls before the client knew: ${refused}`);
+
+    aws.requests.length = 0;
+    for (let i = 0; i < COUNT; i++) aws.putSecretString(`nobatch/${i}`, `new-${i}`);
+    await eventually(allHold("new"), 60_000, `${COUNT} Secrets refreshed to the new values`);
+    assert.equal(aws.count("BatchGetSecretValue"), 0, "no batch call after the refusal");
+    assert.ok(aws.count("GetSecretValue") >= COUNT, `single reads: ${aws.count("GetSecretValue")}`);
+  });
+});
