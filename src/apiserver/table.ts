@@ -1,4 +1,5 @@
 /** meta.k8s.io/v1 Table rendering, so `kubectl get` shows the same columns a real cluster prints. */
+import { parseSteps, type Step, selectSteps } from "../util/jsonpath.js";
 import type { KObj, PrinterColumn, ResourceType } from "./types.js";
 
 export function wantsTable(accept: string): boolean {
@@ -87,36 +88,27 @@ function builtinColumns(rt: ResourceType): Column[] {
   }
 }
 
-/** A small JSONPath evaluator covering what printer columns use: fields, [n], [*] and [?(@.a=="b")] filters. */
-export function jsonPath(obj: unknown, path: string): unknown[] {
-  let cur: unknown[] = [obj];
-  const re = /\.([^.[\]]+)|\[(\d+)\]|\[\*\]|\[\?\(@\.([^=!<>]+?)\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)'|([^)\s]+))\)\]/g;
-  const p = path
-    .trim()
-    .replace(/^\{|\}$/g, "")
-    .replace(/^\$/, "");
-  for (let m = re.exec(p); m; m = re.exec(p)) {
-    const next: unknown[] = [];
-    for (const v of cur) {
-      if (v === null || typeof v !== "object") continue;
-      if (m[1] !== undefined) {
-        const x = (v as KObj)[m[1]];
-        if (x !== undefined) next.push(x);
-      } else if (m[2] !== undefined) {
-        if (Array.isArray(v) && v[Number(m[2])] !== undefined) next.push(v[Number(m[2])]);
-      } else if (m[3] !== undefined) {
-        const want = m[5] ?? m[6] ?? m[7];
-        if (!Array.isArray(v)) continue;
-        for (const item of v) {
-          const got = item && typeof item === "object" ? jsonPath(item, `.${m[3]}`)[0] : undefined;
-          if ((String(got) === want) === (m[4] === "==")) next.push(item);
-        }
-      } else if (Array.isArray(v)) next.push(...v);
-      else next.push(...Object.values(v));
+/** Kubernetes JSONPath as printer columns use it; filters compare as text, as the column's `"Ready"` literal does. */
+const columnRules = { overObjects: false, equals: (a: unknown, b: unknown) => String(a) === String(b) };
+const parsedPaths = new Map<string, Step[] | null>();
+
+/** The values `path` selects; none (an empty cell) when kube would find none or could not parse the path. */
+function columnValues(obj: KObj, path: string): unknown[] {
+  let steps = parsedPaths.get(path);
+  if (steps === undefined) {
+    const p = path
+      .trim()
+      .replace(/^\{(.*)\}$/s, "$1")
+      .trim();
+    try {
+      steps = parseSteps(p, p.startsWith("$") ? 1 : 0, path);
+    } catch {
+      steps = null;
     }
-    cur = next;
+    if (parsedPaths.size >= 500) parsedPaths.clear();
+    parsedPaths.set(path, steps);
   }
-  return cur;
+  return steps ? selectSteps(obj, steps, columnRules) : [];
 }
 
 function customColumns(cols: PrinterColumn[]): Column[] {
@@ -130,7 +122,7 @@ function customColumns(cols: PrinterColumn[]): Column[] {
       description: c.description ?? c.name,
       priority: c.priority ?? 0,
       cell: (o: KObj) => {
-        const vals = jsonPath(o, c.jsonPath);
+        const vals = columnValues(o, c.jsonPath);
         if (vals.length === 0) return null;
         const v = vals[0];
         if (c.type === "date") return age(v);

@@ -612,3 +612,55 @@ test("custom resources: one pruning pass names every unknown field at every dept
   assert.equal(ignored.headers.get("warning"), null);
   assert.deepEqual(((await ignored.json()) as { spec: unknown }).spec, stored.spec);
 });
+
+test("printer columns: Kubernetes JSONPath with filters, negative indices, wildcards and {} templates", async () => {
+  const crd = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: "dials.example.com" },
+    spec: {
+      group: "example.com",
+      scope: "Namespaced",
+      names: { plural: "dials", singular: "dial", kind: "Dial" },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          additionalPrinterColumns: [
+            { name: "Size", type: "integer", jsonPath: ".spec.size" },
+            { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+            { name: "Last", type: "string", jsonPath: "{$.spec.tags[-1]}" },
+            { name: "Kinds", type: "string", jsonPath: ".status.conditions[*].type" },
+            { name: "Missing", type: "string", jsonPath: ".spec.nothing" },
+          ],
+          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+        },
+      ],
+    },
+  };
+  assert.equal((await req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).code, 201);
+  const base = "/apis/example.com/v1/namespaces/sem/dials";
+  const dial = {
+    apiVersion: "example.com/v1",
+    kind: "Dial",
+    metadata: { name: "d1" },
+    spec: { size: 7, tags: ["a", "b", "c"] },
+    status: {
+      conditions: [
+        { type: "Synced", status: "False" },
+        { type: "Ready", status: "True" },
+      ],
+    },
+  };
+  assert.equal((await req("POST", base, dial)).code, 201);
+  const res = await fetch(`${server.url}${base}`, {
+    headers: { Accept: "application/json;as=Table;v=v1;g=meta.k8s.io" },
+  });
+  const table = (await res.json()) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+  assert.deepEqual(
+    table.columnDefinitions.map((c) => c.name),
+    ["Name", "Size", "Ready", "Last", "Kinds", "Missing"],
+  );
+  assert.deepEqual(table.rows[0]?.cells, ["d1", 7, "True", "c", "Synced", null]);
+});
