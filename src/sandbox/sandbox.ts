@@ -14,8 +14,10 @@ import { Registry } from "prom-client";
 import { type ApiServer, startApiServer } from "../apiserver/index.js";
 import {
   EXTERNAL_SECRETS,
+  isConflict,
   KubeClient,
   type KubeObject,
+  type ResourceType,
   SECRET_STORES,
   SECRETS,
 } from "../controllers/common/kube-client.js";
@@ -80,6 +82,29 @@ async function until(
     await sleep(100);
   }
   throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
+}
+
+/**
+ * Read-modify-write of one object, re-read on a conflict (the controllers write the same objects). `change`
+ * returns false to leave the object alone. Resolves whether it was written (false: missing or left alone).
+ */
+async function modify<T extends KubeObject>(
+  client: KubeClient,
+  rt: ResourceType,
+  namespace: string,
+  name: string,
+  change: (obj: T) => boolean,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const obj = await client.get<T>(rt, namespace, name);
+    if (!obj || !change(obj)) return false;
+    try {
+      await client.update(rt, obj);
+      return true;
+    } catch (err) {
+      if (!isConflict(err) || attempt === 5) throw err;
+    }
+  }
 }
 
 function dataOf(secret: { data?: Record<string, string> } | undefined, key: string): string | undefined {
@@ -167,23 +192,29 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       },
       async rotate() {
         const { namespace, store: storeName, rotatedKey } = DEMO;
-        const store = await client.get<KubeObject & { spec: any }>(SECRET_STORES, namespace, storeName);
-        const entry = (store?.spec?.provider?.fake?.data ?? []).find((d: { key: string }) => d.key === rotatedKey);
-        if (!store || !entry) {
+        const value = `tok-${randomBytes(6).toString("hex")}`;
+        const rotated = await modify<KubeObject & { spec: any }>(
+          client,
+          SECRET_STORES,
+          namespace,
+          storeName,
+          (store) => {
+            const entry = (store.spec?.provider?.fake?.data ?? []).find((d: { key: string }) => d.key === rotatedKey);
+            if (entry) entry.value = value;
+            return entry !== undefined;
+          },
+        );
+        if (!rotated) {
           throw new Error(
             `cannot rotate: SecretStore ${namespace}/${storeName} with fake entry ${rotatedKey} not found`,
           );
         }
-        const value = `tok-${randomBytes(6).toString("hex")}`;
-        entry.value = value;
-        await client.update(SECRET_STORES, store);
         // Ask for an immediate refresh instead of waiting for refreshInterval, as users do with kubectl annotate.
-        const es = await client.get<KubeObject>(EXTERNAL_SECRETS, namespace, DEMO.externalSecret);
-        if (es) {
+        await modify<KubeObject>(client, EXTERNAL_SECRETS, namespace, DEMO.externalSecret, (es) => {
           es.metadata = es.metadata ?? {};
           es.metadata.annotations = { ...(es.metadata.annotations ?? {}), "force-sync": String(Date.now()) };
-          await client.update(EXTERNAL_SECRETS, es);
-        }
+          return true;
+        });
         opts.write(
           `rotated ${rotatedKey} in SecretStore ${namespace}/${storeName} and annotated ExternalSecret ${namespace}/${DEMO.externalSecret} with force-sync`,
         );
@@ -202,11 +233,18 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       },
       async tamper() {
         const { namespace, secret: name, tamperedSecretKey: key } = DEMO;
-        const secret = await client.get<KubeObject & { data?: Record<string, string> }>(SECRETS, namespace, name);
-        if (!secret) throw new Error(`cannot tamper: Secret ${namespace}/${name} does not exist yet`);
         const tampered = `tampered-${randomBytes(4).toString("hex")}`;
-        secret.data = { ...(secret.data ?? {}), [key]: Buffer.from(tampered).toString("base64") };
-        await client.update(SECRETS, secret);
+        const written = await modify<KubeObject & { data?: Record<string, string> }>(
+          client,
+          SECRETS,
+          namespace,
+          name,
+          (secret) => {
+            secret.data = { ...(secret.data ?? {}), [key]: Buffer.from(tampered).toString("base64") };
+            return true;
+          },
+        );
+        if (!written) throw new Error(`cannot tamper: Secret ${namespace}/${name} does not exist yet`);
         opts.write(`tampered with Secret ${namespace}/${name}: overwrote key ${key} by hand`);
         return {
           waitRestored: (timeoutMs) =>

@@ -5,7 +5,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { issueCertBundle, needsRotation, serviceDnsNames } from "../../src/webhook/certs.js";
+import { issueCertBundle, needsRotation, serviceDnsNames, servingProblem } from "../../src/webhook/certs.js";
 import { startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 
 function post(
@@ -62,6 +62,16 @@ describe("certificates", () => {
     assert.match(needsRotation({ ...b, caCert: issueCertBundle(names, 10).caCert }, names, 0)!, /not signed/);
     assert.match(needsRotation(b, names, 11 * 24 * 3600_000)!, /expires/);
     assert.match(needsRotation(b, ["other.ns.svc"], 0)!, /does not cover other\.ns\.svc/);
+  });
+
+  test("the webhook's readiness rule for the served certificate is the rotation rule for the leaf", () => {
+    const b = issueCertBundle(["svc.ns.svc"], 10);
+    const leaf = new X509Certificate(b.cert);
+    assert.equal(servingProblem(leaf, [], 0), undefined);
+    assert.equal(servingProblem(leaf, ["svc.ns.svc"], 9 * 24 * 3600_000), undefined);
+    assert.match(servingProblem(leaf, [], 11 * 24 * 3600_000)!, /expires within the lookahead/);
+    assert.match(servingProblem(leaf, ["other.ns.svc"], 0)!, /does not cover other\.ns\.svc/);
+    assert.equal(needsRotation(b, ["other.ns.svc"], 0), servingProblem(leaf, ["other.ns.svc"], 0));
   });
 });
 
@@ -142,6 +152,7 @@ describe("certificate reload", () => {
       writeFileSync(join(dir, "tls.key"), first.key);
       const server = await startWebhookServer({ certDir: dir, validate: () => [], convert: (o) => o });
       try {
+        assert.equal(server.certificate()?.fingerprint256, new X509Certificate(first.cert).fingerprint256);
         const a = await post(server.url, "/validate-x", review({}), first.caCert);
         const second = issueCertBundle(["localhost"], 30, ["127.0.0.1"]);
         writeFileSync(join(dir, "tls.key"), second.key);
@@ -153,6 +164,11 @@ describe("certificate reload", () => {
         }
         assert.notEqual(b.peerCert, a.peerCert, "the new certificate is served");
         assert.equal(b.json.response.allowed, true);
+        assert.equal(
+          server.certificate()?.fingerprint256,
+          new X509Certificate(second.cert).fingerprint256,
+          "readiness sees the certificate being served",
+        );
       } finally {
         await server.close();
       }

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { issueCertBundle } from "../../src/webhook/certs.js";
+import { RunningEso } from "./cli-runner.js";
+
+const dir = mkdtempSync(join(tmpdir(), "eso-webhook-ready-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function status(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on("error", () => resolve(0));
+  });
+}
+
+async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test("eso webhook readiness follows the served certificate: expiring or wrong name is not ready, a rotated one is", async () => {
+  const name = "eso-webhook.external-secrets.svc";
+  const write = (bundle: { cert: string; key: string }) => {
+    writeFileSync(join(dir, "tls.key"), bundle.key);
+    writeFileSync(join(dir, "tls.crt"), bundle.cert);
+  };
+  write(issueCertBundle([name], 1)); // expires inside the 48h lookahead
+  const [port, health] = [await freePort(), await freePort()];
+  const webhook = new RunningEso([
+    "webhook",
+    `--port=${port}`,
+    "--bind-address=127.0.0.1",
+    `--cert-dir=${dir}`,
+    `--dns-name=${name}`,
+    "--lookahead-interval=48h",
+    `--healthz-addr=127.0.0.1:${health}`,
+    "--metrics-addr=0",
+    "--loglevel=error",
+  ]);
+  const readyz = () => status(`http://127.0.0.1:${health}/readyz`);
+  try {
+    await webhook.waitFor(/eso webhook listening on/);
+    assert.equal(await status(`http://127.0.0.1:${health}/healthz`), 200);
+    assert.notEqual(await readyz(), 200, "a certificate expiring within the lookahead is not ready");
+
+    write(issueCertBundle(["other.example.com"], 30));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.notEqual(await readyz(), 200, "a certificate for another name is not ready");
+
+    write(issueCertBundle([name], 30));
+    await until("ready after rotation", async () => (await readyz()) === 200);
+  } finally {
+    assert.equal(await webhook.stop("SIGTERM"), 0, webhook.stderr);
+  }
+});
