@@ -9,6 +9,7 @@ import { API_VERSION_V1, GROUP } from "../api/constants.js";
 import type { ExternalSecret } from "../api/externalsecret.js";
 import type { SecretStore } from "../api/secretstore.js";
 import { findMayInclude, lookupKeys, type NotifyStoreRef, REMOTE_KEY_INDEX, remoteKeyIndex } from "../notify/keys.js";
+import { CachedKubeAccess } from "../providers/cached-kube-access.js";
 import { providerReads } from "../providers/coalesce.js";
 import { ClusterKubeAccess, connectionFromKubeConfig } from "../providers/kube-access.js";
 import type { KubeAccess } from "../providers/provider.js";
@@ -135,7 +136,10 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     new RuntimeKubeClient({ kubeConfig: opts.kubeConfig, metrics: opts.runtimeMetrics, logger: log });
   const conn = await connectionFromKubeConfig(opts.kubeConfig);
   const client = new CachedKubeClient(conn, runtimeClient);
-  const kube = opts.kubeAccess ?? new ClusterKubeAccess(conn);
+  // Credentials Secrets are read by every sync's store client: repeated reads share one GET for a second.
+  const kube = new CachedKubeAccess(opts.kubeAccess ?? new ClusterKubeAccess(conn), {
+    ttlMs: Math.min(1_000, opts.coalesceTtlMs ?? 1_000),
+  });
   const events =
     opts.events ?? new ApiEventRecorder(client, "external-secrets", (err) => log.debug({ err }, "event not recorded"));
   const render = opts.render ?? ((name, text, data) => renderESO(name, text, data));

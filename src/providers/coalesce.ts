@@ -222,6 +222,7 @@ export class ProviderReadCoalescer {
       secretExists: (ref) => client.secretExists(ref),
       validate: () => client.validate(),
       close: () => client.close(),
+      readsTogether: (ref) => isBatchReader(client) && client.batchable(ref),
     };
   }
 

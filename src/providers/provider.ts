@@ -101,6 +101,11 @@ export interface SecretsClient {
   /** Store readiness: connectivity and authentication where the provider can check them. */
   validate(): Promise<ValidationResult>;
   close(): Promise<void>;
+  /**
+   * True when reads of `ref` issued together are gathered into one provider call (a batch API behind the
+   * shared read layer): callers may then issue them concurrently at no extra cost, even when they fail.
+   */
+  readsTogether?(ref: RemoteRef): boolean;
 }
 
 export interface Provider<Spec = unknown> {

@@ -51,6 +51,7 @@ after(async () => {
 describe("aws provider through the controller", () => {
   it("concurrent reads of distinct secrets use BatchGetSecretValue, each ExternalSecret gets its own value", async () => {
     aws.requests.length = 0;
+    h.api.resetCounts();
     await Promise.all(
       Array.from({ length: COUNT }, (_, i) =>
         h.client.create(
@@ -74,6 +75,10 @@ describe("aws provider through the controller", () => {
       60_000,
       `${COUNT} ExternalSecrets Ready`,
     );
+    // Reads of the store's credentials Secret are shared between syncs; new targets are created without a GET.
+    const gets = h.api.requestCounts()["get secrets"] ?? 0;
+    assert.ok(gets <= COUNT / 4, `${gets} Secret GETs for ${COUNT} first syncs`);
+    assert.equal(h.api.requestCounts()["create secrets"], COUNT);
     for (let i = 0; i < COUNT; i++) {
       assert.deepEqual(decoded(await h.client.get(SECRETS, NS, `es-${i}`)), { value: `value-${i}` });
     }

@@ -83,9 +83,12 @@ async function replica(id: string): Promise<Replica> {
       await proxy.stop();
     },
   };
-  // Leadership transitions, sampled often enough to order them against Secret writes.
+  // Taking the lead is stamped the moment it happens (controllers start after it, so before any write);
+  // stepping down is sampled often enough to order it against Secret writes.
+  void manager.elected().then(() => {
+    if (manager.isLeader) r.ledAt = Date.now();
+  });
   const watch = setInterval(() => {
-    if (manager.isLeader && !r.ledAt) r.ledAt = Date.now();
     if (!manager.isLeader && r.ledAt && !r.stoppedAt) r.stoppedAt = Date.now();
   }, 10);
   await manager.start();

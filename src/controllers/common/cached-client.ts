@@ -51,24 +51,29 @@ export class CachedKubeClient extends KubeClient {
     this.written.set(`${idOf(rt)}|${m.namespace ?? ""}/${m.name}`, m.resourceVersion);
   }
 
+  override peek<T = any>(rt: ResourceType, namespace: string, name: string): { object?: T } | undefined {
+    const inf = this.synced(rt);
+    if (!inf) return undefined;
+    const ns = rt.namespaced ? namespace : "";
+    const hit = inf.cache.getByName(ns, name);
+    const key = `${idOf(rt)}|${ns}/${name}`;
+    const wrote = this.written.get(key);
+    if (wrote !== undefined) {
+      // Our own write is not in the cache yet: only the server knows.
+      if (hit?.metadata.resourceVersion !== wrote) return undefined;
+      this.written.delete(key);
+    }
+    return hit ? { object: copyOf<T>(hit) } : {};
+  }
+
   override async get<T = any>(
     rt: ResourceType,
     namespace: string,
     name: string,
     signal?: AbortSignal,
   ): Promise<T | undefined> {
-    const inf = this.synced(rt);
-    if (inf) {
-      const ns = rt.namespaced ? namespace : "";
-      const hit = inf.cache.getByName(ns, name);
-      const key = `${idOf(rt)}|${ns}/${name}`;
-      const wrote = this.written.get(key);
-      if (hit && (wrote === undefined || hit.metadata.resourceVersion === wrote)) {
-        if (wrote !== undefined) this.written.delete(key);
-        return copyOf<T>(hit);
-      }
-    }
-    return super.get<T>(rt, namespace, name, signal);
+    const cached = this.peek<T>(rt, namespace, name);
+    return cached?.object ?? super.get<T>(rt, namespace, name, signal);
   }
 
   /** Equality label selectors ("k=v,k2=v2") are answered from the cache; anything else goes to the server. */

@@ -54,6 +54,10 @@ export function isConflict(err: unknown): boolean {
   return err instanceof KubeApiError && err.code === 409;
 }
 
+export function isAlreadyExists(err: unknown): boolean {
+  return err instanceof KubeApiError && err.code === 409 && err.reason === "AlreadyExists";
+}
+
 export function isNotFound(err: unknown): boolean {
   return err instanceof KubeApiError && err.code === 404;
 }
@@ -119,6 +123,15 @@ export class KubeClient {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * What a local cache knows of an object without asking the server: `{ object }` when cached, `{}` when the
+   * cache has no such object (it may still exist outside what the cache watches), undefined when there is no
+   * cache to ask. This client has none.
+   */
+  peek<T = any>(_rt: ResourceType, _namespace: string, _name: string): { object?: T } | undefined {
+    return undefined;
   }
 
   async list<T = any>(rt: ResourceType, namespace?: string, labelSelector?: string): Promise<T[]> {

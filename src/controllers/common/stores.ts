@@ -5,6 +5,7 @@
  */
 import type { SecretStoreRef } from "../../api/meta.js";
 import type { SecretStore } from "../../api/secretstore.js";
+import { CachedKubeAccess } from "../../providers/cached-kube-access.js";
 import { type ProviderReadCoalescer, providerReads, RecordingKubeAccess } from "../../providers/coalesce.js";
 import type { KubeAccess, SecretsClient, StoreKind } from "../../providers/provider.js";
 import { resolveProvider } from "../../providers/registry.js";
@@ -109,7 +110,9 @@ export class StoreClients {
     const resolved = resolveProvider(store.spec.provider as Record<string, unknown>);
     if ("error" in resolved) throw new StoreAccessError(`${kind} ${JSON.stringify(name)}: ${resolved.error}`);
     // Reads go through the shared coalescing layer, scoped by store identity and resolved credentials.
-    const recording = new RecordingKubeAccess(kube);
+    const recording = new RecordingKubeAccess(
+      this.opts.fresh && kube instanceof CachedKubeAccess ? kube.fresh() : kube,
+    );
     const built = await instrumentClient(this.opts.metrics, { provider: resolved.provider.name, store: name }, () =>
       resolved.provider.newClient(resolved.spec, {
         kube: recording,

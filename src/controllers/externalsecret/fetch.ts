@@ -4,7 +4,12 @@
  * A missing remote secret is skipped when deletionPolicy is Delete or Merge (so the Secret can shrink or
  * go away) and is an error under Retain (so the Secret keeps its last good data).
  */
-import type { ExternalSecret, ExternalSecretDataFrom, GeneratorRef } from "../../api/externalsecret.js";
+import type {
+  ExternalSecret,
+  ExternalSecretData,
+  ExternalSecretDataFrom,
+  GeneratorRef,
+} from "../../api/externalsecret.js";
 import type { SecretStoreRef } from "../../api/meta.js";
 import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../../providers/errors.js";
 import type { FindRef, RemoteRef, SecretsClient } from "../../providers/provider.js";
@@ -78,6 +83,30 @@ async function fetchDataFrom(
   return decodeMap(decoding, map);
 }
 
+async function readEntry(entry: ExternalSecretData, sources: SourceResolver): Promise<Buffer> {
+  const client = await sources.client(entry.sourceRef?.storeRef);
+  return client.getSecret(entry.remoteRef as RemoteRef);
+}
+
+/** Starts, all at once, the reads whose store gathers them into one call; the rest are left to the caller. */
+async function startGatheredReads(
+  entries: ExternalSecretData[],
+  sources: SourceResolver,
+): Promise<(Promise<Buffer> | undefined)[]> {
+  const started: (Promise<Buffer> | undefined)[] = [];
+  if (entries.length < 2) return started;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    // A store that cannot be resolved fails again, with its entry's index, in the caller's loop.
+    const client = await sources.client(entry.sourceRef?.storeRef).catch(() => undefined);
+    if (!client?.readsTogether?.(entry.remoteRef as RemoteRef)) continue;
+    const read = client.getSecret(entry.remoteRef as RemoteRef);
+    read.catch(() => {}); // settled in index order by the caller, or dropped when an earlier entry fails
+    started[i] = read;
+  }
+  return started;
+}
+
 export async function fetchSecretData(
   es: ExternalSecret,
   sources: SourceResolver,
@@ -99,11 +128,13 @@ export async function fetchSecretData(
     }
   }
   const entries = es.spec.data ?? [];
+  // Reads a store gathers into one provider call start together (one round trip instead of one per entry);
+  // others run one after another, so a failing provider costs one call per attempt, as upstream.
+  const started = await startGatheredReads(entries, sources);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     try {
-      const client = await sources.client(entry.sourceRef?.storeRef);
-      const value = await client.getSecret(entry.remoteRef as RemoteRef);
+      const value = await (started[i] ?? readEntry(entry, sources));
       const decoded = decodeValue(entry.remoteRef.decodingStrategy, value);
       checkNullBytes(entry.remoteRef.nullBytePolicy, { [entry.secretKey]: decoded }, `spec.data[${i}]`);
       data[entry.secretKey] = decoded;

@@ -13,7 +13,14 @@ import type { Result } from "../../runtime/controller.js";
 import type { Logger } from "../../runtime/logger.js";
 import { type Condition, getCondition, rfc3339, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
-import { CONFIGMAPS, EXTERNAL_SECRETS, isConflict, type KubeClient, SECRETS } from "../common/kube-client.js";
+import {
+  CONFIGMAPS,
+  EXTERNAL_SECRETS,
+  isAlreadyExists,
+  isConflict,
+  type KubeClient,
+  SECRETS,
+} from "../common/kube-client.js";
 import type { EsoMetrics } from "../common/metrics.js";
 import { storeMatchesClass } from "../common/store-access.js";
 import { getStore, referencedStores, StoreClients } from "../common/stores.js";
@@ -44,7 +51,7 @@ import {
   secretNeedsWrite,
   targetSecretName,
 } from "./secret.js";
-import { applyTemplate, type TemplateSources } from "./template.js";
+import { applyTemplate, type TemplateOutput, type TemplateSources } from "./template.js";
 
 export interface ExternalSecretReconcilerOptions {
   client: KubeClient;
@@ -74,6 +81,12 @@ const MERGE_TARGET_POLL_MS = 10_000;
 function isUserRequestedSync(es: ExternalSecret): boolean {
   const synced = es.status?.syncedResourceVersion ?? "";
   return synced !== "" && synced !== esResourceVersion(es);
+}
+
+/** The live target Secret; `unverified` when its absence is the cache's word only. */
+interface LiveSecret {
+  existing: SecretObject | undefined;
+  unverified: boolean;
 }
 
 /** One generator run of a sync: settled (recorded or cleaned up) when the sync ends. */
@@ -146,7 +159,7 @@ export class ExternalSecretReconciler {
     const intervalMs = this.refreshIntervalMs(es);
     const secretName = targetSecretName(es);
     const policy = es.spec.target?.creationPolicy ?? "Owner";
-    const existing = await client.get<SecretObject>(SECRETS, namespace, secretName, signal);
+    const { existing, unverified } = await this.liveSecret(namespace, secretName, policy, signal);
     const refreshDue = shouldRefresh(es, intervalMs, now) || this.opts.forceRefresh?.(namespace, name) === true;
     const valid = isSecretValid(existing, policy);
     if (!refreshDue && valid) return this.requeue(es, intervalMs, now);
@@ -157,7 +170,7 @@ export class ExternalSecretReconciler {
     let failure: SyncFailure | undefined;
     const syncStart = performance.now();
     try {
-      result = await this.sync(es, existing, intervalMs, now, drift, signal);
+      result = await this.sync(es, { existing, unverified }, intervalMs, now, drift, signal);
     } catch (err) {
       failure =
         err instanceof SyncFailure
@@ -188,6 +201,21 @@ export class ExternalSecretReconciler {
       return this.requeue(es, intervalMs, now);
     }
     return result;
+  }
+
+  /**
+   * The target Secret as the reconcile starts. Every Secret this controller writes carries the managed label and
+   * so sits in the managed-Secret cache; for Owner and Orphan a cache miss is taken as "absent" without a GET
+   * (`unverified`: a create that finds it exists falls back to reading it). Merge targets are someone else's
+   * Secret and are read from the server.
+   */
+  private async liveSecret(namespace: string, name: string, policy: string, signal?: AbortSignal): Promise<LiveSecret> {
+    const cached =
+      policy === "Owner" || policy === "Orphan"
+        ? this.opts.client.peek<SecretObject>(SECRETS, namespace, name)
+        : undefined;
+    if (cached) return { existing: cached.object, unverified: cached.object === undefined };
+    return { existing: await this.opts.client.get<SecretObject>(SECRETS, namespace, name, signal), unverified: false };
   }
 
   private requeue(es: ExternalSecret, intervalMs: number, now: number): Result | undefined {
@@ -254,7 +282,7 @@ export class ExternalSecretReconciler {
    */
   private async sync(
     es: ExternalSecret,
-    existing: SecretObject | undefined,
+    live: LiveSecret,
     intervalMs: number,
     now: number,
     drift: boolean,
@@ -264,7 +292,7 @@ export class ExternalSecretReconciler {
     let result: Result | undefined;
     let failure: unknown;
     try {
-      result = await this.syncWith(es, existing, intervalMs, now, drift, generated, signal);
+      result = await this.syncWith(es, live, intervalMs, now, drift, generated, signal);
     } catch (err) {
       failure = err;
     }
@@ -295,7 +323,7 @@ export class ExternalSecretReconciler {
 
   private async syncWith(
     es: ExternalSecret,
-    existing: SecretObject | undefined,
+    live: LiveSecret,
     intervalMs: number,
     now: number,
     drift: boolean,
@@ -347,7 +375,7 @@ export class ExternalSecretReconciler {
             false,
           );
         }
-        if (existing && (await client.delete(SECRETS, namespace, secretName))) {
+        if ((live.existing || live.unverified) && (await client.delete(SECRETS, namespace, secretName))) {
           events.event(es as never, "Normal", EVENT_DELETED, "secret deleted due to DeletionPolicy=Delete");
         }
         this.markDone(es, REASON_DELETED, "secret deleted due to DeletionPolicy=Delete", now);
@@ -363,7 +391,7 @@ export class ExternalSecretReconciler {
       this.markDone(es, REASON_SYNCED, "secret synced", now);
       return this.requeue(es, intervalMs, now);
     }
-    if (policy === "Merge" && !existing) {
+    if (policy === "Merge" && !live.existing) {
       // Not synced: nothing was written. Ready=False (as upstream) until the Secret appears; polled, since a
       // Secret created by someone else carries no managed label and so never reaches the Secret watch.
       const message = `secret ${secretName} will not be created due to CreationPolicy=Merge; waiting for it to exist`;
@@ -375,40 +403,20 @@ export class ExternalSecretReconciler {
     }
     if (policy === "Owner") await this.deleteOrphanedSecrets(es, secretName);
 
-    let desired: SecretObject;
+    let out: TemplateOutput;
     try {
-      const out = await applyTemplate(
+      out = await applyTemplate(
         target.template,
         fetched.data,
         es.metadata ?? {},
         this.templateSources(namespace),
         this.opts.render,
       );
-      desired = desiredSecret(es, existing, out);
     } catch (err) {
-      if (err instanceof SecretOwnedError) {
-        throw new SyncFailure("target is owned by another ExternalSecret", err, false);
-      }
-      if (err instanceof SecretNotOwnedError)
-        throw new SyncFailure("failed to take ownership of target secret", err, false);
       throw new SyncFailure("could not apply template", err as Error, false);
     }
-
     es.status = es.status ?? {};
-    if (!existing) {
-      await client.create(SECRETS, desired);
-      events.event(es as never, "Normal", EVENT_CREATED, "secret created");
-    } else if (secretNeedsWrite(existing, desired)) {
-      if (immutableDataChanged(existing, desired)) {
-        throw new SyncFailure(
-          "could not update secret, target is immutable",
-          new Error(`unable to update secret ${secretName}: secret is immutable`),
-          false,
-        );
-      }
-      await client.update(SECRETS, desired);
-      events.event(es as never, "Normal", EVENT_UPDATED, "secret updated");
-    }
+    await this.writeSecret(es, live, out, signal);
     if (drift) {
       this.opts.metrics.driftDetected.inc({ name: es.metadata?.name ?? "", namespace });
       events.event(
@@ -421,6 +429,55 @@ export class ExternalSecretReconciler {
     es.status.binding = { name: secretName };
     this.markDone(es, REASON_SYNCED, "secret synced", now);
     return this.requeue(es, intervalMs, now);
+  }
+
+  /** Creates or updates the target Secret when it differs from what the ExternalSecret wants. */
+  private async writeSecret(
+    es: ExternalSecret,
+    live: LiveSecret,
+    out: TemplateOutput,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { client, events } = this.opts;
+    const namespace = es.metadata?.namespace ?? "";
+    const secretName = targetSecretName(es);
+    const desired = this.desired(es, live.existing, out);
+    const existing = live.existing;
+    if (!existing) {
+      try {
+        await client.create(SECRETS, desired);
+      } catch (err) {
+        if (!live.unverified || !isAlreadyExists(err)) throw err;
+        // It exists without the managed label (not in the cache): read it and decide as for any live Secret.
+        const found = await client.get<SecretObject>(SECRETS, namespace, secretName, signal);
+        if (!found) throw err;
+        return this.writeSecret(es, { existing: found, unverified: false }, out, signal);
+      }
+      events.event(es as never, "Normal", EVENT_CREATED, "secret created");
+    } else if (secretNeedsWrite(existing, desired)) {
+      if (immutableDataChanged(existing, desired)) {
+        throw new SyncFailure(
+          "could not update secret, target is immutable",
+          new Error(`unable to update secret ${secretName}: secret is immutable`),
+          false,
+        );
+      }
+      await client.update(SECRETS, desired);
+      events.event(es as never, "Normal", EVENT_UPDATED, "secret updated");
+    }
+  }
+
+  private desired(es: ExternalSecret, existing: SecretObject | undefined, out: TemplateOutput): SecretObject {
+    try {
+      return desiredSecret(es, existing, out);
+    } catch (err) {
+      if (err instanceof SecretOwnedError) {
+        throw new SyncFailure("target is owned by another ExternalSecret", err, false);
+      }
+      if (err instanceof SecretNotOwnedError)
+        throw new SyncFailure("failed to take ownership of target secret", err, false);
+      throw new SyncFailure("could not apply template", err as Error, false);
+    }
   }
 
   /** Secrets this ExternalSecret created under a previous target name. */
