@@ -6,7 +6,7 @@
  */
 import { sprint, sprintf, sprintln } from "./fmt.js";
 import { isPrint } from "./strconv.js";
-import { compareGoStrings, type FuncMap, GoDuration, goTypeName, isMap, isTrue, typedSlice } from "./values.js";
+import { compareGoStrings, type FuncMap, goIntValue, goTypeName, isMap, isTrue, typedSlice } from "./values.js";
 
 export class BuiltinError extends Error {}
 
@@ -35,11 +35,11 @@ export function length(item: unknown): bigint {
 }
 
 function indexArg(index: unknown, cap: number): number {
-  let x: bigint;
-  if (typeof index === "bigint") x = index;
-  else if (index instanceof GoDuration) x = index.ns;
-  else if (index === undefined || index === null) throw new BuiltinError("cannot index slice/array with nil");
-  else throw new BuiltinError(`cannot index slice/array with type ${goTypeName(index)}`);
+  const x = goIntValue(index);
+  if (x === undefined) {
+    if (index === undefined || index === null) throw new BuiltinError("cannot index slice/array with nil");
+    throw new BuiltinError(`cannot index slice/array with type ${goTypeName(index)}`);
+  }
   if (x < 0n || x > BigInt(cap)) throw new BuiltinError(`index out of range: ${x}`);
   return Number(x);
 }
@@ -113,12 +113,11 @@ function basicKind(v: unknown): Kind {
     case "string":
       return "string";
   }
-  if (v instanceof GoDuration) return "int";
-  return "invalid";
+  return goIntValue(v) === undefined ? "invalid" : "int";
 }
 
 function intOf(v: unknown): bigint {
-  return v instanceof GoDuration ? v.ns : (v as bigint);
+  return goIntValue(v) as bigint;
 }
 
 function isNilValue(v: unknown): boolean {

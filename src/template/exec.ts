@@ -24,6 +24,8 @@ import {
   funcArity,
   GoDuration,
   type GoMap,
+  GoNamedInt,
+  goIntValue,
   goMethod,
   goStructField,
   goTypeName,
@@ -278,13 +280,13 @@ class State {
           for (const k of keys) if (!one(k, val[k] ?? null, st)) break;
           return;
         }
-      } else if (typeof val === "bigint" || val instanceof GoDuration) {
+      } else if (goIntValue(val) !== undefined) {
         if (decl.length > 1) this.errorf(`can't use ${toGoString(val)} to iterate over more than one variable`);
-        const n = typeof val === "bigint" ? val : val.ns;
+        const n = goIntValue(val)!;
         if (n > 0n) {
           checkLen(Number(n));
           for (let i = 0n; i < n; i++) {
-            const v = typeof val === "bigint" ? i : new GoDuration(i);
+            const v = val instanceof GoDuration ? new GoDuration(i) : val instanceof GoNamedInt ? val.with(i) : i;
             if (!one(v, v, undefined)) break;
           }
           return;

@@ -4,7 +4,7 @@
  * precision, flags, explicit argument indexes and Go's error forms (%!d(string=x), %!(EXTRA ...)).
  */
 import { canBackquote, formatFloat, isPrint, quote, quoteRune } from "./strconv.js";
-import { GoDuration, GoTime, goTypeName, isMap, sortedKeys } from "./values.js";
+import { GoDuration, GoNamedInt, GoTime, goTypeName, isMap, sortedKeys } from "./values.js";
 
 const LDIGITS = "0123456789abcdefx";
 const UDIGITS = "0123456789ABCDEFX";
@@ -229,9 +229,10 @@ class Printer {
       this.printBytes(arg, verb);
       return;
     }
-    if (arg instanceof GoDuration) {
+    if (arg instanceof GoDuration || arg instanceof GoNamedInt) {
+      // A Stringer: the name for %v %s %x %X %q, the integer for %d and the other int verbs.
       if ("vsxXq".includes(verb) && !this.sharpV) this.printString(arg.toString(), verb);
-      else this.printInt(arg.ns, verb);
+      else this.printInt(arg instanceof GoDuration ? arg.ns : arg.n, verb);
       return;
     }
     if (arg instanceof GoTime || arg instanceof Error) {

@@ -384,7 +384,8 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
         }
         if (!atTerminator()) return error(`bad character ${goRuneU(c)}`);
         const word = input.slice(start, pos);
-        const kw = KEYWORDS[word];
+        // Own keys only: "toString" or "constructor" are function names, not Object.prototype members.
+        const kw = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
         if (kw !== undefined && word !== ".") {
           if ((kw === T.Break && !opts.breakOK) || (kw === T.Continue && !opts.continueOK)) emit(T.Identifier);
           else emit(kw);

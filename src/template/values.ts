@@ -13,6 +13,7 @@
  *   []byte            → Uint8Array
  *   time.Time         → GoTime
  *   time.Duration     → GoDuration
+ *   time.Month, time.Weekday → GoNamedInt (an int that prints as its name)
  *
  * Functions: a TemplateFunc receives already-evaluated arguments (int literals as bigint, float literals
  * as number, missing values as null) and returns a value in this model. Throwing an Error yields Go's
@@ -163,6 +164,40 @@ export function formatDuration(d: bigint): string {
     } else out = secs;
   }
   return neg ? `-${out}` : out;
+}
+
+// ---------------------------------------------------------------- named ints
+
+/** A Go named integer type with a String method: its Go type name and how a value prints. */
+export interface NamedIntType {
+  readonly name: string;
+  label(n: bigint): string;
+}
+
+/**
+ * A value of a named int type such as time.Month or time.Weekday: it compares (eq, lt, ...), indexes,
+ * converts and formats with %d as its integer, and prints ({{ . }}, %v, %s) as its String().
+ */
+export class GoNamedInt {
+  constructor(
+    readonly n: bigint,
+    readonly type: NamedIntType,
+  ) {}
+  /** Another value of the same type. */
+  with(n: bigint): GoNamedInt {
+    return new GoNamedInt(n, this.type);
+  }
+  toString(): string {
+    return this.type.label(this.n);
+  }
+}
+
+/** The integer behind an int-kind value (int, time.Duration, named ints); undefined for anything else. */
+export function goIntValue(v: unknown): bigint | undefined {
+  if (typeof v === "bigint") return v;
+  if (v instanceof GoDuration) return v.ns;
+  if (v instanceof GoNamedInt) return v.n;
+  return undefined;
 }
 
 // ---------------------------------------------------------------- Time
@@ -334,6 +369,7 @@ export function goTypeName(v: unknown): string {
   if (v instanceof Uint8Array) return "[]uint8";
   if (v instanceof GoTime) return "time.Time";
   if (v instanceof GoDuration) return "time.Duration";
+  if (v instanceof GoNamedInt) return v.type.name;
   if (v instanceof Error) return "*errors.errorString";
   if (isMap(v)) return `map[string]${mapElemType(v)}`;
   return goTypeInfo(v as object)?.type ?? "struct {}";
@@ -356,6 +392,7 @@ export function goKind(v: unknown): string {
   }
   if (Array.isArray(v) || v instanceof Uint8Array) return "slice";
   if (v instanceof GoDuration) return "int64";
+  if (v instanceof GoNamedInt) return "int";
   if (v instanceof GoTime) return "struct";
   if (isMap(v)) return "map";
   if (v instanceof Error) return "ptr";
@@ -380,6 +417,7 @@ export function isTrue(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Uint8Array) return v.length > 0;
   if (v instanceof GoDuration) return v.ns !== 0n;
+  if (v instanceof GoNamedInt) return v.n !== 0n;
   if (isMap(v)) return Object.keys(v).length > 0;
   return true;
 }
@@ -426,7 +464,7 @@ export function formatValue(v: unknown): string {
   }
   if (Array.isArray(v)) return `[${v.map(formatValue).join(" ")}]`;
   if (v instanceof Uint8Array) return `[${Array.from(v).join(" ")}]`;
-  if (v instanceof GoTime || v instanceof GoDuration) return v.toString();
+  if (v instanceof GoTime || v instanceof GoDuration || v instanceof GoNamedInt) return v.toString();
   if (v instanceof Error) return v.message;
   if (isMap(v)) {
     const keys = sortedKeys(v);
@@ -485,6 +523,7 @@ export function castToInt64E(v: unknown): bigint | undefined {
       return parseGoInt(trimZeroDecimal(v));
   }
   if (v instanceof GoDuration) return v.ns;
+  if (v instanceof GoNamedInt) return v.n; // cast's toInt knows time.Month and time.Weekday
   return undefined;
 }
 
@@ -511,6 +550,7 @@ export function castToFloat64E(v: unknown): number | undefined {
       return parseGoFloat(v);
   }
   if (v instanceof GoDuration) return Number(v.ns);
+  if (v instanceof GoNamedInt) return Number(v.n);
   return undefined;
 }
 
@@ -547,7 +587,7 @@ export function castToStringE(v: unknown): string | undefined {
       return formatFloat(v, "f", -1);
   }
   if (v instanceof Uint8Array) return Buffer.from(v).toString("utf8");
-  if (v instanceof GoTime || v instanceof GoDuration) return v.toString();
+  if (v instanceof GoTime || v instanceof GoDuration || v instanceof GoNamedInt) return v.toString();
   if (v instanceof Error) return v.message;
   return undefined;
 }
@@ -582,6 +622,10 @@ defineGoMethods(GoDuration, {
   Microseconds: withArity((d) => (d as GoDuration).ns / 1_000n, 0),
   Nanoseconds: withArity((d) => (d as GoDuration).ns, 0),
   String: withArity((d) => (d as GoDuration).toString(), 0),
+});
+
+defineGoMethods(GoNamedInt, {
+  String: withArity((v) => (v as GoNamedInt).toString(), 0),
 });
 
 defineGoMethods(GoTime, {

@@ -128,6 +128,13 @@ describe("lexer", () => {
     const toks = lex("{{break}}", "{{", "}}", { breakOK: false, continueOK: true });
     assert.equal(toks[1]!.typ, T.Identifier);
   });
+  test("names of Object.prototype members (toString, constructor) are identifiers, not keywords", () => {
+    const toks = lex("{{toString constructor valueOf}}", "{{", "}}", { breakOK: true, continueOK: true });
+    assert.deepEqual(
+      toks.filter((t) => t.typ !== T.Space).map((t) => t.typ),
+      [T.LeftDelim, T.Identifier, T.Identifier, T.Identifier, T.RightDelim, T.EOF],
+    );
+  });
   test("line numbers count newlines in text, actions and raw strings", () => {
     const toks = lex("a\n{{`x\ny`}}\n{{.Z}}", "{{", "}}", { breakOK: true, continueOK: true });
     const field = toks.find((t) => t.typ === T.Field)!;

@@ -5,8 +5,10 @@ import {
   type FuncMap,
   GoDuration,
   type GoLocation,
+  GoNamedInt,
   GoTime,
   goTypeName,
+  type NamedIntType,
   UTC,
   withArity,
   zoneAt,
@@ -144,6 +146,16 @@ export function dateFuncs(): FuncMap {
 
 // ---------------------------------------------------------------- time.Time methods used in templates
 
+/** Names as time.Month.String and time.Weekday.String give them, out-of-range values included. */
+const MONTH: NamedIntType = {
+  name: "time.Month",
+  label: (n) => (n >= 1n && n <= 12n ? LONG_MONTHS[Number(n) - 1]! : `%!Month(${n})`),
+};
+const WEEKDAY: NamedIntType = {
+  name: "time.Weekday",
+  label: (n) => (n >= 0n && n <= 6n ? LONG_DAYS[Number(n)]! : `%!Weekday(${n})`),
+};
+
 function timeRecv(v: unknown): GoTime {
   if (v instanceof GoTime) return v;
   throw new Error(`wrong type for value; expected time.Time; got ${goTypeName(v)}`);
@@ -176,8 +188,8 @@ function addDate(t: GoTime, years: number, months: number, days: number): GoTime
 
 defineGoMethods(GoTime, {
   Format: withArity((t, layout) => formatTime(timeRecv(t), argStr(layout)), 1),
-  Month: withArity((t) => LONG_MONTHS[timeRecv(t).civil().month - 1], 0),
-  Weekday: withArity((t) => LONG_DAYS[timeRecv(t).civil().weekday], 0),
+  Month: withArity((t) => new GoNamedInt(BigInt(timeRecv(t).civil().month), MONTH), 0),
+  Weekday: withArity((t) => new GoNamedInt(BigInt(timeRecv(t).civil().weekday), WEEKDAY), 0),
   IsZero: withArity((t) => timeRecv(t).unixNano === -62135596800_000_000_000n, 0),
   Add: withArity((t, d) => new GoTime(timeRecv(t).unixNano + durationArg(d), timeRecv(t).location), 1),
   AddDate: withArity((t, y, m, d) => addDate(timeRecv(t), intArg(y), intArg(m), intArg(d)), 3),

@@ -1,5 +1,5 @@
 /** Sprig's reflection functions and reflect.DeepEqual over the value model. */
-import { type FuncMap, GoDuration, GoTime, goKind, goTypeName, isMap } from "../values.js";
+import { type FuncMap, GoDuration, GoNamedInt, GoTime, goKind, goTypeName, isMap } from "../values.js";
 import { argStr } from "./util.js";
 
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -18,6 +18,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return b instanceof GoTime && a.unixNano === b.unixNano && a.location.name === b.location.name;
   }
   if (a instanceof GoDuration) return b instanceof GoDuration && a.ns === b.ns;
+  if (a instanceof GoNamedInt) return b instanceof GoNamedInt && a.type === b.type && a.n === b.n;
   if (isMap(a)) {
     if (!isMap(b)) return false;
     const ka = Object.keys(a);
