@@ -135,7 +135,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
    * exactly the value or error getSecret would give.
    */
   async getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]> {
-    if (batchAvailable(this.sm)) await this.prefetchCurrent(refs.filter((r) => this.batchable(r)));
+    await this.prefetchCurrent(refs.filter((r) => this.batchable(r)));
     return Promise.all(refs.map((r) => this.getSecret(r).catch((err: unknown) => err as Error)));
   }
 
