@@ -22,7 +22,8 @@ Values are masked unless --show-values is given; then "data" holds the exact bas
 Secret would store. Notes (missing keys, policy effects, warnings) go to stderr.
 
 Flags:
-  -f, --filename FILE|DIR   manifests: one ExternalSecret plus its stores, generators, ConfigMaps (repeatable)
+  -f, --filename FILE|DIR   manifests: one ExternalSecret plus its stores, generators, ConfigMaps (repeatable;
+                            "-" reads stdin)
   --secret-file FILE        YAML with Secret manifests: store credentials, templateFrom Secrets, or the
                             existing target Secret for creationPolicy=Merge (repeatable)
   --data KEY=VALUE          a remote secret in place of the provider (repeatable); a JSON value works

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { connect } from "node:tls";
 import { issueCertBundle } from "../../src/webhook/certs.js";
 import { RunningEso } from "./cli-runner.js";
 
@@ -25,6 +27,17 @@ function status(url: string): Promise<number> {
       res.resume();
       resolve(res.statusCode ?? 0);
     }).on("error", () => resolve(0));
+  });
+}
+
+/** SHA-256 fingerprint of the certificate the server presents (not verified: only which one it is). */
+function servedFingerprint(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port, rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.destroy();
+    });
+    socket.on("error", () => resolve(""));
   });
 }
 
@@ -62,8 +75,10 @@ test("eso webhook readiness follows the served certificate: expiring or wrong na
     assert.equal(await status(`http://127.0.0.1:${health}/healthz`), 200);
     assert.notEqual(await readyz(), 200, "a certificate expiring within the lookahead is not ready");
 
-    write(issueCertBundle(["other.example.com"], 30));
-    await new Promise((r) => setTimeout(r, 500));
+    const other = issueCertBundle(["other.example.com"], 30);
+    write(other);
+    const otherFingerprint = new X509Certificate(other.cert).fingerprint256;
+    await until("the other certificate served", async () => (await servedFingerprint(port)) === otherFingerprint);
     assert.notEqual(await readyz(), 200, "a certificate for another name is not ready");
 
     write(issueCertBundle([name], 30));
