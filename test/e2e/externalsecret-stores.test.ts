@@ -220,6 +220,31 @@ describe("store re-validation and the kubernetes provider", () => {
     assert.deepEqual(await secretData(h, "kube", "waits"), { user: "admin" });
   });
 
+  it("a store that fails validation is retried with backoff, not at its next interval", async () => {
+    const server = { url: proxy.url, caBundle: b64(proxy.pki.caPem) };
+    // No refreshInterval: a valid store would be re-checked only after the default interval (60 s here).
+    await h.client.create(
+      SECRET_STORES,
+      kubeStore("backoff", server, { token: { bearerToken: { name: "backoff-token", key: "token" } } }),
+    );
+    const notReady = await condition(SECRET_STORES, "kube", "backoff", "False");
+    assert.match(notReady.message ?? "", /backoff-token/);
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("waits-for-backoff", "kube", {
+        refreshInterval: "1h",
+        secretStoreRef: { name: "backoff" },
+        data: [{ secretKey: "user", remoteRef: { key: "db", property: "user" } }],
+      }),
+    );
+    await condition(EXTERNAL_SECRETS, "kube", "waits-for-backoff", "False");
+    await h.client.create(SECRETS, secretManifest("kube", "backoff-token", { token: "any-token" }));
+    // Within condition()'s 20 s, well before the 60 s interval.
+    await condition(SECRET_STORES, "kube", "backoff", "True");
+    await condition(EXTERNAL_SECRETS, "kube", "waits-for-backoff", "True");
+    assert.deepEqual(await secretData(h, "kube", "waits-for-backoff"), { user: "admin" });
+  });
+
   it("kubernetes provider over HTTPS: caBundle, client certificate, ServiceAccount token, property and find", async () => {
     await h.client.create(
       SECRETS,

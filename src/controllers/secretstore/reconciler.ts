@@ -146,6 +146,9 @@ export class SecretStoreReconciler {
         throw err;
       }
     }
+    // As upstream, a store that fails validation is retried with the controller's backoff (5 ms doubling), so
+    // its ExternalSecrets are released soon after the provider or credential recovers, not at the next interval.
+    if (!v.ready) return { requeue: true };
     const seconds = store.spec?.refreshInterval ?? 0;
     return { requeueAfter: seconds > 0 ? seconds * 1000 : (this.opts.defaultRequeueMs ?? DEFAULT_REQUEUE_MS) };
   }
