@@ -139,6 +139,23 @@ describe("webhook provider", () => {
       webhookProvider.newClient(spec({ secrets: [{ name: "auth", secretRef: { name: "absent" } }] }) as any, ctx),
       StoreConfigError,
     );
+    // Engine errors that quote a credential (fail, mustToDate) never carry it; a short one withholds the detail.
+    kube.setSecret("ns", "short-credentials", { pin: "42" });
+    for (const [body, secret, hidden] of [
+      ["{{ fail .auth.password }}", "webhook-credentials", "pass"],
+      ['{{ .auth.username | mustToDate "2006" }}', "webhook-credentials", "user"],
+      ["{{ fail .auth.pin }}", "short-credentials", "42"],
+    ] as const) {
+      const failing = await webhookProvider.newClient(
+        spec({ body, method: "POST", headers: {}, secrets: [{ name: "auth", secretRef: { name: secret } }] }) as any,
+        ctx,
+      );
+      await assert.rejects(failing.getSecret({ key: "k" }), (e: Error) => {
+        assert.ok(e instanceof StoreConfigError && e.message.includes("body: template error"), e.message);
+        assert.ok(!e.message.includes(hidden), `${JSON.stringify(hidden)} in ${e.message}`);
+        return true;
+      });
+    }
     assert.ok(
       webhookProvider
         .validateSpec({ url: "x", timeout: "soon" } as any, "SecretStore")

@@ -1,5 +1,5 @@
 import { queryEscape as goQueryEscape } from "../../template/builtins.js";
-import { renderESO } from "../../template/index.js";
+import { redactValues, renderESO, stringLeaves } from "../../template/index.js";
 import { StoreConfigError } from "../errors.js";
 
 export interface RemoteRefData {
@@ -24,11 +24,18 @@ export function templateData(
   };
 }
 
-/** Renders one template field with ESO's engine; the error names the field, never rendered values. */
-export function renderField(field: string, text: string, data: unknown): string {
+const WITHHELD = "[details withheld: they may show a secret value]";
+
+/**
+ * Renders one template field with ESO's engine; the error names the field, and the values of spec.secrets that
+ * the engine's message may quote (`fail`, `mustToDate`, ...) are cut out of it, or its detail is withheld.
+ */
+export function renderField(field: string, text: string, data: ReturnType<typeof templateData>): string {
   try {
     return renderESO(field, text, data);
   } catch (err) {
-    throw new StoreConfigError(`webhook: ${field}: template error: ${(err as Error).message}`);
+    const { remoteRef: _, ...secrets } = data;
+    const { text: message, shortValueSeen } = redactValues((err as Error).message, stringLeaves(secrets));
+    throw new StoreConfigError(`webhook: ${field}: template error: ${shortValueSeen ? WITHHELD : message}`);
   }
 }
