@@ -19,8 +19,7 @@ export function newFindMatcher(find: FindRef): FindMatcher {
   const matcher: FindMatcher = {
     matchName: (name) => {
       if (!nameRe) return true;
-      nameRe.lastIndex = 0;
-      return nameRe.test(name);
+      return nameRe.matches(name);
     },
     matchTags: (tags) => matchTags(find.tags, tags),
     matchPath: (name) => !find.path || name.startsWith(find.path),
