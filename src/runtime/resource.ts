@@ -94,5 +94,12 @@ export const Leases: ResourceDescriptor = {
 };
 
 /** Label marking Secrets/ConfigMaps the operator manages (the only ones its caches hold). */
+export const CustomResourceDefinitions: ResourceDescriptor = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  plural: "customresourcedefinitions",
+  kind: "CustomResourceDefinition",
+  namespaced: false,
+};
 export const MANAGED_LABEL = "reconcile.external-secrets.io/managed";
 export const MANAGED_SELECTOR = `${MANAGED_LABEL}=true`;

@@ -5,23 +5,15 @@ import { isConflict, type KubeClient, type KubeObject, type ResourceType } from 
 import {
   apiVersionOf,
   ConfigMaps,
+  CustomResourceDefinitions,
   Namespaces,
-  type ResourceDescriptor,
   Secrets,
   ServiceAccounts,
 } from "../runtime/resource.js";
 import { describe, type Manifest } from "./manifests.js";
 
-const CRDS: ResourceDescriptor = {
-  group: "apiextensions.k8s.io",
-  version: "v1",
-  plural: "customresourcedefinitions",
-  kind: "CustomResourceDefinition",
-  namespaced: false,
-};
-
 /** The built-in kinds a sandbox manifest may hold (those the in-process API server serves). */
-const BUILT_IN = [Namespaces, Secrets, ConfigMaps, ServiceAccounts, CRDS];
+const BUILT_IN = [Namespaces, Secrets, ConfigMaps, ServiceAccounts, CustomResourceDefinitions];
 
 /** The REST resource of a manifest, from the API's resource table for external-secrets.io kinds. */
 export function resourceTypeOf(obj: Pick<Manifest, "apiVersion" | "kind">): ResourceType {
@@ -40,12 +32,12 @@ export async function installCRDs(client: KubeClient): Promise<number> {
   const crds = allCRDs() as KubeObject[];
   for (const crd of crds) {
     try {
-      await client.create(CRDS, crd);
+      await client.create(CustomResourceDefinitions, crd);
     } catch (err) {
       if (!isConflict(err)) throw err;
-      const live = await client.get<KubeObject>(CRDS, "", crd.metadata?.name ?? "");
+      const live = await client.get<KubeObject>(CustomResourceDefinitions, "", crd.metadata?.name ?? "");
       if (JSON.stringify(live?.spec) !== JSON.stringify(crd.spec)) {
-        await client.update(CRDS, {
+        await client.update(CustomResourceDefinitions, {
           ...crd,
           metadata: { ...crd.metadata, resourceVersion: live?.metadata?.resourceVersion },
         });

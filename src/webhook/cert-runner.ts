@@ -7,16 +7,9 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeClient } from "../runtime/client.js";
 import { Informer } from "../runtime/informer.js";
 import type { Logger } from "../runtime/logger.js";
-import { type KubeObject, type ResourceDescriptor, Secrets } from "../runtime/resource.js";
+import { CustomResourceDefinitions, type KubeObject, type ResourceDescriptor, Secrets } from "../runtime/resource.js";
 import { CertController, type CertControllerOptions, WEBHOOK_COMPONENT_SELECTOR } from "./cert-controller.js";
 
-const CRDS: ResourceDescriptor = {
-  group: "apiextensions.k8s.io",
-  version: "v1",
-  plural: "customresourcedefinitions",
-  kind: "CustomResourceDefinition",
-  namespaced: false,
-};
 const WEBHOOK_CONFIGS: ResourceDescriptor = {
   group: "admissionregistration.k8s.io",
   version: "v1",
@@ -60,7 +53,7 @@ export class CertRunner {
       // Only the name matters for triggering; never keep key material in the cache.
       transform: (s) => ({ apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata }),
     });
-    const crds = new Informer<KubeObject>(this.client, CRDS, {
+    const crds = new Informer<KubeObject>(this.client, CustomResourceDefinitions, {
       logger: opts.log,
       transform: (c) => ({
         apiVersion: c.apiVersion,
