@@ -141,6 +141,7 @@ describe("steady-state reads", () => {
       "list pushsecrets",
       "list secretstores",
       "list clustersecretstores",
+      "list generatorstates",
     ]) {
       assert.equal(n(key), 0, `${key}: ${summary}`);
     }

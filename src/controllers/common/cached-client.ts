@@ -114,6 +114,17 @@ export class CachedKubeClient extends KubeClient {
     return out;
   }
 
+  override async mergePatch<T extends KubeObject>(
+    rt: ResourceType,
+    namespace: string,
+    name: string,
+    patch: unknown,
+  ): Promise<T> {
+    const out = await super.mergePatch<T>(rt, namespace, name, patch);
+    this.note(rt, out);
+    return out;
+  }
+
   override async updateStatus<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
     const out = await super.updateStatus(rt, obj);
     this.note(rt, out);

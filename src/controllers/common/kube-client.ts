@@ -155,6 +155,18 @@ export class KubeClient {
   }
 
   /** Deletes; a missing object is not an error. Returns whether something was deleted. */
+  /** JSON merge patch (RFC 7386): sets only the fields in `patch`, whatever else the object holds. */
+  async mergePatch<T extends KubeObject>(
+    rt: ResourceType,
+    namespace: string,
+    name: string,
+    patch: unknown,
+  ): Promise<T> {
+    return this.send<T>("PATCH", this.path(rt, namespace, name), patch, {
+      contentType: "application/merge-patch+json",
+    });
+  }
+
   async delete(rt: ResourceType, namespace: string, name: string): Promise<boolean> {
     try {
       await this.send("DELETE", this.path(rt, namespace, name));

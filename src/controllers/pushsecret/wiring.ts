@@ -79,9 +79,9 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   const { runtimeClient, log } = opts;
   // Reads that must see the server's latest version (conflict retries, whole GeneratorStates).
   const server = new KubeClient(opts.client.conn, runtimeClient);
-  // The push controllers' own objects and their stores are read from the informers below. Secrets are not:
-  // PushSecrets read arbitrary source Secrets (by name or label), which no informer here holds whole; nor are
-  // GeneratorStates, whose cache holds summaries only.
+  // The push controllers' own objects, their stores and GeneratorState lists (summaries: enough to find and
+  // flag superseded states, which is done by patch) are read from the informers below. Secrets are not:
+  // PushSecrets read arbitrary source Secrets (by name or label), which no informer here holds whole.
   const client = new CachedKubeClient(opts.client.conn, runtimeClient);
   if (opts.secretStores) client.cache(SECRET_STORES, opts.secretStores);
   if (opts.clusterSecretStores) client.cache(CLUSTER_SECRET_STORES, opts.clusterSecretStores);
@@ -169,6 +169,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
     transform: generatorStateSummary,
   });
   informers.push(gsInformer);
+  client.cache(GENERATOR_STATES, gsInformer);
   const gsClient = new CachedKubeClient(opts.client.conn, runtimeClient).cache(GENERATOR_STATES, gsInformer);
   const gsReconciler = new GeneratorStateReconciler({ client: gsClient, server, kube: opts.kube, log });
   const gsController = new Controller({

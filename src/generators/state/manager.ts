@@ -118,8 +118,10 @@ export class GeneratorStateManager {
     const deadline = rfc3339(new Date(this.now() + this.graceMs));
     for (const gs of await this.list(key)) {
       if (kept.has(gs.metadata.name) || gs.spec.garbageCollectionDeadline || gs.metadata.deletionTimestamp) continue;
-      gs.spec.garbageCollectionDeadline = deadline;
-      await this.client.update(GENERATOR_STATES, gs as never);
+      // A patch, so the listed object may be a cached summary without the recorded state.
+      await this.client.mergePatch(GENERATOR_STATES, this.namespace, gs.metadata.name, {
+        spec: { garbageCollectionDeadline: deadline },
+      });
       flagged++;
     }
     return flagged;
