@@ -5,20 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import { providerReads } from "../../src/providers/coalesce.js";
-import {
-  createAwsStore,
-  createNamespace,
-  decoded,
-  EXTERNAL_SECRETS,
-  eventually,
-  externalSecret,
-  type Harness,
-  SECRETS,
-  startHarness,
-} from "../e2e/harness.js";
-import { FakeAws } from "../fakes/aws-server.js";
+import { decoded, EXTERNAL_SECRETS, eventually, externalSecret, type Harness, SECRETS } from "../e2e/harness.js";
+import type { FakeAws } from "../fakes/aws-server.js";
+import { type AwsController, startAwsController } from "./aws-controller-setup.js";
 
 const NS = "aws-nobatch";
 const KEY = ["AKIANOBATCHNOBATCH01", "nobatch-secret-key"] as const;
@@ -26,26 +15,17 @@ const COUNT = 10;
 
 let h: Harness;
 let aws: FakeAws;
+let running: AwsController;
 
 before(async () => {
-  aws = await new FakeAws("us-east-1").start();
-  process.env[ENDPOINT_ENV.secretsmanager] = aws.url;
-  process.env[ENDPOINT_ENV.sts] = aws.url;
-  aws.addAccessKey(KEY[0], KEY[1]).deny("BatchGetSecretValue");
-  for (let i = 0; i < COUNT; i++) aws.putSecretString(`nobatch/${i}`, `old-${i}`);
-  // A wider gathering window than the default 2 ms makes the first syncs reliably try a batch.
-  providerReads.configure({ batchWindowMs: 50 });
-  h = await startHarness({ concurrency: 8 });
-  await createNamespace(h, NS);
-  await createAwsStore(h, NS, "aws", "aws-creds", KEY);
+  running = await startAwsController(NS, KEY, (aws) => {
+    aws.deny("BatchGetSecretValue");
+    for (let i = 0; i < COUNT; i++) aws.putSecretString(`nobatch/${i}`, `old-${i}`);
+  });
+  ({ h, aws } = running);
 });
 
-after(async () => {
-  await h.stop();
-  await aws.stop();
-  providerReads.configure({ batchWindowMs: 2 });
-  providerReads.clear();
-});
+after(() => running.stop());
 
 /** True once every target Secret holds `${prefix}-${i}`. */
 const allHold = (prefix: string) => async () => {

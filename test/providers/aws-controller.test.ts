@@ -1,15 +1,11 @@
 /**
  * The AWS provider through the running controllers (in-process API server, loopback AWS): concurrent reads of
- * one store are served by BatchGetSecretValue even though every provider client is wrapped for metrics, and
- * each ExternalSecret still gets its own values.
+ * one store are served by BatchGetSecretValue even though every provider client is wrapped for metrics, each
+ * ExternalSecret still gets its own values, and the store's credentials Secret is not read once per sync.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import { providerReads } from "../../src/providers/coalesce.js";
 import {
-  createAwsStore,
-  createNamespace,
   decoded,
   EXTERNAL_SECRETS,
   eventually,
@@ -17,9 +13,9 @@ import {
   type Harness,
   readyCondition,
   SECRETS,
-  startHarness,
 } from "../e2e/harness.js";
-import { FakeAws } from "../fakes/aws-server.js";
+import type { FakeAws } from "../fakes/aws-server.js";
+import { type AwsController, startAwsController } from "./aws-controller-setup.js";
 
 const NS = "aws-batch";
 const KEY = ["AKIABATCHBATCHBATCH1", "batch-secret-key"] as const;
@@ -27,26 +23,16 @@ const COUNT = 40;
 
 let h: Harness;
 let aws: FakeAws;
+let running: AwsController;
 
 before(async () => {
-  aws = await new FakeAws("us-east-1").start();
-  process.env[ENDPOINT_ENV.secretsmanager] = aws.url;
-  process.env[ENDPOINT_ENV.sts] = aws.url;
-  aws.addAccessKey(KEY[0], KEY[1]);
-  for (let i = 0; i < COUNT; i++) aws.putSecretString(`batch/${i}`, `value-${i}`);
-  // A wider gathering window than the default 2 ms keeps the test independent of machine load.
-  providerReads.configure({ batchWindowMs: 50 });
-  h = await startHarness({ concurrency: 8 });
-  await createNamespace(h, NS);
-  await createAwsStore(h, NS, "aws", "aws-creds", KEY);
+  running = await startAwsController(NS, KEY, (aws) => {
+    for (let i = 0; i < COUNT; i++) aws.putSecretString(`batch/${i}`, `value-${i}`);
+  });
+  ({ h, aws } = running);
 });
 
-after(async () => {
-  await h.stop();
-  await aws.stop();
-  providerReads.configure({ batchWindowMs: 2 });
-  providerReads.clear();
-});
+after(() => running.stop());
 
 describe("aws provider through the controller", () => {
   it("concurrent reads of distinct secrets use BatchGetSecretValue, each ExternalSecret gets its own value", async () => {

@@ -4,21 +4,9 @@
  * lacks which permission) with the caller's secret key and session token blanked out.
  */
 import type { AwsIdentity } from "../../providers/aws/credentials.js";
-import { awsErrorCode } from "../../providers/aws/errors.js";
+import { AUTH_CODES, awsErrorCode } from "../../providers/aws/errors.js";
 import { GeneratorError } from "../generator.js";
 
-const DENIED_CODES = new Set([
-  "AccessDeniedException",
-  "AccessDenied",
-  "UnrecognizedClientException",
-  "InvalidClientTokenId",
-  "InvalidSignatureException",
-  "SignatureDoesNotMatch",
-  "ExpiredToken",
-  "ExpiredTokenException",
-  "IncompleteSignature",
-  "MissingAuthenticationToken",
-]);
 const TIMEOUT_CODES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
 const MAX_MESSAGE = 200;
 
@@ -52,7 +40,7 @@ export function ecrFailure(err: unknown, f: FailureContext): GeneratorError {
   }
   const message = scrub(String((err as Error)?.message ?? ""), f.identity);
   const detail = `${code}${status ? ` (HTTP ${status})` : ""}${message && message !== code ? `: ${message}` : ""}`;
-  if (DENIED_CODES.has(code) || status === 401 || status === 403) {
+  if (AUTH_CODES.has(code) || status === 401 || status === 403) {
     return new GeneratorError(`${f.identityField}: ${f.operation} was refused: ${detail}`);
   }
   return new GeneratorError(`${f.endpointField}: ${f.operation} failed: ${detail}`);

@@ -3,7 +3,8 @@
  */
 import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../errors.js";
 
-const AUTH_CODES = new Set([
+/** Error codes that mean the caller's identity was refused or is invalid. */
+export const AUTH_CODES: ReadonlySet<string> = new Set([
   "AccessDeniedException",
   "AccessDenied",
   "UnrecognizedClientException",
