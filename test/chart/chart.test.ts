@@ -2,8 +2,6 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,6 +11,7 @@ import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { allCRDs } from "../../src/api/crds.js";
 import { startApiServer } from "../../src/apiserver/index.js";
 import { kubectlBinaries, repoRoot } from "../support/kubectl.js";
+import { freePort, httpStatus } from "../support/net.js";
 
 const run = promisify(execFile);
 const chart = join(repoRoot(), "deploy/charts/external-secrets");
@@ -70,25 +69,6 @@ const everythingValues = [
 ];
 
 const scopedValues = ["scopedNamespace=team-a", "scopedRBAC=true", "leaderElect=true"];
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-function httpStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    httpRequest(url, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    })
-      .on("error", () => resolve(0))
-      .end();
-  });
-}
 
 /**
  * Runs `eso <args>` as a container would (the Deployment's args) with test overrides appended, and waits until

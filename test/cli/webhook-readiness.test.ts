@@ -1,34 +1,16 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { connect } from "node:tls";
 import { issueCertBundle } from "../../src/webhook/certs.js";
+import { freePort, httpStatus } from "../support/net.js";
 import { RunningEso } from "./cli-runner.js";
 
 const dir = mkdtempSync(join(tmpdir(), "eso-webhook-ready-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-function status(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    get(url, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on("error", () => resolve(0));
-  });
-}
 
 /** SHA-256 fingerprint of the certificate the server presents (not verified: only which one it is). */
 function servedFingerprint(port: number): Promise<string> {
@@ -69,10 +51,10 @@ test("eso webhook readiness follows the served certificate: expiring or wrong na
     "--metrics-addr=0",
     "--loglevel=error",
   ]);
-  const readyz = () => status(`http://127.0.0.1:${health}/readyz`);
+  const readyz = () => httpStatus(`http://127.0.0.1:${health}/readyz`);
   try {
     await webhook.waitFor(/eso webhook listening on/);
-    assert.equal(await status(`http://127.0.0.1:${health}/healthz`), 200);
+    assert.equal(await httpStatus(`http://127.0.0.1:${health}/healthz`), 200);
     assert.notEqual(await readyz(), 200, "a certificate expiring within the lookahead is not ready");
 
     const other = issueCertBundle(["other.example.com"], 30);

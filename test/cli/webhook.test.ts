@@ -4,7 +4,6 @@ import { X509Certificate } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -14,6 +13,7 @@ import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
 import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
 import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
 import { issueCertBundle, serviceDnsNames } from "../../src/webhook/certs.js";
+import { freePort } from "../support/net.js";
 
 const cli = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const NS = "external-secrets";
@@ -26,14 +26,6 @@ let api: ApiServer;
 let conn: Conn;
 let dir: string;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 async function eventually<T>(
   fn: () => Promise<T>,
