@@ -262,6 +262,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private prepare(obj: T): T {
+    // As controller-runtime's default transform: managedFields are the API server's write bookkeeping, often
+    // larger than the object itself, and no reconciler reads them (an update without them keeps them).
+    if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
     const t = this.options.transform;
     return t ? t(obj) : obj;
   }

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Informer } from "../../src/runtime/informer.js";
-import { ConfigMaps, type KubeObject, MANAGED_SELECTOR, objectKey, Secrets } from "../../src/runtime/resource.js";
+import {
+  ConfigMaps,
+  type KubeObject,
+  MANAGED_SELECTOR,
+  Namespaces,
+  objectKey,
+  Secrets,
+} from "../../src/runtime/resource.js";
 import { type Env, env, waitFor } from "./helpers.js";
 
 const cm = (name: string, data: Record<string, string> = {}, namespace = "default"): KubeObject => ({
@@ -56,6 +63,31 @@ describe("informer", () => {
     assert.equal(inf.cache.list("default").length, 1);
     assert.equal(inf.cache.list("other").length, 0);
     assert.equal(inf.lastWatchQuery?.allowWatchBookmarks, true);
+    await inf.stop();
+  });
+
+  it("caches objects without their managedFields (listed and watched alike)", async () => {
+    const managedFields = [
+      { manager: "kubectl", operation: "Update", apiVersion: "v1", fieldsType: "FieldsV1", fieldsV1: { "f:data": {} } },
+    ];
+    const withFields = (name: string): KubeObject => ({
+      ...cm(name, { k: "v" }, "mf"),
+      metadata: { name, namespace: "mf", labels: { team: "a" }, managedFields },
+    });
+    await e.client.create(Namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: "mf" } });
+    await e.client.create(ConfigMaps, withFields("listed"));
+    const inf = new Informer(e.client, ConfigMaps, { namespace: "mf" });
+    inf.start();
+    await inf.waitForSync();
+    await e.client.create(ConfigMaps, withFields("watched"));
+    await waitFor(() => inf.cache.list("mf").length === 2, "both in the cache");
+    const server = await e.client.get(ConfigMaps, "mf", "watched");
+    assert.ok(server?.metadata.managedFields, "the API server keeps them");
+    for (const o of inf.cache.list("mf")) {
+      assert.equal(o.metadata.managedFields, undefined, o.metadata.name);
+      assert.deepEqual(o.metadata.labels, { team: "a" });
+      assert.deepEqual(o.data, { k: "v" });
+    }
     await inf.stop();
   });
 
