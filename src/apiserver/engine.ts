@@ -481,6 +481,8 @@ export class Engine {
     const om = current.metadata;
     nm.uid = om.uid;
     nm.creationTimestamp = om.creationTimestamp;
+    // An update that leaves managedFields out keeps them (only an explicit value replaces them), as kube does.
+    if (nm.managedFields === undefined && om.managedFields !== undefined) nm.managedFields = om.managedFields;
     nm.namespace = om.namespace;
     nm.name = om.name;
     if (nm.namespace === undefined) delete nm.namespace;

@@ -81,13 +81,16 @@ describe("informer", () => {
     await inf.waitForSync();
     await e.client.create(ConfigMaps, withFields("watched"));
     await waitFor(() => inf.cache.list("mf").length === 2, "both in the cache");
-    const server = await e.client.get(ConfigMaps, "mf", "watched");
-    assert.ok(server?.metadata.managedFields, "the API server keeps them");
     for (const o of inf.cache.list("mf")) {
       assert.equal(o.metadata.managedFields, undefined, o.metadata.name);
       assert.deepEqual(o.metadata.labels, { team: "a" });
       assert.deepEqual(o.data, { k: "v" });
     }
+    // A write from a cached copy (no managedFields) leaves the server's managedFields in place.
+    const cached = inf.cache.getByName("mf", "watched")!;
+    await e.client.replace(ConfigMaps, { ...cached, data: { k: "v2" } });
+    const server = await e.client.get(ConfigMaps, "mf", "watched");
+    assert.deepEqual(server?.metadata.managedFields, managedFields, "the API server keeps them");
     await inf.stop();
   });
 
