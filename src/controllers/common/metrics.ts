@@ -41,78 +41,71 @@ export class EsoMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.syncCalls = new Counter({
-      name: "externalsecret_sync_calls_total",
-      help: "Total number of the External Secret sync calls",
-      labelNames: ["name", "namespace"],
-      registers,
-    });
-    this.syncCallsError = new Counter({
-      name: "externalsecret_sync_calls_error",
-      help: "Total number of the External Secret sync errors",
-      labelNames: ["name", "namespace"],
-      registers,
-    });
-    this.esReady = new Gauge({
-      name: "externalsecret_status_condition",
-      help: "The status condition of a specific External Secret",
-      labelNames: ["name", "namespace", "condition", "status"],
-      registers,
-    });
-    this.esReconcileDuration = new Gauge({
-      name: "externalsecret_reconcile_duration",
-      help: "The duration time to reconcile the External Secret (nanoseconds, as upstream)",
-      labelNames: ["name", "namespace"],
-      registers,
-    });
-    this.storeCondition = new Gauge({
-      name: "secretstore_status_condition",
-      help: "The status condition of a specific SecretStore",
-      labelNames: ["name", "namespace", "condition", "status"],
-      registers,
-    });
-    this.storeReconcileDuration = new Gauge({
-      name: "secretstore_reconcile_duration",
-      help: "The duration time to reconcile the SecretStore (nanoseconds, as upstream)",
-      labelNames: ["name", "namespace"],
-      registers,
-    });
-    this.clusterStoreCondition = new Gauge({
-      name: "clustersecretstore_status_condition",
-      help: "The status condition of a specific ClusterSecretStore",
-      labelNames: ["name", "condition", "status"],
-      registers,
-    });
-    this.clusterStoreReconcileDuration = new Gauge({
-      name: "clustersecretstore_reconcile_duration",
-      help: "The duration time to reconcile the ClusterSecretStore (nanoseconds, as upstream)",
-      labelNames: ["name"],
-      registers,
-    });
-    this.cesCondition = new Gauge({
-      name: "clusterexternalsecret_status_condition",
-      help: "The status condition of a specific Cluster External Secret",
-      labelNames: ["name", "condition", "status"],
-      registers,
-    });
-    this.cesReconcileDuration = new Gauge({
-      name: "clusterexternalsecret_reconcile_duration",
-      help: "The duration time to reconcile the Cluster External Secret (nanoseconds, as upstream)",
-      labelNames: ["name"],
-      registers,
-    });
-    this.providerApiCalls = new Counter({
-      name: "externalsecret_provider_api_calls_count",
-      help: "Number of API calls towards the secret provider",
-      labelNames: ["provider", "call", "status"],
-      registers,
-    });
-    this.syncAttempts = new Counter({
-      name: "externalsecrets_sync_calls_total",
-      help: "ExternalSecret syncs (fetch from the provider and write the Secret), by outcome",
-      labelNames: ["name", "namespace", "status"],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Gauge<L>({ name, help, labelNames, registers });
+    this.syncCalls = counter("externalsecret_sync_calls_total", "Total number of the External Secret sync calls", [
+      "name",
+      "namespace",
+    ]);
+    this.syncCallsError = counter(
+      "externalsecret_sync_calls_error",
+      "Total number of the External Secret sync errors",
+      ["name", "namespace"],
+    );
+    this.esReady = gauge("externalsecret_status_condition", "The status condition of a specific External Secret", [
+      "name",
+      "namespace",
+      "condition",
+      "status",
+    ]);
+    this.esReconcileDuration = gauge(
+      "externalsecret_reconcile_duration",
+      "The duration time to reconcile the External Secret (nanoseconds, as upstream)",
+      ["name", "namespace"],
+    );
+    this.storeCondition = gauge("secretstore_status_condition", "The status condition of a specific SecretStore", [
+      "name",
+      "namespace",
+      "condition",
+      "status",
+    ]);
+    this.storeReconcileDuration = gauge(
+      "secretstore_reconcile_duration",
+      "The duration time to reconcile the SecretStore (nanoseconds, as upstream)",
+      ["name", "namespace"],
+    );
+    this.clusterStoreCondition = gauge(
+      "clustersecretstore_status_condition",
+      "The status condition of a specific ClusterSecretStore",
+      ["name", "condition", "status"],
+    );
+    this.clusterStoreReconcileDuration = gauge(
+      "clustersecretstore_reconcile_duration",
+      "The duration time to reconcile the ClusterSecretStore (nanoseconds, as upstream)",
+      ["name"],
+    );
+    this.cesCondition = gauge(
+      "clusterexternalsecret_status_condition",
+      "The status condition of a specific Cluster External Secret",
+      ["name", "condition", "status"],
+    );
+    this.cesReconcileDuration = gauge(
+      "clusterexternalsecret_reconcile_duration",
+      "The duration time to reconcile the Cluster External Secret (nanoseconds, as upstream)",
+      ["name"],
+    );
+    this.providerApiCalls = counter(
+      "externalsecret_provider_api_calls_count",
+      "Number of API calls towards the secret provider",
+      ["provider", "call", "status"],
+    );
+    this.syncAttempts = counter(
+      "externalsecrets_sync_calls_total",
+      "ExternalSecret syncs (fetch from the provider and write the Secret), by outcome",
+      ["name", "namespace", "status"],
+    );
     this.syncDuration = new Histogram({
       name: "externalsecrets_sync_duration_seconds",
       help: "Duration of ExternalSecret syncs, by the referenced store and outcome",
@@ -120,24 +113,21 @@ export class EsoMetrics {
       buckets: durationBuckets,
       registers,
     });
-    this.secretsRead = new Counter({
-      name: "externalsecrets_secrets_total",
-      help: "Remote secrets read from secret stores, by the store's provider",
-      labelNames: ["store_provider"],
-      registers,
-    });
-    this.driftDetected = new Counter({
-      name: "externalsecrets_drift_detected_total",
-      help: "Managed Secrets changed or deleted out of band and restored from the source",
-      labelNames: ["name", "namespace"],
-      registers,
-    });
-    this.storeAuthFailures = new Counter({
-      name: "externalsecrets_store_auth_failure_total",
-      help: "Authentication or authorization failures against a secret store",
-      labelNames: ["store"],
-      registers,
-    });
+    this.secretsRead = counter(
+      "externalsecrets_secrets_total",
+      "Remote secrets read from secret stores, by the store's provider",
+      ["store_provider"],
+    );
+    this.driftDetected = counter(
+      "externalsecrets_drift_detected_total",
+      "Managed Secrets changed or deleted out of band and restored from the source",
+      ["name", "namespace"],
+    );
+    this.storeAuthFailures = counter(
+      "externalsecrets_store_auth_failure_total",
+      "Authentication or authorization failures against a secret store",
+      ["store"],
+    );
   }
 
   /** Objects found gone during their current reconcile: their series are dropped, not re-created. */
