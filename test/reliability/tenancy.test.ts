@@ -82,14 +82,19 @@ after(async () => {
 
 /** Waits for the ExternalSecret to fail with `reason`; its target must not exist. */
 async function denied(namespace: string, name: string, reason: RegExp): Promise<string> {
+  // Waits for the refusal itself: an earlier False (e.g. "store is not ready" before the store validated) is not it.
+  let last = "";
   const cond = await eventually(
     async () => {
       const r = readyOf(await c.client.get(EXTERNAL_SECRETS, namespace, name));
-      return r?.status === "False" ? r : undefined;
+      last = r?.message ?? "";
+      return r?.status === "False" && reason.test(last) ? r : undefined;
     },
     20_000,
-    `${namespace}/${name} denied`,
-  );
+    `${namespace}/${name} denied with ${reason}`,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (last condition: ${last})`);
+  });
   assert.match(cond.message ?? "", reason, `${name}: ${cond.message}`);
   assert.equal(await c.client.get(SECRETS, namespace, name), undefined, `${name}: no Secret written`);
   return cond.message ?? "";
