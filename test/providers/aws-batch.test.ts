@@ -12,7 +12,8 @@ import {
   isBatchRefused,
   markBatchUnavailable,
 } from "../../src/providers/aws/batch-availability.js";
-import { AwsSecretsProvider, clearCredentialCache, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
+import { clearCredentialCache } from "../../src/providers/aws/clients.js";
+import { AwsSecretsProvider, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import type { AWSProviderSpec } from "../../src/providers/aws/spec.js";
 import type { BatchReader } from "../../src/providers/coalesce.js";
 import type { ProviderContext, RemoteRef, SecretsClient } from "../../src/providers/provider.js";

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AwsClientCache } from "../../src/providers/aws/client-cache.js";
+import { cachedClientStats, clearCredentialCache } from "../../src/providers/aws/clients.js";
 import { memoize } from "../../src/providers/aws/credentials.js";
-import { AwsSecretsProvider, clearCredentialCache, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import { cachedClientStats } from "../../src/providers/aws/provider.js";
+import { AwsSecretsProvider, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import type { AWSProviderSpec } from "../../src/providers/aws/spec.js";
 import type { ProviderContext, SecretsClient, StoreKind } from "../../src/providers/provider.js";
 import { FakeAws } from "../fakes/aws-server.js";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AwsSecretsProvider, clearCredentialCache, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
+import { clearCredentialCache } from "../../src/providers/aws/clients.js";
+import { AwsSecretsProvider, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import type { AWSProviderSpec } from "../../src/providers/aws/spec.js";
 import {
   NoSecretError,

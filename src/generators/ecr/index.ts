@@ -4,8 +4,7 @@
  * retries). Values: username, password, proxy_endpoint (private only) and expires_at (Unix seconds), as
  * upstream. Endpoints can be redirected with AWS_ECR_ENDPOINT / AWS_ECR_PUBLIC_ENDPOINT (ENDPOINT_ENV).
  */
-import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { type AwsIdentity, buildCredentials } from "../../providers/aws/credentials.js";
+import type { AwsIdentity } from "../../providers/aws/credentials.js";
 import {
   type AwsSdkTuning,
   clientConfig,
@@ -45,6 +44,7 @@ async function privateToken(
   tuning: AwsSdkTuning,
   signal: AbortSignal | undefined,
 ): Promise<Record<string, Buffer>> {
+  const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
   const client = new ECRClient({ ...clientConfig("ecr", region, tuning), credentials: identity });
   try {
     const out = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal });
@@ -93,6 +93,8 @@ export function newEcrAuthorizationTokenGenerator(
         throw new GeneratorError(`spec.scope: must be private or public, got "${scope}"`);
       }
       const region = scope === "public" ? PUBLIC_REGION : spec.region;
+      // The AWS SDK (credential chain, ECR client) is loaded on first use, not by every controller start.
+      const { buildCredentials } = await import("../../providers/aws/credentials.js");
       const { provider } = await buildCredentials(
         spec.auth,
         { role: spec.role },

@@ -1,7 +1,7 @@
 import { registerProvider } from "../registry.js";
 import { AwsSecretsProvider } from "./provider.js";
 
-export { AwsSecretsProvider, clearCredentialCache } from "./provider.js";
+export { AwsSecretsProvider } from "./provider.js";
 export { ENDPOINT_ENV } from "./sdk-options.js";
 
 registerProvider(new AwsSecretsProvider());

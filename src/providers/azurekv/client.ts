@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
-import { CertificateClient } from "@azure/keyvault-certificates";
-import { KeyClient } from "@azure/keyvault-keys";
-import { SecretClient } from "@azure/keyvault-secrets";
+import type { CertificateClient } from "@azure/keyvault-certificates";
+import type { KeyClient } from "@azure/keyvault-keys";
+import type { SecretClient } from "@azure/keyvault-secrets";
 import { pushValue, setJsonProperty } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
@@ -28,14 +28,28 @@ export interface VaultClientOptions extends AzureClientOptions {
 }
 
 export class AzureKVClient implements SecretsClient {
-  private readonly secrets: SecretClient;
-  private readonly keys: KeyClient;
-  private readonly certs: CertificateClient;
+  private constructor(
+    private readonly secrets: SecretClient,
+    private readonly keys: KeyClient,
+    private readonly certs: CertificateClient,
+  ) {}
 
-  constructor(vaultUrl: string, credential: TokenCredential, options: VaultClientOptions) {
-    this.secrets = new SecretClient(vaultUrl, credential, options);
-    this.keys = new KeyClient(vaultUrl, credential, options);
-    this.certs = new CertificateClient(vaultUrl, credential, options);
+  /** The Key Vault SDKs are loaded on first use: stores of other providers never pay for them. */
+  static async open(
+    vaultUrl: string,
+    credential: TokenCredential,
+    options: VaultClientOptions,
+  ): Promise<AzureKVClient> {
+    const [{ SecretClient }, { KeyClient }, { CertificateClient }] = await Promise.all([
+      import("@azure/keyvault-secrets"),
+      import("@azure/keyvault-keys"),
+      import("@azure/keyvault-certificates"),
+    ]);
+    return new AzureKVClient(
+      new SecretClient(vaultUrl, credential, options),
+      new KeyClient(vaultUrl, credential, options),
+      new CertificateClient(vaultUrl, credential, options),
+    );
   }
 
   /** The object's value and tags. */

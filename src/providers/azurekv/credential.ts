@@ -1,11 +1,5 @@
 import { readFile } from "node:fs/promises";
-import {
-  ClientAssertionCredential,
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  ManagedIdentityCredential,
-  type TokenCredential,
-} from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import type { AzureKVProvider } from "../../api/providers/azurekv.js";
 import { StoreConfigError } from "../errors.js";
 import type { ProviderContext } from "../provider.js";
@@ -62,6 +56,9 @@ export async function newCredential(
   options: AzureClientOptions,
 ): Promise<TokenCredential> {
   const authType = spec.authType ?? "ServicePrincipal";
+  // Loaded on first use, as the Key Vault clients: stores of other providers never pay for the Azure SDK.
+  const { ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } =
+    await import("@azure/identity");
   const common = { ...options, authorityHost: cloud.authorityHost, disableInstanceDiscovery: true };
   switch (authType) {
     case "ServicePrincipal": {

@@ -55,7 +55,7 @@ export const azureKVProvider: Provider<AzureKVProvider> = {
     // domain (private endpoint, test server) cannot pass that check.
     const host = new URL(spec.vaultUrl).hostname;
     const inCloudDomain = cloud.keyVaultDNSSuffix !== "" && host.endsWith(cloud.keyVaultDNSSuffix);
-    return new AzureKVClient(spec.vaultUrl, credential, {
+    return AzureKVClient.open(spec.vaultUrl, credential, {
       ...options,
       disableChallengeResourceVerification: !inCloudDomain,
     });

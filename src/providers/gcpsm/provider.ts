@@ -1,4 +1,3 @@
-import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import type { GCPSMProvider } from "../../api/providers/gcpsm.js";
 import { StoreConfigError } from "../errors.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
@@ -75,6 +74,8 @@ export const gcpSMProvider: Provider<GCPSMProvider> = {
   async newClient(spec: GCPSMProvider, ctx: ProviderContext): Promise<SecretsClient> {
     if (!spec.projectID) throw new StoreConfigError(`${FIELD}.projectID: is required`);
     const source = cached(await tokenSource(spec, ctx));
+    // Loaded on first use: the SDK (gRPC, protobufs) costs tens of MiB that stores of other providers never need.
+    const { SecretManagerServiceClient } = await import("@google-cloud/secret-manager");
     const sm = new SecretManagerServiceClient({
       fallback: true,
       ...sdkEndpoint(gcpEndpoints.secretManager(spec.location)),

@@ -1,4 +1,4 @@
-import { FieldType, type FullItem, ItemCategory } from "@1password/connect";
+import type { FullItem } from "@1password/connect";
 import { pushValue } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
@@ -19,12 +19,18 @@ const DEFAULT_FIELD = "password";
 
 type Field = NonNullable<FullItem["fields"]>[number];
 
+// The SDK's enum values on the wire, spelled here so this module does not load the SDK (its .d.ts declares the
+// enums without their string values).
+const CATEGORY_DOCUMENT = "DOCUMENT";
+const CATEGORY_SERVER = "SERVER";
+const FIELD_CONCEALED = "CONCEALED";
+
 /** Which part of an item a property addresses, as upstream: explicit prefixes, else by item category. */
 function objectType(item: FullItem, property: string | undefined): { kind: "file" | "field"; name: string } {
   const p = property ?? "";
   if (p.startsWith(FILE_PREFIX)) return { kind: "file", name: p.slice(FILE_PREFIX.length) };
   if (p.startsWith(FIELD_PREFIX)) return { kind: "field", name: p.slice(FIELD_PREFIX.length) };
-  if (String(item.category) === String(ItemCategory.Document)) return { kind: "file", name: p };
+  if (String(item.category) === CATEGORY_DOCUMENT) return { kind: "file", name: p };
   return { kind: "field", name: p };
 }
 
@@ -149,10 +155,10 @@ export class OnePasswordClient implements SecretsClient {
     if (items.length === 0) {
       const item = {
         title: data.remoteRef.remoteKey,
-        category: ItemCategory.Server,
+        category: CATEGORY_SERVER,
         vault: { id: vault.id },
-        fields: [{ label, value, type: FieldType.Concealed }],
-      } as FullItem;
+        fields: [{ label, value, type: FIELD_CONCEALED }],
+      } as unknown as FullItem;
       await this.api.createItem(vault.id, item);
       return;
     }
@@ -161,7 +167,7 @@ export class OnePasswordClient implements SecretsClient {
     const existing = fields.find((f) => f.label === label);
     if (existing?.value === value) return;
     if (existing) existing.value = value;
-    else fields.push({ label, value, type: FieldType.Concealed } as Field);
+    else fields.push({ label, value, type: FIELD_CONCEALED } as unknown as Field);
     await this.api.updateItem(vault.id, { ...item, fields } as FullItem);
   }
 

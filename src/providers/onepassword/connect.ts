@@ -2,7 +2,7 @@
  * The 1Password Connect calls the provider makes, through the official @1password/connect SDK, with its
  * errors mapped to the provider error classes. Messages name vaults and items, never field values.
  */
-import { type FullItem, OnePasswordConnect, type OPConnect } from "@1password/connect";
+import type { FullItem, OPConnect } from "@1password/connect";
 import { NoSecretError, StoreConfigError } from "../errors.js";
 import { statusError } from "../webhook/http-client.js";
 
@@ -35,7 +35,9 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function newConnectApi(serverURL: string, token: string, timeoutMs = 15000): ConnectApi {
+export async function newConnectApi(serverURL: string, token: string, timeoutMs = 15000): Promise<ConnectApi> {
+  // Loaded on first use: stores of other providers never pay for the SDK (and its HTTP client).
+  const { OnePasswordConnect } = await import("@1password/connect");
   const op: OPConnect = OnePasswordConnect({
     serverURL: serverURL.replace(/\/+$/, ""),
     token,

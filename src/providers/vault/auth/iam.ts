@@ -1,4 +1,3 @@
-import { buildCredentials } from "../../aws/credentials.js";
 import { DEFAULT_TUNING } from "../../aws/sdk-options.js";
 import { signRequest } from "../../aws/sigv4.js";
 import { StoreConfigError } from "../../errors.js";
@@ -15,6 +14,8 @@ const STS_BODY = "Action=GetCallerIdentity&Version=2011-06-15";
 export const iamAuth: AuthFactory<"iam"> = async (spec, ctx) => {
   if (!spec.vaultRole) throw new StoreConfigError(`${FIELD}.vaultRole: is required`);
   const region = spec.region || "us-east-1";
+  // The AWS credential chain (STS, SSO, ...) is loaded only by stores that use IAM auth.
+  const { buildCredentials } = await import("../../aws/credentials.js");
   const { provider, fingerprint } = await buildCredentials(
     { secretRef: spec.secretRef, jwt: spec.jwt },
     { role: spec.role, externalID: spec.externalID },
