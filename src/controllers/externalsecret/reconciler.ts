@@ -6,6 +6,7 @@
 
 import { parseDuration } from "../../api/duration.js";
 import type { ExternalSecret, GeneratorRef } from "../../api/externalsecret.js";
+import type { SecretStore } from "../../api/secretstore.js";
 import { type LoadedGenerator, loadGenerator } from "../../generators/resolve.js";
 import { GeneratorStateManager } from "../../generators/state/manager.js";
 import type { KubeAccess } from "../../providers/provider.js";
@@ -77,6 +78,16 @@ const DEFAULT_REFRESH = "1h";
 /** How often a creationPolicy=Merge ExternalSecret looks again for its missing target Secret. */
 const MERGE_TARGET_POLL_MS = 10_000;
 
+/** How long a new store without a Ready condition is given for its first validation before users report it. */
+const STORE_VALIDATION_GRACE_MS = 30_000;
+const STORE_VALIDATION_POLL_MS = 2_000;
+
+function awaitsFirstValidation(store: SecretStore, now: number): boolean {
+  if (getCondition(store.status?.conditions as Condition[] | undefined, "Ready")) return false;
+  const created = Date.parse(store.metadata?.creationTimestamp ?? "");
+  return !Number.isNaN(created) && now - created < STORE_VALIDATION_GRACE_MS;
+}
+
 /** A sync after the ExternalSecret itself changed (not its first one, not a timer): the user wants fresh data. */
 function isUserRequestedSync(es: ExternalSecret): boolean {
   const synced = es.status?.syncedResourceVersion ?? "";
@@ -123,13 +134,22 @@ export class ExternalSecretReconciler {
     }
   }
 
-  /** True when any referenced store exists and belongs to another controller class. */
-  private async usesUnmanagedStore(es: ExternalSecret): Promise<boolean> {
+  /**
+   * How the referenced stores stand: "unmanaged" when one belongs to another controller class; "validating" when,
+   * with flood protection on, one was created moments ago and has not been validated yet. Waiting for that first
+   * validation (its status change re-queues this ExternalSecret) saves a "store is not ready" status write and
+   * Warning event per ExternalSecret when stores and ExternalSecrets are applied together; a store still without
+   * a Ready condition after the grace period is reported as not ready, as upstream.
+   */
+  private async storeStanding(es: ExternalSecret, now: number): Promise<"unmanaged" | "validating" | undefined> {
+    let validating = false;
     for (const ref of referencedStores(es.spec)) {
       const store = await getStore(this.opts.client, ref.kind, ref.name, es.metadata?.namespace ?? "");
-      if (store && !storeMatchesClass(store, this.opts.controllerClass)) return true;
+      if (!store) continue;
+      if (!storeMatchesClass(store, this.opts.controllerClass)) return "unmanaged";
+      if (this.opts.floodGate !== false && awaitsFirstValidation(store, now)) validating = true;
     }
-    return false;
+    return validating ? "validating" : undefined;
   }
 
   async reconcile(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
@@ -153,9 +173,11 @@ export class ExternalSecretReconciler {
     if (es.spec.secretStoreRef?.kind === "ClusterSecretStore" && this.opts.clusterStoreEnabled === false) {
       return undefined;
     }
-    if (await this.usesUnmanagedStore(es)) return undefined;
-
     const now = this.now();
+    const standing = await this.storeStanding(es, now);
+    if (standing === "unmanaged") return undefined;
+    if (standing === "validating") return { requeueAfter: STORE_VALIDATION_POLL_MS };
+
     const intervalMs = this.refreshIntervalMs(es);
     const secretName = targetSecretName(es);
     const policy = es.spec.target?.creationPolicy ?? "Owner";
