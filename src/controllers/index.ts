@@ -28,7 +28,6 @@ import {
 import { renderESO } from "../template/index.js";
 import { ClusterExternalSecretReconciler } from "./clusterexternalsecret/reconciler.js";
 import { CachedKubeClient } from "./common/cached-client.js";
-import { type Condition, getCondition } from "./common/conditions.js";
 import { ApiEventRecorder, type EventRecorder } from "./common/events.js";
 import {
   CLUSTER_EXTERNAL_SECRETS,
@@ -38,7 +37,7 @@ import {
   SECRETS,
 } from "./common/kube-client.js";
 import { EsoMetrics } from "./common/metrics.js";
-import { referencedStores } from "./common/stores.js";
+import { referencedStores, storeUpdate } from "./common/stores.js";
 import { labelsChanged, metadataOnly, metaOf, replayOnStart, specOrMetaChanged } from "./common/wiring.js";
 import { ExternalSecretReconciler } from "./externalsecret/reconciler.js";
 import type { RenderTemplate } from "./externalsecret/render.js";
@@ -115,11 +114,6 @@ function storeIndex(es: ExternalSecret): string[] {
   );
 }
 
-function readyOf(store: KubeObject | undefined): string {
-  const c = getCondition((store as unknown as SecretStore | undefined)?.status?.conditions as Condition[], "Ready");
-  return `${c?.status ?? ""}/${c?.reason ?? ""}`;
-}
-
 function refreshesPeriodically(es: ExternalSecret): boolean {
   const policy = es.spec?.refreshPolicy ?? "Periodic";
   if (policy !== "Periodic") return false;
@@ -193,11 +187,12 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   const controllers: Controller[] = [esController];
   replayOnStart(esController, esInformer);
 
-  // A store that changed, became (un)ready or went away: its periodically refreshed ExternalSecrets sync now,
-  // not at their next interval (CreatedOnce / OnChange / interval 0 keep their own rules).
-  const enqueueUsers = (indexKey: string) => {
+  // A store that changed, became unready or went away: its periodically refreshed ExternalSecrets sync now, not at
+  // their next interval (CreatedOnce / OnChange / interval 0 keep their own rules). A store that became ready only
+  // re-queues them: those whose last sync failed (or never ran) are due anyway, healthy ones need no second sync.
+  const enqueueUsers = (indexKey: string, force = true) => {
     for (const es of esInformer.cache.byIndex(STORE_INDEX, indexKey)) {
-      if (refreshesPeriodically(es as unknown as ExternalSecret)) forced.add(requestKey(metaOf(es)));
+      if (force && refreshesPeriodically(es as unknown as ExternalSecret)) forced.add(requestKey(metaOf(es)));
       esController.enqueue(metaOf(es));
     }
   };
@@ -246,9 +241,8 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     add: (o) => ssController.enqueue(metaOf(o)),
     update: (a, b) => {
       if (a.metadata.generation !== b.metadata.generation) ssController.enqueue(metaOf(b));
-      if (a.metadata.generation !== b.metadata.generation || readyOf(a) !== readyOf(b)) {
-        enqueueUsers(`ss/${b.metadata.namespace}/${b.metadata.name}`);
-      }
+      const change = storeUpdate(a as unknown as SecretStore, b as unknown as SecretStore);
+      if (change) enqueueUsers(`ss/${b.metadata.namespace}/${b.metadata.name}`, change === "force");
     },
     delete: (o) => {
       enqueueUsers(`ss/${o.metadata.namespace}/${o.metadata.name}`);
@@ -286,9 +280,8 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       add: (o) => cssController.enqueue(metaOf(o)),
       update: (a, b) => {
         if (a.metadata.generation !== b.metadata.generation) cssController.enqueue(metaOf(b));
-        if (a.metadata.generation !== b.metadata.generation || readyOf(a) !== readyOf(b)) {
-          enqueueUsers(`css/${b.metadata.name}`);
-        }
+        const change = storeUpdate(a as unknown as SecretStore, b as unknown as SecretStore);
+        if (change) enqueueUsers(`css/${b.metadata.name}`, change === "force");
       },
       delete: (o) => {
         enqueueUsers(`css/${o.metadata.name}`);

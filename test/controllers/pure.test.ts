@@ -5,6 +5,7 @@ import { setCondition } from "../../src/controllers/common/conditions.js";
 import { resourceVersionOf, secretDataHash } from "../../src/controllers/common/hash.js";
 import { selectorMatches } from "../../src/controllers/common/selector.js";
 import { clusterStoreAllowsNamespace, storeMatchesClass } from "../../src/controllers/common/store-access.js";
+import { storeUpdate } from "../../src/controllers/common/stores.js";
 import { ANNOTATION_DATA_HASH, LABEL_MANAGED, LABEL_OWNER } from "../../src/controllers/externalsecret/constants.js";
 import { DecodeError, decodeValue } from "../../src/controllers/externalsecret/decode.js";
 import { fetchSecretData, type SourceResolver } from "../../src/controllers/externalsecret/fetch.js";
@@ -260,6 +261,21 @@ describe("fetch plan", () => {
 });
 
 describe("stores and conditions", () => {
+  it("a store update forces its users to sync when it changed or broke, and only re-queues them when it recovered", () => {
+    const st = (generation: number, status?: string, reason = "x") =>
+      ({
+        metadata: { name: "s", generation },
+        spec: { provider: {} },
+        status: status ? { conditions: [{ type: "Ready", status, reason }] } : {},
+      }) as never;
+    assert.equal(storeUpdate(st(1, "True"), st(2, "True")), "force", "spec changed");
+    assert.equal(storeUpdate(st(1, "True"), st(1, "False")), "force", "became unready");
+    assert.equal(storeUpdate(st(1), st(1, "True")), "requeue", "first validation");
+    assert.equal(storeUpdate(st(1, "False"), st(1, "True")), "requeue", "recovered");
+    assert.equal(storeUpdate(st(1, "True"), st(1, "True")), undefined, "nothing changed");
+    assert.equal(storeUpdate(st(1, "False", "a"), st(1, "False", "b")), "force", "failing for another reason");
+  });
+
   it("controller class and ClusterSecretStore conditions", () => {
     const store = { spec: { provider: {}, controller: "a" } } as never;
     assert.equal(storeMatchesClass(store, "a"), true);

@@ -157,3 +157,19 @@ export function referencedStores(spec: {
   for (const d of spec.dataFrom ?? []) add(d.sourceRef?.storeRef);
   return refs;
 }
+
+function readyOf(store: SecretStore): string {
+  const c = getCondition(store.status?.conditions as never, "Ready");
+  return `${c?.status ?? ""}/${c?.reason ?? ""}`;
+}
+
+/**
+ * What a store update means for the ExternalSecrets that use it: "force" a sync now when its spec changed or it
+ * stopped being ready (so they report it), "requeue" when it became ready (those whose last sync failed or never
+ * ran are due anyway; healthy ones need no second sync), undefined otherwise.
+ */
+export function storeUpdate(before: SecretStore, after: SecretStore): "force" | "requeue" | undefined {
+  if (before.metadata?.generation !== after.metadata?.generation) return "force";
+  if (readyOf(before) === readyOf(after)) return undefined;
+  return readyOf(after).startsWith("True/") ? "requeue" : "force";
+}
