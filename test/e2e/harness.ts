@@ -173,6 +173,25 @@ export function awsStoreManifest(namespace: string, name: string, credSecret: st
   };
 }
 
+/** A SecretStore "vault" for KV v2 at mount "secret" on `server`, with the token in Secret vault-token (key token). */
+export function vaultTokenStoreManifest(namespace: string, server: string) {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "SecretStore",
+    metadata: { name: "vault", namespace },
+    spec: {
+      provider: {
+        vault: {
+          server,
+          path: "secret",
+          version: "v2",
+          auth: { tokenSecretRef: { name: "vault-token", key: "token" } },
+        },
+      },
+    },
+  };
+}
+
 /** Creates the credentials Secret and an AWS SecretStore using it, and waits until the store is Ready. */
 export async function createAwsStore(
   h: Harness,

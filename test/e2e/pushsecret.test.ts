@@ -22,6 +22,7 @@ import {
   secretManifest,
   setEnv,
   useHarness,
+  vaultTokenStoreManifest,
 } from "./harness.js";
 
 let vault: FakeVault;
@@ -79,21 +80,7 @@ const h = useHarness({}, async (h) => {
   await h.client.create(SECRETS, secretManifest("app", "creds", { token: "t1" }));
   await h.client.create(SECRETS, secretManifest("app", "vault-token", { token: "vault-root" }));
   await h.client.create(SECRETS, secretManifest("app", "aws", { id: "AKIDPUSH", secret: "push-secret-key" }));
-  await h.client.create(SECRET_STORES, {
-    apiVersion: "external-secrets.io/v1",
-    kind: "SecretStore",
-    metadata: { name: "vault", namespace: "app" },
-    spec: {
-      provider: {
-        vault: {
-          server: vault.url,
-          path: "secret",
-          version: "v2",
-          auth: { tokenSecretRef: { name: "vault-token", key: "token" } },
-        },
-      },
-    },
-  });
+  await h.client.create(SECRET_STORES, vaultTokenStoreManifest("app", vault.url));
   await h.client.create(SECRET_STORES, {
     apiVersion: "external-secrets.io/v1",
     kind: "SecretStore",

@@ -15,6 +15,7 @@ import {
   SECRETS,
   secretManifest,
   useHarness,
+  vaultTokenStoreManifest,
   waitForSecretData,
 } from "./harness.js";
 
@@ -37,21 +38,7 @@ describe("store and ExternalSecret applied together", () => {
     // The store's first validation (token lookup) is slow, so the ExternalSecret is reconciled before it ends.
     vault.fault("auth/token/lookup-self", { delayMs: 1_500 }, 1);
     h.api.resetCounts();
-    await h.client.create(SECRET_STORES, {
-      apiVersion: "external-secrets.io/v1",
-      kind: "SecretStore",
-      metadata: { name: "vault", namespace: NS },
-      spec: {
-        provider: {
-          vault: {
-            server: vault.url,
-            path: "secret",
-            version: "v2",
-            auth: { tokenSecretRef: { name: "vault-token", key: "token" } },
-          },
-        },
-      },
-    });
+    await h.client.create(SECRET_STORES, vaultTokenStoreManifest(NS, vault.url));
     await h.client.create(
       EXTERNAL_SECRETS,
       externalSecret("db", NS, {

@@ -10,6 +10,7 @@ import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/
 import { registerProvider } from "../../src/providers/registry.js";
 import { VaultSecretsProvider } from "../../src/providers/vault/index.js";
 import { defaultControllerRateLimiter } from "../../src/runtime/ratelimit.js";
+import { vaultTokenStoreManifest } from "../e2e/harness.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import {
   type Cluster,
@@ -95,21 +96,7 @@ before(async () => {
     metadata: { name: "vault-token", namespace: NS },
     stringData: { token: "root-token" },
   });
-  await c.client.create(SECRET_STORES, {
-    apiVersion: "external-secrets.io/v1",
-    kind: "SecretStore",
-    metadata: { name: "vault", namespace: NS },
-    spec: {
-      provider: {
-        vault: {
-          server: vault.url,
-          path: "secret",
-          version: "v2",
-          auth: { tokenSecretRef: { name: "vault-token", key: "token" } },
-        },
-      },
-    },
-  });
+  await c.client.create(SECRET_STORES, vaultTokenStoreManifest(NS, vault.url));
   ctl = await runControllers(c, { logger: logs.logger, concurrency: 2 });
   for (const es of [
     externalSecret("db", NS, {

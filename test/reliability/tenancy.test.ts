@@ -13,6 +13,7 @@ import {
   SECRET_STORES,
   SECRETS,
 } from "../../src/controllers/common/kube-client.js";
+import { vaultTokenStoreManifest } from "../e2e/harness.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import {
   type Cluster,
@@ -283,21 +284,7 @@ describe("tenant isolation: namespace admin (adversary 1)", () => {
 
 describe("tenant isolation: stolen store credential (adversary 2)", () => {
   it("the store's credential reaches only what its Vault role allows, through the operator or directly", async () => {
-    await c.client.create(SECRET_STORES, {
-      apiVersion: "external-secrets.io/v1",
-      kind: "SecretStore",
-      metadata: { name: "vault", namespace: "team-a" },
-      spec: {
-        provider: {
-          vault: {
-            server: vault.url,
-            path: "secret",
-            version: "v2",
-            auth: { tokenSecretRef: { name: "vault-token", key: "token" } },
-          },
-        },
-      },
-    });
+    await c.client.create(SECRET_STORES, vaultTokenStoreManifest("team-a", vault.url));
     for (const [name, key] of [
       ["allowed", "payments/db"],
       ["escalate", "auth/root"],
