@@ -278,7 +278,6 @@ export class KubeClient {
     });
   }
 
-  /** Lists every page; returns items and the list's resourceVersion. */
   /**
    * Every page of a list. `mapItem` runs on each item as its page arrives, so a caller that keeps only part of
    * each object (e.g. metadata of Secrets) never holds more than one page of full objects.

@@ -93,7 +93,6 @@ export const Leases: ResourceDescriptor = {
   namespaced: true,
 };
 
-/** Label marking Secrets/ConfigMaps the operator manages (the only ones its caches hold). */
 export const CustomResourceDefinitions: ResourceDescriptor = {
   group: "apiextensions.k8s.io",
   version: "v1",
@@ -101,5 +100,7 @@ export const CustomResourceDefinitions: ResourceDescriptor = {
   kind: "CustomResourceDefinition",
   namespaced: false,
 };
+
+/** Label marking Secrets/ConfigMaps the operator manages (the only ones its caches hold). */
 export const MANAGED_LABEL = "reconcile.external-secrets.io/managed";
 export const MANAGED_SELECTOR = `${MANAGED_LABEL}=true`;

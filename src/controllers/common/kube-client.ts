@@ -154,7 +154,6 @@ export class KubeClient {
     return this.send<T>("PUT", this.path(rt, m.namespace, m.name, "status"), obj);
   }
 
-  /** Deletes; a missing object is not an error. Returns whether something was deleted. */
   /** JSON merge patch (RFC 7386): sets only the fields in `patch`, whatever else the object holds. */
   async mergePatch<T extends KubeObject>(
     rt: ResourceType,
@@ -167,6 +166,7 @@ export class KubeClient {
     });
   }
 
+  /** Deletes; a missing object is not an error. Returns whether something was deleted. */
   async delete(rt: ResourceType, namespace: string, name: string): Promise<boolean> {
     try {
       await this.send("DELETE", this.path(rt, namespace, name));
