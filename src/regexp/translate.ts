@@ -417,8 +417,3 @@ export function toRegExp(t: Translated, extraFlags = ""): RegExp {
     throw new RegexpError(`error parsing regexp: ${(e as Error).message}`);
   }
 }
-
-/** Compiles a Go regular expression to a JavaScript RegExp; throws RegexpError when Go would not compile it. */
-export function compileGoRegexp(expr: string, extraFlags = ""): RegExp {
-  return toRegExp(translateGoRegexp(expr), extraFlags);
-}
