@@ -153,11 +153,11 @@ function apply(nodes: unknown[], step: Step, rules: FilterRules): unknown[] {
         out.push(...children(n));
         break;
       case "descent": {
-        const stack = [n];
-        while (stack.length) {
-          const cur = stack.shift();
-          out.push(cur);
-          stack.push(...children(cur));
+        // Breadth-first; an index instead of shift() keeps large documents linear.
+        const queue = [n];
+        for (let k = 0; k < queue.length; k++) {
+          out.push(queue[k]);
+          queue.push(...children(queue[k]));
         }
         break;
       }
