@@ -6,6 +6,7 @@
  * warnings.
  */
 import { createHash } from "node:crypto";
+import { serverVersion } from "./discovery.js";
 import { badRequest, invalidFields } from "./errors.js";
 import {
   apiVersionProp,
@@ -308,7 +309,9 @@ function groupVersionDocument(types: ResourceType[], version: string): KObj {
   );
   return {
     openapi: "3.0.0",
-    info: custom ? { title: "Kubernetes CRD Swagger", version: "v0.1.0" } : { title: "Kubernetes", version: "v1.35.0" },
+    info: custom
+      ? { title: "Kubernetes CRD Swagger", version: "v0.1.0" }
+      : { title: "Kubernetes", version: serverVersion.gitVersion },
     paths: Object.fromEntries(
       Object.keys(paths)
         .sort()
@@ -531,17 +534,19 @@ function pbString(field: number, s: string): Buffer {
  * The Swagger 2.0 document, deliberately empty of definitions: the schemas live in /openapi/v3, and a v2 client
  * that finds no definition for a kind (kubectl validating a `kind: List` file) leaves the check to the server's
  * fieldValidation. JSON, or gnostic's openapi_v2.Document protobuf (swagger = 1, info = 2 {title = 1, version = 2}).
+ * Both forms are constant, so they are built once.
  */
+const v2Info = { title: "Kubernetes", version: serverVersion.gitVersion };
+const v2Json = {
+  body: JSON.stringify({ swagger: "2.0", info: v2Info, paths: {}, definitions: {} }),
+  contentType: "application/json",
+};
+const v2InfoPb = Buffer.concat([pbString(1, v2Info.title), pbString(2, v2Info.version)]);
+const v2Protobuf = {
+  body: Buffer.concat([pbString(1, "2.0"), Buffer.from([(2 << 3) | 2, v2InfoPb.length]), v2InfoPb]),
+  contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+};
+
 export function openapiV2(protobuf: boolean): { body: Buffer | string; contentType: string } {
-  const title = "Kubernetes";
-  const version = "v1.35.0";
-  if (!protobuf) {
-    return {
-      body: JSON.stringify({ swagger: "2.0", info: { title, version }, paths: {}, definitions: {} }),
-      contentType: "application/json",
-    };
-  }
-  const info = Buffer.concat([pbString(1, title), pbString(2, version)]);
-  const body = Buffer.concat([pbString(1, "2.0"), Buffer.from([(2 << 3) | 2, info.length]), info]);
-  return { body, contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" };
+  return protobuf ? v2Protobuf : v2Json;
 }
