@@ -10,6 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { type FlagSpec, parseFlags } from "../src/cli/flags.js";
 import type { ScenarioResult } from "./scenarios/common.js";
 import { notifyScenario } from "./scenarios/notify.js";
 import { syncScenario } from "./scenarios/sync.js";
@@ -21,22 +22,27 @@ interface Args {
   concurrency?: number;
 }
 
+const flags: Record<string, FlagSpec> = {
+  quick: { type: "bool", default: "false", help: "smaller sizes" },
+  profile: { type: "bool", default: "false", help: "CPU-profile the controller" },
+  concurrency: { type: "int", default: "0", help: "BENCH_CONCURRENCY for the controller (0: its default)" },
+  scenario: { type: "string", default: "", help: "scenario ids, comma-separated (repeatable)", alias: "s" },
+  help: { type: "bool", default: "false", help: "show usage", alias: "h" },
+};
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, scenarios: [], profile: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--quick") args.quick = true;
-    else if (a === "--profile") args.profile = true;
-    else if (a.startsWith("--concurrency=")) args.concurrency = Number(a.slice(14));
-    else if (a === "--scenario" || a === "-s") args.scenarios.push(...(argv[++i] ?? "").split(","));
-    else if (a.startsWith("--scenario=")) args.scenarios.push(...a.slice(11).split(","));
-    else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run bench -- [--quick] [--scenario=name[,name...]] [--profile]");
-      console.log(`scenarios: ${SCENARIOS.map((s) => s.id).join(", ")}`);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${JSON.stringify(a)}`);
+  const values = parseFlags(argv, flags);
+  if (values.get("help") === "true") {
+    console.log("usage: npm run bench -- [--quick] [--scenario=name[,name...]] [--profile]");
+    console.log(`scenarios: ${SCENARIOS.map((s) => s.id).join(", ")}`);
+    process.exit(0);
   }
-  return args;
+  return {
+    quick: values.get("quick") === "true",
+    scenarios: values.all("scenario").flatMap((v) => v.split(",")),
+    profile: values.get("profile") === "true",
+    concurrency: Number(values.get("concurrency")) || undefined,
+  };
 }
 
 type Log = (m: string) => void;
