@@ -7,6 +7,7 @@ import type { AwsIdentity } from "../../providers/aws/credentials.js";
 import { JitterRetryStrategy } from "../../providers/aws/retry.js";
 import type { AwsSdkTuning } from "../../providers/aws/sdk-options.js";
 import { signRequest } from "../../providers/aws/sigv4.js";
+import { realClock, sleep } from "../../runtime/clock.js";
 
 /** ECR Public's API lives in us-east-1 only. */
 export const PUBLIC_REGION = "us-east-1";
@@ -84,21 +85,6 @@ async function attempt(
   return (json.authorizationData ?? {}) as PublicAuthorizationData;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** Calls GetAuthorizationToken on `endpoint`, retrying what the SDK would retry. */
 export async function publicAuthorizationData(
   endpoint: string,
@@ -119,7 +105,7 @@ export async function publicAuthorizationData(
       } catch {
         throw err;
       }
-      await sleep(token.getRetryDelay(), signal);
+      await sleep(realClock, token.getRetryDelay(), signal);
     }
   }
 }
