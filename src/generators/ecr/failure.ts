@@ -5,6 +5,7 @@
  */
 import type { AwsIdentity } from "../../providers/aws/credentials.js";
 import { AUTH_CODES, awsErrorCode } from "../../providers/aws/errors.js";
+import { redactValues } from "../../template/redact.js";
 import { GeneratorError } from "../generator.js";
 
 const TIMEOUT_CODES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
@@ -22,10 +23,8 @@ export interface FailureContext {
 }
 
 function scrub(message: string, identity: AwsIdentity | undefined): string {
-  let out = message;
-  for (const secret of [identity?.secretAccessKey, identity?.sessionToken]) {
-    if (secret) out = out.split(secret).join("[redacted]");
-  }
+  const secrets = [identity?.secretAccessKey, identity?.sessionToken].filter((s): s is string => !!s);
+  const out = redactValues(message, secrets).text;
   return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}...` : out;
 }
 
