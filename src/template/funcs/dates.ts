@@ -190,7 +190,7 @@ defineGoMethods(GoTime, {
   Format: withArity((t, layout) => formatTime(timeRecv(t), argStr(layout)), 1),
   Month: withArity((t) => new GoNamedInt(BigInt(timeRecv(t).civil().month), MONTH), 0),
   Weekday: withArity((t) => new GoNamedInt(BigInt(timeRecv(t).civil().weekday), WEEKDAY), 0),
-  IsZero: withArity((t) => timeRecv(t).unixNano === -62135596800_000_000_000n, 0),
+  IsZero: withArity((t) => timeRecv(t).unixNano === ZERO_TIME.unixNano, 0),
   Add: withArity((t, d) => new GoTime(timeRecv(t).unixNano + durationArg(d), timeRecv(t).location), 1),
   AddDate: withArity((t, y, m, d) => addDate(timeRecv(t), intArg(y), intArg(m), intArg(d)), 3),
   Sub: withArity((t, u) => new GoDuration(timeRecv(t).unixNano - timeRecv(u).unixNano), 1),
