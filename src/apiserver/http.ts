@@ -1,6 +1,7 @@
 /** HTTP front end: routing, body decoding, content negotiation and streaming watches over the Engine. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
+import { jsonErrorPosition } from "../util/json-error.js";
 import { aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, serverVersion } from "./discovery.js";
 import type { DeleteOptions, Engine, ReqInfo } from "./engine.js";
 import { ApiError, badRequest } from "./errors.js";
@@ -60,9 +61,7 @@ function decode(body: Buffer, contentType: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    // Some engines quote the input in the message; keep only the position.
-    const at = /position (\d+)/.exec((e as Error).message)?.[1];
-    throw badRequest(`the request body is not valid JSON${at ? ` (error at position ${at})` : ""}`);
+    throw badRequest(`the request body is not valid JSON${jsonErrorPosition(e)}`);
   }
 }
 

@@ -3,6 +3,7 @@
  * missingkey=error) from {"template": string, "data": object} on stdin.
  */
 import { renderESO, TemplateError } from "../template/index.js";
+import { jsonErrorPosition } from "../util/json-error.js";
 import { FlagError, type FlagSpec, parseFlags, usageError } from "./flags.js";
 
 export const help = `Usage: eso template [--left-delimiter STR] [--right-delimiter STR] [--name NAME] < input.json
@@ -51,9 +52,7 @@ export async function run(argv: string[], io: TemplateIO = process): Promise<num
   try {
     input = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch (e) {
-    // Only the position: the message may quote the input, and the input holds secret data.
-    const at = /position (\d+)/.exec((e as Error).message)?.[1];
-    io.stderr.write(`eso template: invalid JSON on stdin${at ? ` (error at position ${at})` : ""}\n`);
+    io.stderr.write(`eso template: invalid JSON on stdin${jsonErrorPosition(e)}\n`);
     return 1;
   }
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
