@@ -170,8 +170,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   });
   informers.push(gsInformer);
   client.cache(GENERATOR_STATES, gsInformer);
-  const gsClient = new CachedKubeClient(opts.client.conn, runtimeClient).cache(GENERATOR_STATES, gsInformer);
-  const gsReconciler = new GeneratorStateReconciler({ client: gsClient, server, kube: opts.kube, log });
+  const gsReconciler = new GeneratorStateReconciler({ client, server, kube: opts.kube, log });
   const gsController = new Controller({
     name: "generatorstate",
     concurrency,
