@@ -25,7 +25,7 @@ export const MAX_WATCHES_PER_NAMESPACE = 8;
  */
 export const MAX_WATCHES = 32;
 /** List page size: bounds what one list response holds before trimming. */
-export const SOURCE_PAGE_SIZE = 50;
+const SOURCE_PAGE_SIZE = 50;
 
 const ALL = "all";
 
@@ -36,7 +36,6 @@ export interface SourceWatchOptions {
   handler: EventHandler<KubeObject>;
   /** The controllers' --namespace, if any: the scope of the wide watch. */
   namespace?: string;
-  pageSize?: number;
 }
 
 /** What one PushSecret needs watched: "name:<n>", "labels:<query>", ALL, or nothing (generator source). */
@@ -72,7 +71,6 @@ const effective = (w: NamespaceWants | undefined): string[] => {
 };
 
 export class SourceSecretWatch {
-  private readonly opts: SourceWatchOptions;
   /** PushSecret key -> watch key. */
   private readonly wants = new Map<string, string>();
   private readonly byNamespace = new Map<string, NamespaceWants>();
@@ -85,12 +83,7 @@ export class SourceSecretWatch {
   private stopped = false;
   private readonly stopping = new Set<Promise<void>>();
 
-  private readonly client: KubeClient;
-
-  constructor(opts: SourceWatchOptions) {
-    this.opts = opts;
-    this.client = opts.client;
-  }
+  constructor(private readonly opts: SourceWatchOptions) {}
 
   /** Records what a PushSecret (added or updated) reads and adjusts the watches. */
   track(ps: KubeObject): void {
@@ -172,11 +165,11 @@ export class SourceSecretWatch {
 
   private startInformer(id: string): Informer<KubeObject> {
     const [ns, key] = id.split("\t") as [string, string];
-    const inf = new Informer<KubeObject>(this.client, Secrets, {
+    const inf = new Informer<KubeObject>(this.opts.client, Secrets, {
       namespace: ns === "*" ? this.opts.namespace : ns || undefined,
       fieldSelector: key.startsWith("name:") ? `metadata.name=${key.slice(5)}` : undefined,
       labelSelector: key.startsWith("labels:") ? key.slice(7) : undefined,
-      pageSize: this.opts.pageSize ?? SOURCE_PAGE_SIZE,
+      pageSize: SOURCE_PAGE_SIZE,
       transform: trimmed,
       logger: this.opts.logger?.child({ sourceWatch: key }),
     });

@@ -55,8 +55,6 @@ export interface PushSecretControllersOptions {
 export interface PushSecretControllers {
   controllers: Controller[];
   informers: Informer<KubeObject>[];
-  /** Watches of source Secrets, started and stopped as PushSecrets come and go. */
-  sourceWatch: SourceSecretWatch;
   /** Stops what `informers` does not cover (the source-Secret watches). */
   stop(): Promise<void>;
 }
@@ -236,5 +234,5 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   }
   replayOnStart(psController, psInformer);
   replayOnStart(gsController, gsInformer);
-  return { controllers, informers, sourceWatch, stop: () => sourceWatch.stop() };
+  return { controllers, informers, stop: () => sourceWatch.stop() };
 }
