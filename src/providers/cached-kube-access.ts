@@ -51,11 +51,11 @@ export class CachedKubeAccess implements KubeAccess {
   getServiceAccountAnnotations?: KubeAccess["getServiceAccountAnnotations"];
 
   getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
-    return this.read(`secret\u0000${namespace}\u0000${name}`, false, () => this.inner.getSecret(namespace, name));
+    return this.readSecret(namespace, name, false);
   }
 
   getConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    return this.read(`configmap\u0000${namespace}\u0000${name}`, false, () => this.inner.getConfigMap(namespace, name));
+    return this.readConfigMap(namespace, name, false);
   }
 
   createServiceAccountToken(
@@ -70,13 +70,19 @@ export class CachedKubeAccess implements KubeAccess {
   /** A view whose reads always go to the cluster (and update what this cache answers others). */
   fresh(): KubeAccess {
     return {
-      getSecret: (namespace, name) =>
-        this.read(`secret\u0000${namespace}\u0000${name}`, true, () => this.inner.getSecret(namespace, name)),
-      getConfigMap: (namespace, name) =>
-        this.read(`configmap\u0000${namespace}\u0000${name}`, true, () => this.inner.getConfigMap(namespace, name)),
+      getSecret: (namespace, name) => this.readSecret(namespace, name, true),
+      getConfigMap: (namespace, name) => this.readConfigMap(namespace, name, true),
       createServiceAccountToken: (...args) => this.createServiceAccountToken(...args),
       ...(this.getServiceAccountAnnotations ? { getServiceAccountAnnotations: this.getServiceAccountAnnotations } : {}),
     };
+  }
+
+  private readSecret(namespace: string, name: string, fresh: boolean): Promise<Record<string, Buffer> | undefined> {
+    return this.read(`secret\u0000${namespace}\u0000${name}`, fresh, () => this.inner.getSecret(namespace, name));
+  }
+
+  private readConfigMap(namespace: string, name: string, fresh: boolean): Promise<Record<string, string> | undefined> {
+    return this.read(`configmap\u0000${namespace}\u0000${name}`, fresh, () => this.inner.getConfigMap(namespace, name));
   }
 
   private async read<A extends Answer>(key: string, fresh: boolean, load: () => Promise<A>): Promise<A> {
