@@ -25,7 +25,7 @@ export function specOrMetaChanged(a: KubeObject, b: KubeObject): boolean {
   return (
     ma.generation !== mb.generation ||
     ma.deletionTimestamp !== mb.deletionTimestamp ||
-    JSON.stringify(ma.labels ?? {}) !== JSON.stringify(mb.labels ?? {}) ||
+    labelsChanged(a, b) ||
     JSON.stringify(ma.annotations ?? {}) !== JSON.stringify(mb.annotations ?? {}) ||
     JSON.stringify(ma.finalizers ?? []) !== JSON.stringify(mb.finalizers ?? [])
   );
