@@ -126,14 +126,8 @@ export class VaultSecretsProvider implements Provider<VaultProviderSpec> {
       timeoutMs: this.options.requestTimeoutMs ?? 30_000,
       maxRetries: this.options.maxRetries ?? 2,
       retryBaseMs: this.options.retryBaseMs ?? 500,
-      // One login per store (and, for a SecretStore, per namespace) until the token nears expiry.
-      cacheScope: [
-        ctx.storeKind,
-        ctx.storeKind === "SecretStore" ? ctx.namespace : "",
-        ctx.storeName,
-        ctx.namespace,
-        spec.auth,
-      ],
+      // One login per store and requesting namespace until the token nears expiry.
+      cacheScope: [ctx.storeKind, ctx.storeName, ctx.namespace, spec.auth],
     });
     const kv = new KvStore(session, { mount: spec.path || undefined, version: spec.version ?? "v2" });
     return new VaultClient(http, kv);
