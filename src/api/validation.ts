@@ -453,3 +453,11 @@ export function validateAll(objects: unknown[]): ValidationError[] {
 export function validationErrors(obj: unknown): ValidationError[] {
   return validateObject(obj).filter((e) => e.severity === "error");
 }
+
+/** validateObject's issues as formatted messages, split into errors (the manifest is invalid) and warnings. */
+export function validationMessages(obj: unknown): { errors: string[]; warnings: string[] } {
+  const out = { errors: [] as string[], warnings: [] as string[] };
+  for (const e of validateObject(obj))
+    (e.severity === "error" ? out.errors : out.warnings).push(formatValidationError(e));
+  return out;
+}

@@ -7,7 +7,7 @@ import { CONVERTIBLE_KINDS, toV1Object } from "../api/conversion.js";
 import type { ExternalSecret, GeneratorRef } from "../api/externalsecret.js";
 import type { SecretStoreRef } from "../api/meta.js";
 import type { SecretStore } from "../api/secretstore.js";
-import { formatValidationError, validateObject } from "../api/validation.js";
+import { validationMessages } from "../api/validation.js";
 import { clusterStoreAllowsNamespace } from "../controllers/common/store-access.js";
 import { storeKindOf } from "../controllers/common/stores.js";
 import { fetchSecretData } from "../controllers/externalsecret/fetch.js";
@@ -45,9 +45,8 @@ export interface RenderResult {
 }
 
 function checkValid(obj: Manifest, notes: string[]): void {
-  const problems = validateObject(obj);
-  const errors = problems.filter((p) => p.severity === "error").map(formatValidationError);
-  for (const w of problems.filter((p) => p.severity === "warning")) notes.push(formatValidationError(w));
+  const { errors, warnings } = validationMessages(obj);
+  notes.push(...warnings);
   if (errors.length > 0) throw new RenderError(errors.join("\n"));
 }
 
