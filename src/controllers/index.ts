@@ -33,6 +33,7 @@ import {
   CLUSTER_EXTERNAL_SECRETS,
   CLUSTER_SECRET_STORES,
   EXTERNAL_SECRETS,
+  NAMESPACES,
   SECRET_STORES,
   SECRETS,
 } from "./common/kube-client.js";
@@ -296,7 +297,11 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     !ns && (enableCes || opts.enablePushSecrets !== false)
       ? new Informer<KubeObject>(runtimeClient, Namespaces, { logger: log, transform: metadataOnly })
       : undefined;
-  if (nsInformer) informers.push(nsInformer);
+  if (nsInformer) {
+    informers.push(nsInformer);
+    // Syncs through a ClusterSecretStore with spec.conditions read their namespace's labels from here.
+    client.cache(NAMESPACES, nsInformer);
+  }
 
   if (enableCes && nsInformer) {
     const cesInformer = new Informer<KubeObject>(runtimeClient, ClusterExternalSecrets, { logger: log });

@@ -20,7 +20,13 @@ import type { KubeObject, ResourceDescriptor } from "../../runtime/resource.js";
 import { ClusterPushSecretReconciler } from "../clusterpushsecret/reconciler.js";
 import { CachedKubeClient } from "../common/cached-client.js";
 import type { EventRecorder } from "../common/events.js";
-import { CLUSTER_SECRET_STORES, KubeClient, type ResourceType, SECRET_STORES } from "../common/kube-client.js";
+import {
+  CLUSTER_SECRET_STORES,
+  KubeClient,
+  NAMESPACES,
+  type ResourceType,
+  SECRET_STORES,
+} from "../common/kube-client.js";
 import { selectorMatches } from "../common/selector.js";
 import { labelsChanged, metaOf, replayOnStart, specOrMetaChanged } from "../common/wiring.js";
 import type { RenderTemplate } from "../externalsecret/render.js";
@@ -83,6 +89,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
   const client = new CachedKubeClient(opts.client.conn, runtimeClient);
   if (opts.secretStores) client.cache(SECRET_STORES, opts.secretStores);
   if (opts.clusterSecretStores) client.cache(CLUSTER_SECRET_STORES, opts.clusterSecretStores);
+  if (opts.namespaces) client.cache(NAMESPACES, opts.namespaces);
   const ns = opts.namespace;
   const concurrency = opts.concurrency ?? 1;
   const controllers: Controller[] = [];
