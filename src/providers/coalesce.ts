@@ -206,12 +206,12 @@ export class ProviderReadCoalescer {
     const fresh = opts.fresh === true;
     const read = <V extends Value>(op: string, arg: unknown, remoteKey: string, load: () => Promise<V>) =>
       this.read(`${scope}\u0000${op}\u0000${stable(arg)}`, storeKey, remoteKey, load, fresh) as Promise<V>;
+    const batch = isBatchReader(client) ? client : undefined;
+    const together = (ref: RemoteRef) => batch?.batchable(ref) === true;
     return {
       getSecret: (ref) =>
         read("get", ref, ref.key, () =>
-          isBatchReader(client) && client.batchable(ref)
-            ? this.batched(scope, client, ref)
-            : this.call(() => client.getSecret(ref)),
+          batch && together(ref) ? this.batched(scope, batch, ref) : this.call(() => client.getSecret(ref)),
         ),
       getSecretMap: (ref) => read("map", ref, ref.key, () => this.call(() => client.getSecretMap(ref))),
       getAllSecrets: (find: FindRef) => read("find", find, "*", () => this.call(() => client.getAllSecrets(find))),
@@ -222,7 +222,7 @@ export class ProviderReadCoalescer {
       secretExists: (ref) => client.secretExists(ref),
       validate: () => client.validate(),
       close: () => client.close(),
-      readsTogether: (ref) => isBatchReader(client) && client.batchable(ref),
+      readsTogether: together,
     };
   }
 
