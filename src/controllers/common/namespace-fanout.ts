@@ -109,8 +109,9 @@ export class NamespaceFanOut {
 
     const previous = (owner.status ?? {}) as Record<string, unknown>;
     const previousName = previous[kinds.statusNameField] as string | undefined;
+    const kept = new Set(previousName === childName ? selected : []);
     for (const ns of (previous.provisionedNamespaces as string[] | undefined) ?? []) {
-      if (previousName === childName && selected.includes(ns)) continue;
+      if (kept.has(ns)) continue;
       await this.removeOwned(owner, previousName || childName, ns);
     }
 
