@@ -6,6 +6,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { API_VERSION_V1, GROUP } from "../api/constants.js";
+import { parseDuration } from "../api/duration.js";
 import type { ExternalSecret } from "../api/externalsecret.js";
 import type { SecretStore } from "../api/secretstore.js";
 import { findMayInclude, lookupKeys, type NotifyStoreRef, REMOTE_KEY_INDEX, remoteKeyIndex } from "../notify/keys.js";
@@ -119,7 +120,12 @@ function refreshesPeriodically(es: ExternalSecret): boolean {
   const policy = es.spec?.refreshPolicy ?? "Periodic";
   if (policy !== "Periodic") return false;
   const interval = es.spec?.refreshInterval;
-  return interval === undefined || !/^0+(\.0*)?[a-zµ]*$/.test(interval);
+  if (!interval) return true;
+  try {
+    return parseDuration(interval) > 0;
+  } catch {
+    return true; // the reconciler falls back to the default interval
+  }
 }
 
 export async function startControllers(opts: StartControllersOptions): Promise<RunningControllers> {
