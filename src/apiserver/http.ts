@@ -8,6 +8,7 @@ import { ApiError, badRequest } from "./errors.js";
 import type { Faults } from "./faults.js";
 import { OpenApiDocuments, openapiV2, warningHeader } from "./openapi.js";
 import { decodeProtobuf } from "./proto.js";
+import { isReview, type Reviews } from "./reviews.js";
 import { columnsFor, toTable, wantsTable } from "./table.js";
 import type { KObj } from "./types.js";
 
@@ -124,6 +125,7 @@ export class HttpFrontEnd {
   constructor(
     private readonly engine: Engine,
     private readonly faults: Faults,
+    private readonly reviews?: Reviews,
   ) {
     this.openapi = new OpenApiDocuments(() => this.engine.types.values());
   }
@@ -183,6 +185,10 @@ export class HttpFrontEnd {
         return;
       case "create": {
         const body = decode(await readBody(req), req.headers["content-type"] ?? "");
+        if (this.reviews && isReview(ri)) {
+          sendObj(res, 201, this.reviews.answer(ri, body));
+          return;
+        }
         const obj = this.engine.create(ri, body, dryRun);
         warned();
         sendObj(res, 201, obj);

@@ -6,8 +6,10 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { stringify as toYaml } from "yaml";
 import { Engine } from "./engine.js";
 import { Faults } from "./faults.js";
+import { guardHost } from "./host-guard.js";
 import { HttpFrontEnd } from "./http.js";
 import { loadSigningKey, loadState, Persister, saveSigningKey } from "./persist.js";
+import { Reviews } from "./reviews.js";
 import { TokenIssuer } from "./tokens.js";
 
 export interface ApiServerOptions {
@@ -73,8 +75,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   }
   engine.bootstrap();
   const faults = new Faults();
-  const front = new HttpFrontEnd(engine, faults);
-  const server: Server = createServer({ keepAliveTimeout: 65_000 }, front.handle);
+  const front = new HttpFrontEnd(engine, faults, new Reviews(engine, adminToken));
+  const server: Server = createServer({ keepAliveTimeout: 65_000 }, guardHost(host, front.handle));
   server.headersTimeout = 0;
   server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {

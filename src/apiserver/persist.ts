@@ -1,11 +1,35 @@
-/** --data-dir persistence: the whole state in one JSON file, written atomically and debounced after changes. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+/**
+ * --data-dir persistence: the whole state in one JSON file, written atomically and debounced after changes. The
+ * state holds Secrets and the signing key mints tokens, so both are owner-only (0600) in an owner-only directory.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine } from "./engine.js";
 import type { KObj } from "./types.js";
 
 const stateFile = "state.json";
 const keyFile = "sa-signing-key.pem";
+const ownerOnlyFile = 0o600;
+const ownerOnlyDir = 0o700;
+
+/** Creates `dir` owner-only when missing; an existing directory keeps the mode its owner gave it. */
+function ensureDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: ownerOnlyDir });
+}
+
+/** Files written before modes were enforced are narrowed on first use. */
+function narrow(file: string): void {
+  if (existsSync(file)) chmodSync(file, ownerOnlyFile);
+}
+
+/** Writes `file` through a fresh owner-only temporary file and a rename, so readers never see it half-written. */
+function writeOwnerOnly(file: string, data: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  // "wx": a file left at the temporary name cannot lend the new state its (possibly wider) mode.
+  writeFileSync(tmp, data, { mode: ownerOnlyFile, flag: "wx" });
+  renameSync(tmp, file);
+}
 
 export function loadSigningKey(dir: string): string | undefined {
   try {
@@ -16,8 +40,8 @@ export function loadSigningKey(dir: string): string | undefined {
 }
 
 export function saveSigningKey(dir: string, pem: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, keyFile), pem, { mode: 0o600 });
+  ensureDir(dir);
+  writeOwnerOnly(join(dir, keyFile), pem);
 }
 
 export function loadState(dir: string): { rv: number; objects: KObj[] } | undefined {
@@ -43,7 +67,9 @@ export class Persister {
     private readonly engine: Engine,
     private readonly delayMs = 200,
   ) {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
+    narrow(join(dir, stateFile));
+    narrow(join(dir, keyFile));
   }
 
   changed(): void {
@@ -62,9 +88,6 @@ export class Persister {
     }
     if (!this.dirty) return;
     this.dirty = false;
-    const file = join(this.dir, stateFile);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.engine.snapshot()));
-    renameSync(tmp, file);
+    writeOwnerOnly(join(this.dir, stateFile), JSON.stringify(this.engine.snapshot()));
   }
 }

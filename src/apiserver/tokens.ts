@@ -1,10 +1,26 @@
 /** ServiceAccount token issuer: RS256 JWTs as the TokenRequest API returns them, plus the keys to verify them. */
-import { createHash, createPublicKey, createSign, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
+import {
+  createHash,
+  createPublicKey,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  type KeyObject,
+  randomUUID,
+} from "node:crypto";
 
 export const defaultIssuer = "https://kubernetes.default.svc.cluster.local";
 
 function b64url(data: Buffer | string): string {
   return Buffer.from(data).toString("base64url");
+}
+
+/** What a verified token says about its holder. */
+export interface VerifiedToken {
+  namespace: string;
+  name: string;
+  uid: string;
+  audiences: string[];
 }
 
 export interface TokenClaims {
@@ -59,6 +75,33 @@ export class TokenIssuer {
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
     const sig = createSign("RSA-SHA256").update(input).sign(this.privateKeyPem);
     return { token: `${input}.${b64url(sig)}`, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** The claims of a token this issuer signed and that is valid at `now`; undefined for anything else. */
+  verify(token: string, now = Date.now()): VerifiedToken | undefined {
+    const parts = token.split(".");
+    if (parts.length !== 3) return undefined;
+    let header: any;
+    let payload: any;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+      payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    } catch {
+      return undefined;
+    }
+    if (header?.alg !== "RS256" || header.kid !== this.keyId) return undefined;
+    const signature = Buffer.from(parts[2], "base64url");
+    if (!createVerify("RSA-SHA256").update(`${parts[0]}.${parts[1]}`).verify(this.publicKey, signature)) {
+      return undefined;
+    }
+    const t = Math.floor(now / 1000);
+    if (payload?.iss !== this.issuer || typeof payload.exp !== "number" || payload.exp <= t) return undefined;
+    if (typeof payload.nbf === "number" && payload.nbf > t + 60) return undefined;
+    const sa = payload["kubernetes.io"]?.serviceaccount;
+    const namespace = payload["kubernetes.io"]?.namespace;
+    if (typeof namespace !== "string" || typeof sa?.name !== "string" || typeof sa.uid !== "string") return undefined;
+    const aud = Array.isArray(payload.aud) ? payload.aud : typeof payload.aud === "string" ? [payload.aud] : [];
+    return { namespace, name: sa.name, uid: sa.uid, audiences: aud.filter((a: unknown) => typeof a === "string") };
   }
 
   jwks(): { keys: Record<string, unknown>[] } {

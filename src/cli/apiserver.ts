@@ -8,7 +8,9 @@ export const help = `Usage: eso apiserver [--port N] [--kubeconfig FILE] [--data
 
 Serves a Kubernetes API (core Secrets, ConfigMaps, Namespaces, ServiceAccounts, Events, Leases and
 CustomResourceDefinitions with their custom resources) over plain HTTP on 127.0.0.1, for tests and
-for running the operator without a cluster. Runs until SIGINT or SIGTERM.
+for running the operator without a cluster. Runs until SIGINT or SIGTERM. Requests whose Host header is
+not localhost, 127.0.0.1 or [::1] are refused (a web page cannot reach it through DNS rebinding), and
+the --data-dir files, which hold Secrets, are readable by their owner only.
 
 Flags:
   --port N           port to listen on (default: a free port)

@@ -28,7 +28,8 @@ Keys (when stdin is a terminal; otherwise type the letter and Enter):
 
 Flags:
   --port N            API server port (default: a free port)
-  --data-dir DIR      keep the sandbox's objects in DIR across restarts (objects there are not re-applied)
+  --data-dir DIR      keep the sandbox's objects in DIR across restarts (objects there are not re-applied);
+                      created 0700, its files 0600: they hold the sandbox's Secrets
   --kubeconfig FILE   where to write the kubeconfig (default: DIR/kubeconfig with --data-dir,
                       else ${join(tmpdir(), "eso-sandbox", "kubeconfig")})
   --once              set up, wait until every demo ExternalSecret is Ready, print a summary, exit

@@ -1,11 +1,15 @@
 /**
  * The manager's HTTP endpoints, as controller-runtime serves them: /healthz (liveness) and /readyz (readiness) on
  * the health address, /metrics (Prometheus text) on the metrics address. Both may share one address. An address
- * is "host:port", ":port" (all interfaces) or "0" (disabled, as upstream's --metrics-addr=0).
+ * is "host:port", ":port" (all interfaces) or "0" (disabled, as upstream's --metrics-addr=0). With --metrics-secure
+ * /metrics is served over HTTPS on its own address and each scrape must carry a token allowed `get /metrics`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
+import type { ScrapeDecision } from "./metrics-auth.js";
+import { loadServingPair, type MetricsTlsOptions, reloadOnChange } from "./metrics-tls.js";
 
 /** A named check: resolves/returns true when healthy; a throw or false fails it. */
 export type Check = () => boolean | Promise<boolean>;
@@ -16,7 +20,18 @@ export interface EndpointServerOptions {
   registry: Registry;
   healthChecks: Map<string, Check>;
   readyChecks: Map<string, Check>;
+  /** Serve /metrics over HTTPS (it then needs an address of its own). */
+  metricsTls?: MetricsTlsOptions;
+  /** Decides each /metrics request (TokenReview + SubjectAccessReview); absent: anyone may scrape. */
+  metricsAuth?: { decide(req: IncomingMessage): Promise<ScrapeDecision> };
 }
+
+const refusals: Partial<Record<ScrapeDecision, string>> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};
 
 /** Parses "host:port", ":port", "[::1]:port" or "port"; undefined for "0" / "" (disabled). */
 export function parseBindAddress(addr: string | undefined): { host?: string; port: number } | undefined {
@@ -41,11 +56,16 @@ export class EndpointServers {
     const health = parseBindAddress(this.opts.healthAddr);
     const metrics = parseBindAddress(this.opts.metricsAddr);
     const same = health && metrics && health.port !== 0 && this.opts.healthAddr === this.opts.metricsAddr;
+    if (same && this.opts.metricsTls) {
+      throw new Error("secure metrics need an address of their own: --metrics-addr must differ from --health-addr");
+    }
     if (health) {
       this.healthAddress = await this.listen(health, { health: true, metrics: Boolean(same) });
       if (same) this.metricsAddress = this.healthAddress;
     }
-    if (metrics && !same) this.metricsAddress = await this.listen(metrics, { health: false, metrics: true });
+    if (metrics && !same) {
+      this.metricsAddress = await this.listen(metrics, { health: false, metrics: true }, this.opts.metricsTls);
+    }
   }
 
   async stop(): Promise<void> {
@@ -60,13 +80,24 @@ export class EndpointServers {
     );
   }
 
-  private async listen(addr: { host?: string; port: number }, serve: { health: boolean; metrics: boolean }) {
-    const server = createServer((req, res) => {
+  private async listen(
+    addr: { host?: string; port: number },
+    serve: { health: boolean; metrics: boolean },
+    tls?: MetricsTlsOptions,
+  ) {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res, serve).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
-    });
+    };
+    let server: Server;
+    if (tls) {
+      const secure = createTlsServer({ ...loadServingPair(tls), minVersion: "TLSv1.2" }, onRequest);
+      const stopWatching = reloadOnChange(secure, tls);
+      secure.on("close", stopWatching);
+      server = secure;
+    } else server = createServer(onRequest);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -87,6 +118,11 @@ export class EndpointServers {
       return;
     }
     if (serve.metrics && url.pathname === "/metrics") {
+      const decision = this.opts.metricsAuth ? await this.opts.metricsAuth.decide(req) : 200;
+      if (decision !== 200) {
+        res.writeHead(decision, { "Content-Type": "text/plain; charset=utf-8" }).end(`${refusals[decision]}\n`);
+        return;
+      }
       const text = await this.opts.registry.metrics();
       res.writeHead(200, { "Content-Type": this.opts.registry.contentType }).end(req.method === "HEAD" ? "" : text);
       return;

@@ -17,6 +17,8 @@ import { type Check, EndpointServers } from "./health.js";
 import { LeaderElector } from "./leader.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { RuntimeMetrics } from "./metrics.js";
+import { MetricsAuthorizer } from "./metrics-auth.js";
+import type { MetricsTlsOptions } from "./metrics-tls.js";
 
 /** Work that runs only on the leader. `Controller` is one. */
 export interface LeaderRunnable {
@@ -49,6 +51,10 @@ export interface ManagerOptions {
   healthAddr?: string;
   /** Default ":8080"; "0" disables. */
   metricsAddr?: string;
+  /** --metrics-secure: serve /metrics over HTTPS with this certificate (self-signed without a directory). */
+  metricsTls?: MetricsTlsOptions;
+  /** Scrapes must carry a bearer token allowed `get /metrics` (TokenReview + SubjectAccessReview). */
+  metricsAuth?: boolean;
   /** Leader election; absent means this process always leads. */
   leaderElection?: LeaderElectionConfig;
   /** How long in-flight reconciles may take to finish on shutdown (default 30 s). */
@@ -93,6 +99,8 @@ export class Manager {
       registry: this.registry,
       healthChecks: this.healthChecks,
       readyChecks: this.readyChecks,
+      metricsTls: opts.metricsTls,
+      metricsAuth: opts.metricsAuth ? new MetricsAuthorizer({ client: this.client }) : undefined,
     });
     const le = opts.leaderElection;
     if (le) {

@@ -145,7 +145,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     stops.push(() => view.stop());
     await view.start();
     view.enable();
-    await mkdir(dirname(opts.kubeconfigPath), { recursive: true });
+    await mkdir(dirname(opts.kubeconfigPath), { recursive: true, mode: 0o700 });
     await api.writeKubeconfig(opts.kubeconfigPath);
 
     const externalSecrets = manifests
