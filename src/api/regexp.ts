@@ -2,8 +2,9 @@
  * Go (RE2) regular expressions, as ESO users write them in find.name.regexp, rewrite.regexp.source and
  * namespaceRegexes, checked at admission through the shared compiled form (GoRegexp.of in src/regexp).
  */
+
+import { RegexpError } from "../regexp/errors.js";
 import { GoRegexp } from "../regexp/go-regexp.js";
-import { RegexpError } from "../regexp/translate.js";
 
 /** The shared compiled form of `source`; throws an Error naming the expression and Go's reason if Go rejects it. */
 export function compileGoRegexp(source: string): GoRegexp {

@@ -2,8 +2,9 @@
  * Go (RE2) regular expressions for provider-side matching (find.name.regexp, namespace and key patterns): the
  * shared compiled form (GoRegexp.of in src/regexp), with Go's parse errors as GoRegexpError.
  */
+
+import { RegexpError } from "../../regexp/errors.js";
 import { GoRegexp } from "../../regexp/go-regexp.js";
-import { RegexpError } from "../../regexp/translate.js";
 
 export class GoRegexpError extends RegexpError {
   override readonly name = "GoRegexpError";

@@ -1,7 +1,7 @@
-/** Sprig's regex functions (regexMatch, regexFindAll, regexReplaceAll, ...) over Go regexps (src/regexp). */
+/** Sprig's regex functions (regexMatch, regexFindAll, regexReplaceAll, ...) over Go regexps (src/regexp, linear time). */
 
+import { RegexpError } from "../../regexp/errors.js";
 import { GoRegexp } from "../../regexp/go-regexp.js";
-import { RegexpError } from "../../regexp/translate.js";
 import { canBackquote, quote as goQuote } from "../strconv.js";
 import { type FuncMap, typedSlice } from "../values.js";
 import { argInt, argStr } from "./util.js";
@@ -51,24 +51,10 @@ export function regexFuncs(): FuncMap {
       ),
     regexFind: (e, s) => mc(e).findString(argStr(s)),
     mustRegexFind: (e, s) => must(e).findString(argStr(s)),
-    regexReplaceAll: (e, s, r) => {
-      const re = mc(e);
-      const repl = argStr(r);
-      return re.replaceAll(argStr(s), (m) => re.expand(repl, m));
-    },
-    mustRegexReplaceAll: (e, s, r) => {
-      const re = must(e);
-      const repl = argStr(r);
-      return re.replaceAll(argStr(s), (m) => re.expand(repl, m));
-    },
-    regexReplaceAllLiteral: (e, s, r) => {
-      const repl = argStr(r);
-      return mc(e).replaceAll(argStr(s), () => repl);
-    },
-    mustRegexReplaceAllLiteral: (e, s, r) => {
-      const repl = argStr(r);
-      return must(e).replaceAll(argStr(s), () => repl);
-    },
+    regexReplaceAll: (e, s, r) => mc(e).replaceAllString(argStr(s), argStr(r)),
+    mustRegexReplaceAll: (e, s, r) => must(e).replaceAllString(argStr(s), argStr(r)),
+    regexReplaceAllLiteral: (e, s, r) => mc(e).replaceAllLiteralString(argStr(s), argStr(r)),
+    mustRegexReplaceAllLiteral: (e, s, r) => must(e).replaceAllLiteralString(argStr(s), argStr(r)),
     regexSplit: (e, s, n) => strs(mc(e).split(argStr(s), argInt(n))),
     mustRegexSplit: (e, s, n) => strs(must(e).split(argStr(s), argInt(n))),
     regexQuoteMeta: (s) => quoteMeta(argStr(s)),

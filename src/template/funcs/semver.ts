@@ -1,9 +1,11 @@
 /** Masterminds/semver v3: versions, comparison and constraints, for Sprig's semver and semverCompare. */
+import { GoRegexp } from "../../regexp/go-regexp.js";
 import { defineGoMethods, defineGoType, type FuncMap, goTypeName, withArity } from "../values.js";
 import { argStr } from "./util.js";
 
-const VERSION_RE =
-  /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+const VERSION_RE = new GoRegexp(
+  String.raw`^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$`,
+);
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -19,7 +21,7 @@ export class SemverVersion {
   ) {}
 
   static parse(v: string): SemverVersion {
-    const m = VERSION_RE.exec(v);
+    const m = VERSION_RE.findAll(v, 1)[0];
     if (!m) throw new Error("Invalid Semantic Version");
     const seg = (s: string | undefined) => {
       const n = BigInt((s ?? "0").replace(/^\./, ""));
@@ -128,10 +130,12 @@ export function compareVersions(a: SemverVersion, b: SemverVersion): number {
 
 const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const OPS = String.raw`=>|=<|~>|!=|>=|<=|=|>|<|~|\^|`;
-const CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-const FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
-const VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*,?)+$`);
-const RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
+// Masterminds/semver's Go regexps, run as Go runs them (linear time): VALID_RE nests repetitions, so a
+// backtracking engine takes exponential time on a constraint such as "111...1!".
+const CONSTRAINT_RE = new GoRegexp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+const FIND_RE = new GoRegexp(String.raw`(${OPS})\s*(${CV})`);
+const VALID_RE = new GoRegexp(String.raw`^(\s*(${OPS})\s*(${CV})\s*,?)+$`);
+const RANGE_RE = new GoRegexp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`);
 
 interface Constraint {
   op: string;
@@ -144,7 +148,7 @@ interface Constraint {
 const isX = (s: string) => ["x", "X", "*"].includes(s);
 
 function parseConstraint(c: string): Constraint {
-  const m = CONSTRAINT_RE.exec(c);
+  const m = CONSTRAINT_RE.findAll(c, 1)[0];
   if (!m) throw new Error(`improper constraint: ${c}`);
   let ver = m[2]!;
   let dirty = false;
@@ -234,14 +238,12 @@ function check(v: SemverVersion, c: Constraint): boolean {
 
 /** semver.NewConstraint(c).Check(v). */
 export function semverCompare(constraint: string, version: string): boolean {
-  const c = constraint.replace(RANGE_RE, (_all, a: string, ...rest: unknown[]) => {
-    const b = rest[9] as string;
-    return `>= ${a}, <= ${b}`;
-  });
+  const c = RANGE_RE.replaceAll(constraint, (m) => `>= ${m[1]}, <= ${m[11]}`);
   const ors: Constraint[][] = [];
   for (const seg of c.split("||")) {
-    if (!VALID_RE.test(seg)) throw new Error(`improper constraint: ${seg}`);
-    const found = seg.match(FIND_RE) ?? [seg];
+    if (!VALID_RE.matches(seg)) throw new Error(`improper constraint: ${seg}`);
+    const found = FIND_RE.findAll(seg, -1).map((m) => m[0]);
+    if (found.length === 0) found.push(seg);
     ors.push(found.map((s) => parseConstraint(s)));
   }
   const v = SemverVersion.parse(version);
