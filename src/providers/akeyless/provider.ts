@@ -1,14 +1,14 @@
-import { readFile } from "node:fs/promises";
 import type { AkeylessProvider } from "../../api/providers/akeyless.js";
 import { NotSupportedError, StoreConfigError } from "../errors.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
 import { resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
+import { ownServiceAccountToken, refuseOwnTokenForSecretStore } from "../tenant-policy.js";
 import { resolveCABundle } from "../webhook/ca.js";
 import { AkeylessApi } from "./api.js";
 import { AkeylessClient } from "./client.js";
 
 const FIELD = "spec.provider.akeyless";
-const OWN_SA_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+const OWN_TOKEN_REMEDY = "authSecretRef.kubernetesAuth with serviceAccountRef or secretRef";
 
 /** Builds the /auth request for access-key or Kubernetes authentication. */
 async function authParams(spec: AkeylessProvider, ctx: ProviderContext): Promise<Record<string, unknown>> {
@@ -44,17 +44,12 @@ async function authParams(spec: AkeylessProvider, ctx: ProviderContext): Promise
     return { "access-id": accessId, "access-type": "access_key", "access-key": key };
   }
   if (accessType === "k8s") {
-    // As upstream: the k8s access type in secretRef authenticates with the operator's own ServiceAccount token.
+    // As upstream: the k8s access type in secretRef authenticates with the operator's own ServiceAccount token,
+    // which only a ClusterSecretStore may send (a SecretStore's gateway URL is chosen by a namespace admin).
+    refuseOwnTokenForSecretStore(ctx, `${where}.accessType`, OWN_TOKEN_REMEDY);
     if (!s.accessTypeParam) throw new StoreConfigError(`${where}.accessTypeParam: is required for access type k8s`);
     const confName = await resolveSecretKeyString(ctx, s.accessTypeParam, `${where}.accessTypeParam`);
-    let jwt: string;
-    try {
-      jwt = (await readFile(OWN_SA_TOKEN, "utf8")).trim();
-    } catch {
-      throw new StoreConfigError(
-        `${where}: access type k8s needs the operator's ServiceAccount token at ${OWN_SA_TOKEN}`,
-      );
-    }
+    const jwt = await ownServiceAccountToken(ctx, `${where}.accessType`, OWN_TOKEN_REMEDY);
     return {
       "access-id": accessId,
       "access-type": "k8s",

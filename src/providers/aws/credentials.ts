@@ -10,6 +10,7 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { StoreConfigError } from "../errors.js";
 import type { KubeAccess, ProviderContext } from "../provider.js";
 import { refNamespace, resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
+import { refuseAmbientCredentials } from "../tenant-policy.js";
 import { mapAwsError } from "./errors.js";
 import { type AwsSdkTuning, clientConfig } from "./sdk-options.js";
 import type { AWSAuthSpec } from "./spec.js";
@@ -140,6 +141,12 @@ async function baseCredentials(
       consumedRole: false,
     };
   }
+  refuseAmbientCredentials(
+    ctx,
+    `${field}.auth`,
+    "AWS identity (default credential chain)",
+    "auth.secretRef or auth.jwt",
+  );
   const chainProvider = fromNodeProviderChain();
   return {
     provider: async () => {

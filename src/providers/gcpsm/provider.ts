@@ -2,6 +2,7 @@ import type { GCPSMProvider } from "../../api/providers/gcpsm.js";
 import { StoreConfigError } from "../errors.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
 import { refNamespace, resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
+import { refuseAmbientCredentials } from "../tenant-policy.js";
 import { BearerAuthClient } from "./auth-client.js";
 import { GcpSMClient } from "./client.js";
 import { gcpEndpoints, sdkEndpoint } from "./endpoints.js";
@@ -46,6 +47,12 @@ async function tokenSource(spec: GCPSMProvider, ctx: ProviderContext): Promise<T
     return serviceAccountKeySource(await resolveSecretKeyString(ctx, ref, field), field, ctx.signal);
   }
   if (spec.auth?.workloadIdentity) return workloadIdentity(spec, ctx);
+  refuseAmbientCredentials(
+    ctx,
+    `${FIELD}.auth`,
+    "Google identity (application default credentials)",
+    "auth.secretRef or auth.workloadIdentity",
+  );
   return defaultCredentialsSource(ctx.signal);
 }
 

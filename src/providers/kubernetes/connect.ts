@@ -1,25 +1,19 @@
 /** Builds the connection to the cluster a kubernetes store points at, resolving its credentials. */
-import { KubeConfig } from "@kubernetes/client-node";
 import type { KubernetesProvider } from "../../api/providers/kubernetes.js";
 import { StoreConfigError } from "../errors.js";
-import { connectionFromKubeConfig } from "../kube-access.js";
 import type { ProviderContext } from "../provider.js";
 import { resolveSecretKey, resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
 import { resolveCABundle } from "../webhook/ca.js";
 import type { KubeConnection } from "./rest.js";
+import { connectionFromTenantKubeconfig } from "./tenant-kubeconfig.js";
 
 const FIELD = "spec.provider.kubernetes";
 
 export async function connectToStoreCluster(spec: KubernetesProvider, ctx: ProviderContext): Promise<KubeConnection> {
   if (spec.authRef) {
     const kubeconfig = (await resolveSecretKey(ctx, spec.authRef, `${FIELD}.authRef`)).toString("utf8");
-    const kc = new KubeConfig();
-    try {
-      kc.loadFromString(kubeconfig);
-    } catch {
-      throw new StoreConfigError(`${FIELD}.authRef: the referenced key is not a valid kubeconfig`);
-    }
-    return connectionFromKubeConfig(kc);
+    // Never handed to client-node: it would run exec plugins and read local files named in the Secret.
+    return connectionFromTenantKubeconfig(kubeconfig, `${FIELD}.authRef`);
   }
   const server = spec.server?.url ?? "kubernetes.default";
   const ca = await resolveCABundle(ctx, spec.server?.caBundle, spec.server?.caProvider as never, `${FIELD}.server`);

@@ -1,6 +1,7 @@
 import { DEFAULT_TUNING } from "../../aws/sdk-options.js";
 import { signRequest } from "../../aws/sigv4.js";
 import { StoreConfigError } from "../../errors.js";
+import { refuseAmbientCredentials } from "../../tenant-policy.js";
 import { type AuthFactory, trimSlashes, vaultLogin } from "./types.js";
 
 const FIELD = "spec.provider.vault.auth.iam";
@@ -13,6 +14,9 @@ const STS_BODY = "Action=GetCallerIdentity&Version=2011-06-15";
  */
 export const iamAuth: AuthFactory<"iam"> = async (spec, ctx) => {
   if (!spec.vaultRole) throw new StoreConfigError(`${FIELD}.vaultRole: is required`);
+  if (!spec.secretRef && !spec.jwt) {
+    refuseAmbientCredentials(ctx, FIELD, "AWS identity (default credential chain)", "secretRef or jwt");
+  }
   const region = spec.region || "us-east-1";
   // The AWS credential chain (STS, SSO, ...) is loaded only by stores that use IAM auth.
   const { buildCredentials } = await import("../../aws/credentials.js");

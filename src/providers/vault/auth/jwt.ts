@@ -18,6 +18,11 @@ export const jwtAuth: AuthFactory<"jwt"> = async (spec, ctx) => {
     jwt = async () => token;
     fingerprint = `secret:${token}`;
   } else if (sa) {
+    // Always a TokenRequest for the named ServiceAccount (the store's namespace for a SecretStore), never the
+    // operator's own token.
+    if (!sa.serviceAccountRef?.name) {
+      throw new StoreConfigError(`${FIELD}.kubernetesServiceAccountToken.serviceAccountRef.name: is required`);
+    }
     const audiences = [...(sa.serviceAccountRef.audiences ?? []), ...(sa.audiences ?? ["vault"])];
     const ref = { ...sa.serviceAccountRef, audiences };
     jwt = () =>

@@ -1,15 +1,16 @@
-import { readFile } from "node:fs/promises";
 import { StoreConfigError } from "../../errors.js";
 import { resolveSecretKeyString, serviceAccountToken } from "../../resolvers.js";
+import { ownServiceAccountToken, refuseOwnTokenForSecretStore } from "../../tenant-policy.js";
 import { type AuthFactory, trimSlashes, vaultLogin } from "./types.js";
 
 const FIELD = "spec.provider.vault.auth.kubernetes";
-const IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+const OWN_TOKEN_REMEDY = "serviceAccountRef or secretRef";
 
 /**
  * auth.kubernetes: a ServiceAccount token minted through the TokenRequest API (audiences as given on the
  * serviceAccountRef; none means the API server's default, as ESO does), a token read from secretRef, or the
- * operator's own mounted token. The SA token is minted per login, not per reconcile.
+ * operator's own mounted token (ClusterSecretStores only: a SecretStore's server is chosen by a namespace admin).
+ * The SA token is minted per login, not per reconcile.
  */
 export const kubernetesAuth: AuthFactory<"kubernetes"> = async (spec, ctx) => {
   if (!spec.role) throw new StoreConfigError(`${FIELD}.role: is required`);
@@ -29,15 +30,8 @@ export const kubernetesAuth: AuthFactory<"kubernetes"> = async (spec, ctx) => {
     jwt = async () => token;
     fingerprint = `secret:${token}`;
   } else {
-    jwt = async () => {
-      try {
-        return (await readFile(IN_CLUSTER_TOKEN, "utf8")).trim();
-      } catch (err) {
-        throw new StoreConfigError(
-          `${FIELD}: cannot read the operator's service account token: ${(err as Error).message}`,
-        );
-      }
-    };
+    refuseOwnTokenForSecretStore(ctx, FIELD, OWN_TOKEN_REMEDY);
+    jwt = () => ownServiceAccountToken(ctx, FIELD, OWN_TOKEN_REMEDY);
     fingerprint = "in-cluster";
   }
   return {
