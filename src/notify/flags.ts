@@ -3,6 +3,7 @@
  *   --notify-addr=host:port        turn the endpoint on (off by default)
  *   --notify-token-file=path       shared token (or env ESO_NOTIFY_TOKEN)
  *   --notify-tls-cert / --notify-tls-key / --notify-client-ca   HTTPS, and mTLS with a client CA
+ *   --notify-rate-limit / --notify-rate-burst   requests per second (and burst) each caller may send
  */
 import { readFileSync } from "node:fs";
 import type { NotifyServerOptions } from "./server.js";
@@ -30,5 +31,9 @@ export function notifyFlags(
     cert && key
       ? { cert: readFileSync(cert), key: readFileSync(key), ...(ca ? { clientCA: readFileSync(ca) } : {}) }
       : undefined;
-  return { address, ...(token ? { token } : {}), ...(tls ? { tls } : {}) };
+  const rateLimit = {
+    ...(values["notify-rate-limit"] !== undefined ? { qps: Number(values["notify-rate-limit"]) } : {}),
+    ...(values["notify-rate-burst"] !== undefined ? { burst: Number(values["notify-rate-burst"]) } : {}),
+  };
+  return { address, ...(token ? { token } : {}), ...(tls ? { tls } : {}), rateLimit };
 }

@@ -24,6 +24,7 @@ import {
   secretsFromEventBridge,
   storeFromQuery,
 } from "./adapters.js";
+import { CallerLimiter, type CallerLimitOptions, callerOf } from "./caller-limit.js";
 import type { NotifyStoreRef } from "./keys.js";
 
 export interface NotifyTarget {
@@ -42,6 +43,8 @@ export interface NotifyServerOptions {
   confirmSubscription?: (url: string) => Promise<void>;
   logger?: Logger;
   maxBodyBytes?: number;
+  /** Per-caller request rate (default 5/s, burst 20); over it a caller gets 429 with Retry-After. */
+  rateLimit?: CallerLimitOptions;
 }
 
 export interface NotifyServer {
@@ -94,6 +97,7 @@ export async function startNotifyServer(opts: NotifyServerOptions): Promise<Noti
   const log = (opts.logger ?? silentLogger()).child({ component: "notify" });
   const maxBody = opts.maxBodyBytes ?? 256 * 1024;
   const confirm = opts.confirmSubscription ?? defaultConfirm;
+  const callers = new CallerLimiter(opts.rateLimit);
 
   const authorized = (req: IncomingMessage): boolean => {
     if (opts.tls?.clientCA && !(req.socket as TLSSocket).authorized) return false;
@@ -173,6 +177,17 @@ export async function startNotifyServer(opts: NotifyServerOptions): Promise<Noti
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
     };
+    // Before anything else (authentication included): a flooding caller costs one map lookup per request.
+    const waitMs = callers.take(callerOf(req));
+    if (waitMs > 0) {
+      req.resume();
+      send(
+        429,
+        { error: "too many notifications from this caller" },
+        { "retry-after": String(Math.ceil(waitMs / 1000)) },
+      );
+      return;
+    }
     if (!authorized(req)) {
       req.resume();
       send(401, { error: "unauthorized" }, opts.token ? { "www-authenticate": 'Bearer realm="eso-notify"' } : {});

@@ -78,8 +78,10 @@ export interface ProviderContext {
    * also the store's namespace. Credentials referenced without a namespace resolve here.
    */
   namespace: string;
-  /** Aborts in-flight provider calls when the controller shuts down. */
+  /** Aborts in-flight provider calls when the controller shuts down or the reconcile deadline passes. */
   signal?: AbortSignal;
+  /** Epoch ms of the reconcile deadline: a provider's own timeout setting is capped by what is left of it. */
+  deadline?: number;
 }
 
 export interface ValidationResult {

@@ -20,6 +20,11 @@ export interface Request {
 export interface Result {
   requeueAfter?: number;
   requeue?: boolean;
+  /**
+   * With `requeueAfter`: the item was only deferred (e.g. its store is at its in-flight limit), not reconciled,
+   * so its failure backoff is kept instead of reset.
+   */
+  deferred?: boolean;
 }
 
 export interface ReconcileContext {
@@ -68,6 +73,8 @@ export class Controller {
   private onStart: (() => void)[] = [];
   /** Keys to queue on the next start: enqueued while stopped, or unfinished when the controller stopped. */
   private parked = new Set<string>();
+  /** Keys whose last reconcile was deferred: their retry timer is dropped once they run again. */
+  private readonly deferred = new Set<string>();
 
   constructor(opts: ControllerOptions) {
     this.name = opts.name;
@@ -119,6 +126,7 @@ export class Controller {
     // Each in-flight reconcile links one listener to the workers' signal (see process()): a known, bounded count.
     setMaxListeners(this.concurrency + 10, this.abort.signal);
     this.q = this.newQueue();
+    this.deferred.clear();
     for (const key of this.parked) this.q.add(key);
     this.parked.clear();
     this.metrics?.maxConcurrent.set({ controller: this.name }, this.concurrency);
@@ -187,6 +195,9 @@ export class Controller {
     const log = this.log.child({ namespace: req.namespace, name: req.name });
     const labels = { controller: this.name };
     const started = this.clock.now();
+    // A deferred reconcile that was woken early runs now: its fallback timer must not run it again later, past
+    // a failure backoff this run may set.
+    if (this.deferred.delete(key)) q.cancelAfter(key);
     this.metrics?.activeWorkers.inc(labels);
     try {
       let result: Result | undefined;
@@ -211,7 +222,8 @@ export class Controller {
       }
       if (result?.requeueAfter !== undefined && result.requeueAfter > 0) {
         this.metrics?.reconcileTotal.inc({ ...labels, result: "requeue_after" });
-        q.forget(key);
+        if (result.deferred) this.deferred.add(key);
+        else q.forget(key);
         q.addAfter(key, result.requeueAfter);
       } else if (result?.requeue) {
         this.metrics?.reconcileTotal.inc({ ...labels, result: "requeue" });

@@ -82,6 +82,12 @@ export class WorkQueue {
     this.waiting.set(item, { at, timer });
   }
 
+  /** Drops a pending `addAfter` of `item` (it is no longer wanted: the work it would retry is running now). */
+  cancelAfter(item: string): void {
+    this.waiting.get(item)?.timer.cancel();
+    this.waiting.delete(item);
+  }
+
   /** Adds `item` after the delay the rate limiter assigns (one more failure). */
   addRateLimited(item: string): void {
     this.metrics?.retry();

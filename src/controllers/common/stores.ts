@@ -25,6 +25,8 @@ export interface StoreResolverOptions {
   clusterStoreEnabled: boolean;
   floodGate: boolean;
   signal?: AbortSignal;
+  /** Epoch ms of the reconcile deadline (caps providers' own timeouts). */
+  deadline?: number;
   /** Counts provider API calls, secrets read and auth failures. */
   metrics?: EsoMetrics;
   /** Shared provider read layer (default: the process-wide one). */
@@ -120,6 +122,7 @@ export class StoreClients {
         storeName: name,
         namespace: this.namespace,
         signal: this.opts.signal,
+        deadline: this.opts.deadline,
       }),
     );
     const reads = this.opts.coalescer ?? providerReads;

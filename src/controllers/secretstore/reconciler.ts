@@ -7,6 +7,12 @@ import type { SecretStore } from "../../api/secretstore.js";
 import type { KubeAccess, StoreKind } from "../../providers/provider.js";
 import { resolveProvider } from "../../providers/registry.js";
 import type { Result } from "../../runtime/controller.js";
+import {
+  DEFAULT_RECONCILE_TIMEOUT_MS,
+  DeadlineExceededError,
+  raceAbort,
+  startDeadline,
+} from "../../runtime/deadline.js";
 import type { Logger } from "../../runtime/logger.js";
 import { type Condition, getCondition, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
@@ -31,6 +37,8 @@ export interface SecretStoreReconcilerOptions {
   /** Namespace credentials of a ClusterSecretStore resolve in when they name none (validation only). */
   clusterStoreNamespace?: string;
   now?: () => number;
+  /** --reconcile-timeout: bound on one validation's provider calls (ms, default 30 s). */
+  reconcileTimeoutMs?: number;
 }
 
 const DEFAULT_REQUEUE_MS = 5 * 60_000;
@@ -50,6 +58,7 @@ export async function validateStore(
   namespace: string,
   signal?: AbortSignal,
   metrics?: EsoMetrics,
+  deadline?: number,
 ): Promise<StoreValidation> {
   const resolved = resolveProvider(store.spec?.provider as Record<string, unknown>);
   if ("error" in resolved) return { ready: false, reason: REASON_INVALID_PROVIDER_CONFIG, message: resolved.error };
@@ -68,7 +77,7 @@ export async function validateStore(
   try {
     const storeName = store.metadata?.name ?? "";
     client = await instrumentClient(metrics, { provider: provider.name, store: storeName }, () =>
-      provider.newClient(spec, { kube, storeKind: kind, storeName, namespace, signal }),
+      provider.newClient(spec, { kube, storeKind: kind, storeName, namespace, signal, deadline }),
     );
   } catch (err) {
     return {
@@ -124,7 +133,7 @@ export class SecretStoreReconciler {
     if (!storeMatchesClass(store, this.opts.controllerClass)) return undefined;
 
     const ns = kind === "ClusterSecretStore" ? (this.opts.clusterStoreNamespace ?? "default") : namespace;
-    const v = await validateStore(store, kind, this.opts.kube, ns, signal, this.opts.metrics);
+    const v = await this.validateWithinDeadline(store, ns, signal);
     const before = JSON.stringify(store.status ?? {});
     const previous = getCondition(store.status?.conditions as Condition[] | undefined, "Ready");
     store.status = store.status ?? {};
@@ -151,5 +160,21 @@ export class SecretStoreReconciler {
     if (!v.ready) return { requeue: true };
     const seconds = store.spec?.refreshInterval ?? 0;
     return { requeueAfter: seconds > 0 ? seconds * 1000 : (this.opts.defaultRequeueMs ?? DEFAULT_REQUEUE_MS) };
+  }
+
+  /** validateStore bounded by the reconcile deadline: past it the store is not ready and the worker is free. */
+  private async validateWithinDeadline(store: SecretStore, ns: string, signal?: AbortSignal): Promise<StoreValidation> {
+    const deadline = startDeadline(this.opts.reconcileTimeoutMs ?? DEFAULT_RECONCILE_TIMEOUT_MS, signal);
+    try {
+      return await raceAbort(
+        validateStore(store, this.opts.kind, this.opts.kube, ns, deadline.signal, this.opts.metrics, deadline.at),
+        deadline.signal,
+      );
+    } catch (err) {
+      if (!(err instanceof DeadlineExceededError)) throw err;
+      return { ready: false, reason: REASON_VALIDATION_FAILED, message: `unable to validate store: ${err.message}` };
+    } finally {
+      deadline.clear();
+    }
   }
 }

@@ -7,12 +7,15 @@ import type { AwsIdentity } from "../../providers/aws/credentials.js";
 import { JitterRetryStrategy } from "../../providers/aws/retry.js";
 import type { AwsSdkTuning } from "../../providers/aws/sdk-options.js";
 import { signRequest } from "../../providers/aws/sigv4.js";
+import { boundedJson, ResponseTooLargeError } from "../../providers/util/bounded-body.js";
 import { realClock, sleep } from "../../runtime/clock.js";
 
 /** ECR Public's API lives in us-east-1 only. */
 export const PUBLIC_REGION = "us-east-1";
 const TARGET = "SpencerFrontendService.GetAuthorizationToken";
 const THROTTLE_CODES = new Set(["ThrottlingException", "TooManyRequestsException", "Throttling"]);
+/** The answer is a token of a few KiB; the endpoint can be overridden, so its size is capped. */
+const PUBLIC_MAX_BYTES = 1024 * 1024;
 
 export interface PublicAuthorizationData {
   authorizationToken?: string;
@@ -65,11 +68,12 @@ async function attempt(
   let json: Record<string, any>;
   try {
     res = await fetch(url, { method: "POST", headers, body, signal: combined });
-    json = (await res.json().catch((err: unknown) => {
-      if (combined.aborted) throw err;
+    json = (await boundedJson(res, PUBLIC_MAX_BYTES, "ecr-public response").catch((err: unknown) => {
+      if (combined.aborted || err instanceof ResponseTooLargeError) throw err;
       return {};
     })) as Record<string, any>;
   } catch (err) {
+    if (err instanceof ResponseTooLargeError) throw err;
     if (signal?.aborted) throw signal.reason ?? err;
     if (timeout.aborted) throw new PublicCallError("TimeoutError", "request timed out");
     const cause = (err as { cause?: { code?: string } })?.cause?.code;

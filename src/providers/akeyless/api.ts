@@ -30,6 +30,7 @@ export class AkeylessApi {
         body: JSON.stringify(body),
         ca: this.ca,
         signal: this.signal,
+        what: "akeyless response",
       });
     } catch (err) {
       throw new Error(`akeyless: ${what}: request failed: ${(err as Error).message}`);

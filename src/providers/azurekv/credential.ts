@@ -1,9 +1,12 @@
 import { readFile } from "node:fs/promises";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import type { AzureKVProvider } from "../../api/providers/azurekv.js";
 import { StoreConfigError } from "../errors.js";
 import type { ProviderContext } from "../provider.js";
 import { refNamespace, resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
+import { refuseAmbientCredentials } from "../tenant-policy.js";
+import { boundedAzureHttpClient } from "./bounded-http-client.js";
 import type { CloudEndpoints } from "./clouds.js";
 
 const FIELD = "spec.provider.azurekv";
@@ -15,6 +18,7 @@ const ANNOTATION_TENANT_ID = "azure.workload.identity/tenant-id";
 export interface AzureClientOptions {
   retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
   tlsOptions?: { ca: string };
+  httpClient?: HttpClient;
 }
 
 /**
@@ -22,7 +26,11 @@ export interface AzureClientOptions {
  * Vault: private clouds with their own CA, and loopback test servers.
  */
 export async function azureClientOptions(): Promise<AzureClientOptions> {
-  const opts: AzureClientOptions = { retryOptions: { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 5000 } };
+  const opts: AzureClientOptions = {
+    retryOptions: { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 5000 },
+    // Response bodies are read under the size cap (vaultUrl and the AD endpoint are the store author's choice).
+    httpClient: await boundedAzureHttpClient(),
+  };
   const caFile = process.env.ESO_AZURE_CA_BUNDLE;
   if (caFile) opts.tlsOptions = { ca: await readFile(caFile, "utf8") };
   return opts;
@@ -80,6 +88,12 @@ export async function newCredential(
       throw new StoreConfigError(`${FIELD}.authSecretRef: clientSecret or clientCertificate is required`);
     }
     case "ManagedIdentity": {
+      refuseAmbientCredentials(
+        ctx,
+        `${FIELD}.authType`,
+        "Azure managed identity",
+        "authType ServicePrincipal or WorkloadIdentity",
+      );
       const id = spec.identityId;
       const mi = id?.startsWith("/") ? { resourceId: id } : id ? { clientId: id } : {};
       return new ManagedIdentityCredential({ ...options, ...mi });

@@ -1,4 +1,8 @@
 import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../errors.js";
+import { boundedJson, boundedText, DEFAULT_MAX_RESPONSE_BYTES } from "../util/bounded-body.js";
+
+const WHAT = "doppler response";
+const MAX = DEFAULT_MAX_RESPONSE_BYTES;
 
 /** Default Doppler API host; DOPPLER_API_HOST overrides it (private endpoints, tests). */
 export const DEFAULT_DOPPLER_HOST = "https://api.doppler.com";
@@ -59,7 +63,7 @@ export class DopplerApi {
   static async oidcLogin(identity: string, token: string, signal?: AbortSignal): Promise<string> {
     const api = new DopplerApi("", {}, signal);
     const res = await api.call("POST", "/v3/auth/oidc", "OIDC login", { identity, token }, false);
-    const body = (await res.json()) as { token?: string };
+    const body = await boundedJson<{ token?: string }>(res, MAX, WHAT);
     if (!body.token) throw new ProviderAuthError("doppler: OIDC login: response carries no token");
     return body.token;
   }
@@ -72,7 +76,7 @@ export class DopplerApi {
   /** GET /v3/configs/config/secret: one secret's computed value. */
   async getSecret(name: string): Promise<string> {
     const res = await this.call("GET", `/v3/configs/config/secret${this.query({ name })}`, `secret "${name}"`);
-    const body = (await res.json()) as { value?: { computed?: string | null; raw?: string | null } };
+    const body = await boundedJson<{ value?: { computed?: string | null; raw?: string | null } }>(res, MAX, WHAT);
     const value = body.value?.computed ?? body.value?.raw;
     if (value === undefined || value === null) throw new NoSecretError(`doppler: secret "${name}" has no value`);
     return value;
@@ -82,7 +86,7 @@ export class DopplerApi {
   async download(format: string, nameTransformer?: string): Promise<string> {
     const q = this.query({ format, name_transformer: nameTransformer });
     const res = await this.call("GET", `/v3/configs/config/secrets/download${q}`, "download secrets");
-    return res.text();
+    return boundedText(res, MAX, WHAT);
   }
 
   /** POST /v3/configs/config/secrets: sets secret values. */
@@ -103,7 +107,7 @@ export class DopplerApi {
 /** Doppler error bodies carry {messages: string[]}; they describe the request, not secret values. */
 async function errorDetail(res: Response): Promise<string> {
   try {
-    const body = (await res.json()) as { messages?: unknown };
+    const body = await boundedJson<{ messages?: unknown }>(res, 64 * 1024, "doppler error response");
     if (Array.isArray(body.messages) && body.messages.length) return `: ${body.messages.join("; ").slice(0, 200)}`;
   } catch {
     // body is not JSON: the status alone is reported

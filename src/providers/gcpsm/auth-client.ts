@@ -1,3 +1,4 @@
+import { boundedResponse, DEFAULT_MAX_RESPONSE_BYTES } from "../util/bounded-body.js";
 import type { TokenSource } from "./token-sources.js";
 
 /**
@@ -17,11 +18,13 @@ export class BearerAuthClient {
   ): Promise<Response> {
     const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set("authorization", `Bearer ${(await this.source()).token}`);
-    return fetch(url, {
+    const res = await fetch(url, {
       method: init.method ?? "GET",
       headers,
       body: init.body as RequestInit["body"],
       signal: init.signal,
     });
+    // The SDK reads the body itself: hand it one already read under the cap (the endpoint may be overridden).
+    return boundedResponse(res, DEFAULT_MAX_RESPONSE_BYTES, "gcpsm response");
   }
 }

@@ -7,9 +7,13 @@
 import { createSign } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { ProviderAuthError, ProviderThrottledError, StoreConfigError } from "../errors.js";
+import { boundedJson, boundedText, ResponseTooLargeError } from "../util/bounded-body.js";
 import { gcpEndpoints } from "./endpoints.js";
 
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
+/** Token and metadata answers are a few KiB; the token URL may come from a tenant's key file. */
+const TOKEN_MAX_BYTES = 1024 * 1024;
 
 export interface AccessToken {
   token: string;
@@ -34,8 +38,9 @@ async function tokenCall(url: string, init: RequestInit, what: string, signal?: 
   }
   let body: any = {};
   try {
-    body = await res.json();
-  } catch {
+    body = await boundedJson(res, TOKEN_MAX_BYTES, `gcpsm: ${what} response`);
+  } catch (err) {
+    if (err instanceof ResponseTooLargeError) throw err;
     // non-JSON error bodies: the status alone is reported
   }
   if (res.ok) return body;
@@ -168,7 +173,7 @@ export async function metadataAttribute(name: string, signal?: AbortSignal): Pro
       headers: { "Metadata-Flavor": "Google" },
       signal: signal ?? AbortSignal.timeout(3000),
     });
-    return res.ok ? (await res.text()).trim() : undefined;
+    return res.ok ? (await boundedText(res, TOKEN_MAX_BYTES, `gcpsm: metadata ${name} response`)).trim() : undefined;
   } catch {
     return undefined;
   }

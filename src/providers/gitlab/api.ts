@@ -30,6 +30,7 @@ export class GitlabApi {
         headers: { "PRIVATE-TOKEN": this.token, accept: "application/json" },
         ca: this.ca,
         signal: this.signal,
+        what: "gitlab response",
       });
     } catch (err) {
       throw new Error(`gitlab: ${what}: request failed: ${(err as Error).message}`);

@@ -2,8 +2,16 @@
  * A minimal Kubernetes REST client on node:http/https: bearer token or client certificate, custom CA,
  * JSON in and out. Errors carry the verb, path and Kubernetes' status message, never request bodies.
  */
-import { request as httpRequest } from "node:http";
+import { type Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
+import { HttpProxyAgent, HttpsProxyAgent } from "hpagent";
+import { readBoundedMessage } from "../util/bounded-body.js";
+
+/**
+ * Response cap for Kubernetes API calls: one Secret is at most 1 MiB, but the provider lists a namespace's
+ * Secrets in one unpaginated call, so the cap leaves room for dozens of full-size ones.
+ */
+export const KUBE_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface KubeConnection {
   server: string;
@@ -14,6 +22,8 @@ export interface KubeConnection {
   insecureSkipTLSVerify?: boolean;
   /** Extra headers, e.g. from a kubeconfig's auth plugin. */
   headers?: Record<string, string>;
+  /** HTTP(S) proxy the requests are tunnelled through (CONNECT), from a kubeconfig's proxy-url. */
+  proxyUrl?: string;
 }
 
 export class KubeApiError extends Error {
@@ -32,18 +42,15 @@ export interface KubeResponse<T> {
   body: T;
 }
 
-const agents = new WeakMap<KubeConnection, Agent>();
+const agents = new WeakMap<KubeConnection, HttpAgent>();
 
-function agentFor(conn: KubeConnection): Agent {
+function agentFor(conn: KubeConnection, isHttps: boolean): HttpAgent {
   let agent = agents.get(conn);
   if (!agent) {
-    agent = new Agent({
-      keepAlive: true,
-      ca: conn.ca,
-      cert: conn.cert,
-      key: conn.key,
-      rejectUnauthorized: !conn.insecureSkipTLSVerify,
-    });
+    const tls = { ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTLSVerify };
+    if (!conn.proxyUrl) agent = new Agent({ keepAlive: true, ...tls });
+    else if (isHttps) agent = new HttpsProxyAgent({ keepAlive: true, proxy: conn.proxyUrl, ...tls });
+    else agent = new HttpProxyAgent({ keepAlive: true, proxy: conn.proxyUrl });
     agents.set(conn, agent);
   }
   return agent;
@@ -58,7 +65,7 @@ export async function kubeRequest<T = any>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { contentType?: string; signal?: AbortSignal; timeoutMs?: number } = {},
+  opts: { contentType?: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number } = {},
 ): Promise<KubeResponse<T>> {
   const url = new URL(serverUrl(conn.server) + path);
   const isHttps = url.protocol === "https:";
@@ -73,14 +80,12 @@ export async function kubeRequest<T = any>(
   return new Promise((resolve, reject) => {
     const req = send(
       url,
-      { method, headers, signal: opts.signal, ...(isHttps ? { agent: agentFor(conn) } : {}) },
+      { method, headers, signal: opts.signal, ...(isHttps || conn.proxyUrl ? { agent: agentFor(conn, isHttps) } : {}) },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
+        const what = `kubernetes API response to ${method} ${url.pathname}`;
+        readBoundedMessage(res, opts.maxBytes ?? KUBE_MAX_RESPONSE_BYTES, what).then((raw) => {
           const status = res.statusCode ?? 0;
-          const text = Buffer.concat(chunks).toString("utf8");
+          const text = raw.toString("utf8");
           let parsed: any;
           try {
             parsed = text ? JSON.parse(text) : undefined;
@@ -93,7 +98,7 @@ export async function kubeRequest<T = any>(
           }
           const message = typeof parsed?.message === "string" ? parsed.message : `HTTP ${status}`;
           reject(new KubeApiError(`${method} ${url.pathname}: ${message}`, status, parsed?.reason));
-        });
+        }, reject);
       },
     );
     req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`${method} ${url.pathname}: timed out`)));

@@ -5,6 +5,7 @@
 import type { FullItem, OPConnect } from "@1password/connect";
 import { NoSecretError, StoreConfigError } from "../errors.js";
 import { statusError } from "../webhook/http-client.js";
+import { BoundedConnectClient } from "./request-client.js";
 
 export interface ConnectApi {
   vaultIdByTitle(title: string): Promise<string>;
@@ -35,7 +36,12 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function newConnectApi(serverURL: string, token: string, timeoutMs = 15000): Promise<ConnectApi> {
+export async function newConnectApi(
+  serverURL: string,
+  token: string,
+  timeoutMs = 15000,
+  signal?: AbortSignal,
+): Promise<ConnectApi> {
   // Loaded on first use: stores of other providers never pay for the SDK (and its HTTP client).
   const { OnePasswordConnect } = await import("@1password/connect");
   const op: OPConnect = OnePasswordConnect({
@@ -43,6 +49,8 @@ export async function newConnectApi(serverURL: string, token: string, timeoutMs 
     token,
     keepAlive: false,
     timeout: timeoutMs,
+    // Responses read under the size cap, requests aborted with the reconcile (connectHost is the store's choice).
+    httpClient: new BoundedConnectClient(timeoutMs, signal),
   });
   return {
     vaultIdByTitle: async (title) => {

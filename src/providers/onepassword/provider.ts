@@ -46,6 +46,9 @@ export const onePasswordProvider: Provider<OnePasswordProvider> = {
       spec.auth?.secretRef?.connectTokenSecretRef,
       `${FIELD}.auth.secretRef.connectTokenSecretRef`,
     );
-    return new OnePasswordClient(await newConnectApi(spec.connectHost, token), orderedVaults(spec.vaults));
+    return new OnePasswordClient(
+      await newConnectApi(spec.connectHost, token, undefined, ctx.signal),
+      orderedVaults(spec.vaults),
+    );
   },
 };

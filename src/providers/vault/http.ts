@@ -7,6 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import { REDACTED, redactValues, stringLeaves } from "../../template/index.js";
 import { ProviderThrottledError } from "../errors.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError, readBoundedMessage } from "../util/bounded-body.js";
 
 export interface VaultTls {
   ca?: string;
@@ -23,6 +24,8 @@ export interface VaultHttpOptions {
   maxRetries: number;
   retryBaseMs: number;
   signal?: AbortSignal;
+  /** Response body cap (default 16 MiB). */
+  maxBytes?: number;
 }
 
 export interface VaultRequest {
@@ -111,7 +114,10 @@ export class VaultHttp {
           (res.status === 412 && !!this.opts.readYourWrites);
         if (!retryable || attempt >= this.opts.maxRetries) return res;
       } catch (err) {
-        if (this.opts.signal?.aborted || attempt >= this.opts.maxRetries) throw err;
+        // An oversized answer is not transient: asking again would only read another one.
+        if (this.opts.signal?.aborted || err instanceof ResponseTooLargeError || attempt >= this.opts.maxRetries) {
+          throw err;
+        }
       }
       attempt++;
       const backoff = this.opts.retryBaseMs * 2 ** (attempt - 1);
@@ -145,13 +151,10 @@ export class VaultHttp {
         url,
         { method, headers, agent: this.agent, timeout: this.opts.timeoutMs, signal: this.opts.signal },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => {
+          readBoundedMessage(res, this.opts.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, "vault response").then((raw) => {
             const idx = res.headers["x-vault-index"];
             if (this.opts.readYourWrites && typeof idx === "string" && idx) this.lastIndex = idx;
-            const text = Buffer.concat(chunks).toString("utf8");
+            const text = raw.toString("utf8");
             let body: any;
             try {
               body = text ? JSON.parse(text) : undefined;
@@ -159,7 +162,7 @@ export class VaultHttp {
               body = undefined;
             }
             resolve({ status: res.statusCode ?? 0, body, sent });
-          });
+          }, reject);
         },
       );
       r.on("timeout", () =>

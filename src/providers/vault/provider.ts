@@ -1,6 +1,7 @@
 /** The "vault" provider: validates the spec and builds a client per store and requesting namespace. */
 import { createHash } from "node:crypto";
 import type { VaultProvider } from "../../api/providers/vault.js";
+import { capTimeout } from "../../runtime/deadline.js";
 import { StoreConfigError } from "../errors.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
 import { resolveSecretKeyString } from "../resolvers.js";
@@ -63,7 +64,7 @@ export async function openVaultSession(
     tls,
     headers: await resolveHeaders(spec, ctx),
     readYourWrites: !!(spec.readYourWrites || spec.forwardInconsistent),
-    timeoutMs: opts.timeoutMs,
+    timeoutMs: capTimeout(opts.timeoutMs, ctx.deadline),
     maxRetries: opts.maxRetries,
     retryBaseMs: opts.retryBaseMs,
     signal: ctx.signal,

@@ -1,4 +1,5 @@
 import type { WebhookProvider } from "../../api/providers/webhook.js";
+import { capTimeout } from "../../runtime/deadline.js";
 import { NoSecretError, NotSupportedError } from "../errors.js";
 import type { FindRef, RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
@@ -12,6 +13,10 @@ export interface WebhookSettings {
   ca?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Epoch ms of the reconcile deadline: the store's timeout never runs past it. */
+  deadline?: number;
+  /** Response size cap (default 16 MiB). */
+  maxBytes?: number;
 }
 
 /** Read-only client: one templated HTTP call per remote reference, the result picked by result.jsonPath. */
@@ -34,8 +39,10 @@ export class WebhookClient implements SecretsClient {
         headers,
         body,
         ca: this.s.ca,
-        timeoutMs: this.s.timeoutMs,
+        timeoutMs: capTimeout(this.s.timeoutMs, this.s.deadline),
         signal: this.s.signal,
+        maxBytes: this.s.maxBytes,
+        what: "webhook response",
       });
     } catch (err) {
       throw new Error(`webhook: key "${ref.key}": request failed: ${(err as Error).message}`);

@@ -6,6 +6,7 @@
 import { request as httpRequestRaw, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequestRaw } from "node:https";
 import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../errors.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError, readBoundedMessage } from "../util/bounded-body.js";
 
 export interface HttpRequest {
   method?: string;
@@ -14,8 +15,13 @@ export interface HttpRequest {
   body?: string | Buffer;
   /** PEM CA bundle trusted in addition to nothing else (replaces the default roots, as Go's RootCAs). */
   ca?: string | Buffer;
+  /** Idle-socket timeout; the caller's signal bounds the whole exchange (slow bodies included). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Response body cap (default 16 MiB); past it the connection is closed and the call fails. */
+  maxBytes?: number;
+  /** Names the response in the size-cap error, e.g. "webhook response" (never the URL: it may hold secrets). */
+  what?: string;
 }
 
 export interface HttpResponse {
@@ -39,6 +45,19 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   const headers: Record<string, string> = { ...(req.headers ?? {}) };
   if (body) headers["content-length"] = String(body.length);
   return new Promise((resolve, reject) => {
+    // The timeout bounds the whole exchange, body included (as Go's http.Client.Timeout), not just idle time:
+    // a server trickling a byte at a time must not hold the caller for longer.
+    let timedOut: HttpTransportError | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = () => clearTimeout(timer);
+    const fail = (e: Error) => {
+      done();
+      if (timedOut) reject(timedOut);
+      else
+        reject(
+          e instanceof ResponseTooLargeError || e instanceof HttpTransportError ? e : new HttpTransportError(e.message),
+        );
+    };
     const r = send(
       url,
       {
@@ -48,18 +67,19 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
         signal: req.signal,
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", (e) => reject(new HttpTransportError(e.message)));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
+        readBoundedMessage(res, req.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, req.what ?? "response").then((b) => {
+          done();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b });
+        }, fail);
       },
     );
     if (req.timeoutMs && req.timeoutMs > 0) {
-      r.setTimeout(req.timeoutMs, () => r.destroy(new HttpTransportError(`timed out after ${req.timeoutMs}ms`)));
+      timer = setTimeout(() => {
+        timedOut = new HttpTransportError(`timed out after ${req.timeoutMs}ms`);
+        r.destroy(timedOut);
+      }, req.timeoutMs);
     }
-    r.on("error", (e) => reject(e instanceof HttpTransportError ? e : new HttpTransportError(e.message)));
+    r.on("error", fail);
     if (body) r.write(body);
     r.end();
   });

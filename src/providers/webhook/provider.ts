@@ -75,6 +75,7 @@ export const webhookProvider: Provider<WebhookProvider> = {
       ca: await resolveCABundle(ctx, spec.caBundle, spec.caProvider, FIELD),
       timeoutMs: timeout,
       signal: ctx.signal,
+      deadline: ctx.deadline,
     });
   },
 };
