@@ -30,6 +30,21 @@ const flags: Record<string, FlagSpec> = {
   },
   "metrics-addr": { type: "string", default: ":8080", help: 'address of the /metrics endpoint ("0" disables)' },
   "health-addr": { type: "string", default: ":8081", help: "address of the /healthz and /readyz endpoints" },
+  "metrics-secure": {
+    type: "bool",
+    default: "false",
+    help: "serve /metrics over HTTPS, and only to bearer tokens allowed `get /metrics` (TokenReview + SubjectAccessReview)",
+  },
+  "metrics-auth": {
+    type: "bool",
+    default: "false",
+    help: "require a bearer token allowed `get /metrics` without HTTPS (implied by --metrics-secure)",
+  },
+  "metrics-cert-dir": {
+    type: "string",
+    default: "",
+    help: "tls.crt and tls.key for --metrics-secure, reloaded on change (default: a self-signed certificate)",
+  },
   "enable-leader-election": { type: "bool", default: "false", help: "only the holder of a Lease reconciles" },
   "leader-election-namespace": {
     type: "string",
@@ -63,6 +78,31 @@ const flags: Record<string, FlagSpec> = {
     default: "5s",
     help: "how long identical provider reads are shared across reconciles of one store and credential (0s: off)",
   },
+  "reconcile-timeout": {
+    type: "string",
+    default: "30s",
+    help: "deadline for the provider calls of one reconcile; caps every store's own timeout (0s: none)",
+  },
+  "template-timeout": {
+    type: "string",
+    default: "2s",
+    help: "deadline for rendering one template; a template past it fails its ExternalSecret and is retried with backoff",
+  },
+  "max-concurrent-per-store": {
+    type: "int",
+    default: "0",
+    help: "ExternalSecret syncs one store may run at once (0: half of --concurrent, at least 1)",
+  },
+  "allow-kubeconfig-proxy": {
+    type: "bool",
+    default: "false",
+    help: "honour proxy-url in kubeconfigs read from Secrets (kubernetes provider authRef)",
+  },
+  "refuse-ambient-credentials-for-namespaced-stores": {
+    type: "bool",
+    default: "false",
+    help: "SecretStores and generators without auth may not use the controller's AWS, GCP or Azure identity",
+  },
   "notify-addr": {
     type: "string",
     default: "",
@@ -76,6 +116,17 @@ const flags: Record<string, FlagSpec> = {
   "notify-tls-cert": { type: "string", default: "", help: "serve notifications over HTTPS with this certificate" },
   "notify-tls-key": { type: "string", default: "", help: "private key for --notify-tls-cert" },
   "notify-client-ca": { type: "string", default: "", help: "require client certificates signed by this CA (mTLS)" },
+  "notify-rate-limit": {
+    type: "float",
+    default: "5",
+    help: "notifications per second each caller (client certificate or address) may send; over it: 429 (0: no limit)",
+  },
+  "notify-rate-burst": { type: "int", default: "20", help: "notifications a caller may send at once above the rate" },
+  "notify-coalesce-window": {
+    type: "string",
+    default: "1s",
+    help: "notifications for one ExternalSecret within this window cause one refresh, at its end",
+  },
 };
 
 /** Upstream's lease name, so a mixed rollout never has two leaders. */
@@ -119,9 +170,15 @@ export async function run(argv: string[]): Promise<number> {
   let kubeConfig: KubeConfig;
   let notify: ReturnType<typeof notifyFlags>;
   let readTtlMs: number;
+  let reconcileTimeoutMs: number;
+  let notifyCoalesceMs: number;
   try {
     f = parseFlags(argv);
     readTtlMs = parseDuration(String(f["provider-read-ttl"]));
+    reconcileTimeoutMs = parseDuration(String(f["reconcile-timeout"]));
+    if (reconcileTimeoutMs < 0) throw new Error("--reconcile-timeout: must not be negative");
+    notifyCoalesceMs = parseDuration(String(f["notify-coalesce-window"]));
+    if (!(parseDuration(String(f["template-timeout"])) > 0)) throw new Error("--template-timeout: must be positive");
     notify = notifyFlags(f);
     kubeConfig = loadKubeConfig(String(f.kubeconfig));
   } catch (err) {
@@ -131,7 +188,7 @@ export async function run(argv: string[]): Promise<number> {
   const onRejection = (err: unknown) => log.error({ err }, "unhandled promise rejection (ignored)");
   process.on("unhandledRejection", onRejection);
   try {
-    return await serve(f, kubeConfig, log, readTtlMs, notify);
+    return await serve(f, kubeConfig, log, readTtlMs, notify, { reconcileTimeoutMs, notifyCoalesceMs });
   } finally {
     process.off("unhandledRejection", onRejection);
     log.flush();
@@ -144,6 +201,7 @@ async function serve(
   log: Logger,
   readTtlMs: number,
   notify: ReturnType<typeof notifyFlags>,
+  timing: { reconcileTimeoutMs: number; notifyCoalesceMs: number },
 ): Promise<number> {
   const manager = new Manager({
     kubeConfig,
@@ -152,6 +210,8 @@ async function serve(
     logger: log,
     healthAddr: String(f["health-addr"]),
     metricsAddr: String(f["metrics-addr"]),
+    metricsTls: f["metrics-secure"] ? { certDir: String(f["metrics-cert-dir"]) || undefined } : undefined,
+    metricsAuth: Boolean(f["metrics-secure"] || f["metrics-auth"]),
     leaderElection: f["enable-leader-election"]
       ? { id: LEADER_ELECTION_ID, namespace: leaseNamespace(String(f["leader-election-namespace"]), kubeConfig) }
       : undefined,
@@ -173,6 +233,14 @@ async function serve(
       enablePushSecrets: Boolean(f["enable-push-secret-reconciler"]),
       floodGate: Boolean(f["enable-flood-protection"]),
       coalesceTtlMs: readTtlMs,
+      tenantPolicy: {
+        allowKubeconfigProxy: Boolean(f["allow-kubeconfig-proxy"]),
+        refuseAmbientCredentials: Boolean(f["refuse-ambient-credentials-for-namespaced-stores"]),
+      },
+      reconcileTimeoutMs: timing.reconcileTimeoutMs,
+      templateTimeoutMs: parseDuration(String(f["template-timeout"])),
+      notifyCoalesceWindowMs: timing.notifyCoalesceMs,
+      maxConcurrentPerStore: Math.max(0, Number(f["max-concurrent-per-store"])),
       deferControllerStart: true,
     });
     let notifyServer: NotifyServer | undefined;

@@ -1,6 +1,7 @@
 /** `eso render`: what Secret would this ExternalSecret produce? A dry run, nothing is written anywhere. */
 import "../generators/all.js";
 import { stringify as toYaml } from "yaml";
+import { parseDuration } from "../api/duration.js";
 import { loadProvidersFor } from "../sandbox/load-providers.js";
 import { describe, type LoadedManifest, loadManifests, ManifestError } from "../sandbox/manifests.js";
 import { maskSecret, RenderError, renderExternalSecret } from "../sandbox/render.js";
@@ -31,6 +32,8 @@ Flags:
   --name [NS/]NAME          which ExternalSecret, when the files hold several
   --show-values             print the values instead of masking them
   -o, --output yaml|json    output format (default yaml)
+  --template-timeout DUR    deadline for rendering one template, as the controller's (default 2s); templates
+                            also have the controller's 64 MiB memory budget
 
 Exit codes: 0 rendered, 1 the ExternalSecret could not be rendered (the message names the field, key
 or object), 2 usage error.
@@ -49,6 +52,7 @@ const flags: Record<string, FlagSpec> = {
   name: { type: "string", default: "", help: "which ExternalSecret" },
   "show-values": { type: "bool", default: "false", help: "print the values" },
   output: { type: "string", default: "yaml", help: "output format", alias: "o", choices: ["yaml", "json"] },
+  "template-timeout": { type: "string", default: "2s", help: "deadline for rendering one template" },
 };
 
 interface Args {
@@ -58,6 +62,7 @@ interface Args {
   name?: string;
   showValues: boolean;
   output: string;
+  templateTimeoutMs: number;
 }
 
 /** Throws FlagError. */
@@ -70,6 +75,13 @@ function parseArgs(argv: string[]): Args {
   });
   const files = values.all("filename");
   if (files.length === 0) throw new FlagError("at least one -f FILE|DIR (holding the ExternalSecret) is required");
+  let templateTimeoutMs: number;
+  try {
+    templateTimeoutMs = parseDuration(values.get("template-timeout")!);
+  } catch (err) {
+    throw new FlagError(`flag --template-timeout: ${(err as Error).message}`);
+  }
+  if (!(templateTimeoutMs > 0)) throw new FlagError("flag --template-timeout: must be positive");
   return {
     files,
     secretFiles: values.all("secret-file"),
@@ -77,6 +89,7 @@ function parseArgs(argv: string[]): Args {
     name: values.get("name") || undefined,
     showValues: values.get("show-values") === "true",
     output: values.get("output")!,
+    templateTimeoutMs,
   };
 }
 
@@ -132,7 +145,12 @@ export async function run(argv: string[]): Promise<number> {
   const objects = [...manifests.filter((m) => m !== picked), ...secrets].map((m) => m.obj);
   await loadProvidersFor(objects);
   try {
-    const result = await renderExternalSecret({ externalSecret: picked.obj, objects, data: args.data });
+    const result = await renderExternalSecret({
+      externalSecret: picked.obj,
+      objects,
+      data: args.data,
+      templateTimeoutMs: args.templateTimeoutMs,
+    });
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
     const secret = args.showValues ? result.secret : maskSecret(result.secret);
     process.stdout.write(args.output === "json" ? `${JSON.stringify(secret, null, 2)}\n` : toYaml(secret));

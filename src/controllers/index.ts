@@ -9,13 +9,15 @@ import { API_VERSION_V1, GROUP } from "../api/constants.js";
 import { parseDuration } from "../api/duration.js";
 import type { ExternalSecret } from "../api/externalsecret.js";
 import type { SecretStore } from "../api/secretstore.js";
+import { DEFAULT_COALESCE_WINDOW_MS, RefreshCoalescer } from "../notify/coalesce.js";
 import { findMayInclude, lookupKeys, type NotifyStoreRef, REMOTE_KEY_INDEX, remoteKeyIndex } from "../notify/keys.js";
 import { CachedKubeAccess } from "../providers/cached-kube-access.js";
 import { providerReads } from "../providers/coalesce.js";
 import { ClusterKubeAccess, connectionFromKubeConfig } from "../providers/kube-access.js";
 import type { KubeAccess } from "../providers/provider.js";
+import { configureTenantPolicy, type TenantPolicy } from "../providers/tenant-policy.js";
 import { KubeClient as RuntimeKubeClient } from "../runtime/client.js";
-import { Controller, requestKey } from "../runtime/controller.js";
+import { Controller, parseRequestKey, requestKey } from "../runtime/controller.js";
 import { Informer } from "../runtime/informer.js";
 import { type Logger, silentLogger } from "../runtime/logger.js";
 import type { RuntimeMetrics } from "../runtime/metrics.js";
@@ -26,7 +28,7 @@ import {
   type ResourceDescriptor,
   Secrets,
 } from "../runtime/resource.js";
-import { renderESO } from "../template/index.js";
+import { TemplatePool } from "../template/pool/index.js";
 import { ClusterExternalSecretReconciler } from "./clusterexternalsecret/reconciler.js";
 import { CachedKubeClient } from "./common/cached-client.js";
 import { ApiEventRecorder, type EventRecorder } from "./common/events.js";
@@ -39,6 +41,7 @@ import {
   SECRETS,
 } from "./common/kube-client.js";
 import { EsoMetrics } from "./common/metrics.js";
+import { defaultPerStoreLimit, StoreSlots } from "./common/store-slots.js";
 import { referencedStores, storeUpdate } from "./common/stores.js";
 import { labelsChanged, metadataOnly, metaOf, replayOnStart, specOrMetaChanged } from "./common/wiring.js";
 import { ExternalSecretReconciler } from "./externalsecret/reconciler.js";
@@ -69,7 +72,10 @@ export interface StartControllersOptions {
   /** Store re-validation interval when a store sets none (ms). */
   storeRequeueMs?: number;
   clusterStoreNamespace?: string;
+  /** Renders templates (default: a worker pool with a deadline of templateTimeoutMs and a 64 MiB budget). */
   render?: RenderTemplate;
+  /** --template-timeout: wall-clock deadline of one template render (ms, default 2 s). */
+  templateTimeoutMs?: number;
   kubeAccess?: KubeAccess;
   events?: EventRecorder;
   /** How long coalesced provider reads are reused across reconciles (ms, default 5000; 0 = singleflight only). */
@@ -78,6 +84,14 @@ export interface StartControllersOptions {
   deferControllerStart?: boolean;
   /** --enable-push-secret-reconciler (default true). */
   enablePushSecrets?: boolean;
+  /** What namespaced stores may do with the operator's identity and host (process-wide; defaults when absent). */
+  tenantPolicy?: Partial<TenantPolicy>;
+  /** --reconcile-timeout: bound on the provider calls of one reconcile (ms, default 30 s). */
+  reconcileTimeoutMs?: number;
+  /** --max-concurrent-per-store: syncs one store may run at once (default: half of --concurrent, at least 1). */
+  maxConcurrentPerStore?: number;
+  /** --notify-coalesce-window: notifications for one ExternalSecret within it cause one refresh (ms, default 1 s). */
+  notifyCoalesceWindowMs?: number;
 }
 
 export interface RunningControllers {
@@ -143,7 +157,9 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   });
   const events =
     opts.events ?? new ApiEventRecorder(client, "external-secrets", (err) => log.debug({ err }, "event not recorded"));
-  const render = opts.render ?? ((name, text, data) => renderESO(name, text, data));
+  // Templates are tenant input: rendered off the main thread, so a runaway one costs a worker, not the process.
+  const pool = opts.render ? undefined : new TemplatePool({ timeoutMs: opts.templateTimeoutMs });
+  const render = opts.render ?? pool!.render;
   const clusterStores = opts.enableClusterStores !== false;
   const concurrency = opts.concurrency ?? 1;
   const ns = opts.namespace;
@@ -171,6 +187,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   /** ExternalSecrets a notification asked to re-sync now (consumed by their next reconcile). */
   const forced = new Set<string>();
   if (opts.coalesceTtlMs !== undefined) providerReads.configure({ ttlMs: opts.coalesceTtlMs });
+  configureTenantPolicy(opts.tenantPolicy);
   const esReconciler = new ExternalSecretReconciler({
     client,
     kube,
@@ -183,6 +200,11 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     floodGate: opts.floodGate,
     jitter: opts.jitter ?? 0.05,
     forceRefresh: (namespace, name) => forced.delete(`${namespace}/${name}`),
+    reconcileTimeoutMs: opts.reconcileTimeoutMs,
+    // A deferred sync is queued again as soon as its store has a free slot.
+    storeSlots: new StoreSlots(opts.maxConcurrentPerStore || defaultPerStoreLimit(concurrency), (id) =>
+      esController.enqueue(parseRequestKey(id)),
+    ),
   });
   const esController = new Controller({
     name: "externalsecret",
@@ -234,6 +256,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     log,
     controllerClass: opts.controllerClass,
     defaultRequeueMs: opts.storeRequeueMs,
+    reconcileTimeoutMs: opts.reconcileTimeoutMs,
   });
   const ssController = new Controller({
     name: "secretstore",
@@ -273,6 +296,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       controllerClass: opts.controllerClass,
       defaultRequeueMs: opts.storeRequeueMs,
       clusterStoreNamespace: opts.clusterStoreNamespace,
+      reconcileTimeoutMs: opts.reconcileTimeoutMs,
     });
     const cssController = new Controller({
       name: "clustersecretstore",
@@ -373,6 +397,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       clusterSecretStores: clusterStoreInformer,
       concurrency,
       clusterStoreEnabled: clusterStores,
+      reconcileTimeoutMs: opts.reconcileTimeoutMs,
     });
     controllers.push(...push.controllers);
     informers.push(...push.informers);
@@ -383,6 +408,11 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   for (const i of informers) i.start();
   log.info({ controllers: controllers.map((c) => c.name), apiVersion: API_VERSION_V1 }, "controllers started");
 
+  // Notifications for one ExternalSecret inside the window share one refresh, run when the window closes.
+  const notified = new RefreshCoalescer(opts.notifyCoalesceWindowMs ?? DEFAULT_COALESCE_WINDOW_MS, (id) => {
+    forced.add(id);
+    esController.enqueue(parseRequestKey(id));
+  });
   const notify = (store: NotifyStoreRef, key: string): string[] => {
     providerReads.invalidate(store, key);
     const k = lookupKeys(store, key);
@@ -391,10 +421,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     for (const es of esInformer.cache.byIndex(REMOTE_KEY_INDEX, k.find)) {
       if (findMayInclude(es as unknown as ExternalSecret, k.store, key)) hits.set(requestKey(metaOf(es)), es);
     }
-    for (const [id, es] of hits) {
-      forced.add(id);
-      esController.enqueue(metaOf(es));
-    }
+    for (const id of hits.keys()) notified.request(id);
     return [...hits.keys()];
   };
 
@@ -406,9 +433,11 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       await Promise.all(informers.map((i) => i.waitForSync()));
     },
     stop: async () => {
+      notified.stop();
       await Promise.all(informers.map((i) => i.stop()));
       await Promise.all(extraStops.map((stop) => stop()));
       await Promise.all(controllers.map((c) => c.stop(10_000)));
+      await pool?.close();
       if (!opts.runtimeClient) runtimeClient.close();
     },
   };

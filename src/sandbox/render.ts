@@ -18,7 +18,7 @@ import { resolveGenerator } from "../generators/registry.js";
 import { fakeProvider } from "../providers/fake/index.js";
 import type { KubeAccess, RemoteRef, SecretsClient } from "../providers/provider.js";
 import { resolveProvider } from "../providers/registry.js";
-import { renderESO } from "../template/index.js";
+import { TemplatePool } from "../template/pool/index.js";
 import { describe, type Manifest } from "./manifests.js";
 import { ManifestKubeAccess, secretManifestData } from "./memory-kube-access.js";
 
@@ -34,7 +34,10 @@ export interface RenderInput {
   objects: Manifest[];
   /** Remote key -> value, used in place of every store's provider (--data). */
   data?: Record<string, string>;
+  /** Renders templates (default: a worker thread with the controller's deadline and memory budget). */
   render?: RenderTemplate;
+  /** Deadline of one template render (ms, default 2 s, as the controller's --template-timeout). */
+  templateTimeoutMs?: number;
 }
 
 export interface RenderResult {
@@ -185,12 +188,22 @@ function tidy(secret: SecretObject): SecretObject {
 }
 
 export async function renderExternalSecret(input: RenderInput): Promise<RenderResult> {
+  if (input.render) return renderWith(input, input.render);
+  // Templates obey the controller's limits here too: a runaway one is stopped, not left to take the process down.
+  const pool = new TemplatePool({ size: 1, timeoutMs: input.templateTimeoutMs });
+  try {
+    return await renderWith(input, pool.render);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function renderWith(input: RenderInput, render: RenderTemplate): Promise<RenderResult> {
   const notes: string[] = [];
   checkValid(input.externalSecret, notes);
   const es = toV1<ExternalSecret>(input.externalSecret);
   es.metadata = { ...(es.metadata ?? {}), namespace: es.metadata?.namespace ?? "default" };
   const namespace = es.metadata.namespace!;
-  const render = input.render ?? ((name, text, data) => renderESO(name, text, data));
   const kube = new ManifestKubeAccess(input.objects, namespace);
   const sources = new OfflineSources(es, input.objects, kube, input.data, notes);
 

@@ -4,8 +4,10 @@
  */
 import { oversized, withSizeLimits } from "./budget.js";
 import { BUILTIN_ARITY, BUILTINS } from "./builtins.js";
-import { TemplateError } from "./errors.js";
+import { callErrorKind } from "./error-kind.js";
+import { memoryLimitMessage, TemplateError, type TemplateLimit, TemplateLimitError, timeoutMessage } from "./errors.js";
 import { sprint } from "./fmt.js";
+import { freshBytes, heldBytes, onHeap } from "./memory.js";
 import type {
   ChainNode,
   CommandNode,
@@ -49,6 +51,10 @@ export interface Limits {
   maxDepth: number;
   /** Elements (counted with repeats through nested values) in a list or dict one function call returns. */
   maxValueSize: number;
+  /** Bytes the template may hold at once in variables, results and output, beyond its input data (0: no budget). */
+  maxMemoryBytes: number;
+  /** Wall-clock deadline of one execution in ms, checked between steps and function calls (0: none). */
+  timeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -57,6 +63,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxRangeLength: 100_000,
   maxDepth: 100,
   maxValueSize: 1_000_000,
+  maxMemoryBytes: 64 * 1024 * 1024,
+  timeoutMs: 0,
 };
 
 export type MissingKey = "default" | "zero" | "error";
@@ -93,6 +101,7 @@ function isHexInt(s: string): boolean {
 }
 
 const REFLECT_BUILTINS = new Set(["not", "len", "index", "slice", "eq", "ne", "lt", "le", "gt", "ge"]);
+const LITERAL_KINDS = new Set(["string", "number", "bool", "nil"]);
 
 class State {
   out = "";
@@ -102,6 +111,18 @@ class State {
   dotType: string | undefined = undefined;
   depth = 0;
   tmplName: string;
+  /** Values held outside variables while they are in use: ranged and `with` values, arguments being built. */
+  readonly held: unknown[] = [];
+  /** Variable frames of the templates that called the running one. */
+  readonly frames: Variable[][] = [];
+  /** The input data's objects, which the memory budget leaves out. */
+  private readonly input = new WeakSet<object>();
+  /** Bytes held at the last measurement, and bytes function results built since. */
+  private lastHeld = 0;
+  private allocated = 0;
+  /** What is held may exceed the budget: measure at the next step. */
+  private measureDue = false;
+  private readonly deadline: number;
 
   constructor(
     readonly tmpl: ParsedTemplate,
@@ -112,11 +133,13 @@ class State {
   ) {
     this.tmplName = tmpl.name;
     this.vars = [{ name: "$", value: data, type: undefined }];
+    if (limits.maxMemoryBytes > 0) heldBytes([data], { seen: this.input });
+    this.deadline = limits.timeoutMs > 0 ? performance.now() + limits.timeoutMs : Number.POSITIVE_INFINITY;
   }
 
-  errorf(msg: string): never {
+  location(): string {
     const name = this.tmplName;
-    if (!this.node) throw new TemplateError(`template: ${name}: ${msg}`);
+    if (!this.node) return `template: ${name}: `;
     const n = this.node;
     const text = n.tree.text.slice(0, n.pos);
     const nl = text.lastIndexOf("\n");
@@ -124,13 +147,50 @@ class State {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
     const col = byteLen(text.slice(nl + 1));
     const loc = `${n.tree.parseName}:${line}:${col}`;
-    throw new TemplateError(`template: ${loc}: executing ${quote(name)} at <${nodeString(n)}>: ${msg}`);
+    return `template: ${loc}: executing ${quote(name)} at <${nodeString(n)}>: `;
+  }
+
+  /** Throws Go's error for `msg`; `safeMsg` replaces it where the message may show argument values. */
+  errorf(msg: string, safeMsg?: string): never {
+    const loc = this.location();
+    throw new TemplateError(loc + msg, loc + (safeMsg ?? msg));
+  }
+
+  limitError(limit: TemplateLimit, msg: string): never {
+    throw new TemplateLimitError(limit, this.location() + msg);
   }
 
   step(): void {
+    if (this.measureDue) this.measure();
     if (++this.steps > this.limits.maxSteps) {
       this.errorf(`template execution exceeded the limit of ${this.limits.maxSteps} steps`);
     }
+    if ((this.steps & 255) === 0) this.checkDeadline();
+  }
+
+  checkDeadline(): void {
+    if (performance.now() > this.deadline) this.limitError("timeout", timeoutMessage(this.limits.timeoutMs));
+  }
+
+  /**
+   * Counts what a function result built against the memory budget. Once the last measurement plus everything
+   * built since could exceed the budget, what is held is measured at the next step: by then the result has been
+   * stored, and a list that `append` replaced (sharing its elements with the new one) is no longer held.
+   */
+  charge(result: unknown, args: unknown[]): void {
+    if (this.limits.maxMemoryBytes <= 0) return;
+    this.allocated += freshBytes(result, args, this.input);
+    if (this.lastHeld + this.allocated > this.limits.maxMemoryBytes) this.measureDue = true;
+  }
+
+  /** Walks variables, held values and output; throws when they hold more than the budget. */
+  measure(): void {
+    const budget = this.limits.maxMemoryBytes;
+    this.measureDue = false;
+    const held = heldBytes([this.vars, this.frames, this.held, this.out], { stopAbove: budget, excluded: this.input });
+    if (held > budget) this.limitError("memory", memoryLimitMessage(budget));
+    this.lastHeld = held;
+    this.allocated = 0;
   }
 
   write(s: string): void {
@@ -207,8 +267,10 @@ class State {
 
   walkIfOrWith(kind: "if" | "with", dot: unknown, pipe: PipeNode, list: ListNode, elseList: ListNode | null): void {
     const mark = this.vars.length;
+    const heldMark = this.held.length;
     try {
       const val = this.evalPipeline(dot, pipe);
+      this.held.push(val);
       if (isTrue(val)) {
         if (kind === "with") {
           const saved = this.dotType;
@@ -222,15 +284,18 @@ class State {
       } else if (elseList) this.walk(dot, elseList);
     } finally {
       this.vars.length = mark;
+      this.held.length = heldMark;
     }
   }
 
   walkRange(dot: unknown, pipe: PipeNode, list: ListNode, elseList: ListNode | null): void {
     const outerMark = this.vars.length;
+    const heldMark = this.held.length;
     const savedDotType = this.dotType;
     try {
       const rangeNode = this.node!;
       const val = this.evalPipeline(dot, pipe);
+      this.held.push(val);
       this.node = rangeNode;
       const mark = this.vars.length;
       const decl = pipe.decl;
@@ -281,7 +346,12 @@ class State {
           return;
         }
       } else if (goIntValue(val) !== undefined) {
-        if (decl.length > 1) this.errorf(`can't use ${toGoString(val)} to iterate over more than one variable`);
+        if (decl.length > 1) {
+          this.errorf(
+            `can't use ${toGoString(val)} to iterate over more than one variable`,
+            `can't use a value of type ${goTypeName(val)} to iterate over more than one variable`,
+          );
+        }
         const n = goIntValue(val)!;
         if (n > 0n) {
           checkLen(Number(n));
@@ -292,7 +362,10 @@ class State {
           return;
         }
       } else if (val !== undefined && val !== null) {
-        this.errorf(`range can't iterate over ${toGoString(val)}`);
+        this.errorf(
+          `range can't iterate over ${toGoString(val)}`,
+          `range can't iterate over a value of type ${goTypeName(val)}`,
+        );
       }
       if (elseList) {
         this.dotType = savedDotType;
@@ -300,6 +373,7 @@ class State {
       }
     } finally {
       this.vars.length = outerMark;
+      this.held.length = heldMark;
       this.dotType = savedDotType;
     }
   }
@@ -318,9 +392,13 @@ class State {
     this.tmplName = name;
     this.dotType = undefined;
     this.depth++;
+    this.frames.push(saved.vars);
+    this.held.push(newDot);
     try {
       this.walk(newDot, tree.root);
     } finally {
+      this.frames.pop();
+      this.held.pop();
       this.depth--;
       this.vars = saved.vars;
       this.tmplName = saved.name;
@@ -347,10 +425,13 @@ class State {
   evalPipeline(dot: unknown, pipe: PipeNode): unknown {
     this.node = pipe;
     let value: unknown = MISSING;
+    const slot = this.held.length;
     for (const cmd of pipe.cmds) {
       value = this.evalCommand(dot, cmd, value);
       if (value === null) value = undefined;
+      this.held[slot] = value; // the next command's argument, held while that command evaluates the others
     }
+    this.held.length = slot;
     for (const v of pipe.decl) {
       if (pipe.isAssign) this.setVar(v.ident[0]!, value);
       else this.push(v.ident[0]!, value);
@@ -529,6 +610,27 @@ class State {
     }
     const keepInvalid = isBuiltin && REFLECT_BUILTINS.has(name);
     const argv: unknown[] = [];
+    const heldMark = this.held.length;
+    this.held.push(argv);
+    try {
+      return this.callWith(dot, fn, isBuiltin, node, name, argNodes, argv, final, receiver, keepInvalid);
+    } finally {
+      this.held.length = heldMark;
+    }
+  }
+
+  callWith(
+    dot: unknown,
+    fn: TemplateFunc | undefined,
+    isBuiltin: boolean,
+    node: Node,
+    name: string,
+    argNodes: Node[],
+    argv: unknown[],
+    final: Final,
+    receiver: unknown,
+    keepInvalid: boolean,
+  ): unknown {
     for (let i = 0; i < argNodes.length; i++) {
       const a = argNodes[i]!;
       if (isBuiltin && name === "printf" && i === 0) this.checkStringArg(dot, a);
@@ -539,21 +641,33 @@ class State {
     if (isBuiltin && name === "printf" && argNodes.length === 0 && typeof argv[0] !== "string") {
       this.errorf(`wrong type for value; expected string; got ${goTypeName(argv[0])}`);
     }
-    if (isBuiltin && name === "call") return this.callBuiltin(node, argNodes, argv);
+    const fromTemplateOnly =
+      receiver === MISSING && final === MISSING && argNodes.every((a) => LITERAL_KINDS.has(a.kind));
+    if (isBuiltin && name === "call") return this.callBuiltin(node, argNodes, argv, fromTemplateOnly);
     let result: unknown;
     try {
       result = receiver === MISSING ? fn!(...argv) : fn!(receiver, ...argv);
     } catch (e) {
       if (e instanceof TemplateError || e === BREAK || e === CONTINUE) throw e;
       this.node = node;
-      return this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
+      const detail = e instanceof Error ? e.message : String(e);
+      // Arguments written in the template are no secret; anything computed may be one, in any transformed form.
+      const safe = fromTemplateOnly ? detail : callErrorKind(detail);
+      return this.errorf(`error calling ${name}: ${detail}`, `error calling ${name}: ${safe}`);
     }
+    this.node = node;
+    this.checkDeadline();
+    if (typeof result === "string" && this.limits.maxMemoryBytes > 0) result = onHeap(result);
     // A value handed back unchanged was not built here; anything new must fit the size limits.
     if ((typeof result === "string" || (typeof result === "object" && result !== null)) && result !== receiver) {
       const big = argv.includes(result) ? undefined : oversized(result);
       if (big) {
         this.node = node;
         this.errorf(`error calling ${name}: ${big}`);
+      }
+      if (!argv.includes(result)) {
+        this.node = node;
+        this.charge(result, receiver === MISSING ? argv : [receiver, ...argv]);
       }
     }
     return result;
@@ -582,12 +696,12 @@ class State {
     }
   }
 
-  callBuiltin(node: Node, argNodes: Node[], argv: unknown[]): unknown {
+  callBuiltin(node: Node, argNodes: Node[], argv: unknown[], fromTemplateOnly: boolean): unknown {
     const fn = argv[0];
     const calleeName = argNodes.length > 0 ? nodeString(argNodes[0]!) : toGoString(fn);
-    const fail = (msg: string): never => {
+    const fail = (msg: string, safe = msg): never => {
       this.node = node;
-      return this.errorf(`error calling call: ${msg}`);
+      return this.errorf(`error calling call: ${msg}`, `error calling call: ${safe}`);
     };
     if (fn === undefined || fn === null) return fail("call of nil");
     if (typeof fn !== "function") return fail(`non-function ${calleeName} of type ${goTypeName(fn)}`);
@@ -595,7 +709,9 @@ class State {
       return (fn as TemplateFunc)(...argv.slice(1).map((a) => (a === undefined ? null : a)));
     } catch (e) {
       if (e instanceof TemplateError) throw e;
-      return fail(`error calling ${calleeName}: ${e instanceof Error ? e.message : String(e)}`);
+      const detail = e instanceof Error ? e.message : String(e);
+      const safe = fromTemplateOnly ? detail : callErrorKind(detail);
+      return fail(`error calling ${calleeName}: ${detail}`, `error calling ${calleeName}: ${safe}`);
     }
   }
 

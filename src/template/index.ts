@@ -10,6 +10,7 @@ import { defaultFuncs } from "./funcs/index.js";
 import { parseTemplate } from "./parser.js";
 import type { FuncMap } from "./values.js";
 
+export { formatBytes, formatMs, type TemplateLimit, TemplateLimitError } from "./errors.js";
 export { DEFAULT_LIMITS, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
 export { sprint, sprintf, sprintln } from "./fmt.js";
 export { containsToken, REDACTED, type Redaction, redactValues, stringLeaves } from "./redact.js";

@@ -65,6 +65,11 @@ const everythingValues = [
   "controllerClass=team-a",
   "processPushSecret=false",
   "log.level=debug",
+  "refuseAmbientCredentialsForNamespacedStores=true",
+  "allowKubeconfigProxy=true",
+  "metrics.listen.secure.enabled=true",
+  "metrics.listen.secure.secretName=eso-metrics-tls",
+  "rbac.serviceAccountTokenCreate=false",
   "extraObjects[0].apiVersion=v1,extraObjects[0].kind=ConfigMap,extraObjects[0].metadata.name=extra,extraObjects[0].metadata.namespace=external-secrets",
 ];
 
@@ -221,6 +226,31 @@ describe("Helm chart", () => {
     assert.ok(c.args.includes("--enable-flood-protection=true"));
   });
 
+  test("tenant-identity switches: off by default, each value passes its controller flag", async () => {
+    const argsOf = (objs: any[]) =>
+      find(objs, "Deployment", "eso-external-secrets")[0].spec.template.spec.containers[0].args as string[];
+    const defaults = argsOf(await template([]));
+    assert.ok(!defaults.some((a) => /ambient-credentials|kubeconfig-proxy/.test(a)), defaults.join(" "));
+    const on = argsOf(
+      await template(["refuseAmbientCredentialsForNamespacedStores=true", "allowKubeconfigProxy=true"]),
+    );
+    assert.ok(on.includes("--refuse-ambient-credentials-for-namespaced-stores=true"));
+    assert.ok(on.includes("--allow-kubeconfig-proxy=true"));
+  });
+
+  test("fairness defaults: several workers, a reconcile deadline, and a per-store limit when set", async () => {
+    const argsOf = (objs: any[]) =>
+      find(objs, "Deployment", "eso-external-secrets")[0].spec.template.spec.containers[0].args as string[];
+    const defaults = argsOf(await template([]));
+    const concurrent = Number(defaults.find((a) => a.startsWith("--concurrent="))?.split("=")[1]);
+    assert.ok(concurrent >= 2, `one slow store must not take the only worker: ${defaults.join(" ")}`);
+    assert.ok(defaults.includes("--reconcile-timeout=30s"), defaults.join(" "));
+    assert.ok(!defaults.some((a) => a.startsWith("--max-concurrent-per-store")), defaults.join(" "));
+    const set = argsOf(await template(["reconcileTimeout=10s", "maxConcurrentPerStore=3"]));
+    assert.ok(set.includes("--reconcile-timeout=10s"));
+    assert.ok(set.includes("--max-concurrent-per-store=3"));
+  });
+
   test("scoped RBAC uses namespaced Roles and drops cluster kinds", async () => {
     const objs = await template(["scopedNamespace=team-a", "scopedRBAC=true"]);
     const role = find(objs, "Role", "eso-external-secrets-controller")[0];
@@ -244,9 +274,9 @@ describe("Helm chart", () => {
       "prometheusRule.enabled=true",
       "grafanaDashboard.enabled=true",
     ]);
+    assert.equal(find(objs, "NetworkPolicy").length, 3, "controller, webhook and cert controller");
     for (const kind of [
       "PodDisruptionBudget",
-      "NetworkPolicy",
       "ValidatingAdmissionPolicy",
       "ValidatingAdmissionPolicyBinding",
       "PrometheusRule",
@@ -281,8 +311,137 @@ describe("Helm chart", () => {
     ]) {
       assert.match(queries, new RegExp(metric), `dashboard charts ${metric}`);
     }
-    const egress = find(objs, "NetworkPolicy")[0].spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port));
+    const egress = find(objs, "NetworkPolicy", "eso-external-secrets")[0].spec.egress.flatMap((r: any) =>
+      r.ports.map((p: any) => p.port),
+    );
     assert.deepEqual(egress, [53, 53, 443, 6443, 8200]);
+  });
+
+  describe("hardening toggles", () => {
+    const controllerRole = (objs: any[]) =>
+      find(objs, "ClusterRole", "eso-external-secrets-controller")[0] ??
+      find(objs, "Role", "eso-external-secrets-controller")[0];
+    const mintsTokens = (role: any) =>
+      role.rules.some((r: any) => r.resources.includes("serviceaccounts/token") && r.verbs.includes("create"));
+    const pod = (objs: any[], suffix: string) =>
+      find(objs, "Deployment", `eso-external-secrets${suffix}`)[0].spec.template.spec;
+
+    test("rbac.serviceAccountTokenCreate=false drops the controller's right to mint ServiceAccount tokens", async () => {
+      assert.ok(mintsTokens(controllerRole(await template([]))), "granted by default, as upstream");
+      assert.ok(!mintsTokens(controllerRole(await template(["rbac.serviceAccountTokenCreate=false"]))));
+      const scoped = await template([...scopedValues, "rbac.serviceAccountTokenCreate=false"]);
+      assert.ok(!mintsTokens(controllerRole(scoped)), "scoped Role too");
+    });
+
+    test("networkPolicy.enabled admits each component's own ports only", async () => {
+      const objs = await template([
+        "networkPolicy.enabled=true",
+        "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring",
+      ]);
+      const policies = find(objs, "NetworkPolicy");
+      assert.deepEqual(policies.map((p) => p.metadata.name).sort(), [
+        "eso-external-secrets",
+        "eso-external-secrets-cert-controller",
+        "eso-external-secrets-webhook",
+      ]);
+      const ingress = (name: string) =>
+        find(objs, "NetworkPolicy", name)[0].spec.ingress.map((r: any) => ({
+          ports: r.ports.map((p: any) => p.port),
+          from: r.from,
+        }));
+      const monitoring = [{ namespaceSelector: { matchLabels: { name: "monitoring" } } }];
+      assert.deepEqual(ingress("eso-external-secrets"), [
+        { ports: [8080], from: monitoring },
+        { ports: [8082], from: undefined },
+      ]);
+      assert.deepEqual(ingress("eso-external-secrets-webhook"), [
+        { ports: [10250], from: undefined },
+        { ports: [8080], from: monitoring },
+        { ports: [8081], from: undefined },
+      ]);
+      assert.deepEqual(ingress("eso-external-secrets-cert-controller"), [
+        { ports: [8080], from: monitoring },
+        { ports: [8081], from: undefined },
+      ]);
+      // Each policy selects its component's pods, and every rendered containerPort is admitted.
+      for (const [policy, suffix] of [
+        ["eso-external-secrets", ""],
+        ["eso-external-secrets-webhook", "-webhook"],
+        ["eso-external-secrets-cert-controller", "-cert-controller"],
+      ]) {
+        const np = find(objs, "NetworkPolicy", policy)[0];
+        const p = pod(objs, suffix);
+        const labels = find(objs, "Deployment", `eso-external-secrets${suffix}`)[0].spec.template.metadata.labels;
+        for (const [k, v] of Object.entries(np.spec.podSelector.matchLabels)) assert.equal(labels[k], v, policy);
+        const admitted = np.spec.ingress.flatMap((r: any) => r.ports.map((x: any) => x.port)).sort();
+        const served = p.containers[0].ports.map((x: any) => x.containerPort).sort();
+        assert.deepEqual(admitted, served, `${policy} admits exactly the ports the pod serves`);
+      }
+      assert.deepEqual(find(objs, "NetworkPolicy", "eso-external-secrets-webhook")[0].spec.egress, []);
+      const certEgress = find(objs, "NetworkPolicy", "eso-external-secrets-cert-controller")[0].spec.egress;
+      assert.deepEqual(
+        certEgress.flatMap((r: any) => r.ports.map((x: any) => `${x.protocol}/${x.port}`)),
+        ["UDP/53", "TCP/53", "TCP/443", "TCP/6443"],
+      );
+      // A component's own switch and rules, under upstream's keys.
+      const only = await template([
+        "webhook.networkPolicy.enabled=true",
+        "webhook.networkPolicy.egress[0].to[0].ipBlock.cidr=10.0.0.0/8",
+      ]);
+      assert.deepEqual(
+        find(only, "NetworkPolicy").map((p) => p.metadata.name),
+        ["eso-external-secrets-webhook"],
+      );
+      assert.equal(find(only, "NetworkPolicy")[0].spec.egress[0].to[0].ipBlock.cidr, "10.0.0.0/8");
+    });
+
+    test("metrics.listen.secure renders the flags, the certificate volume, the review RBAC and an HTTPS scrape", async () => {
+      const off = await template(["serviceMonitor.enabled=true"]);
+      assert.ok(!pod(off, "").containers[0].args.some((a: string) => a.startsWith("--metrics-secure")));
+      assert.equal(find(off, "ClusterRole", "eso-external-secrets-metrics-auth").length, 0);
+
+      const objs = await template([
+        "metrics.listen.secure.enabled=true",
+        "metrics.listen.secure.secretName=eso-metrics-tls",
+        "serviceMonitor.enabled=true",
+      ]);
+      const p = pod(objs, "");
+      const c = p.containers[0];
+      assert.ok(c.args.includes("--metrics-secure=true"));
+      assert.ok(c.args.includes("--metrics-cert-dir=/etc/tls"));
+      const mount = c.volumeMounts.find((m: any) => m.name === "metrics-cert");
+      assert.deepEqual(mount, { name: "metrics-cert", mountPath: "/etc/tls", readOnly: true });
+      assert.equal(p.volumes.find((v: any) => v.name === "metrics-cert").secret.secretName, "eso-metrics-tls");
+      const auth = find(objs, "ClusterRole", "eso-external-secrets-metrics-auth")[0];
+      assert.deepEqual(
+        auth.rules.map((r: any) => `${r.apiGroups[0]}/${r.resources[0]}:${r.verbs.join(",")}`),
+        ["authentication.k8s.io/tokenreviews:create", "authorization.k8s.io/subjectaccessreviews:create"],
+      );
+      const binding = find(objs, "ClusterRoleBinding", "eso-external-secrets-metrics-auth")[0];
+      assert.deepEqual(binding.subjects, [
+        { kind: "ServiceAccount", name: "eso-external-secrets", namespace: "external-secrets" },
+      ]);
+      assert.deepEqual(find(objs, "ClusterRole", "eso-external-secrets-metrics-reader")[0].rules, [
+        { nonResourceURLs: ["/metrics"], verbs: ["get"] },
+      ]);
+      const endpoint = find(objs, "ServiceMonitor", "eso-external-secrets-metrics")[0].spec.endpoints[0];
+      assert.equal(endpoint.scheme, "https");
+      assert.equal(endpoint.bearerTokenFile, "/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+      const selfSigned = pod(await template(["metrics.listen.secure.enabled=true"]), "");
+      assert.ok(selfSigned.containers[0].args.includes("--metrics-secure=true"));
+      assert.ok(!selfSigned.containers[0].args.some((a: string) => a.startsWith("--metrics-cert-dir")));
+      assert.ok(!selfSigned.volumes.some((v: any) => v.name === "metrics-cert"));
+    });
+
+    test("only components that call the Kubernetes API get a ServiceAccount token", async () => {
+      const objs = await template([]);
+      assert.equal(pod(objs, "-webhook").automountServiceAccountToken, false, "the webhook never calls the API");
+      assert.equal(pod(objs, "").automountServiceAccountToken, true);
+      assert.equal(pod(objs, "-cert-controller").automountServiceAccountToken, true);
+      const opted = await template(["webhook.serviceAccount.automount=true"]);
+      assert.equal(pod(opted, "-webhook").automountServiceAccountToken, true);
+    });
   });
 
   describe("every rendered object applies to the in-process API server with kubectl", () => {

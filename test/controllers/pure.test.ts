@@ -79,25 +79,29 @@ describe("decoding and keys", () => {
 });
 
 describe("rewrite", () => {
-  it("regexp uses Go replacement syntax", () => {
-    const out = rewriteMap(
+  it("regexp uses Go replacement syntax", async () => {
+    const out = await rewriteMap(
       [{ regexp: { source: "^db-(?P<rest>.*)$", target: "app_$" + "{rest}_$1x" } }],
       { "db-pw": b("v") },
       render,
     );
     assert.deepEqual(text(out), { app_pw_: "v" });
   });
-  it("transform renders the key", () => {
-    assert.deepEqual(text(rewriteMap([{ transform: { template: "p-{{ .value }}" } }], { k: b("v") }, render)), {
+  it("transform renders the key", async () => {
+    assert.deepEqual(text(await rewriteMap([{ transform: { template: "p-{{ .value }}" } }], { k: b("v") }, render)), {
       "p-k": "v",
     });
   });
-  it("merge extracts JSON objects, priority last, conflicts error unless ignored", () => {
+  it("merge extracts JSON objects, priority last, conflicts error unless ignored", async () => {
     const input = { a: b('{"x":"1","n":2}'), b: b('{"x":"2","o":{"k":true}}') };
-    assert.throws(() => rewriteMap([{ merge: {} }], input, render), /conflicts: x/);
-    const out = rewriteMap([{ merge: { conflictPolicy: "Ignore", priority: ["a"] } }], input, render);
+    await assert.rejects(() => rewriteMap([{ merge: {} }], input, render), /conflicts: x/);
+    const out = await rewriteMap([{ merge: { conflictPolicy: "Ignore", priority: ["a"] } }], input, render);
     assert.deepEqual(text(out), { x: "1", n: "2", o: '{"k":true}' });
-    const json = rewriteMap([{ merge: { conflictPolicy: "Ignore", strategy: "JSON", into: "all" } }], input, render);
+    const json = await rewriteMap(
+      [{ merge: { conflictPolicy: "Ignore", strategy: "JSON", into: "all" } }],
+      input,
+      render,
+    );
     assert.equal(json.all!.toString(), '{"n":2,"o":{"k":true},"x":"2"}');
   });
 });
@@ -308,10 +312,10 @@ describe("stores and conditions", () => {
 });
 
 describe("Go regexp replacement semantics", () => {
-  it("skips an empty match right after a match, as ReplaceAllString", () => {
-    const out = rewriteMap([{ regexp: { source: "(.*)", target: "p-$1" } }], { a: b("v") }, render);
+  it("skips an empty match right after a match, as ReplaceAllString", async () => {
+    const out = await rewriteMap([{ regexp: { source: "(.*)", target: "p-$1" } }], { a: b("v") }, render);
     assert.deepEqual(Object.keys(out), ["p-a"]);
-    const star = rewriteMap([{ regexp: { source: "x*", target: "-" } }], { abc: b("v") }, render);
+    const star = await rewriteMap([{ regexp: { source: "x*", target: "-" } }], { abc: b("v") }, render);
     assert.deepEqual(Object.keys(star), ["-a-b-c-"]);
   });
 });

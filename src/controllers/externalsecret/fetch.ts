@@ -58,7 +58,7 @@ async function fetchDataFrom(
   const where = `spec.dataFrom[${i}]`;
   if (entry.sourceRef?.generatorRef) {
     const generated = await sources.generate(entry.sourceRef.generatorRef);
-    return validateKeys(rewriteMap(entry.rewrite, generated, render));
+    return validateKeys(await rewriteMap(entry.rewrite, generated, render));
   }
   const client = await sources.client(entry.sourceRef?.storeRef);
   let map: Record<string, Buffer>;
@@ -77,7 +77,7 @@ async function fetchDataFrom(
   } else {
     throw new FetchError(`${where}: one of extract, find or sourceRef.generatorRef must be set`);
   }
-  map = rewriteMap(entry.rewrite, map, render);
+  map = await rewriteMap(entry.rewrite, map, render);
   if (!entry.rewrite?.length) map = convertKeys(conversion ?? "Default", map);
   map = validateKeys(map);
   return decodeMap(decoding, map);

@@ -11,6 +11,7 @@ import { type LoadedGenerator, loadGenerator } from "../../generators/resolve.js
 import { GeneratorStateManager } from "../../generators/state/manager.js";
 import type { KubeAccess } from "../../providers/provider.js";
 import type { Result } from "../../runtime/controller.js";
+import { DEFAULT_RECONCILE_TIMEOUT_MS, raceAbort, startDeadline } from "../../runtime/deadline.js";
 import type { Logger } from "../../runtime/logger.js";
 import { type Condition, getCondition, rfc3339, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
@@ -24,6 +25,7 @@ import {
 } from "../common/kube-client.js";
 import type { EsoMetrics } from "../common/metrics.js";
 import { storeMatchesClass } from "../common/store-access.js";
+import { type StoreSlots, storeSlotKey } from "../common/store-slots.js";
 import { getStore, referencedStores, StoreClients } from "../common/stores.js";
 import {
   CONDITION_READY,
@@ -52,7 +54,7 @@ import {
   secretNeedsWrite,
   targetSecretName,
 } from "./secret.js";
-import { applyTemplate, type TemplateOutput, type TemplateSources } from "./template.js";
+import { applyTemplate, isTemplateLimitError, type TemplateOutput, type TemplateSources } from "./template.js";
 
 export interface ExternalSecretReconcilerOptions {
   client: KubeClient;
@@ -72,6 +74,10 @@ export interface ExternalSecretReconcilerOptions {
   now?: () => number;
   /** True (once) when a notification asked for an immediate re-sync of this ExternalSecret. */
   forceRefresh?: (namespace: string, name: string) => boolean;
+  /** --reconcile-timeout: bound on the provider calls (and generators) of one sync (ms, default 30 s). */
+  reconcileTimeoutMs?: number;
+  /** Per-store in-flight limit shared by this controller's workers (none: unlimited). */
+  storeSlots?: StoreSlots;
 }
 
 const DEFAULT_REFRESH = "1h";
@@ -81,6 +87,8 @@ const MERGE_TARGET_POLL_MS = 10_000;
 /** How long a new store without a Ready condition is given for its first validation before users report it. */
 const STORE_VALIDATION_GRACE_MS = 30_000;
 const STORE_VALIDATION_POLL_MS = 2_000;
+/** How soon a sync deferred because its store is at its in-flight limit is tried again (plus jitter). */
+const STORE_BUSY_RETRY_MS = 500;
 
 function awaitsFirstValidation(store: SecretStore, now: number): boolean {
   if (getCondition(store.status?.conditions as Condition[] | undefined, "Ready")) return false;
@@ -119,6 +127,8 @@ class SyncFailure extends Error {
 
 export class ExternalSecretReconciler {
   private readonly now: () => number;
+  /** Forced re-syncs ("namespace/name") that were deferred by a busy store and are still owed. */
+  private readonly deferredForced = new Set<string>();
 
   constructor(private readonly opts: ExternalSecretReconcilerOptions) {
     this.now = opts.now ?? Date.now;
@@ -182,17 +192,45 @@ export class ExternalSecretReconciler {
     const secretName = targetSecretName(es);
     const policy = es.spec.target?.creationPolicy ?? "Owner";
     const { existing, unverified } = await this.liveSecret(namespace, secretName, policy, signal);
-    const refreshDue = shouldRefresh(es, intervalMs, now) || this.opts.forceRefresh?.(namespace, name) === true;
+    const forced =
+      this.opts.forceRefresh?.(namespace, name) === true || this.deferredForced.delete(`${namespace}/${name}`);
+    const refreshDue = shouldRefresh(es, intervalMs, now) || forced;
     const valid = isSecretValid(existing, policy);
     if (!refreshDue && valid) return this.requeue(es, intervalMs, now);
     const drift = !refreshDue && !valid;
 
+    // Deferred without taking a worker's time: the store is busy with as many syncs as one store may run.
+    const slotKeys = referencedStores(es.spec).map((r) => storeSlotKey(r.kind, r.name, namespace));
+    const release = this.opts.storeSlots ? this.opts.storeSlots.tryAcquire(slotKeys, `${namespace}/${name}`) : () => {};
+    if (!release) {
+      if (forced) this.deferredForced.add(`${namespace}/${name}`);
+      return { requeueAfter: STORE_BUSY_RETRY_MS + Math.random() * STORE_BUSY_RETRY_MS, deferred: true };
+    }
+    try {
+      return await this.syncAndRecord(es, { existing, unverified }, intervalMs, now, drift, signal);
+    } finally {
+      release();
+    }
+  }
+
+  private async syncAndRecord(
+    es: ExternalSecret,
+    live: LiveSecret,
+    intervalMs: number,
+    now: number,
+    drift: boolean,
+    signal?: AbortSignal,
+  ): Promise<Result | undefined> {
+    const { client } = this.opts;
+    const namespace = es.metadata?.namespace ?? "";
+    const name = es.metadata?.name ?? "";
+    const labels = { name, namespace };
     const before = JSON.stringify(es.status ?? {});
     let result: Result | undefined;
     let failure: SyncFailure | undefined;
     const syncStart = performance.now();
     try {
-      result = await this.sync(es, { existing, unverified }, intervalMs, now, drift, signal);
+      result = await this.sync(es, live, intervalMs, now, drift, signal);
     } catch (err) {
       failure =
         err instanceof SyncFailure
@@ -357,6 +395,9 @@ export class ExternalSecretReconciler {
     const secretName = targetSecretName(es);
     const target = es.spec.target ?? {};
     const policy = target.creationPolicy ?? "Owner";
+    // Every provider call and generator of this sync runs under one deadline; past it the sync fails at once
+    // (in-flight requests aborted) and the worker moves on.
+    const deadline = startDeadline(this.opts.reconcileTimeoutMs ?? DEFAULT_RECONCILE_TIMEOUT_MS, signal);
     const stores = new StoreClients(
       {
         client,
@@ -364,7 +405,8 @@ export class ExternalSecretReconciler {
         controllerClass: this.opts.controllerClass,
         clusterStoreEnabled: this.opts.clusterStoreEnabled !== false,
         floodGate: this.opts.floodGate !== false,
-        signal,
+        signal: deadline.signal,
+        deadline: deadline.at,
         metrics: this.opts.metrics,
         fresh: isUserRequestedSync(es),
       },
@@ -372,18 +414,25 @@ export class ExternalSecretReconciler {
     );
     let fetched: Awaited<ReturnType<typeof fetchSecretData>>;
     try {
-      fetched = await fetchSecretData(
-        es,
-        {
-          client: (ref) => stores.get(ref ?? es.spec.secretStoreRef),
-          generate: (ref) => this.generate(ref, namespace, generated, signal),
-        },
-        this.opts.render,
+      fetched = await raceAbort(
+        fetchSecretData(
+          es,
+          {
+            client: (ref) => stores.get(ref ?? es.spec.secretStoreRef),
+            generate: (ref) => this.generate(ref, namespace, generated, deadline.signal),
+          },
+          this.opts.render,
+        ),
+        deadline.signal,
       );
     } catch (err) {
       throw new SyncFailure("could not get secret data from provider", err as Error, true);
     } finally {
-      await stores.close();
+      const closing = stores.close();
+      // A client still being built past the deadline may never settle: do not wait for it.
+      if (deadline.signal.aborted) closing.catch(() => {});
+      else await closing;
+      deadline.clear();
     }
     for (const note of fetched.missing) events.event(es as never, "Normal", EVENT_MISSING_PROVIDER_SECRET, note);
 
@@ -435,7 +484,8 @@ export class ExternalSecretReconciler {
         this.opts.render,
       );
     } catch (err) {
-      throw new SyncFailure("could not apply template", err as Error, false);
+      // A template stopped at its deadline or memory budget is retried with the controller's backoff.
+      throw new SyncFailure("could not apply template", err as Error, isTemplateLimitError(err));
     }
     es.status = es.status ?? {};
     await this.writeSecret(es, live, out, signal);

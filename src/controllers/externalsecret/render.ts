@@ -1,2 +1,5 @@
-/** The template engine as the ExternalSecret controller sees it (src/template's renderESO fits). */
-export type RenderTemplate = (name: string, text: string, data: Record<string, string>) => string;
+/**
+ * The template engine as the ExternalSecret and PushSecret controllers see it: the controller renders in a
+ * worker pool with a deadline and a memory budget (src/template/pool); renderESO fits for in-process use.
+ */
+export type RenderTemplate = (name: string, text: string, data: Record<string, string>) => Promise<string> | string;

@@ -8,21 +8,21 @@ export class RewriteError extends Error {
   override readonly name = "RewriteError";
 }
 
-export function rewriteMap(
+export async function rewriteMap(
   operations: ExternalSecretRewrite[] | undefined,
   data: Record<string, Buffer>,
   render: RenderTemplate,
-): Record<string, Buffer> {
+): Promise<Record<string, Buffer>> {
   let out = data;
-  (operations ?? []).forEach((op, i) => {
+  for (const [i, op] of (operations ?? []).entries()) {
     try {
       if (op.merge) out = rewriteMerge(op.merge, out);
       else if (op.regexp) out = rewriteRegexp(op.regexp.source, op.regexp.target, out);
-      else if (op.transform) out = rewriteTransform(op.transform.template, out, render);
+      else if (op.transform) out = await rewriteTransform(op.transform.template, out, render);
     } catch (err) {
       throw new RewriteError(`failed rewrite operation[${i}]: ${(err as Error).message}`);
     }
-  });
+  }
   return out;
 }
 
@@ -40,16 +40,16 @@ function rewriteRegexp(source: string, target: string, data: Record<string, Buff
   return out;
 }
 
-function rewriteTransform(
+async function rewriteTransform(
   template: string,
   data: Record<string, Buffer>,
   render: RenderTemplate,
-): Record<string, Buffer> {
+): Promise<Record<string, Buffer>> {
   const out: Record<string, Buffer> = {};
   for (const [key, value] of Object.entries(data)) {
     let newKey: string;
     try {
-      newKey = render("transform", template, { value: key });
+      newKey = await render("transform", template, { value: key });
     } catch (err) {
       throw new RewriteError(`transform failed with failed to transform key: ${(err as Error).message}`);
     }

@@ -5,11 +5,24 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { ExternalSecretTemplate, TemplateFrom } from "../../api/externalsecret.js";
-import { REDACTED, redactValues } from "../../template/index.js";
+import { TemplateError as EngineError, REDACTED, redactValues, TemplateLimitError } from "../../template/index.js";
 import type { RenderTemplate } from "./render.js";
 
 export class TemplateError extends Error {
   override readonly name = "TemplateError";
+
+  /** Set when the render stopped at its deadline or memory budget: worth retrying with backoff. */
+  constructor(
+    message: string,
+    readonly limit?: "memory" | "timeout",
+  ) {
+    super(message);
+  }
+}
+
+/** A template stopped at a resource limit (not a mistake in it): the sync is retried with backoff. */
+export function isTemplateLimitError(err: unknown): boolean {
+  return err instanceof TemplateError && err.limit !== undefined;
 }
 
 /** Reads templateFrom sources in the ExternalSecret's namespace. */
@@ -84,12 +97,15 @@ interface RenderContext {
   secretTexts: string[];
 }
 
-function run(ctx: RenderContext, name: string, text: string, templateSecret?: string): string {
+async function run(ctx: RenderContext, name: string, text: string, templateSecret?: string): Promise<string> {
   try {
-    return ctx.render(name, text, ctx.data);
+    return await ctx.render(name, text, ctx.data);
   } catch (err) {
-    const detail = redactTemplateError((err as Error).message, ctx.data, ctx.secretTexts, templateSecret);
-    throw new TemplateError(`could not execute template: ${detail}`);
+    // The engine's safe message withholds the argument text of failing function calls (see template/error-kind.ts).
+    const message = err instanceof EngineError ? err.safeMessage : (err as Error).message;
+    const detail = redactTemplateError(message, ctx.data, ctx.secretTexts, templateSecret);
+    const limit = err instanceof TemplateLimitError ? err.limit : undefined;
+    throw new TemplateError(`could not execute template: ${detail}`, limit);
   }
 }
 
@@ -99,18 +115,18 @@ function write(out: TemplateOutput, target: Target, key: string, value: string):
   else out.data[key] = Buffer.from(value, "utf8");
 }
 
-function execute(
+async function execute(
   templates: Record<string, string>,
   scope: Scope,
   target: Target,
   ctx: RenderContext,
   out: TemplateOutput,
   templateSecret?: string,
-): void {
+): Promise<void> {
   for (const [key, text] of Object.entries(templates)) {
     if (scope === "KeysAndValues") {
       // The template is the map key here: it renders to a YAML map of keys and values.
-      const rendered = run(ctx, "template", key, templateSecret);
+      const rendered = await run(ctx, "template", key, templateSecret);
       let parsed: unknown;
       try {
         parsed = parseYaml(rendered);
@@ -125,7 +141,7 @@ function execute(
         write(out, target, k, typeof v === "string" ? v : v === null ? "" : String(v));
       }
     } else {
-      write(out, target, key, run(ctx, key, text, templateSecret));
+      write(out, target, key, await run(ctx, key, text, templateSecret));
     }
   }
 }
@@ -148,7 +164,7 @@ async function applyTemplateFrom(
         );
       }
       const scope = (item.templateAs ?? "Values") as Scope;
-      execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out);
+      await execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out);
     }
   }
   if (from.secret) {
@@ -165,11 +181,11 @@ async function applyTemplateFrom(
       ctx.secretTexts.push(text);
       const scope = (item.templateAs ?? "Values") as Scope;
       const where = `${from.secret.name} key ${JSON.stringify(item.key)}`;
-      execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out, where);
+      await execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out, where);
     }
   }
   if (from.literal !== undefined) {
-    execute({ [from.literal]: "" }, "KeysAndValues", target, ctx, out);
+    await execute({ [from.literal]: "" }, "KeysAndValues", target, ctx, out);
   }
 }
 
@@ -196,8 +212,8 @@ export async function applyTemplate(
   if (template.mergePolicy === "Merge") Object.assign(out.data, dataMap);
   const ctx: RenderContext = { render, data: stringData(dataMap), secretTexts: [] };
   for (const from of template.templateFrom ?? []) await applyTemplateFrom(from, ctx, out, sources);
-  execute(template.data ?? {}, "Values", "Data", ctx, out);
-  execute(template.metadata?.labels ?? {}, "Values", "Labels", ctx, out);
-  execute(template.metadata?.annotations ?? {}, "Values", "Annotations", ctx, out);
+  await execute(template.data ?? {}, "Values", "Data", ctx, out);
+  await execute(template.metadata?.labels ?? {}, "Values", "Labels", ctx, out);
+  await execute(template.metadata?.annotations ?? {}, "Values", "Annotations", ctx, out);
   return out;
 }

@@ -41,12 +41,12 @@ function dataToApplies(to: PushSecretDataTo, target: StoreTarget): boolean {
 }
 
 /** spec.dataTo: every key of the source (optionally filtered and renamed) becomes a remote key of its own. */
-function expandDataTo(
+async function expandDataTo(
   ps: PushSecret,
   source: PushSource,
   target: StoreTarget,
   render: RenderTemplate,
-): { entry: PushSecretDataEntry; where: string }[] {
+): Promise<{ entry: PushSecretDataEntry; where: string }[]> {
   const out: { entry: PushSecretDataEntry; where: string }[] = [];
   for (const [j, to] of (ps.spec.dataTo ?? []).entries()) {
     if (!dataToApplies(to, target)) continue;
@@ -64,7 +64,7 @@ function expandDataTo(
       }
       let remoteKey = key;
       if (to.rewrite?.length) {
-        const renamed = Object.keys(rewriteMap(to.rewrite as never, { [key]: Buffer.alloc(0) }, render));
+        const renamed = Object.keys(await rewriteMap(to.rewrite as never, { [key]: Buffer.alloc(0) }, render));
         remoteKey = renamed[0] ?? key;
       }
       out.push({
@@ -92,7 +92,7 @@ export async function pushToStore(
   const key = storeKey(target);
   out[key] = out[key] ?? {};
   const planned = new Map<string, { entry: PushSecretDataEntry; where: string }>();
-  for (const p of expandDataTo(ps, source, target, render)) planned.set(statusRef(p.entry.match.remoteRef), p);
+  for (const p of await expandDataTo(ps, source, target, render)) planned.set(statusRef(p.entry.match.remoteRef), p);
   for (const [i, entry] of (ps.spec.data ?? []).entries()) {
     planned.set(statusRef(entry.match.remoteRef), { entry, where: `spec.data[${i}]` });
   }

@@ -11,6 +11,7 @@ import type { PushSecret } from "../../api/pushsecret.js";
 import { GeneratorStateManager } from "../../generators/state/manager.js";
 import type { KubeAccess, PushSource } from "../../providers/provider.js";
 import type { Result } from "../../runtime/controller.js";
+import { DEFAULT_RECONCILE_TIMEOUT_MS, type Deadline, raceAbort, startDeadline } from "../../runtime/deadline.js";
 import type { Logger } from "../../runtime/logger.js";
 import { type Condition, getCondition, rfc3339, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
@@ -45,6 +46,8 @@ export interface PushSecretReconcilerOptions {
   /** Grace period before superseded generator values are cleaned up (ms). */
   generatorGcGraceMs?: number;
   now?: () => number;
+  /** --reconcile-timeout: bound on the provider calls of one push or delete (ms, default 30 s). */
+  reconcileTimeoutMs?: number;
 }
 
 const DEFAULT_REFRESH_MS = 60 * 60_000;
@@ -110,7 +113,19 @@ export class PushSecretReconciler {
     return this.sync(ps, signal);
   }
 
-  private storeClients(ps: PushSecret, signal?: AbortSignal): StoreClients {
+  private deadline(signal?: AbortSignal): Deadline {
+    return startDeadline(this.opts.reconcileTimeoutMs ?? DEFAULT_RECONCILE_TIMEOUT_MS, signal);
+  }
+
+  /** Releases the clients; past the deadline a client still being built may never settle, so it is not awaited. */
+  private async release(clients: StoreClients, deadline: Deadline): Promise<void> {
+    const closing = clients.close();
+    if (deadline.signal.aborted) closing.catch(() => {});
+    else await closing;
+    deadline.clear();
+  }
+
+  private storeClients(ps: PushSecret, deadline: Deadline): StoreClients {
     return new StoreClients(
       {
         client: this.opts.client,
@@ -119,7 +134,8 @@ export class PushSecretReconciler {
         clusterStoreEnabled: this.opts.clusterStoreEnabled !== false,
         // As upstream, pushing does not wait for the store to report Ready.
         floodGate: false,
-        signal,
+        signal: deadline.signal,
+        deadline: deadline.at,
       },
       ps.metadata?.namespace ?? "",
     );
@@ -151,12 +167,14 @@ export class PushSecretReconciler {
     }
 
     const states = new GeneratorStateManager(this.opts.client, ps, this.opts.generatorGcGraceMs, this.now);
-    const clients = this.storeClients(ps, signal);
+    const deadline = this.deadline(signal);
+    const clients = this.storeClients(ps, deadline);
+    const bounded = <T>(work: Promise<T>) => raceAbort(work, deadline.signal);
     let synced: SyncedMap = {};
     try {
       if (!sources) {
         try {
-          sources = await generateSource(this.opts.client, this.opts.kube, ps, signal);
+          sources = await bounded(generateSource(this.opts.client, this.opts.kube, ps, deadline.signal));
         } catch (err) {
           throw new SyncFailure(`could not generate source secret: ${(err as Error).message}`);
         }
@@ -166,7 +184,7 @@ export class PushSecretReconciler {
         for (const target of stores) {
           let sc: Awaited<ReturnType<StoreClients["get"]>>;
           try {
-            sc = await clients.get({ kind: target.kind, name: target.name });
+            sc = await bounded(clients.get({ kind: target.kind, name: target.name }));
           } catch (err) {
             throw new SyncFailure(
               `could not get secrets client for store ${target.name}: ${(err as Error).message}`,
@@ -174,7 +192,7 @@ export class PushSecretReconciler {
             );
           }
           try {
-            await pushToStore(ps, templated, target, sc, this.opts.render, synced);
+            await bounded(pushToStore(ps, templated, target, sc, this.opts.render, synced));
           } catch (err) {
             throw new SyncFailure(`set secret failed: ${(err as Error).message}`, synced);
           }
@@ -182,7 +200,7 @@ export class PushSecretReconciler {
       }
       if (ps.spec.deletionPolicy === "Delete") {
         try {
-          synced = await deleteRemoved(previous, synced, (t) => clients.get({ kind: t.kind, name: t.name }));
+          synced = await bounded(deleteRemoved(previous, synced, (t) => clients.get({ kind: t.kind, name: t.name })));
         } catch (err) {
           const remaining = (err as { remaining?: SyncedMap }).remaining;
           throw new SyncFailure(`Failed to Delete Secrets from Provider: ${(err as Error).message}`, remaining);
@@ -201,7 +219,7 @@ export class PushSecretReconciler {
       }
       return this.fail(ps, before, failure, mergeSynced(failure.synced, previous));
     } finally {
-      await clients.close();
+      await this.release(clients, deadline);
     }
 
     await this.commitGeneratorState(ps, states, sources);
@@ -286,10 +304,14 @@ export class PushSecretReconciler {
   /** deletionPolicy Delete on deletion: every pushed key goes; failures keep the finalizer. */
   private async deleteAll(ps: PushSecret, signal?: AbortSignal): Promise<void> {
     const before = JSON.stringify(ps.status ?? {});
-    const clients = this.storeClients(ps, signal);
+    const deadline = this.deadline(signal);
+    const clients = this.storeClients(ps, deadline);
     try {
-      await deleteRemoved(ps.status?.syncedPushSecrets as SyncedMap | undefined, {}, (t) =>
-        clients.get({ kind: t.kind, name: t.name }),
+      await raceAbort(
+        deleteRemoved(ps.status?.syncedPushSecrets as SyncedMap | undefined, {}, (t) =>
+          clients.get({ kind: t.kind, name: t.name }),
+        ),
+        deadline.signal,
       );
     } catch (err) {
       const remaining = (err as { remaining?: SyncedMap }).remaining;
@@ -300,7 +322,7 @@ export class PushSecretReconciler {
         remaining,
       );
     } finally {
-      await clients.close();
+      await this.release(clients, deadline);
     }
   }
 

@@ -56,6 +56,8 @@ export interface PushSecretControllersOptions {
   clusterSecretStores?: Informer<KubeObject>;
   /** Grace period before superseded generated values are cleaned up (upstream --generator-gc-grace-period). */
   generatorGcGraceMs?: number;
+  /** --reconcile-timeout (ms). */
+  reconcileTimeoutMs?: number;
 }
 
 export interface PushSecretControllers {
@@ -120,6 +122,7 @@ export function startPushSecretControllers(opts: PushSecretControllersOptions): 
     controllerClass: opts.controllerClass,
     clusterStoreEnabled: opts.clusterStoreEnabled,
     generatorGcGraceMs: opts.generatorGcGraceMs,
+    reconcileTimeoutMs: opts.reconcileTimeoutMs,
   });
   const psController = new Controller({
     name: "pushsecret",

@@ -1,5 +1,5 @@
 /** Sprig's string functions. */
-import { randomInt } from "node:crypto";
+import { randomFillSync, randomInt } from "node:crypto";
 import { checkStringLength } from "../budget.js";
 import { quote as goQuote } from "../strconv.js";
 import { compareGoStrings, type FuncMap, formatValue, typedSlice } from "../values.js";
@@ -120,10 +120,27 @@ const DIGITS = "0123456789";
 export function randomFrom(count: number, alphabet: string): string {
   if (count < 0) return "";
   checkStringLength(count);
-  let out = "";
-  for (let i = 0; i < count; i++) out += alphabet[randomInt(alphabet.length)];
-  return out;
+  // Bytes drawn in bulk and mapped by rejection sampling (uniform), into scratch buffers reused across calls, then
+  // decoded into one flat string: appending a character at a time makes a rope of tens of bytes per character,
+  // and a large string made by Buffer#toString lives off the V8 heap, out of a template worker's heap limit.
+  // Every alphabet here is ASCII.
+  if (scratch.length < count) scratch = new Uint8Array(count);
+  const limit = 256 - (256 % alphabet.length);
+  const codes = Uint8Array.from(alphabet, (c) => c.charCodeAt(0));
+  let n = 0;
+  while (n < count) {
+    randomFillSync(randomChunk);
+    for (let i = 0; i < randomChunk.length && n < count; i++) {
+      const b = randomChunk[i]!;
+      if (b < limit) scratch[n++] = codes[b % codes.length]!;
+    }
+  }
+  return ASCII_DECODER.decode(scratch.subarray(0, count));
 }
+
+const ASCII_DECODER = new TextDecoder();
+const randomChunk = new Uint8Array(64 * 1024);
+let scratch = new Uint8Array(0);
 
 let ASCII = "";
 for (let c = 32; c < 127; c++) ASCII += String.fromCharCode(c);
