@@ -201,9 +201,10 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     jitter: opts.jitter ?? 0.05,
     forceRefresh: (namespace, name) => forced.delete(`${namespace}/${name}`),
     reconcileTimeoutMs: opts.reconcileTimeoutMs,
-    // A deferred sync is queued again as soon as its store has a free slot.
+    // A deferred sync runs next as soon as its store has a free slot (behind a deep queue it would leave the slot
+    // idle while workers pop, and defer, other syncs of the same store).
     storeSlots: new StoreSlots(opts.maxConcurrentPerStore || defaultPerStoreLimit(concurrency), (id) =>
-      esController.enqueue(parseRequestKey(id)),
+      esController.enqueueFirst(parseRequestKey(id)),
     ),
   });
   const esController = new Controller({

@@ -106,6 +106,12 @@ export class Controller {
     else this.parked.add(requestKey(req));
   }
 
+  /** Queues a reconcile of `req` ahead of the queued ones (while stopped: on the next start). */
+  enqueueFirst(req: Request): void {
+    if (this.running) this.q.addFirst(requestKey(req));
+    else this.parked.add(requestKey(req));
+  }
+
   /** Queues a reconcile of `req` after `ms` (while stopped: on the next start). */
   enqueueAfter(req: Request, ms: number): void {
     if (this.running) this.q.addAfter(requestKey(req), ms);

@@ -62,6 +62,17 @@ export class WorkQueue {
     this.push(item);
   }
 
+  /** Like `add`, but ahead of everything queued: for held-back work whose turn has come (a freed store slot). */
+  addFirst(item: string): void {
+    if (this.shutdown || this.dirty.has(item)) return;
+    this.metrics?.add();
+    this.dirty.add(item);
+    if (this.processing.has(item)) return;
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+    this.queued(item);
+  }
+
   /** Adds `item` after `ms`; a later deadline never replaces an earlier pending one. */
   addAfter(item: string, ms: number): void {
     if (this.shutdown) return;
@@ -166,6 +177,10 @@ export class WorkQueue {
 
   private push(item: string): void {
     this.items.push(item);
+    this.queued(item);
+  }
+
+  private queued(item: string): void {
     this.enqueuedAt.set(item, this.clock.now());
     this.metrics?.depth(this.len());
     const waiter = this.waiters.shift();

@@ -59,6 +59,18 @@ describe("work queue", () => {
     assert.equal(q.len(), 0);
   });
 
+  it("addFirst puts an item ahead of everything queued, once, both before and after items were taken", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    for (const k of ["a", "b", "c"]) q.add(k);
+    q.addFirst("z");
+    q.addFirst("b"); // already queued: keeps its place, not duplicated
+    assert.equal(await q.get(), "z");
+    assert.equal(await q.get(), "a");
+    q.addFirst("y"); // after a take, the slot before the head is reused
+    assert.deepEqual([await q.get(), await q.get(), await q.get()], ["y", "b", "c"]);
+    assert.equal(q.len(), 0);
+  });
+
   it("coalesces adds during processing into exactly one more run, never concurrent", async () => {
     const q = new WorkQueue({ clock: new FakeClock() });
     q.add("k");
