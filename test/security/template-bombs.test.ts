@@ -24,13 +24,13 @@ import {
   startHarness,
   waitForSecretData,
 } from "../e2e/harness.js";
+import { HealthProbe, PROBE_EVERY_MS } from "./health-probe.js";
 
 const ATTACKER = "bomber";
 const VICTIM = "bystander";
 const MiB = 1024 * 1024;
 /** The documented bound: the operator's RSS stays within this of its warm baseline during a memory bomb. */
 const RSS_BOUND = 300 * MiB;
-const PROBE_EVERY_MS = 100;
 const PROBE_LIMIT_MS = 1_000;
 
 const MEMORY_BOMB = "{{ $x := list }}{{ range until 60 }}{{ $x = append $x (randAlpha 4000000) }}{{ end }}{{ len $x }}";
@@ -41,45 +41,6 @@ const CPU_BOMBS = [
   '{{ range until 1000 }}{{ derivePassword 1 "long" "password" "user" "example.com" }}{{ end }}',
   '{{ range until 1000 }}{{ genPrivateKey "rsa" }}{{ end }}',
 ];
-
-/** Asks /healthz every 100 ms; a probe's delay counts from when it was due, so a blocked event loop shows. */
-class HealthProbe {
-  readonly delaysMs: number[] = [];
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private readonly inFlight = new Set<Promise<void>>();
-
-  constructor(private readonly url: string) {}
-
-  start(): void {
-    this.schedule(performance.now() + PROBE_EVERY_MS);
-  }
-
-  private schedule(due: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(
-      () => {
-        const p = this.probe(due).finally(() => this.inFlight.delete(p));
-        this.inFlight.add(p);
-        this.schedule(Math.max(due + PROBE_EVERY_MS, performance.now()));
-      },
-      Math.max(0, due - performance.now()),
-    );
-  }
-
-  private async probe(due: number): Promise<void> {
-    const res = await fetch(this.url);
-    await res.text();
-    assert.equal(res.status, 200);
-    this.delaysMs.push(performance.now() - due);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await Promise.all(this.inFlight);
-  }
-}
 
 /** Samples the process's RSS every 20 ms while an attack runs. */
 class RssSampler {
