@@ -43,7 +43,10 @@ interface SmSecret {
   versions: SmVersion[];
   tags: Record<string, string>;
   description?: string;
+  /** Scheduled for deletion (DeleteSecret with a recovery window): described and listed no more, otherwise refused. */
   deleted?: boolean;
+  /** Deleted with ForceDeleteWithoutRecovery: gone (kept here only so tests can see it was deleted). */
+  purged?: boolean;
 }
 
 interface SsmParam {
@@ -361,10 +364,11 @@ export class FakeAws {
 
   // ---- Secrets Manager ----
 
+  /** The secret named (or ARN'd) `id`, including one scheduled for deletion; undefined once purged. */
   private findSecret(id: string | undefined): SmSecret | undefined {
     if (!id) return undefined;
     const s = this.secrets.get(id) ?? [...this.secrets.values()].find((x) => x.arn === id);
-    return s && !s.deleted ? s : undefined;
+    return s && !s.purged ? s : undefined;
   }
 
   private secretValueEntry(s: SmSecret, v: SmVersion) {
@@ -411,14 +415,32 @@ export class FakeAws {
     const b = rec.body;
     const notFound = () =>
       this.jsonError(res, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    // As AWS (and moto) answer any operation but Describe/Restore on a secret scheduled for deletion.
+    const markedDeleted = () =>
+      this.jsonError(
+        res,
+        400,
+        "InvalidRequestException",
+        "You can't perform this operation on the secret because it was marked for deletion.",
+      );
+    const current = (s: SmSecret) => s.versions.find((v) => v.stages.includes("AWSCURRENT"));
     switch (rec.action) {
       case "GetSecretValue": {
         const s = this.findSecret(b.SecretId);
         if (!s) return notFound();
+        if (s.deleted) return markedDeleted();
         const v = b.VersionId
           ? s.versions.find((x) => x.id === b.VersionId)
           : s.versions.find((x) => x.stages.includes(b.VersionStage ?? "AWSCURRENT"));
-        if (!v) return notFound();
+        if (!v) {
+          const label = b.VersionId ? `VersionId: ${b.VersionId}` : `staging label: ${b.VersionStage ?? "AWSCURRENT"}`;
+          return this.jsonError(
+            res,
+            400,
+            "ResourceNotFoundException",
+            `Secrets Manager can't find the specified secret value for ${label}`,
+          );
+        }
         return this.ok(res, this.secretValueEntry(s, v));
       }
       case "DescribeSecret": {
@@ -432,10 +454,13 @@ export class FakeAws {
           Description: s.description,
           Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
           VersionIdsToStages: stages,
+          ...(s.deleted ? { DeletedDate: Date.now() / 1000 } : {}),
         });
       }
       case "ListSecrets": {
-        const all = [...this.secrets.values()].filter((s) => !s.deleted && this.matchFilters(s, b.Filters));
+        const all = [...this.secrets.values()].filter(
+          (s) => !s.deleted && !s.purged && this.matchFilters(s, b.Filters),
+        );
         const { page, next } = this.page(all, b.NextToken, 2);
         return this.ok(res, {
           SecretList: page.map((s) => ({
@@ -448,25 +473,36 @@ export class FakeAws {
       }
       case "BatchGetSecretValue": {
         const all = b.SecretIdList
-          ? (b.SecretIdList as string[]).map((id) => this.findSecret(id)).filter((s): s is SmSecret => !!s)
-          : [...this.secrets.values()].filter((s) => !s.deleted && this.matchFilters(s, b.Filters));
+          ? (b.SecretIdList as string[])
+              .map((id) => this.findSecret(id))
+              .filter((s): s is SmSecret => !!s && !s.deleted && !!current(s))
+          : [...this.secrets.values()].filter(
+              (s) => !s.deleted && !s.purged && !!current(s) && this.matchFilters(s, b.Filters),
+            );
         // A SecretIdList (at most 20 ids) is answered whole; MaxResults and paging apply to Filters only.
         const { page, next } = b.SecretIdList ? { page: all, next: undefined } : this.page(all, b.NextToken, 2);
         return this.ok(res, {
-          SecretValues: page.map((s) =>
-            this.secretValueEntry(s, s.versions.find((v) => v.stages.includes("AWSCURRENT"))!),
-          ),
+          SecretValues: page.map((s) => this.secretValueEntry(s, current(s)!)),
           Errors: [],
           ...(next ? { NextToken: next } : {}),
         });
       }
       case "CreateSecret": {
-        if (this.secrets.get(b.Name) && !this.secrets.get(b.Name)!.deleted) {
-          return this.jsonError(res, 400, "ResourceExistsException", "the secret already exists");
+        const existing = this.findSecret(b.Name);
+        if (existing?.deleted) {
+          return this.jsonError(
+            res,
+            400,
+            "InvalidRequestException",
+            "You can't create this secret because a secret with this name is already scheduled for deletion.",
+          );
         }
+        if (existing) return this.jsonError(res, 400, "ResourceExistsException", "the secret already exists");
         this.secrets.delete(b.Name);
         const tags: Record<string, string> = {};
         for (const t of b.Tags ?? []) tags[t.Key] = t.Value;
+        const hasValue = b.SecretString !== undefined || b.SecretBinary !== undefined;
+        // A secret created without a value has no version (GetSecretValue: not found) until one is put.
         const id = this.putSecret(
           b.Name,
           b.SecretString !== undefined
@@ -476,13 +512,16 @@ export class FakeAws {
           ["AWSCURRENT"],
         );
         const s = this.secrets.get(b.Name)!;
+        if (!hasValue) s.versions.length = 0;
         s.description = b.Description;
-        if (b.ClientRequestToken) s.versions.at(-1)!.id = b.ClientRequestToken;
-        return this.ok(res, { ARN: s.arn, Name: s.name, VersionId: b.ClientRequestToken ?? id });
+        if (b.ClientRequestToken && hasValue) s.versions.at(-1)!.id = b.ClientRequestToken;
+        const versionId = hasValue ? (b.ClientRequestToken ?? id) : undefined;
+        return this.ok(res, { ARN: s.arn, Name: s.name, ...(versionId ? { VersionId: versionId } : {}) });
       }
       case "PutSecretValue": {
         const s = this.findSecret(b.SecretId);
         if (!s) return notFound();
+        if (s.deleted) return markedDeleted();
         const id = b.ClientRequestToken ?? randomUUID();
         this.stageVersion(
           s,
@@ -501,12 +540,14 @@ export class FakeAws {
       case "TagResource": {
         const s = this.findSecret(b.SecretId);
         if (!s) return notFound();
+        if (s.deleted) return markedDeleted();
         for (const t of b.Tags ?? []) s.tags[t.Key] = t.Value;
         return this.ok(res, {});
       }
       case "UntagResource": {
         const s = this.findSecret(b.SecretId);
         if (!s) return notFound();
+        if (s.deleted) return markedDeleted();
         for (const k of b.TagKeys ?? []) delete s.tags[k];
         return this.ok(res, {});
       }
@@ -516,7 +557,9 @@ export class FakeAws {
         if (b.ForceDeleteWithoutRecovery && b.RecoveryWindowInDays) {
           return this.jsonError(res, 400, "InvalidParameterException", "conflicting deletion parameters");
         }
+        if (s.deleted && !b.ForceDeleteWithoutRecovery) return markedDeleted();
         s.deleted = true;
+        if (b.ForceDeleteWithoutRecovery) s.purged = true;
         return this.ok(res, { ARN: s.arn, Name: s.name, DeletionDate: Date.now() / 1000 });
       }
       default:
