@@ -1,4 +1,5 @@
 /** Discovery documents: legacy (/api, /apis, /api/v1, /apis/G/V) and aggregated (apidiscovery.k8s.io/v2). */
+import { createHash } from "node:crypto";
 import type { TypeStore } from "./store.js";
 import { apiVersionOf, type KObj, type ResourceType, verbsAll } from "./types.js";
 
@@ -99,6 +100,24 @@ export function apiGroup(types: Iterable<TypeStore>, name: string): KObj | undef
   };
 }
 
+/** kube lists a custom resource's verbs in this order; namespaces have no deletecollection. */
+const customVerbs = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
+
+function verbsOf(rt: ResourceType): string[] {
+  if (rt.custom) return customVerbs;
+  if (rt.group === "" && rt.resource === "namespaces") return verbsAll.filter((v) => v !== "deletecollection");
+  return verbsAll;
+}
+
+/** kube's hash of the storage group/version/kind: the first 8 bytes of its SHA-256, in base64. */
+function storageVersionHash(rt: ResourceType): string {
+  return createHash("sha256")
+    .update(`${rt.group}/${rt.storageVersion}/${rt.kind}`)
+    .digest()
+    .subarray(0, 8)
+    .toString("base64");
+}
+
 export function apiResourceList(types: Iterable<TypeStore>, group: string, version: string): KObj | undefined {
   const resources: KObj[] = [];
   let found = false;
@@ -111,10 +130,11 @@ export function apiResourceList(types: Iterable<TypeStore>, group: string, versi
       singularName: rt.singular,
       namespaced: rt.namespaced,
       kind: rt.kind,
-      verbs: verbsAll,
+      verbs: verbsOf(rt),
     };
     if (rt.shortNames.length) r.shortNames = rt.shortNames;
     if (rt.categories.length) r.categories = rt.categories;
+    r.storageVersionHash = storageVersionHash(rt);
     resources.push(r);
     if (rt.hasStatus) {
       resources.push({
@@ -158,7 +178,7 @@ export function aggregated(types: Iterable<TypeStore>, core: boolean, discoveryV
               responseKind: { group: rt.group, version: v, kind: rt.kind },
               scope: rt.namespaced ? "Namespaced" : "Cluster",
               singularResource: rt.singular,
-              verbs: verbsAll,
+              verbs: verbsOf(rt),
             };
             if (rt.shortNames.length) r.shortNames = rt.shortNames;
             if (rt.categories.length) r.categories = rt.categories;

@@ -16,11 +16,12 @@ import {
   staleMessage,
 } from "./errors.js";
 import { prepareConfigMap, prepareSecret, validateMeta, validateName } from "./kinds.js";
+import { type Manager, managerOf, recordApply, recordUpdate, requireApplyManager } from "./managed-fields.js";
 import { checkFields } from "./openapi.js";
 import { OwnerIndex, type Ref } from "./owners.js";
 import { applyMerge, jsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
 import { applyDefaults, validate } from "./schema.js";
-import { fieldMatcher, labelMatcher, type Matcher, pinnedField } from "./selectors.js";
+import { fieldMatcher, labelMatcher, type Matcher, pinnedField, selectableFields } from "./selectors.js";
 import { deliver, type EventType, type StoredEvent, TypeStore, type Watcher } from "./store.js";
 import type { TokenIssuer } from "./tokens.js";
 import { apiVersionOf, type KObj, type ResourceType, typeKey } from "./types.js";
@@ -39,6 +40,10 @@ export interface ReqInfo {
   query: URLSearchParams;
   /** Filled by writes with warnings for the client (Warning headers), e.g. unknown fields under fieldValidation=Warn. */
   warnings?: string[];
+  /** The request's User-Agent: names the field manager of a write without ?fieldManager. */
+  userAgent?: string;
+  /** Set once a server-side apply has recorded its field ownership. */
+  applied?: boolean;
 }
 
 export interface DeleteOptions {
@@ -115,6 +120,9 @@ export class Engine {
   resolve(group: string, version: string, resource: string): TypeStore {
     const ts = this.types.get(typeKey(group, resource));
     if (!ts?.rt.versions.includes(version)) {
+      const served = [...this.types.values()].some((t) => t.rt.group === group && t.rt.versions.includes(version));
+      // kube's mux has no handler at all for a group-version nobody serves: a plain-text 404.
+      if (!served) throw new ApiError(404, "404 page not found\n", "NotFound", { plainText: true });
       throw new ApiError(404, "the server could not find the requested resource", "NotFound", {});
     }
     return ts;
@@ -210,7 +218,9 @@ export class Engine {
   /** Stores an updated object; removing the last finalizer of a deleting object deletes it. */
   private replace(ts: TypeStore, prev: KObj, next: KObj): KObj {
     if (next.metadata.deletionTimestamp && listFinalizers(next).length === 0 && !this.blocksDeletion(ts, next)) {
-      return this.remove(ts, next, prev);
+      // kube deletes the stored object: watchers see it as it was, finalizers included; the writer gets its update.
+      const gone = this.remove(ts, prev, prev);
+      return { ...next, metadata: { ...next.metadata, resourceVersion: gone.metadata.resourceVersion } };
     }
     this.nextRv(next);
     this.commit(ts, "MODIFIED", next, prev);
@@ -295,6 +305,9 @@ export class Engine {
         errs.push(...validate(schema, obj));
       }
     }
+    dropEmpty(obj.metadata, ["labels", "annotations", "finalizers", "ownerReferences"]);
+    if (tk === "/secrets") dropEmpty(obj, ["data"]);
+    else if (tk === "/configmaps") dropEmpty(obj, ["data", "binaryData"]);
     return errs;
   }
 
@@ -319,8 +332,16 @@ export class Engine {
     const { items, rv, cont, remaining } = this.select(ts, ri);
     const meta: KObj = { resourceVersion: String(rv) };
     if (cont) meta.continue = cont;
+    // kube's list conversion of custom resources to a non-storage version writes an empty continue explicitly.
+    else if (ts.rt.custom && ri.version !== ts.rt.storageVersion) meta.continue = "";
     if (remaining !== undefined) meta.remainingItemCount = remaining;
-    const parts = items.map((o) => JSON.stringify(this.toVersion(ts, o, ri.version)));
+    // Built-in kinds' list items carry no apiVersion/kind (kube's typed lists leave them out); custom ones do.
+    const parts = items.map((o) => {
+      const v = this.toVersion(ts, o, ri.version);
+      if (ts.rt.custom) return JSON.stringify(v);
+      const { apiVersion: _a, kind: _k, ...rest } = v;
+      return JSON.stringify(rest);
+    });
     const head = JSON.stringify({
       kind: ts.rt.listKind,
       apiVersion: apiVersionOf(ri.group, ri.version),
@@ -334,7 +355,7 @@ export class Engine {
     const q = ri.query;
     const labels = labelMatcher(q.get("labelSelector"));
     const fieldSel = q.get("fieldSelector");
-    const fields = fieldMatcher(fieldSel);
+    const fields = fieldMatcher(fieldSel, selectableFields(ts.rt));
     let ns = ri.namespace;
     const pinnedNs = pinnedField(fieldSel, "metadata.namespace");
     if (ns === undefined && pinnedNs !== undefined && ts.rt.namespaced) ns = pinnedNs;
@@ -353,7 +374,7 @@ export class Engine {
         rv = t.rv;
         after = { ns: t.ns, name: t.name };
       } catch {
-        throw badRequest("continue key is not valid: invalid continue token");
+        throw badRequest("invalid continue token: continue key is not valid");
       }
       if (typeof rv !== "number" || typeof after.name !== "string") throw badRequest("continue key is not valid");
     }
@@ -398,14 +419,17 @@ export class Engine {
         this.fail(ts, "", [{ field: "metadata.name", type: "Required", detail: "name or generateName is required" }]);
     }
     if (ts.rt.namespaced) this.ensureNamespace(meta.namespace, ri.resource, meta.name);
-    return this.createPrepared(ts, ri.version, obj, dryRun);
+    return this.createPrepared(ts, ri.version, obj, dryRun, ri);
   }
 
-  private createPrepared(ts: TypeStore, version: string, obj: KObj, dryRun: boolean): KObj {
+  /** `ri` is the request being served; objects the server makes itself (bootstrap) have no managers. */
+  private createPrepared(ts: TypeStore, version: string, obj: KObj, dryRun: boolean, ri?: ReqInfo): KObj {
     const meta = obj.metadata;
     if (ts.rt.hasStatus && ts.rt.custom) delete obj.status;
     const errs = this.prepare(ts, version, obj, undefined);
     if (errs.length) this.fail(ts, meta.name, errs);
+    if (ri && !ri.applied) recordUpdate(undefined, obj, manager(ts, ri), ts.rt.hasStatus);
+    if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
     if (ts.get(meta.namespace ?? "", meta.name)) throw alreadyExists(ts.rt.group, ts.rt.resource, meta.name);
     meta.uid = randomUUID();
     meta.creationTimestamp = now();
@@ -440,7 +464,7 @@ export class Engine {
     if (!existing) {
       if (ts.rt.allowCreateOnUpdate && !ri.subresource) {
         this.ensureNamespace(meta.namespace, ri.resource, meta.name);
-        return { obj: this.createPrepared(ts, ri.version, obj, dryRun), created: true };
+        return { obj: this.createPrepared(ts, ri.version, obj, dryRun, ri), created: true };
       }
       throw notFound(ri.group, ri.resource, ri.name!);
     }
@@ -490,14 +514,15 @@ export class Engine {
       nm.deletionTimestamp = om.deletionTimestamp;
       nm.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
       const before = new Set(listFinalizers(current));
-      if (listFinalizers(next).some((f) => !before.has(f))) {
-        this.fail(ts, name, [
-          {
-            field: "metadata.finalizers",
-            type: "Forbidden",
-            detail: "no new finalizers can be added if the object is being deleted",
-          },
-        ]);
+      const added = listFinalizers(next).filter((f) => !before.has(f));
+      if (added.length) {
+        // Go's %#v of the list; kube reports the cause twice (two validation passes), the message once.
+        const err: FieldError = {
+          field: "metadata.finalizers",
+          type: "Forbidden",
+          detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
+        };
+        this.fail(ts, name, [err, err]);
       }
     } else {
       delete nm.deletionTimestamp;
@@ -514,6 +539,10 @@ export class Engine {
     }
     const errs = this.prepare(ts, ri.version, next, current);
     if (errs.length) this.fail(ts, name, errs);
+    // An explicitly empty managedFields list resets ownership; anything else is tracked on top of what it holds.
+    const reset = Array.isArray(nm.managedFields) && nm.managedFields.length === 0;
+    if (!reset && !ri.applied) recordUpdate(current, next, manager(ts, ri), ts.rt.hasStatus && !ri.subresource);
+    if (Array.isArray(nm.managedFields) && nm.managedFields.length === 0) delete nm.managedFields;
     if (typeKey(ts.rt.group, ts.rt.resource) === crdKey && ri.subresource !== "status")
       next.status = crdStatus(next, current.status);
     const stored = this.toStorage(ts, next);
@@ -539,10 +568,15 @@ export class Engine {
     const ts = this.resolve(ri.group, ri.version, ri.resource);
     const existing = ts.get(ri.namespace ?? "", ri.name!);
     const kind = contentType.split(";")[0].trim();
+    const applying = kind === "application/apply-patch+yaml";
+    if (applying) requireApplyManager(ri.query);
+    const force = ri.query.get("force") === "true";
     if (!existing) {
-      if (kind === "application/apply-patch+yaml" && !ri.subresource) {
+      if (applying && !ri.subresource) {
         const obj = this.checkTypeMeta(ts, ri.version, body);
         checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings, "apply");
+        recordApply(undefined, copy(obj), obj, manager(ts, ri), force, ts.rt.hasStatus);
+        ri.applied = true;
         // kube's order: the namespace check, then the name check.
         this.bindNamespace(ts, obj.metadata, ri.namespace);
         if (obj.metadata.name !== undefined && obj.metadata.name !== ri.name) {
@@ -552,7 +586,7 @@ export class Engine {
         }
         obj.metadata.name = ri.name;
         if (ts.rt.namespaced) this.ensureNamespace(ri.namespace, ri.resource, ri.name!);
-        return { obj: this.createPrepared(ts, ri.version, obj, dryRun), created: true };
+        return { obj: this.createPrepared(ts, ri.version, obj, dryRun, ri), created: true };
       }
       throw notFound(ri.group, ri.resource, ri.name!);
     }
@@ -568,7 +602,7 @@ export class Engine {
         if (ts.rt.custom) {
           throw new ApiError(
             415,
-            `strategic merge patch is not supported for ${ts.rt.kind}.${ts.rt.group}/${ri.version}, use a JSON merge patch instead`,
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
             "UnsupportedMediaType",
           );
         }
@@ -576,7 +610,15 @@ export class Engine {
         break;
       case "application/apply-patch+yaml":
         if (!isObject(body)) throw badRequest("apply patches must be objects");
-        next = applyMerge(next, body);
+        {
+          // Unknown fields are refused (Strict) or dropped before ownership is worked out, as kube types the patch first.
+          checkFields(ts.rt, ri.version, body, ri.query, ri.warnings, "apply");
+          const live = copy(next as KObj);
+          next = applyMerge(next, body);
+          const skipStatus = ts.rt.hasStatus && !ri.subresource;
+          recordApply(live, copy(body), next as KObj, manager(ts, ri), force, skipStatus);
+          ri.applied = true;
+        }
         break;
       default:
         throw new ApiError(
@@ -611,17 +653,17 @@ export class Engine {
     if (pre?.uid && pre.uid !== existing.metadata.uid) {
       throw conflict(
         ts.rt.group,
-        ts.rt.resource,
+        ts.rt.kind,
         ri.name!,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${existing.metadata.uid}). The object might have been deleted and then recreated`,
       );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
       throw conflict(
         ts.rt.group,
-        ts.rt.resource,
+        ts.rt.kind,
         ri.name!,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${existing.metadata.resourceVersion}). The object might have been modified`,
       );
     }
     const policy = (opts.propagationPolicy ?? (opts.orphanDependents ? "Orphan" : "Background")) as Propagation;
@@ -639,7 +681,13 @@ export class Engine {
     const out = this.deleteObject(ts, existing, policy);
     // As kube: 202 only for a deferred deletion that asked for orphanDependents=false; otherwise 200.
     const deferred = Boolean(out.metadata.deletionTimestamp && ts.get(out.metadata.namespace ?? "", out.metadata.name));
-    return { obj: this.toVersion(ts, out, ri.version), code: deferred && opts.orphanDependents === false ? 202 : 200 };
+    if (!deferred) {
+      // Gone at once: kube answers with a Success Status naming what went, not the object.
+      const details: KObj = { name: out.metadata.name, kind: ri.resource, uid: out.metadata.uid };
+      if (ri.group) details.group = ri.group;
+      return { obj: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details }, code: 200 };
+    }
+    return { obj: this.toVersion(ts, out, ri.version), code: opts.orphanDependents === false ? 202 : 200 };
   }
 
   /** Deletes now, or marks for deletion when finalizers (or foreground dependents) hold the object. */
@@ -857,7 +905,7 @@ export class Engine {
     const q = ri.query;
     const labels = labelMatcher(q.get("labelSelector"));
     const fieldSel = q.get("fieldSelector");
-    const fields = fieldMatcher(fieldSel);
+    const fields = fieldMatcher(fieldSel, selectableFields(ts.rt));
     const match: Matcher | undefined = labels && fields ? (o) => labels(o) && fields(o) : (labels ?? fields);
     const ns = ts.rt.namespaced ? ri.namespace : undefined;
     const version = ri.version;
@@ -987,6 +1035,20 @@ export class Engine {
     this.rv = Math.max(this.rv, state.rv);
     for (const ts of this.types.values()) ts.resetHistory(this.rv);
   }
+}
+
+/** Go's omitempty on typed fields: an empty map or list is not stored. */
+function dropEmpty(o: KObj, keys: string[]): void {
+  for (const k of keys) {
+    const v = o[k];
+    if ((Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)) delete o[k];
+  }
+}
+
+function manager(ts: TypeStore, ri: ReqInfo): Manager {
+  const m: Manager = { manager: managerOf(ri.query, ri.userAgent), apiVersion: apiVersionOf(ts.rt.group, ri.version) };
+  if (ri.subresource) m.subresource = ri.subresource;
+  return m;
 }
 
 function withoutPaging(q: URLSearchParams): URLSearchParams {

@@ -12,6 +12,8 @@ export interface StatusDetails {
   kind?: string;
   causes?: StatusCause[];
   retryAfterSeconds?: number;
+  /** Sent as kube's plain-text "404 page not found" rather than a Status. */
+  plainText?: boolean;
 }
 
 const reasons: Record<number, string> = {
@@ -55,7 +57,13 @@ export class ApiError extends Error {
       reason: this.reason,
       code: this.code,
     };
-    if (this.details) s.details = this.details;
+    if (this.details) {
+      // Go's omitempty: empty name, group and kind are left out.
+      const d: Record<string, unknown> = { ...this.details };
+      for (const k of ["name", "group", "kind"] as const) if (d[k] === "") delete d[k];
+      delete d.plainText;
+      s.details = d;
+    }
     return s;
   }
 }
@@ -107,7 +115,8 @@ export function gone(message: string): ApiError {
 
 /** 422 with one cause per field error, formatted like kube's field.ErrorList. */
 export function invalid(group: string, kind: string, name: string, causes: StatusCause[]): ApiError {
-  const msgs = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  // Go's aggregate error prints a repeated message once.
+  const msgs = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)))];
   const summary = msgs.length === 1 ? msgs[0] : `[${msgs.join(", ")}]`;
   return new ApiError(422, `${kind}${group ? `.${group}` : ""} "${name}" is invalid: ${summary}`, "Invalid", {
     name,

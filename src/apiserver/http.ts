@@ -1,12 +1,12 @@
 /** HTTP front end: routing, body decoding, content negotiation and streaming watches over the Engine. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, type ScalarTag } from "yaml";
 import { jsonErrorPosition } from "../util/json-error.js";
 import { aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, serverVersion } from "./discovery.js";
 import type { DeleteOptions, Engine, ReqInfo } from "./engine.js";
 import { ApiError, badRequest } from "./errors.js";
 import type { Faults } from "./faults.js";
-import { OpenApiDocuments, openapiV2, warningHeader } from "./openapi.js";
+import { OpenApiDocuments, openapiV2Protobuf, warningHeader } from "./openapi.js";
 import { decodeProtobuf } from "./proto.js";
 import { isReview, type Reviews } from "./reviews.js";
 import { columnsFor, toTable, wantsTable } from "./table.js";
@@ -29,6 +29,10 @@ function sendError(res: ServerResponse, err: unknown): void {
     res.end();
     return;
   }
+  if (e.details?.plainText) {
+    send(res, e.code, e.message, "text/plain; charset=utf-8");
+    return;
+  }
   const headers: Record<string, string | number> = { "Content-Type": jsonType };
   if (e.details?.retryAfterSeconds) headers["Retry-After"] = e.details.retryAfterSeconds;
   const body = JSON.stringify(e.toStatus());
@@ -46,6 +50,15 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** kube's YAML decoder (go-yaml v2) also reads these unquoted words as booleans, keys included. */
+const yaml11Booleans: ScalarTag = {
+  tag: "tag:yaml.org,2002:bool",
+  default: true,
+  identify: (v) => typeof v === "boolean",
+  test: /^(?:y|Y|yes|Yes|YES|on|On|ON|n|N|no|No|NO|off|Off|OFF)$/,
+  resolve: (s) => /^(?:y|Y|yes|Yes|YES|on|On|ON)$/.test(s),
+};
+
 function decode(body: Buffer, contentType: string): unknown {
   if (contentType.startsWith("application/vnd.kubernetes.protobuf"))
     return body.length ? decodeProtobuf(body) : undefined;
@@ -53,7 +66,7 @@ function decode(body: Buffer, contentType: string): unknown {
   if (text.trim() === "") return undefined;
   if (/yaml/.test(contentType) && !/^\s*[{[]/.test(text)) {
     try {
-      return parseYaml(text);
+      return parseYaml(text, { customTags: (tags) => [yaml11Booleans, ...(tags as ScalarTag[])] });
     } catch (e) {
       // Only the first line: the rest quotes the body, which may hold secret data.
       throw badRequest(`error decoding YAML: ${(e as Error).message.split("\n")[0]}`);
@@ -82,6 +95,9 @@ export function parseResourcePath(method: string, path: string, query: URLSearch
     rest = segs.slice(3);
   } else return undefined;
   rest = rest.map(decodeURIComponent);
+  // The deprecated /watch/ prefix kube still serves: a GET on it is a watch (of one object when a name follows).
+  const legacyWatch = rest[0] === "watch" && rest.length >= 2 && method === "GET";
+  if (legacyWatch) rest = rest.slice(1);
   let namespace: string | undefined;
   if (
     rest[0] === "namespaces" &&
@@ -112,6 +128,14 @@ export function parseResourcePath(method: string, path: string, query: URLSearch
       break;
     default:
       verb = method.toLowerCase();
+  }
+  if (legacyWatch) {
+    if (subresource) return undefined;
+    if (name) {
+      const sel = query.get("fieldSelector");
+      query.set("fieldSelector", sel ? `${sel},metadata.name=${name}` : `metadata.name=${name}`);
+    }
+    return { verb: "watch", group, version, resource, namespace, query };
   }
   if (verb === "watch" && name) return undefined;
   return { verb, group, version, resource, subresource, namespace, name, query };
@@ -150,6 +174,7 @@ export class HttpFrontEnd {
       return;
     }
     ri.warnings = [];
+    ri.userAgent = req.headers["user-agent"];
     // Headers set here are merged into the response's writeHead (warnings collected by the engine).
     const warned = () => {
       if (ri.warnings?.length) res.setHeader("Warning", ri.warnings.map(warningHeader));
@@ -290,7 +315,9 @@ export class HttpFrontEnd {
     }
     switch (trimmed) {
       case "/openapi/v2": {
-        const v2 = openapiV2(/protobuf/.test(accept));
+        const v2 = /protobuf/.test(accept)
+          ? openapiV2Protobuf()
+          : { body: this.openapi.swagger(), contentType: jsonType };
         res.writeHead(200, { "Content-Type": v2.contentType, "Content-Length": Buffer.byteLength(v2.body) });
         res.end(v2.body);
         return;

@@ -21,6 +21,7 @@ import {
   type Schema,
   supportDefinitions,
 } from "./openapi-schemas.js";
+import { swaggerFromV3 } from "./openapi-v2.js";
 import type { TypeStore } from "./store.js";
 import type { KObj, ResourceType } from "./types.js";
 import { isObject } from "./util.js";
@@ -160,7 +161,7 @@ function content(name: string): KObj {
 
 function operationId(verb: string, rt: ResourceType, version: string, suffix = ""): string {
   const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-  const group = rt.group === "" ? "core" : rt.group.replace(/\.k8s\.io$/, "").replace(/\.io$/, "");
+  const group = rt.group === "" ? "core" : rt.group.replace(/\.k8s\.io$/, "");
   const groupPart = group.split(/[.-]/).map(cap).join("");
   return `${verb}${groupPart}${cap(version)}${rt.namespaced && !suffix.includes("AllNamespaces") ? "Namespaced" : ""}${rt.kind}${suffix}`;
 }
@@ -380,6 +381,20 @@ export class OpenApiDocuments {
     return { paths };
   }
 
+  /** /openapi/v2 as JSON: every group-version's document merged into Swagger 2.0, rebuilt when one changes. */
+  swagger(): string {
+    const gvs = this.groupVersions();
+    const docs = [...gvs.keys()].sort().map((key) => ({ key, doc: this.build(key, gvs.get(key)!) }));
+    const stamp = docs.map((d) => d.doc.hash).join(",");
+    if (this.v2?.stamp !== stamp) {
+      const parsed = docs.map((d) => JSON.parse(d.doc.json) as KObj);
+      this.v2 = { stamp, json: JSON.stringify(swaggerFromV3(parsed, v2Info)) };
+    }
+    return this.v2.json;
+  }
+
+  private v2: { stamp: string; json: string } | undefined;
+
   document(key: string): { json: string; hash: string } | undefined {
     const e = this.groupVersions().get(key);
     return e ? this.build(key, e) : undefined;
@@ -497,7 +512,9 @@ export function checkFields(
   const directive = fieldDirective(query, op);
   const unknown: string[] = [];
   pruneUnknown(validationSchema(rt, version), obj, "", true, unknown);
-  unknown.sort();
+  // Built-in kinds report them in the order the request names them (kube's strict JSON decoder); custom resources
+  // in sorted order (kube's pruning pass).
+  if (rt.custom) unknown.sort();
   if (unknown.length === 0 || directive === "Ignore") return;
   const msgs = unknown.map((p) => `unknown field "${p}"`);
   if (directive === "Warn") {
@@ -525,28 +542,25 @@ export function warningHeader(text: string): string {
 
 // ---- /openapi/v2 ----
 
+const v2Info = { title: "Kubernetes", version: serverVersion.gitVersion };
+
 function pbString(field: number, s: string): Buffer {
   const b = Buffer.from(s, "utf8");
   return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]);
 }
 
 /**
- * The Swagger 2.0 document, deliberately empty of definitions: the schemas live in /openapi/v3, and a v2 client
- * that finds no definition for a kind (kubectl validating a `kind: List` file) leaves the check to the server's
- * fieldValidation. JSON, or gnostic's openapi_v2.Document protobuf (swagger = 1, info = 2 {title = 1, version = 2}).
- * Both forms are constant, so they are built once.
+ * The protobuf form of /openapi/v2 (gnostic's openapi_v2.Document: swagger = 1, info = 2 {title = 1, version = 2}) is
+ * deliberately empty of definitions: the schemas live in /openapi/v3, and a protobuf v2 client (kubectl) that finds
+ * no definition for a kind (validating a `kind: List` file) leaves the check to the server's fieldValidation. The
+ * JSON form is complete (OpenApiDocuments.swagger).
  */
-const v2Info = { title: "Kubernetes", version: serverVersion.gitVersion };
-const v2Json = {
-  body: JSON.stringify({ swagger: "2.0", info: v2Info, paths: {}, definitions: {} }),
-  contentType: "application/json",
-};
 const v2InfoPb = Buffer.concat([pbString(1, v2Info.title), pbString(2, v2Info.version)]);
 const v2Protobuf = {
   body: Buffer.concat([pbString(1, "2.0"), Buffer.from([(2 << 3) | 2, v2InfoPb.length]), v2InfoPb]),
   contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
 };
 
-export function openapiV2(protobuf: boolean): { body: Buffer | string; contentType: string } {
-  return protobuf ? v2Protobuf : v2Json;
+export function openapiV2Protobuf(): { body: Buffer; contentType: string } {
+  return v2Protobuf;
 }

@@ -110,17 +110,14 @@ function parsePointer(p: string): string[] {
   return p.slice(1).split("/").map(unescapeToken);
 }
 
-function resolveParent(doc: unknown, tokens: string[], op: string): { parent: any; key: string } {
+function resolveParent(doc: unknown, tokens: string[]): { parent: any; key: string } {
   let cur: any = doc;
   for (const t of tokens.slice(0, -1)) {
     if (Array.isArray(cur)) cur = cur[Number(t)];
     else if (isObject(cur)) cur = cur[t];
     else cur = undefined;
     if (cur === undefined || cur === null) {
-      throw new ApiError(
-        422,
-        `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "/${tokens.join("/")}": missing value`,
-      );
+      throw patchFailed();
     }
   }
   return { parent: cur, key: tokens[tokens.length - 1] };
@@ -137,11 +134,9 @@ function getAt(doc: unknown, path: string): unknown {
   return cur;
 }
 
-function missing(op: string, path: string): ApiError {
-  return new ApiError(
-    422,
-    `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`,
-  );
+/** kube answers every JSON patch that cannot be applied with this one message, naming neither op nor path. */
+function patchFailed(): ApiError {
+  return new ApiError(422, "the server rejected our request due to an error in our request", "Invalid", {});
 }
 
 /** RFC 6902 JSON patch. */
@@ -160,38 +155,35 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
           doc = value;
           break;
         }
-        const { parent, key } = resolveParent(doc, tokens, op);
+        const { parent, key } = resolveParent(doc, tokens);
         if (Array.isArray(parent)) {
           const i = key === "-" ? parent.length : Number(key);
-          if (!Number.isInteger(i) || i < 0 || i > parent.length) throw missing(op, path);
+          if (!Number.isInteger(i) || i < 0 || i > parent.length) throw patchFailed();
           if (op === "add") parent.splice(i, 0, value);
           else {
-            if (i >= parent.length) throw missing(op, path);
+            if (i >= parent.length) throw patchFailed();
             parent[i] = value;
           }
         } else if (isObject(parent)) {
-          if (op === "replace" && !(key in parent)) throw missing(op, path);
+          if (op === "replace" && !(key in parent)) throw patchFailed();
           parent[key] = value;
-        } else throw missing(op, path);
+        } else throw patchFailed();
         break;
       }
       case "remove": {
-        const { parent, key } = resolveParent(doc, tokens, op);
+        const { parent, key } = resolveParent(doc, tokens);
         if (Array.isArray(parent)) {
           const i = Number(key);
-          if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw missing(op, path);
+          if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw patchFailed();
           parent.splice(i, 1);
         } else if (isObject(parent) && key in parent) delete parent[key];
-        else throw missing(op, path);
+        else throw patchFailed();
         break;
       }
       case "test": {
         const actual = getAt(doc, path);
         if (JSON.stringify(actual) !== JSON.stringify(o.value)) {
-          throw new ApiError(
-            422,
-            `the server rejected our request due to an error in our request: testing value ${path} failed: test failed`,
-          );
+          throw patchFailed();
         }
         break;
       }
@@ -199,7 +191,7 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
       case "copy": {
         const from = o.from as string;
         const value = getAt(doc, from);
-        if (value === undefined) throw missing(op, from);
+        if (value === undefined) throw patchFailed();
         if (op === "move") doc = jsonPatch(doc, [{ op: "remove", path: from }]);
         doc = jsonPatch(doc, [{ op: "add", path, value }]);
         break;

@@ -108,14 +108,18 @@ function fieldValue(obj: KObj, path: string): string | undefined {
 
 /**
  * Field selectors: =, ==, != on a dotted path (metadata.name, metadata.namespace, involvedObject.uid, type, ...).
- * kube supports a per-kind allowlist; accepting any path is a superset that serves kubectl describe's event lookups.
+ * `allowed` is the kind's allowlist, refused outside it as kube does; undefined accepts any path (kinds whose list
+ * we do not know, e.g. events, where kubectl describe selects on involvedObject fields).
  */
-export function fieldMatcher(s: string | null | undefined): Matcher | undefined {
+export function fieldMatcher(s: string | null | undefined, allowed?: string[]): Matcher | undefined {
   if (!s) return undefined;
   const reqs: { key: string; value: string; neg: boolean }[] = [];
   for (const term of splitTerms(s)) {
     const m = cmpOp.exec(term);
     if (!m) throw badRequest(`invalid field selector: "${term}"`);
+    if (allowed && !allowed.includes(m[1])) {
+      throw badRequest(`"${m[1]}" is not a known field selector: only ${allowed.map((f) => `"${f}"`).join(", ")}`);
+    }
     reqs.push({ key: m[1], value: m[3], neg: m[2] === "!=" });
   }
   if (reqs.length === 0) return undefined;
@@ -136,4 +140,18 @@ export function pinnedField(s: string | null | undefined, key: string): string |
     if (m && m[1] === key && m[2] !== "!=") return m[3];
   }
   return undefined;
+}
+
+const metaFields = ["metadata.name", "metadata.namespace"];
+const builtinFields: Record<string, string[]> = {
+  "/configmaps": metaFields,
+  "/secrets": [...metaFields, "type"],
+  "/namespaces": [...metaFields, "status.phase"],
+  "/serviceaccounts": metaFields,
+};
+
+/** The field selector allowlist of a resource type; undefined when any path is accepted. */
+export function selectableFields(rt: { group: string; resource: string; custom: boolean }): string[] | undefined {
+  if (rt.custom) return metaFields;
+  return builtinFields[`${rt.group}/${rt.resource}`];
 }

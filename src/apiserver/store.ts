@@ -130,5 +130,9 @@ export function deliver(w: Watcher, ev: StoredEvent): void {
   const before = w.match(ev.prev);
   if (now && before) w.send("MODIFIED", ev);
   else if (now) w.send("ADDED", ev);
-  else if (before) w.send("DELETED", ev);
+  else if (before) {
+    // kube sends the object as it was when it still matched, at the new resourceVersion.
+    const meta = { ...ev.prev.metadata, resourceVersion: ev.obj.metadata.resourceVersion };
+    w.send("DELETED", { type: "DELETED", rv: ev.rv, obj: { ...ev.prev, metadata: meta } });
+  }
 }

@@ -66,9 +66,10 @@ function builtinColumns(rt: ResourceType): Column[] {
     case "/namespaces":
       return [nameCol, col("Status", (o) => o.status?.phase ?? ""), ageCol];
     case "/secrets":
-      return [nameCol, col("Type", (o) => o.type), col("Data", (o) => count(o.data), "integer"), ageCol];
+      return [nameCol, col("Type", (o) => o.type), col("Data", (o) => count(o.data)), ageCol];
     case "/configmaps":
-      return [nameCol, col("Data", (o) => count(o.data) + count(o.binaryData), "integer"), ageCol];
+      // kube declares these counts as string columns while sending numbers in the cells.
+      return [nameCol, col("Data", (o) => count(o.data) + count(o.binaryData)), ageCol];
     case "/serviceaccounts":
       return [nameCol, col("Secrets", (o) => (o.secrets ?? []).length, "integer"), ageCol];
     case "/events":
@@ -119,7 +120,7 @@ function customColumns(cols: PrinterColumn[]): Column[] {
       name: c.name,
       type: c.type,
       format: c.format,
-      description: c.description ?? c.name,
+      description: c.description ?? `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
       priority: c.priority ?? 0,
       cell: (o: KObj) => {
         const vals = columnValues(o, c.jsonPath);

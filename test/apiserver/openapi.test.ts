@@ -211,7 +211,7 @@ test("fieldValidation over plain HTTP: Strict -> 400 naming the fields, Warn -> 
   assert.equal(status.reason, "BadRequest");
   assert.equal(
     status.message,
-    'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "extra", unknown field "metadata.labelz"',
+    'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "metadata.labelz", unknown field "extra"',
   );
   res = await post("?fieldValidation=Bogus");
   assert.equal(res.status, 422);
@@ -223,7 +223,7 @@ test("fieldValidation over plain HTTP: Strict -> 400 naming the fields, Warn -> 
   assert.equal(res.status, 201);
   assert.equal(
     res.headers.get("warning"),
-    '299 - "unknown field \\"extra\\"", 299 - "unknown field \\"metadata.labelz\\""',
+    '299 - "unknown field \\"metadata.labelz\\"", 299 - "unknown field \\"extra\\""',
   );
   const stored = (await res.json()) as Record<string, any>;
   assert.equal(stored.extra, undefined);

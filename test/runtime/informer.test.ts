@@ -90,7 +90,8 @@ describe("informer", () => {
     const cached = inf.cache.getByName("mf", "watched")!;
     await e.client.replace(ConfigMaps, { ...cached, data: { k: "v2" } });
     const server = await e.client.get(ConfigMaps, "mf", "watched");
-    assert.deepEqual(server?.metadata.managedFields, managedFields, "the API server keeps them");
+    // As kube does, the server tracks field ownership itself (the client-supplied entry is recomputed, not kept).
+    assert.ok(server?.metadata.managedFields?.length, "the API server keeps managedFields");
     await inf.stop();
   });
 

@@ -1,0 +1,81 @@
+/**
+ * The Swagger 2.0 document of /openapi/v2 in JSON, derived from the per-group-version OpenAPI v3 documents: the same
+ * paths (operation ids, x-kubernetes-action, group-version-kind) and definitions, in v2's shapes. Clients that
+ * build their API from it (the older Node.js kubernetes-client) need both.
+ */
+import type { KObj } from "./types.js";
+import { isObject } from "./util.js";
+
+const v3Ref = "#/components/schemas/";
+
+function refs(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(refs);
+  if (!isObject(v)) return v;
+  const out: KObj = {};
+  for (const [k, x] of Object.entries(v)) {
+    out[k] =
+      k === "$ref" && typeof x === "string" && x.startsWith(v3Ref) ? `#/definitions/${x.slice(v3Ref.length)}` : refs(x);
+  }
+  return out;
+}
+
+function parameter(p: KObj): KObj {
+  const { schema, ...rest } = p;
+  return { ...rest, ...(isObject(schema) ? schema : {}) };
+}
+
+function operation(op: KObj): KObj {
+  const { requestBody, responses, parameters, ...rest } = op;
+  const out: KObj = { ...rest };
+  const params = (parameters ?? []).map(parameter);
+  if (isObject(requestBody)) {
+    const types = Object.keys(requestBody.content ?? {});
+    const schema = requestBody.content?.[types[0]]?.schema;
+    out.consumes = types;
+    params.unshift({ name: "body", in: "body", required: true, schema: refs(schema) });
+  }
+  if (params.length) out.parameters = params;
+  out.produces = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+  out.schemes = ["https"];
+  out.responses = Object.fromEntries(
+    Object.entries((responses ?? {}) as KObj).map(([code, r]) => {
+      const schema = r.content?.["application/json"]?.schema;
+      return [code, schema ? { description: r.description, schema: refs(schema) } : { description: r.description }];
+    }),
+  );
+  return out;
+}
+
+/** Merges v3 group-version documents into one Swagger 2.0 document. */
+export function swaggerFromV3(docs: KObj[], info: KObj): KObj {
+  const paths: KObj = {};
+  const definitions: KObj = {};
+  for (const doc of docs) {
+    for (const [path, item] of Object.entries((doc.paths ?? {}) as KObj)) {
+      const v2: KObj = {};
+      for (const [k, v] of Object.entries(item as KObj)) {
+        v2[k] = k === "parameters" ? (v as KObj[]).map(parameter) : operation(v as KObj);
+      }
+      paths[path] = v2;
+    }
+    for (const [name, schema] of Object.entries((doc.components?.schemas ?? {}) as KObj)) {
+      definitions[name] = refs(schema);
+    }
+  }
+  const sorted = (o: KObj) =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
+  return {
+    swagger: "2.0",
+    info,
+    paths: sorted(paths),
+    definitions: sorted(definitions),
+    securityDefinitions: {
+      BearerToken: { type: "apiKey", description: "Bearer Token authentication", name: "authorization", in: "header" },
+    },
+    security: [{ BearerToken: [] }],
+  };
+}
