@@ -18,6 +18,10 @@
 #   etcd: a throwaway module under .tools/build/etcd with a 3-line main calling
 #     go.etcd.io/etcd/server/v3/etcdmain.Main (what etcd's own main does), requiring the etcd
 #     modules at ETCD_VERSION.
+#   kube-controller-manager (only for the garbage collector and namespace controller the cluster tests run):
+#     `go build k8s.io/kubernetes/cmd/kube-controller-manager` in the same throwaway module as kube-apiserver.
+#     With KUBEBUILDER_ASSETS set it is not built; the tests then look for it in that folder and in
+#     .tools/envtest/v<K8S_VERSION>/ (`KUBEBUILDER_ASSETS= bash scripts/envtest-assets.sh` builds it there).
 # Cache: a binary is rebuilt only when missing or when its `--version` does not print the pinned version.
 # Go state lives under .tools/go (GOPATH, GOMODCACHE, GOCACHE) so CI's fresh clone and a developer
 # machine behave the same. `go build` runs under `nice -n 19` with -p 2: this machine has 2 shared cores.
@@ -99,6 +103,26 @@ build_apiserver() {
   log "kube-apiserver: built in $((SECONDS - start))s: $("$OUT/kube-apiserver" --version)"
 }
 
+controller_manager_ok() {
+  [[ -x "$OUT/kube-controller-manager" ]] &&
+    [[ "$("$OUT/kube-controller-manager" --version 2>/dev/null)" == "Kubernetes v$K8S_VERSION" ]]
+}
+
+build_controller_manager() {
+  local dir="$TOOLS/build/kube-apiserver" start=$SECONDS
+  # the kube-apiserver module (built first) pins every staging module; add the controller manager's imports
+  printf 'package tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-controller-manager/app"\n' >"$dir/kcm.go"
+  (cd "$dir" && go mod tidy >&2)
+  local pkg=k8s.io/component-base/version
+  local ldflags="-s -w -X $pkg.gitVersion=v$K8S_VERSION -X $pkg.gitMajor=${K8S_VERSION%%.*}"
+  ldflags+=" -X $pkg.gitMinor=$(cut -d. -f2 <<<"$K8S_VERSION") -X $pkg.gitTreeState=clean"
+  ldflags+=" -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  log "kube-controller-manager: go build k8s.io/kubernetes/cmd/kube-controller-manager (nice -n 19, -p 2)"
+  (cd "$dir" && "${GO_BUILD[@]}" -ldflags "$ldflags" -o "$OUT/kube-controller-manager.tmp" k8s.io/kubernetes/cmd/kube-controller-manager)
+  mv "$OUT/kube-controller-manager.tmp" "$OUT/kube-controller-manager"
+  log "kube-controller-manager: built in $((SECONDS - start))s: $("$OUT/kube-controller-manager" --version)"
+}
+
 build_etcd() {
   local dir="$TOOLS/build/etcd" start=$SECONDS
   rm -rf "$dir" && mkdir -p "$dir"
@@ -139,6 +163,13 @@ t0=$SECONDS
 log "go: $(go version); GOPATH=$GOPATH GOCACHE=$GOCACHE"
 if etcd_ok; then log "etcd v$ETCD_VERSION: cached at $OUT/etcd"; else build_etcd; fi
 if apiserver_ok; then log "kube-apiserver v$K8S_VERSION: cached at $OUT/kube-apiserver"; else build_apiserver; fi
+if controller_manager_ok; then
+  log "kube-controller-manager v$K8S_VERSION: cached at $OUT/kube-controller-manager"
+else
+  [[ -f "$TOOLS/build/kube-apiserver/go.mod" ]] || build_apiserver
+  build_controller_manager
+fi
+controller_manager_ok || { log "kube-controller-manager --version does not print Kubernetes v$K8S_VERSION"; exit 1; }
 apiserver_ok || { log "kube-apiserver --version does not print Kubernetes v$K8S_VERSION"; exit 1; }
 etcd_ok || { log "etcd --version does not print etcd Version: $ETCD_VERSION"; exit 1; }
 log "done in $((SECONDS - t0))s: $OUT"

@@ -24,6 +24,11 @@ const flags: Record<string, FlagSpec> = {
     default: "",
     help: "ValidatingWebhookConfiguration to inject (default: all labelled external-secrets.io/component=webhook)",
   },
+  "url-hosts": {
+    type: "string",
+    default: "",
+    help: "comma-separated hosts (names or IPs) of clientConfig.url webhooks to inject too; the certificate covers them",
+  },
   "enable-conversion-injection": {
     type: "bool",
     default: "true",
@@ -90,6 +95,10 @@ export async function run(argv: string[]): Promise<number> {
     serviceName: values.get("service-name")!,
     serviceNamespace: values.get("service-namespace")!,
     webhookConfigName: values.get("webhook-config-name") || undefined,
+    urlHosts: (values.get("url-hosts") ?? "")
+      .split(",")
+      .map((h) => h.trim())
+      .filter(Boolean),
     injectConversion: values.get("enable-conversion-injection") === "true",
     lookaheadMs,
     validityDays: validityMs / 86_400_000,

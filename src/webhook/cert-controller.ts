@@ -5,6 +5,7 @@
  */
 
 import { X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
 import {
   AdmissionregistrationV1Api,
   ApiextensionsV1Api,
@@ -22,9 +23,16 @@ export interface CertControllerOptions {
   serviceNamespace: string;
   /**
    * Inject into this ValidatingWebhookConfiguration; when empty, into every one labelled
-   * external-secrets.io/component=webhook. Either way only webhooks that call our Service get the CA.
+   * external-secrets.io/component=webhook. Either way only webhooks that call our Service (or a `urlHosts` URL)
+   * get the CA.
    */
   webhookConfigName?: string;
+  /**
+   * Hosts (DNS names or IP addresses) in `clientConfig.url` through which the API server reaches the webhook
+   * without the Service (e.g. an external address): such clientConfigs get the CA too, and the serving certificate
+   * covers these hosts.
+   */
+  urlHosts?: string[];
   /** Inject the CA into CRDs whose conversion webhook points at our service. */
   injectConversion: boolean;
   /** Re-issue this long before expiry. */
@@ -90,11 +98,16 @@ export class CertController {
       cert: decode(data["tls.crt"]),
       key: decode(data["tls.key"]),
     };
-    const names = serviceDnsNames(this.opts.serviceName, this.opts.serviceNamespace);
-    const reason = needsRotation(current, names, this.opts.lookaheadMs);
+    const urlHosts = this.opts.urlHosts ?? [];
+    const names = [
+      ...serviceDnsNames(this.opts.serviceName, this.opts.serviceNamespace),
+      ...urlHosts.filter((h) => !isIP(h)),
+    ];
+    const ips = urlHosts.filter((h) => isIP(h));
+    const reason = needsRotation(current, [...names, ...ips], this.opts.lookaheadMs);
     if (!reason) return { bundle: current as CertBundle, rotated: false };
 
-    const bundle = issueCertBundle(names, this.opts.validityDays);
+    const bundle = issueCertBundle(names, this.opts.validityDays, ips);
     const newData = {
       "ca.crt": encode(bundle.caCert),
       "ca.key": encode(bundle.caKey),
@@ -138,7 +151,7 @@ export class CertController {
   private async injectWebhookConfigs(caBundle: string): Promise<string[]> {
     const updated: string[] = [];
     for (const config of await this.webhookConfigs()) {
-      const ours = (config.webhooks ?? []).filter((w) => this.isOurService(w.clientConfig.service));
+      const ours = (config.webhooks ?? []).filter((w) => this.callsUs(w.clientConfig));
       if (ours.every((w) => w.clientConfig.caBundle === caBundle)) continue;
       for (const w of ours) w.clientConfig.caBundle = caBundle;
       const name = config.metadata?.name ?? "";
@@ -152,11 +165,23 @@ export class CertController {
     return service?.name === this.opts.serviceName && service.namespace === this.opts.serviceNamespace;
   }
 
+  /** A clientConfig naming our Service, or a URL on one of the configured URL hosts. */
+  private callsUs(
+    clientConfig: { service?: { name?: string; namespace?: string }; url?: string } | undefined,
+  ): boolean {
+    if (this.isOurService(clientConfig?.service)) return true;
+    if (!clientConfig?.url || !this.opts.urlHosts?.length) return false;
+    let host: string;
+    try {
+      host = new URL(clientConfig.url).hostname.replace(/^\[(.*)\]$/, "$1");
+    } catch {
+      return false;
+    }
+    return this.opts.urlHosts.includes(host);
+  }
+
   private pointsAtUs(crd: V1CustomResourceDefinition): boolean {
-    return (
-      crd.spec.conversion?.strategy === "Webhook" &&
-      this.isOurService(crd.spec.conversion.webhook?.clientConfig?.service)
-    );
+    return crd.spec.conversion?.strategy === "Webhook" && this.callsUs(crd.spec.conversion.webhook?.clientConfig);
   }
 
   private async injectCrds(caBundle: string): Promise<string[]> {

@@ -3,6 +3,7 @@
  * uses node-forge; keys come from node:crypto.
  */
 import { generateKeyPairSync, X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
 import forge from "node-forge";
 
 export interface CertBundle {
@@ -110,7 +111,7 @@ export function needsRotation(
 
 /**
  * Why a serving certificate should not be served any more: it expires within `lookaheadMs` or does not cover
- * one of `dnsNames`. Undefined when it is fine.
+ * one of `dnsNames` (IP addresses among them must be IP subject alternative names). Undefined when it is fine.
  */
 export function servingProblem(
   leaf: X509Certificate,
@@ -120,7 +121,8 @@ export function servingProblem(
 ): string | undefined {
   if (Date.parse(leaf.validTo) - lookaheadMs <= now) return "certificate expires within the lookahead interval";
   for (const name of dnsNames) {
-    if (!leaf.checkHost(name)) return `certificate does not cover ${name}`;
+    const covered = isIP(name) ? leaf.checkIP(name) : leaf.checkHost(name);
+    if (!covered) return `certificate does not cover ${name}`;
   }
   return undefined;
 }

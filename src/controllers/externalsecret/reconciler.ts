@@ -208,6 +208,11 @@ export class ExternalSecretReconciler {
     }
     try {
       return await this.syncAndRecord(es, { existing, unverified }, intervalMs, now, drift, signal);
+    } catch (err) {
+      // A forced sync (store change, force-sync, notification) that failed is still owed: its retry must not fall
+      // back to the refresh schedule, which would call an unchanged ExternalSecret with a valid Secret up to date.
+      if (forced) this.deferredForced.add(`${namespace}/${name}`);
+      throw err;
     } finally {
       release();
     }
