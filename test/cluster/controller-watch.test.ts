@@ -40,6 +40,7 @@ before(async () => {
 });
 
 after(async () => {
+  await cluster?.cleanup();
   await controller?.stop(5_000).catch(() => {});
   await cutter?.close();
   await cluster?.stop();

@@ -8,7 +8,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../api/repo.js";
 import type { Cluster } from "./cluster.js";
-import type { Proc } from "./components.js";
 
 const K8S_VERSION = "1.35.4";
 
@@ -26,7 +25,9 @@ export function controllerManagerBinary(): string {
   return found;
 }
 
-export async function startControllerManager(cluster: Cluster): Promise<Proc> {
+/** On an existing cluster, its own kube-controller-manager already does this: nothing is started. */
+export async function startControllerManager(cluster: Cluster): Promise<{ stop(graceMs?: number): Promise<unknown> }> {
+  if (cluster.existing) return { stop: async () => {} };
   const proc = cluster.rc.startProcess(
     "kube-controller-manager",
     controllerManagerBinary(),

@@ -1,10 +1,10 @@
 /**
  * The cluster as a user sees it: kubectl (with a given kubeconfig) for every write, and plain HTTPS GETs with the
- * admin token for the many reads a test polls with (a kubectl process per poll would eat the two cores).
+ * admin credentials for the many reads a test polls with (a kubectl process per poll would eat the two cores).
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { request } from "node:https";
+import type { ApiCredentials } from "./kubeconfig.js";
 
 export type Obj = Record<string, any>;
 
@@ -37,18 +37,14 @@ export interface KubeOptions {
   kubectl: string;
   /** kubeconfig every kubectl call uses (the admin one for test set-up, as a cluster user would). */
   kubeconfig: string;
-  /** API server URL, CA file and bearer token for the polling reads. */
-  url: string;
-  caFile: string;
-  token: string;
+  /** API server URL, trust and identity for the polling reads. */
+  api: ApiCredentials;
+  /** Told of every object `apply` created (not updated), as kubectl names it (e.g. "namespace/gc"). */
+  onCreated?: (ref: string, object: Obj) => void;
 }
 
 export class Kube {
-  private readonly ca: Buffer;
-
-  constructor(readonly opts: KubeOptions) {
-    this.ca = readFileSync(opts.caFile);
-  }
+  constructor(readonly opts: KubeOptions) {}
 
   /** Runs kubectl; rejects with a KubectlError carrying stderr (where admission denials appear). */
   async kubectl(args: string[], input?: string): Promise<string> {
@@ -67,8 +63,16 @@ export class Kube {
    * `yes` written by a YAML 1.2 serializer would turn into a boolean.
    */
   async apply(objects: Obj | Obj[], extra: string[] = []): Promise<string> {
-    const docs = (Array.isArray(objects) ? objects : [objects]).map((o) => JSON.stringify(o)).join("\n---\n");
-    return this.kubectl(["apply", ...extra, "-f", "-"], docs);
+    const list = Array.isArray(objects) ? objects : [objects];
+    const out = await this.kubectl(["apply", ...extra, "-f", "-"], list.map((o) => JSON.stringify(o)).join("\n---\n"));
+    if (this.opts.onCreated) {
+      // kubectl prints "<resource>[.<group>]/<name> created" for each new object, in input order.
+      for (const m of out.matchAll(/^(([a-z0-9]+)(?:\.[^/\s]+)?\/(\S+)) created$/gm)) {
+        const obj = list.find((o) => o.kind?.toLowerCase() === m[2] && o.metadata?.name === m[3]);
+        if (obj) this.opts.onCreated(m[1] as string, obj);
+      }
+    }
+    return out;
   }
 
   async createNamespace(name: string, labels: Record<string, string> = {}): Promise<void> {
@@ -144,13 +148,30 @@ export class Kube {
     );
   }
 
-  private rest(path: string): Promise<{ status: number; body: string }> {
+  private async rest(path: string): Promise<{ status: number; body: string }> {
+    const api = this.opts.api;
+    if (api.viaKubectl) {
+      try {
+        return { status: 200, body: await this.kubectl(["get", "--raw", path]) };
+      } catch (err) {
+        if (err instanceof KubectlError && /\(NotFound\)|not found/i.test(err.stderr)) return { status: 404, body: "" };
+        throw err;
+      }
+    }
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (api.token) headers.authorization = `Bearer ${api.token}`;
+    else if (api.username !== undefined) {
+      headers.authorization = `Basic ${Buffer.from(`${api.username}:${api.password ?? ""}`).toString("base64")}`;
+    }
     return new Promise((resolve, reject) => {
       const req = request(
-        `${this.opts.url}${path}`,
+        `${api.url}${path}`,
         {
-          ca: this.ca,
-          headers: { authorization: `Bearer ${this.opts.token}`, accept: "application/json" },
+          ca: api.ca,
+          rejectUnauthorized: !api.insecure,
+          cert: api.cert,
+          key: api.key,
+          headers,
           timeout: 10_000,
         },
         (res) => {

@@ -57,6 +57,8 @@ export function useOperator(
     await opts.setup?.(op);
   });
   after(async () => {
+    // on an existing cluster: the test namespaces go while the controller can still remove its finalizers
+    await op.cluster?.cleanup();
     for (const c of op.controllers) await c.stop(5_000).catch(() => {});
     for (const stop of op.alsoStop) await stop().catch(() => {});
     await op.cluster?.stop();
