@@ -27,6 +27,7 @@ import {
 } from "../e2e/harness.js";
 import { BaoApi } from "./providers/openbao-api.js";
 import { realBinaries, realComponents } from "./providers/real-components.js";
+import { syncedData } from "./providers/synced.js";
 
 const NS = "bao";
 const POLICY = `
@@ -55,22 +56,8 @@ function vaultStore(name: string, spec: Record<string, unknown>) {
 }
 
 /** Creates the ExternalSecret, waits until it is Ready and returns its Secret data. */
-async function synced(name: string, spec: Record<string, unknown>, timeoutMs = 30_000) {
-  await h.client.create(EXTERNAL_SECRETS, externalSecret(name, NS, { refreshInterval: "1h", ...spec }));
-  // The remote data exists before the ExternalSecret does: its first sync must succeed.
-  const failed = new Set<string>();
-  const data = await eventually(
-    async () => {
-      const c = await readyCondition(h, EXTERNAL_SECRETS, NS, name);
-      if (c?.status === "False") failed.add(`${c.reason}: ${c.message}`);
-      return c?.status === "True" ? secretData(h, NS, name) : undefined;
-    },
-    timeoutMs,
-    `ExternalSecret ${NS}/${name} synced`,
-  );
-  assert.deepEqual([...failed], [], `${name} failed before it synced`);
-  return data;
-}
+const synced = (name: string, spec: Record<string, unknown>, timeoutMs?: number) =>
+  syncedData(h, NS, name, spec, timeoutMs);
 
 function signJwt(privateKeyPem: string, claims: Record<string, unknown>): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");

@@ -34,6 +34,7 @@ import {
   setEnv,
   startHarness,
 } from "../../e2e/harness.js";
+import { syncedData } from "./synced.js";
 
 export const REGION = "us-east-1";
 export const ACCESS_KEY: readonly [string, string] = [
@@ -103,22 +104,8 @@ export function awsScenarios(backend: AwsBackend): void {
       return out.VersionId!;
     }
 
-    async function syncedData(name: string, spec: Record<string, unknown>, timeoutMs = 30_000) {
-      await h.client.create(EXTERNAL_SECRETS, externalSecret(name, ns, { refreshInterval: "1h", ...spec }));
-      // The remote data exists before the ExternalSecret does: its first sync must succeed.
-      const failed = new Set<string>();
-      const data = await eventually(
-        async () => {
-          const c = await readyCondition(h, EXTERNAL_SECRETS, ns, name);
-          if (c?.status === "False") failed.add(`${c.reason}: ${c.message}`);
-          return c?.status === "True" ? secretData(h, ns, name) : undefined;
-        },
-        timeoutMs,
-        `ExternalSecret ${ns}/${name} synced`,
-      );
-      assert.deepEqual([...failed], [], `${name} failed before it synced`);
-      return data;
-    }
+    const synced = (name: string, spec: Record<string, unknown>, timeoutMs?: number) =>
+      syncedData(h, ns, name, spec, timeoutMs);
 
     before(async () => {
       url = await backend.start();
@@ -167,7 +154,7 @@ export function awsScenarios(backend: AwsBackend): void {
         JSON.stringify({ username: "app", password: "db-pw", nested: { host: "db.local" } }),
       );
       await createSecret("app/blob", Buffer.from([0, 1, 2, 250, 255]));
-      const data = await syncedData("sm-reads", {
+      const data = await synced("sm-reads", {
         secretStoreRef: { name: "sm", kind: "SecretStore" },
         data: [
           { secretKey: "user", remoteRef: { key: "app/db", property: "username" } },
@@ -180,7 +167,7 @@ export function awsScenarios(backend: AwsBackend): void {
       assert.equal(data.password, "db-pw");
       assert.equal(data.username, "app");
 
-      await syncedData("sm-binary", {
+      await synced("sm-binary", {
         secretStoreRef: { name: "sm", kind: "SecretStore" },
         data: [{ secretKey: "blob", remoteRef: { key: "app/blob" } }],
       });
@@ -193,7 +180,7 @@ export function awsScenarios(backend: AwsBackend): void {
       await sm.send(
         new PutSecretValueCommand({ SecretId: "app/rotating", SecretString: JSON.stringify({ token: "t2" }) }),
       );
-      const data = await syncedData("sm-versions", {
+      const data = await synced("sm-versions", {
         secretStoreRef: { name: "sm", kind: "SecretStore" },
         data: [
           { secretKey: "current", remoteRef: { key: "app/rotating", property: "token" } },
@@ -223,7 +210,7 @@ export function awsScenarios(backend: AwsBackend): void {
       await createSecret("team-a/one", "v-one", { team: "a", env: "prod" });
       await createSecret("team-a/two", "v-two", { team: "a", env: "dev" });
       await createSecret("team-b/three", "v-three", { team: "b", env: "prod" });
-      const byName = await syncedData("sm-find-name", {
+      const byName = await synced("sm-find-name", {
         secretStoreRef: { name: "sm", kind: "SecretStore" },
         dataFrom: [
           {
@@ -234,7 +221,7 @@ export function awsScenarios(backend: AwsBackend): void {
       });
       assert.deepEqual(byName, { "team-a_one": "v-one", "team-a_two": "v-two" });
 
-      const byPath = await syncedData("sm-find-path", {
+      const byPath = await synced("sm-find-path", {
         secretStoreRef: { name: "sm", kind: "SecretStore" },
         dataFrom: [
           { find: { path: "team-", name: { regexp: "three$" } }, rewrite: [{ regexp: { source: "/", target: "_" } }] },
@@ -242,7 +229,7 @@ export function awsScenarios(backend: AwsBackend): void {
       });
       assert.deepEqual(byPath, { "team-b_three": "v-three" });
 
-      const byTags = await syncedData("sm-find-tags", {
+      const byTags = await synced("sm-find-tags", {
         secretStoreRef: { name: "sm", kind: "SecretStore" },
         dataFrom: [{ find: { tags: { env: "prod" } }, rewrite: [{ regexp: { source: "/", target: "_" } }] }],
       });
@@ -251,7 +238,7 @@ export function awsScenarios(backend: AwsBackend): void {
 
     it("Secrets Manager: tags read with metadataPolicy Fetch", async () => {
       await createSecret("app/tagged", "x", { owner: "payments", tier: "gold" });
-      const data = await syncedData("sm-tags", {
+      const data = await synced("sm-tags", {
         secretStoreRef: { name: "sm", kind: "SecretStore" },
         data: [{ secretKey: "owner", remoteRef: { key: "app/tagged", property: "owner", metadataPolicy: "Fetch" } }],
       });
@@ -295,7 +282,7 @@ export function awsScenarios(backend: AwsBackend): void {
       await put("/svc/app/key", "secure-1", "SecureString");
       await put("/svc/app/key", "secure-2", "SecureString", true);
       await put("/svc/other/flag", "on", "String");
-      const data = await syncedData("ssm-reads", {
+      const data = await synced("ssm-reads", {
         secretStoreRef: { name: "ssm", kind: "SecretStore" },
         data: [
           { secretKey: "url", remoteRef: { key: "/svc/app/url" } },
@@ -305,7 +292,7 @@ export function awsScenarios(backend: AwsBackend): void {
       });
       assert.deepEqual(data, { url: "https://app", key: "secure-2", "key-v1": "secure-1" });
 
-      const found = await syncedData("ssm-find", {
+      const found = await synced("ssm-find", {
         secretStoreRef: { name: "ssm", kind: "SecretStore" },
         dataFrom: [
           { find: { path: "/svc/app", name: { regexp: ".*" } }, rewrite: [{ regexp: { source: "/", target: "_" } }] },
@@ -316,7 +303,7 @@ export function awsScenarios(backend: AwsBackend): void {
 
     it("STS: a store with spec.role reads through AssumeRole", async () => {
       await createSecret("app/via-role", JSON.stringify({ k: "assumed" }));
-      const data = await syncedData("sts-role", {
+      const data = await synced("sts-role", {
         secretStoreRef: { name: "sm-role", kind: "SecretStore" },
         data: [{ secretKey: "k", remoteRef: { key: "app/via-role", property: "k" } }],
       });
@@ -331,7 +318,7 @@ export function awsScenarios(backend: AwsBackend): void {
 
     it("STS: jwt auth exchanges a ServiceAccount token with AssumeRoleWithWebIdentity", async () => {
       await createSecret("app/via-irsa", JSON.stringify({ k: "irsa" }));
-      const data = await syncedData("sts-irsa", {
+      const data = await synced("sts-irsa", {
         secretStoreRef: { name: "sm-irsa", kind: "SecretStore" },
         data: [{ secretKey: "k", remoteRef: { key: "app/via-irsa", property: "k" } }],
       });
@@ -412,7 +399,7 @@ export function awsScenarios(backend: AwsBackend): void {
         metadata: { name: "ecr", namespace: ns },
         spec: { region: REGION, auth: staticAuth },
       });
-      const data = await syncedData("ecr-login", {
+      const data = await synced("ecr-login", {
         dataFrom: [
           {
             sourceRef: {
