@@ -5,8 +5,18 @@
  * Arguments arrive as evaluated values; `undefined` stands for Go's invalid reflect.Value.
  */
 import { sprint, sprintf, sprintln } from "./fmt.js";
+import { bytesToGoString, goStringToBytes } from "./funcs/bytes.js";
 import { isPrint } from "./strconv.js";
-import { compareGoStrings, type FuncMap, goIntValue, goTypeName, isMap, isTrue, typedSlice } from "./values.js";
+import {
+  compareGoStrings,
+  type FuncMap,
+  goIntValue,
+  goTypeName,
+  isMap,
+  isTrue,
+  mapElemType,
+  typedSlice,
+} from "./values.js";
 
 export class BuiltinError extends Error {}
 
@@ -20,7 +30,8 @@ function isAscii(s: string): boolean {
 }
 
 function byteLength(s: string): number {
-  return isAscii(s) ? s.length : Buffer.byteLength(s, "utf8");
+  // bytes that are not UTF-8 are carried as one lone surrogate each (funcs/bytes.ts): count them as one byte
+  return isAscii(s) ? s.length : goStringToBytes(s).length;
 }
 
 export function length(item: unknown): bigint {
@@ -49,7 +60,7 @@ export function index(item: unknown, ...indexes: unknown[]): unknown {
   for (const ix of indexes) {
     if (item === null) throw new BuiltinError("index of nil pointer");
     if (typeof item === "string") {
-      const bytes = isAscii(item) ? null : Buffer.from(item, "utf8");
+      const bytes = isAscii(item) ? null : goStringToBytes(item);
       const len = bytes ? bytes.length : item.length;
       const x = indexArg(ix, len);
       if (x >= len) throw new BuiltinError("reflect: string index out of range");
@@ -64,7 +75,8 @@ export function index(item: unknown, ...indexes: unknown[]): unknown {
       if (typeof ix !== "string") {
         throw new BuiltinError(`value has type ${goTypeName(ix)}; should be string`);
       }
-      item = Object.hasOwn(item, ix) ? (item[ix] ?? null) : null;
+      // a missing key gives the element type's zero value: "" in ESO's map[string]string data
+      item = Object.hasOwn(item, ix) ? (item[ix] ?? null) : mapElemType(item) === "string" ? "" : null;
     } else {
       throw new BuiltinError(`can't index item of type ${goTypeName(item)}`);
     }
@@ -79,7 +91,7 @@ export function slice(item: unknown, ...indexes: unknown[]): unknown {
   let bytes: Buffer | null = null;
   if (typeof item === "string") {
     if (indexes.length === 3) throw new BuiltinError("cannot 3-index slice a string");
-    if (!isAscii(item)) bytes = Buffer.from(item, "utf8");
+    if (!isAscii(item)) bytes = goStringToBytes(item);
     len = bytes ? bytes.length : item.length;
   } else if (Array.isArray(item) || item instanceof Uint8Array) len = item.length;
   else throw new BuiltinError(`can't slice item of type ${goTypeName(item)}`);
@@ -90,7 +102,7 @@ export function slice(item: unknown, ...indexes: unknown[]): unknown {
   if (idx[0]! > idx[1]!) throw new BuiltinError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1]! > idx[2]!) throw new BuiltinError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
   if (typeof item === "string")
-    return bytes ? bytes.subarray(idx[0], idx[1]).toString("utf8") : item.slice(idx[0], idx[1]);
+    return bytes ? bytesToGoString(bytes.subarray(idx[0], idx[1])) : item.slice(idx[0], idx[1]);
   if (item instanceof Uint8Array) return item.slice(idx[0], idx[1]);
   const arr = item as unknown[];
   const out = arr.slice(idx[0], idx[1]);
@@ -132,6 +144,11 @@ function goKindName(v: unknown): string {
   return "struct";
 }
 
+/** Go 1.25+ names both types (ESO builds with Go 1.25). Sprig's int64 results print as int here. */
+function incompatible(a: unknown, b: unknown): BuiltinError {
+  return new BuiltinError(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
+}
+
 export function eq(arg1: unknown, ...arg2: unknown[]): boolean {
   if (arg2.length === 0) throw new BuiltinError("missing argument for comparison");
   const k1 = basicKind(arg1);
@@ -139,7 +156,7 @@ export function eq(arg1: unknown, ...arg2: unknown[]): boolean {
     const k2 = basicKind(arg);
     let truth = false;
     if (k1 !== k2) {
-      if (!isNilValue(arg1) && !isNilValue(arg)) throw new BuiltinError("incompatible types for comparison");
+      if (!isNilValue(arg1) && !isNilValue(arg)) throw incompatible(arg1, arg);
     } else {
       switch (k1) {
         case "bool":
@@ -196,7 +213,7 @@ export function lt(arg1: unknown, arg2: unknown): boolean {
   if (k1 === "invalid") throw new BuiltinError("invalid type for comparison");
   const k2 = basicKind(arg2);
   if (k2 === "invalid") throw new BuiltinError("invalid type for comparison");
-  if (k1 !== k2) throw new BuiltinError("incompatible types for comparison");
+  if (k1 !== k2) throw incompatible(arg1, arg2);
   switch (k1) {
     case "bool":
       throw new BuiltinError("invalid type for comparison");
@@ -225,7 +242,8 @@ export function ge(arg1: unknown, arg2: unknown): boolean {
 
 function evalArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === "string") return args[0];
-  return sprint(args.map((a) => (a === undefined ? null : a)));
+  // Go's printableValue: a nil argument (an invalid reflect.Value) prints as <no value>
+  return sprint(args.map((a) => (a === undefined || a === null ? "<no value>" : a)));
 }
 
 export function htmlEscapeString(s: string): string {
@@ -286,7 +304,7 @@ export function jsEscapeString(s: string): string {
 
 export function queryEscape(s: string): string {
   let out = "";
-  for (const b of Buffer.from(s, "utf8")) {
+  for (const b of goStringToBytes(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === " ") out += "+";

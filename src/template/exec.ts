@@ -296,7 +296,7 @@ class State {
       const rangeNode = this.node!;
       const val = this.evalPipeline(dot, pipe);
       this.held.push(val);
-      this.node = rangeNode;
+      // Go reports range errors at the last node its pipeline evaluated (s.node is not reset).
       const mark = this.vars.length;
       const decl = pipe.decl;
       const one = (index: unknown, elem: unknown, elemType: string | undefined): boolean => {
@@ -655,6 +655,9 @@ class State {
       const safe = fromTemplateOnly ? detail : callErrorKind(detail);
       return this.errorf(`error calling ${name}: ${detail}`, `error calling ${name}: ${safe}`);
     }
+    // Go leaves s.node at the last node evaluated when a call succeeds; later errors (range over the result,
+    // a type check) are reported there.
+    const lastEvaluated = this.node;
     this.node = node;
     this.checkDeadline();
     if (typeof result === "string" && this.limits.maxMemoryBytes > 0) result = onHeap(result);
@@ -670,6 +673,7 @@ class State {
         this.charge(result, receiver === MISSING ? argv : [receiver, ...argv]);
       }
     }
+    this.node = lastEvaluated;
     return result;
   }
 

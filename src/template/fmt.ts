@@ -3,7 +3,7 @@
  * %v %+v %#v(partial) %T %s %q %d %x %X %o %O %b %e %E %f %F %g %G %t %c %U %%, with width,
  * precision, flags, explicit argument indexes and Go's error forms (%!d(string=x), %!(EXTRA ...)).
  */
-import { canBackquote, formatFloat, isPrint, quote, quoteRune } from "./strconv.js";
+import { canBackquote, formatFloat, formatHexFloat, isPrint, quote, quoteRune } from "./strconv.js";
 import { GoDuration, GoNamedInt, GoTime, goTypeName, isMap, sortedKeys } from "./values.js";
 
 const LDIGITS = "0123456789abcdefx";
@@ -160,7 +160,7 @@ class Printer {
 
   fmtFloatV(v: number, verb: string, prec: number): void {
     if (this.precPresent) prec = this.prec;
-    let num = formatFloat(v, verb as "e", prec);
+    let num = verb === "x" || verb === "X" ? formatHexFloat(v, verb, prec) : formatFloat(v, verb as "e", prec);
     if (num[0] !== "-" && num[0] !== "+") num = `+${num}`;
     if (this.space && num[0] === "+" && !this.plus) num = ` ${num.slice(1)}`;
     if (num[1] === "I" || num[1] === "N") {
@@ -171,7 +171,7 @@ class Printer {
       this.zero = oldZero;
       return;
     }
-    if (this.sharp) num = sharpFloat(num, verb, prec);
+    if (this.sharp && verb !== "x" && verb !== "X") num = sharpFloat(num, verb, prec);
     if (this.plus || num[0] !== "+") {
       if (this.zero && !this.minus && this.widPresent && this.wid > num.length) {
         this.buf += num[0];
@@ -245,7 +245,7 @@ class Printer {
       this.buf += "[";
       for (let i = 0; i < arg.length; i++) {
         if (i > 0) this.buf += " ";
-        this.printArg(arg[i], verb);
+        this.printElem(arg[i], verb);
       }
       this.buf += "]";
       return;
@@ -257,12 +257,18 @@ class Printer {
         if (i > 0) this.buf += " ";
         this.printString(keys[i]!, verb);
         this.buf += ":";
-        this.printArg(arg[keys[i]!], verb);
+        this.printElem(arg[keys[i]!], verb);
       }
       this.buf += "]";
       return;
     }
     this.printString(String(arg), verb);
+  }
+
+  /** An element of a slice or map: a nil interface prints as <nil> whatever the verb, unpadded (printValue). */
+  printElem(v: unknown, verb: string): void {
+    if ((v === null || v === undefined) && !this.sharpV) this.buf += "<nil>";
+    else this.printArg(v, verb);
   }
 
   printInt(v: bigint, verb: string): void {
@@ -311,6 +317,10 @@ class Printer {
       case "e":
       case "E":
         this.fmtFloatV(v, verb, 6);
+        return;
+      case "x":
+      case "X":
+        this.fmtFloatV(v, verb, -1);
         return;
     }
     this.badVerb(verb, v);

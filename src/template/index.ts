@@ -8,7 +8,7 @@ import { TemplateError } from "./errors.js";
 import { DEFAULT_LIMITS, executeTemplate, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
 import { defaultFuncs } from "./funcs/index.js";
 import { parseTemplate } from "./parser.js";
-import type { FuncMap } from "./values.js";
+import { type FuncMap, isMap, mapElemType, typedMap } from "./values.js";
 
 export { formatBytes, formatMs, type TemplateLimit, TemplateLimitError } from "./errors.js";
 export { DEFAULT_LIMITS, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
@@ -81,7 +81,18 @@ export function render(name: string, text: string, data: unknown, opts: Template
  * (Go builtins, Sprig and ESO's functions) unless opts.funcs replaces it.
  */
 export function renderESO(name: string, text: string, data: unknown, opts: TemplateOptions = {}): string {
-  return render(name, text, data, { ...opts, funcs: opts.funcs ?? (defaultFuncs() as FuncMap), missingKey: "error" });
+  const funcs = opts.funcs ?? (defaultFuncs() as FuncMap);
+  return render(name, text, asStringMap(data), { ...opts, funcs, missingKey: "error" });
+}
+
+/**
+ * ESO hands templates a map[string]string: typed as such, a missing key indexes to "", `.key.x` fails on a
+ * string and %T prints map[string]string, as in Go. Other data is left as it is.
+ */
+function asStringMap(data: unknown): unknown {
+  if (!isMap(data) || mapElemType(data) !== "interface {}") return data;
+  if (!Object.values(data).every((v) => typeof v === "string")) return data;
+  return typedMap({ ...data }, "string");
 }
 
 /** Drop all cached parse trees. */

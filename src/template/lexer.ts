@@ -242,7 +242,7 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
       emit(T.Comment);
       if (trim) pos += 2;
       pos += rd.length;
-      if (trim) advance(leftTrimLength(input, pos));
+      if (trim) pos += leftTrimLength(input, pos); // counted by ignore()
       ignore();
       continue;
     }
@@ -263,7 +263,7 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
         pos += rd.length;
         emit(T.RightDelim);
         if (trim) {
-          advance(leftTrimLength(input, pos));
+          pos += leftTrimLength(input, pos); // counted by ignore()
           ignore();
         }
         break;
@@ -334,7 +334,8 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
         case ".": {
           if (r === ".") {
             const c = input.charCodeAt(pos);
-            if (pos < input.length && c >= 48 && c <= 57) {
+            // as Go's lexer: a "." that ends the input (or precedes a digit) is lexed as a number
+            if (pos >= input.length || (c >= 48 && c <= 57)) {
               backup();
               if (!lexNumber()) return out;
               continue;

@@ -208,7 +208,14 @@ function escapeRune(cp: number, quote: number, asciiOnly: boolean): string {
 /** strconv.Quote / QuoteToASCII. Lone surrogates (invalid UTF-8 in Go) become \ufffd. */
 export function quote(s: string, asciiOnly = false): string {
   let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0)!, 0x22, asciiOnly);
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    // a byte that is not UTF-8 (carried as U+DC80..U+DCFF, see funcs/bytes.ts) is quoted as \xNN
+    out +=
+      cp >= 0xdc80 && cp <= 0xdcff
+        ? `\\x${(cp - 0xdc00).toString(16).padStart(2, "0")}`
+        : escapeRune(cp, 0x22, asciiOnly);
+  }
   return `${out}"`;
 }
 
@@ -405,4 +412,58 @@ export function parseFloat64(s: string): number | undefined {
     return hx[1] === "-" ? -val : val;
   }
   return undefined;
+}
+
+/** strconv.FormatFloat(f, 'x' or 'X', prec, 64): -0x1.yyyyp±dd (shortest when prec < 0). */
+export function formatHexFloat(f: number, fmt: "x" | "X", prec: number): string {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Number.POSITIVE_INFINITY) return "+Inf";
+  if (f === Number.NEGATIVE_INFINITY) return "-Inf";
+  const MASK = (1n << 64n) - 1n;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, f);
+  const bits = view.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  exp -= 1023;
+  if (mant === 0n) exp = 0;
+  mant <<= 8n; // leading 1 at bit 60
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & ((1n << 60n) - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = fmt === "X" ? "0123456789ABCDEF" : "0123456789abcdef";
+  let out = `${neg ? "-" : ""}0${fmt}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & MASK;
+  if (prec < 0 && mant !== 0n) {
+    out += ".";
+    while (mant !== 0n) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & MASK;
+    }
+  } else if (prec > 0) {
+    out += ".";
+    for (let i = 0; i < prec; i++) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & MASK;
+    }
+  }
+  out += fmt === "X" ? "P" : "p";
+  out += exp < 0 ? "-" : "+";
+  const e = Math.abs(exp);
+  return out + (e < 10 ? `0${e}` : String(e));
 }

@@ -37,6 +37,20 @@ export function sliceElemType(arr: unknown[]): string {
   return (arr as unknown as Record<symbol, string | undefined>)[ELEM_TYPE] ?? "interface {}";
 }
 
+const NIL_SLICE = Symbol.for("eso.template.nilSlice");
+
+/** Mark an empty array as a nil slice: it prints [] and ranges as empty, but JSON (and YAML) write it as null. */
+export function nilSlice<T extends unknown[]>(arr: T): T {
+  Object.defineProperty(arr, NIL_SLICE, { value: true, enumerable: false, configurable: true });
+  return arr;
+}
+
+export function isNilSlice(v: unknown): boolean {
+  return (
+    Array.isArray(v) && v.length === 0 && (v as unknown as Record<symbol, boolean | undefined>)[NIL_SLICE] === true
+  );
+}
+
 /** Tag a map with a Go element type name (e.g. "string" for ESO's map[string]string data). */
 export function typedMap<T extends GoMap>(m: T, elemType: string): T {
   Object.defineProperty(m, ELEM_TYPE, { value: elemType, enumerable: false, configurable: true });

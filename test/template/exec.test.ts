@@ -464,8 +464,16 @@ const cases: Case[] = [
   { name: "eq floats", input: "{{eq 1.5 1.5}}", output: "true" },
   { name: "eq strings", input: '{{eq "xy" "xy"}} {{eq "xy" "xyz"}}', output: "true false" },
   { name: "eq multi", input: "{{eq 1 3 2 1}} {{eq 1 3 2 4}}", output: "true false" },
-  { name: "eq int float", input: "{{eq 1 1.0}}", error: "error calling eq: incompatible types for comparison" },
-  { name: "eq string int", input: '{{eq "1" 1}}', error: "error calling eq: incompatible types for comparison" },
+  {
+    name: "eq int float",
+    input: "{{eq 1 1.0}}",
+    error: "error calling eq: incompatible types for comparison: int and float64",
+  },
+  {
+    name: "eq string int",
+    input: '{{eq "1" 1}}',
+    error: "error calling eq: incompatible types for comparison: string and int",
+  },
   { name: "eq nil nil", input: "{{eq nil nil}}", output: "true" },
   { name: "eq string nil", input: '{{eq "x" .missing}}', data: {}, output: "false" },
   {
@@ -483,7 +491,11 @@ const cases: Case[] = [
   { name: "gt", input: "{{gt 2 1}} {{gt 1 1}}", output: "true false" },
   { name: "ge", input: "{{ge 1 1}} {{ge 0 1}}", output: "true false" },
   { name: "lt bool", input: "{{lt true false}}", error: "error calling lt: invalid type for comparison" },
-  { name: "lt mixed", input: "{{lt 1 1.5}}", error: "error calling lt: incompatible types for comparison" },
+  {
+    name: "lt mixed",
+    input: "{{lt 1 1.5}}",
+    error: "error calling lt: incompatible types for comparison: int and float64",
+  },
   { name: "lt slice", input: "{{lt .SI 1}}", data: tVal, error: "error calling lt: invalid type for comparison" },
   { name: "lt arity", input: "{{lt 1}}", error: "wrong number of args for lt: want 2 got 1" },
   { name: "eq durations", input: "{{eq .D .D}}", data: tVal, output: "true" },

@@ -55,7 +55,13 @@ describe("time.Month and time.Weekday in templates", () => {
   });
 
   it("comparing with a string is Go's incompatible-types error, not a string match", () => {
-    assert.throws(() => render('{{ eq $t.Month "October" }}'), /error calling eq: incompatible types for comparison$/);
-    assert.throws(() => render('{{ lt $t.Weekday "6" }}'), /error calling lt: incompatible types for comparison$/);
+    assert.throws(
+      () => render('{{ eq $t.Month "October" }}'),
+      /error calling eq: incompatible types for comparison: time.Month and string$/,
+    );
+    assert.throws(
+      () => render('{{ lt $t.Weekday "6" }}'),
+      /error calling lt: incompatible types for comparison: time.Weekday and string$/,
+    );
   });
 });

@@ -17,9 +17,10 @@ const isConnector = (r: number): boolean => r === 0x2d || r === 0x5f || isSpace(
 /** xstrings' notion of an alphabet rune: a letter that is not a CJK ideograph. */
 function isAlphabet(r: number): boolean {
   if (!isLetter(r)) return false;
+  // xstrings v1.5.0's CJK ranges, exactly (not Unicode's current blocks)
   if (r < 0x3400) return true;
-  if ((r >= 0x3400 && r <= 0x4dbf) || (r >= 0x4e00 && r <= 0x9fff) || (r >= 0xf900 && r <= 0xfaff)) return false;
-  if (r >= 0x20000 && r <= 0x3134f) return false;
+  if ((r >= 0x4e00 && r <= 0x9fcc) || (r >= 0x3400 && r <= 0x4d85)) return false;
+  if (r >= 0x20000 && r <= 0x2b81d) return false;
   return true;
 }
 
@@ -31,19 +32,18 @@ export function toCamelCase(str: string, isBig: boolean): string {
   let i = 0;
   let r0 = 0;
   let firstUpper = false;
-  let found = false;
   while (i < rs.length) {
     r0 = rs[i++]!;
     if (!isConnector(r0)) {
       firstUpper = isUpper(r0);
       r0 = isBig ? toUpper(r0) : toLower(r0);
-      found = true;
       break;
     }
     out += String.fromCodePoint(r0);
   }
   if (i >= rs.length) {
-    if (found) out += String.fromCodePoint(r0);
+    // xstrings writes the last rune read again, even a connector: camelcase "-" is "--" in Sprig
+    out += String.fromCodePoint(r0);
     return out;
   }
   while (i < rs.length) {
@@ -84,12 +84,36 @@ interface Word {
   rest: number[];
 }
 
+/** utf8.RuneError: a byte that is not UTF-8 (carried as U+DC80..U+DCFF, see bytes.ts) or a real U+FFFD. */
+function isRuneError(c: number): boolean {
+  return c === 0xfffd || (c >= 0xdc80 && c <= 0xdcff);
+}
+
+/**
+ * xstrings' nextValidRune: the first rune at or after `i` that is not RuneError, and the index after it (the
+ * skipped runes belong to it); `prev` and the end of the input when there is none.
+ */
+function nextValid(str: number[], i: number, prev: number): [number, number] {
+  let j = i;
+  while (j < str.length) {
+    const c = str[j++]!;
+    if (!isRuneError(c)) return [c, j];
+  }
+  return [prev, j];
+}
+
 function nextWord(str: number[]): Word {
   if (str.length === 0) return { wt: W.Invalid, word: [], rest: [] };
-  const r = str[0]!;
-  let n = 1;
+  let [r, n] = nextValid(str, 0, 0xfffd);
+  if (isRuneError(r)) return { wt: W.Invalid, word: str.slice(0, n), rest: str.slice(n) };
   const take = (pred: (c: number) => boolean) => {
-    while (n < str.length && pred(str[n]!)) n++;
+    let last = r;
+    while (n < str.length) {
+      const [c, j] = nextValid(str, n, last);
+      if (!pred(c)) break;
+      n = j;
+      last = c;
+    }
   };
   let wt: W;
   if (isConnector(r)) {
@@ -101,14 +125,25 @@ function nextWord(str: number[]): Word {
   } else if (isUpper(r)) {
     wt = W.Upper;
     if (n < str.length) {
-      const r2 = str[n]!;
+      const [r2, j2] = nextValid(str, n, r);
       if (isUpper(r2)) {
-        n++;
-        take(isUpper);
-        // "HTTPStatus": the last upper-case rune starts the next word.
-        if (n < str.length && isAlphabet(str[n]!)) n--;
+        let lastStart = n;
+        n = j2;
+        let last = r2;
+        while (n < str.length) {
+          const [c, j] = nextValid(str, n, last);
+          if (!isUpper(c)) {
+            // "HTTPStatus": the last upper-case rune starts the next word.
+            if (isAlphabet(c)) n = lastStart;
+            break;
+          }
+          lastStart = n;
+          n = j;
+          last = c;
+        }
       } else if (isAlphabet(r2)) {
-        n++;
+        n = j2;
+        r = r2;
         take((c) => isAlphabet(c) && !isUpper(c));
       }
     }
@@ -129,6 +164,8 @@ function lowerWord(wt: W, word: number[], connector: number): string {
   let out = "";
   for (const r of word) {
     if (wt !== W.Upper && wt !== W.Connector) out += String.fromCodePoint(r);
+    // WriteRune(utf8.RuneError) for a byte that is not UTF-8
+    else if (isRuneError(r)) out += "\ufffd";
     else if (isConnector(r)) out += String.fromCodePoint(connector);
     else out += String.fromCodePoint(isUpper(r) ? toLower(r) : r);
   }
@@ -189,7 +226,7 @@ export function swapCase(s: string): string {
   let out = "";
   let ws = true;
   for (const ch of s) {
-    let r = ch.codePointAt(0)!;
+    let r = runeOf(ch);
     if (isUpper(r) || isTitle(r)) {
       r = toLower(r);
       ws = false;
@@ -207,16 +244,22 @@ export function uncapitalize(s: string): string {
   let out = "";
   let next = true;
   for (const ch of s) {
-    const r = ch.codePointAt(0)!;
+    const r = runeOf(ch);
     if (isSpace(r)) {
       next = true;
       out += ch;
     } else if (next) {
       out += String.fromCodePoint(toLower(r));
       next = false;
-    } else out += ch;
+    } else out += String.fromCodePoint(r);
   }
   return out;
+}
+
+/** The rune Go's range loop yields: utf8.RuneError for a byte that is not UTF-8 (carried as U+DC80..U+DCFF). */
+function runeOf(ch: string): number {
+  const r = ch.codePointAt(0)!;
+  return isRuneError(r) ? 0xfffd : r;
 }
 
 /** strings.Title. */
@@ -232,8 +275,9 @@ export function goTitle(s: string): string {
   let prev = 0x20;
   let out = "";
   for (const ch of s) {
-    const r = ch.codePointAt(0)!;
-    out += isSep(prev) ? String.fromCodePoint(toTitle(r)) : ch;
+    // strings.Map: a byte that is not UTF-8 becomes U+FFFD
+    const r = runeOf(ch);
+    out += isSep(prev) ? String.fromCodePoint(toTitle(r)) : String.fromCodePoint(r);
     prev = r;
   }
   return out;

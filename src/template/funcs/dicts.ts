@@ -1,7 +1,7 @@
 /** Sprig's dictionary functions. */
-import { type FuncMap, GoDuration, type GoMap, GoTime, isMap, typedSlice } from "../values.js";
+import { type FuncMap, GoDuration, type GoMap, GoTime, goTypeName, isMap, mapElemType, typedSlice } from "../values.js";
 import { isEmpty } from "./lists.js";
-import { argMap, argStr, requireAtLeast, strval } from "./util.js";
+import { argMap, argStr, panicError, requireAtLeast, strval } from "./util.js";
 
 function dict(args: unknown[]): GoMap {
   const out: GoMap = {};
@@ -61,14 +61,17 @@ function dig(args: unknown[]): unknown {
   let cur = args[args.length - 1];
   const def = args[args.length - 2];
   const keys = args.slice(0, -2);
+  // Sprig asserts the dict first, then every key, then each step: Go's messages name the dynamic type
+  const conversion = (v: unknown, want: string) =>
+    new Error(
+      `interface conversion: interface {} is ${v === null || v === undefined ? "nil" : goTypeName(v)}, not ${want}`,
+    );
+  const isDict = (v: unknown): v is Record<string, unknown> => isMap(v) && mapElemType(v) === "interface {}";
+  if (!isDict(cur)) throw conversion(cur, "map[string]interface {}");
+  for (const k of keys) if (typeof k !== "string") throw conversion(k, "string");
   for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    if (typeof k !== "string")
-      throw new Error(`interface conversion: interface {} is ${k === null ? "nil" : typeof k}, not string`);
-    if (!isMap(cur))
-      throw new Error(
-        `interface conversion: interface {} is ${cur === null ? "nil" : "not a map"}, not map[string]interface {}`,
-      );
+    if (!isDict(cur)) throw conversion(cur, "map[string]interface {}");
+    const k = keys[i] as string;
     if (!Object.hasOwn(cur, k)) return def;
     cur = cur[k];
   }
@@ -84,6 +87,7 @@ export function dictFuncs(): FuncMap {
       return Object.hasOwn(m, key) ? m[key] : "";
     },
     set: (d, k, v) => {
+      if (d === null || d === undefined) throw panicError("assignment to entry in nil map");
       const m = argMap(d);
       m[argStr(k)] = v;
       return m;

@@ -1,7 +1,7 @@
 /** Go encoding/json: Marshal (sorted keys, HTML escaping, MarshalIndent) and Unmarshal with Go's error messages. */
 
 import { formatFloat, quote as goQuote } from "../strconv.js";
-import { compareGoStrings, GoDuration, GoNamedInt, GoTime, isMap } from "../values.js";
+import { compareGoStrings, GoDuration, GoNamedInt, GoTime, isMap, isNilSlice } from "../values.js";
 import { formatTime, RFC3339NANO } from "./timefmt.js";
 
 const HEX = "0123456789abcdef";
@@ -110,6 +110,7 @@ function enc(v: unknown, o: Opts, depth: number): string {
   if (v instanceof GoDuration) return v.ns.toString();
   if (v instanceof GoNamedInt) return v.n.toString();
   if (Array.isArray(v)) {
+    if (isNilSlice(v)) return "null";
     if (v.length === 0) return "[]";
     return `[${v.map((x) => nl + enc(x, o, depth + 1)).join(",")}${close}]`;
   }

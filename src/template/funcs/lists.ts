@@ -1,5 +1,5 @@
 /** Sprig's list functions. */
-import { type FuncMap, goKind, goTypeName, sliceElemType, typedSlice } from "../values.js";
+import { type FuncMap, goKind, goTypeName, nilSlice, sliceElemType, typedSlice } from "../values.js";
 import { deepEqual } from "./reflect.js";
 import { argInt, isList, listItems, panicError, toInt64 } from "./util.js";
 
@@ -32,11 +32,27 @@ function sliceOf(list: unknown, indices: unknown[]): unknown {
   return typedSlice(list.slice(start, end), sliceElemType(list));
 }
 
+/** Go's int(float64) on amd64: NaN, infinities and out-of-range values become math.MinInt64. */
+function goFloatToInt(f: number): number {
+  return Number.isFinite(f) && Math.abs(f) < 2 ** 63 ? Math.trunc(f) : Number.MIN_SAFE_INTEGER;
+}
+
+/** Sprig's mustChunk, float arithmetic included: a size of 0 or below ends in makeslice's panic. */
 function chunk(size: number, list: unknown): unknown[][] {
   const l = items(list, (k) => `Cannot chunk type ${k}`);
-  if (size <= 0 && l.length > 0) throw panicError("runtime error: integer divide by zero");
+  const makesliceFails = panicError("runtime error: makeslice: len out of range");
+  const count = goFloatToInt(Math.floor((l.length - 1) / size) + 1);
+  if (count < 0) throw makesliceFails;
   const out: unknown[][] = [];
-  for (let i = 0; i < l.length; i += size) out.push(iface(l.slice(i, i + size)));
+  for (let i = 0; i < count; i++) {
+    let len = size;
+    if (i === count - 1) {
+      len = goFloatToInt(Math.floor(l.length % size));
+      if (len === 0) len = size;
+    }
+    if (len < 0) throw makesliceFails;
+    out.push(iface(l.slice(i * size, i * size + len)));
+  }
   return typedSlice(out, "[]interface {}");
 }
 
@@ -46,7 +62,8 @@ function concat(lists: unknown[]): unknown[] {
     if (!isList(l)) throw panicError(`Cannot concat type ${kindName(l)} as list`);
     out.push(...listItems(l));
   }
-  return iface(out);
+  // Sprig appends to a nil slice: no elements at all leave it nil
+  return out.length === 0 ? nilSlice(iface(out)) : iface(out);
 }
 
 type ListOp = (...args: unknown[]) => unknown;
@@ -69,7 +86,8 @@ export function listFuncs(): FuncMap {
     }),
     ...pair("rest", "mustRest", (l) => {
       const a = items(l, (k) => `Cannot find rest on type ${k}`);
-      return a.length === 0 ? null : iface(a.slice(1));
+      // Sprig returns a nil []interface{} for an empty list: a slice still (prints [], concat takes it)
+      return a.length === 0 ? nilSlice(iface([])) : iface(a.slice(1));
     }),
     ...pair("last", "mustLast", (l) => {
       const a = items(l, (k) => `Cannot find last on type ${k}`);
@@ -77,7 +95,7 @@ export function listFuncs(): FuncMap {
     }),
     ...pair("initial", "mustInitial", (l) => {
       const a = items(l, (k) => `Cannot find initial on type ${k}`);
-      return a.length === 0 ? null : iface(a.slice(0, -1));
+      return a.length === 0 ? nilSlice(iface([])) : iface(a.slice(0, -1));
     }),
     ...pair("reverse", "mustReverse", (l) => iface([...items(l, (k) => `Cannot find reverse on type ${k}`)].reverse())),
     ...pair("uniq", "mustUniq", (l) => {

@@ -3,7 +3,7 @@
 import { RegexpError } from "../../regexp/errors.js";
 import { GoRegexp } from "../../regexp/go-regexp.js";
 import { canBackquote, quote as goQuote } from "../strconv.js";
-import { type FuncMap, typedSlice } from "../values.js";
+import { type FuncMap, nilSlice, typedSlice } from "../values.js";
 import { argInt, argStr } from "./util.js";
 
 /** regexp.MustCompile: panics (throws) with Go's "regexp: Compile(...)" message. */
@@ -22,6 +22,8 @@ export function quoteMeta(s: string): string {
 }
 
 const strs = (l: string[]) => typedSlice(l, "string");
+/** Go's FindAllString gives nil for no match, Split nil for n == 0. */
+const strsOrNil = (l: string[]) => (l.length === 0 ? nilSlice(strs(l)) : strs(l));
 
 export function regexFuncs(): FuncMap {
   const must = (e: unknown) => GoRegexp.of(argStr(e));
@@ -38,13 +40,13 @@ export function regexFuncs(): FuncMap {
     },
     mustRegexMatch: (e, s) => must(e).matches(argStr(s)),
     regexFindAll: (e, s, n) =>
-      strs(
+      strsOrNil(
         mc(e)
           .findAll(argStr(s), argInt(n))
           .map((m) => m[0]),
       ),
     mustRegexFindAll: (e, s, n) =>
-      strs(
+      strsOrNil(
         must(e)
           .findAll(argStr(s), argInt(n))
           .map((m) => m[0]),
@@ -55,8 +57,8 @@ export function regexFuncs(): FuncMap {
     mustRegexReplaceAll: (e, s, r) => must(e).replaceAllString(argStr(s), argStr(r)),
     regexReplaceAllLiteral: (e, s, r) => mc(e).replaceAllLiteralString(argStr(s), argStr(r)),
     mustRegexReplaceAllLiteral: (e, s, r) => must(e).replaceAllLiteralString(argStr(s), argStr(r)),
-    regexSplit: (e, s, n) => strs(mc(e).split(argStr(s), argInt(n))),
-    mustRegexSplit: (e, s, n) => strs(must(e).split(argStr(s), argInt(n))),
+    regexSplit: (e, s, n) => strsOrNil(mc(e).split(argStr(s), argInt(n))),
+    mustRegexSplit: (e, s, n) => strsOrNil(must(e).split(argStr(s), argInt(n))),
     regexQuoteMeta: (s) => quoteMeta(argStr(s)),
   };
 }

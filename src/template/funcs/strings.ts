@@ -180,8 +180,10 @@ export function strslice(v: unknown): string[] {
 }
 
 function indent(spaces: number, v: string): string {
-  checkStringLength(Math.max(spaces, 0) * v.split("\n").length + v.length);
-  const pad = " ".repeat(Math.max(spaces, 0));
+  // Sprig pads with strings.Repeat, which panics on a negative count
+  if (spaces < 0) throw new Error("strings: negative Repeat count");
+  checkStringLength(spaces * v.split("\n").length + v.length);
+  const pad = " ".repeat(spaces);
   return pad + v.split("\n").join(`\n${pad}`);
 }
 
@@ -250,10 +252,15 @@ export function stringFuncs(): FuncMap {
       const s = argStr(b);
       return s.startsWith(pre) ? s.slice(pre.length) : s;
     },
-    nospace: (s) =>
-      Array.from(argStr(s))
-        .filter((c) => !isSpace(c.codePointAt(0)!))
-        .join(""),
+    // goutils.DeleteWhiteSpace walks bytes and writes each as a rune: non-ASCII text comes out as its UTF-8
+    // bytes read as Latin-1, and the bytes 0x85 and 0xA0 count as spaces. Sprig v3.3.0 does exactly that.
+    nospace: (s) => {
+      const str = argStr(s);
+      const bytes = Array.from(toBin(str));
+      const kept = bytes.filter((c) => !isSpace(c.charCodeAt(0)));
+      // (and when it removes nothing it returns its argument unchanged)
+      return kept.length === bytes.length ? str : kept.join("");
+    },
     initials: (s) => initials(argStr(s)),
     randAlphaNum: (c) => randomFrom(argInt(c), UPPER + LOWER + DIGITS),
     randAlpha: (c) => randomFrom(argInt(c), UPPER + LOWER),

@@ -81,9 +81,13 @@ export function fromCodePoints(cps: number[]): string {
   return s;
 }
 
+/** strings.Map: a byte that is not valid UTF-8 (carried as U+DC80..U+DCFF, see bytes.ts) becomes U+FFFD. */
 export function mapRunes(s: string, f: (cp: number) => number): string {
   let out = "";
-  for (const c of s) out += String.fromCodePoint(f(c.codePointAt(0)!));
+  for (const c of s) {
+    const cp = c.codePointAt(0)!;
+    out += cp >= 0xdc80 && cp <= 0xdcff ? "\ufffd" : String.fromCodePoint(f(cp));
+  }
   return out;
 }
 

@@ -50,7 +50,7 @@ function urlUnescape(s: string, mode: Mode): string {
     if (b === 0x25) {
       const h = src.subarray(i + 1, i + 3).toString("latin1");
       if (!/^[0-9a-fA-F]{2}$/.test(h)) {
-        const bad = src.subarray(i, Math.min(i + 3, src.length)).toString("latin1");
+        const bad = bytesToGoString(src.subarray(i, Math.min(i + 3, src.length)));
         throw new Error(`invalid URL escape ${goQuote(bad)}`);
       }
       bytes.push(Number.parseInt(h, 16));
@@ -96,10 +96,12 @@ function parseHost(host: string): string {
 
 /** url.Parse. */
 export function parseURL(raw: string): GoURL {
-  const wrap = (msg: string): Error => new Error(`parse ${goQuote(raw)}: ${msg}`);
   const hashAt = raw.indexOf("#");
   const main = hashAt >= 0 ? raw.slice(0, hashAt) : raw;
   const frag = hashAt >= 0 ? raw.slice(hashAt + 1) : "";
+  // Go cuts the fragment off first: errors in the rest quote only the rest, a bad fragment quotes it all
+  const wrap = (msg: string): Error => new Error(`parse ${goQuote(main)}: ${msg}`);
+  const wrapFragment = (msg: string): Error => new Error(`parse ${goQuote(raw)}: ${msg}`);
   if (/[\x00-\x1f\x7f]/.test(main)) throw wrap("net/url: invalid control character in URL");
   const u: GoURL = { scheme: "", opaque: "", host: "", path: "", rawQuery: "", forceQuery: false, fragment: "" };
   if (main === "*") {
@@ -134,7 +136,7 @@ export function parseURL(raw: string): GoURL {
   if (!rest.startsWith("/")) {
     if (u.scheme !== "") {
       u.opaque = rest;
-      u.fragment = frag === "" ? "" : unescapeOr(frag, wrap);
+      u.fragment = frag === "" ? "" : unescapeOr(frag, wrapFragment);
       return u;
     }
     if (rest.split("/")[0]!.includes(":")) throw wrap("first path segment in URL cannot contain colon");
@@ -163,7 +165,7 @@ export function parseURL(raw: string): GoURL {
     }
   }
   u.path = unescapeOr(rest, wrap);
-  u.fragment = unescapeOr(frag, wrap);
+  u.fragment = unescapeOr(frag, wrapFragment);
   return u;
 }
 

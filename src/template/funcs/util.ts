@@ -49,6 +49,8 @@ export function argBool(v: unknown): boolean {
 
 export function argMap(v: unknown): GoMap {
   if (isMap(v)) return v;
+  // Go passes nil as the parameter type's zero value: a nil map, which reads as empty
+  if (v === null || v === undefined) return {};
   throw wrongType("map[string]interface {}", v);
 }
 

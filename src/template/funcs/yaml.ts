@@ -2,7 +2,7 @@
  * ESO's toYaml/fromYaml (sigs.k8s.io/yaml): values go through Go's JSON encoding, then are emitted in
  * go-yaml v2 style (sorted keys, unindented sequences, quoting of ambiguous scalars, literal blocks).
  */
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, type Tags } from "yaml";
 import { formatFloat } from "../strconv.js";
 import { type GoMap, isMap } from "../values.js";
 import { goJsonMarshal } from "./json.js";
@@ -115,7 +115,8 @@ function resolvesNonString(s: string): boolean {
   if (YAML11_SPECIAL.has(s)) return true;
   const t = s.replace(/_/g, "");
   if (/^[-+]?(0|[1-9][0-9]*)$/.test(t)) return true;
-  if (/^[-+]?0b[01]+$/.test(t) || /^[-+]?0x[0-9a-fA-F]+$/.test(t) || /^[-+]?0[0-7]+$/.test(t)) return true;
+  // strconv.ParseInt(s, 0, 64): 0b, 0o, 0x in either case, and a leading 0 for octal
+  if (/^[-+]?0[bB][01]+$/.test(t) || /^[-+]?0[xX][0-9a-fA-F]+$/.test(t) || /^[-+]?0[oO]?[0-7]+$/.test(t)) return true;
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(t)) return true;
   if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s)) return true;
   return isTimestamp(s);
@@ -168,28 +169,81 @@ function doubleQuote(s: string): string {
     else if (c === 13) out += "\\r";
     else if (c === 27) out += "\\e";
     else if (c === 0x85) out += "\\N";
-    else if (c === 0xa0) out += "\\_";
     else if (c === 0x2028) out += "\\L";
     else if (c === 0x2029) out += "\\P";
-    else if (c < 0x20 || c === 0x7f || c === 0xfeff) out += `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
+    // go-yaml escapes what it does not consider printable: the BOM and everything past the BMP
+    else if (c === 0xfeff) out += "\\uFEFF";
+    else if (c > 0xffff) out += `\\U${c.toString(16).toUpperCase().padStart(8, "0")}`;
     else out += ch;
   }
   return `${out}"`;
 }
 
-function scalarString(s: string, indent: string, isKey: boolean): string {
-  if (!isKey && s.includes("\n") && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)) {
+function scalarString(s: string, indent: string, isKey: boolean, column = 0): string {
+  const astral = /[\u{10000}-\u{10ffff}]/u.test(s);
+  // go-yaml allows no block scalar with a trailing space or a space before a break: those go in double quotes
+  const spaceTrouble = / \n/.test(s) || s.endsWith(" ");
+  if (!isKey && s.includes("\n") && !astral && !spaceTrouble && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)) {
     let chomp = "-";
-    if (s.endsWith("\n")) chomp = /\n\n+$/.test(s) ? "+" : "";
+    // go-yaml keeps ("+") a final break that follows another break or is the whole value
+    if (s.endsWith("\n")) chomp = s === "\n" || /\n\n+$/.test(s) ? "+" : "";
     const ind = s.startsWith(" ") || s.startsWith("\n") ? "2" : "";
     const body = s.endsWith("\n") ? s.slice(0, -1) : s;
     const lines = body.split("\n").map((l) => (l === "" ? "" : `${indent}  ${l}`));
     return `|${ind}${chomp}\n${lines.join("\n")}`;
   }
-  if (resolvesNonString(s)) return doubleQuote(s);
-  if (plainAllowed(s)) return s;
-  if (/[\n\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return doubleQuote(s);
-  return `'${s.replace(/'/g, "''")}'`;
+  const fold = isKey ? undefined : { column, indent: `${indent}  ` };
+  if (resolvesNonString(s) || astral) return foldLine(doubleQuote(s), "double", fold);
+  if (/[\n\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return foldLine(doubleQuote(s), "double", fold);
+  if (plainAllowed(s)) return foldLine(s, "plain", fold);
+  return foldLine(`'${s.replace(/'/g, "''")}'`, "single", fold);
+}
+
+/** go-yaml's emitter width: a scalar's line is broken at the first single space past this column. */
+const BEST_WIDTH = 80;
+
+/**
+ * go-yaml's line folding of flow scalars (plain, single- and double-quoted) that are not keys: past column 80, a
+ * single space (not the first or last character of a quoted value) becomes a line break and the scalar's
+ * indentation; in double quotes a break before a further space ends in a backslash. `text` is the scalar as
+ * written (quotes and escapes included; escapes never contain a space), starting at `fold.column`.
+ */
+function foldLine(
+  text: string,
+  style: "plain" | "single" | "double",
+  fold?: { column: number; indent: string },
+): string {
+  if (!fold || !text.includes(" ")) return text;
+  const chars = Array.from(text);
+  const quoted = style !== "plain";
+  let out = "";
+  let column = fold.column;
+  let spaces = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (ch !== " ") {
+      out += ch;
+      column++;
+      spaces = false;
+      continue;
+    }
+    const inner = !quoted || (i > 1 && i < chars.length - 2);
+    const nextIsSpace = chars[i + 1] === " ";
+    if (!spaces && column > BEST_WIDTH && inner && (style === "double" || !nextIsSpace)) {
+      out += `\n${fold.indent}`;
+      column = fold.indent.length;
+      if (style === "double" && nextIsSpace) {
+        out += "\\";
+        column++;
+      }
+    } else {
+      out += ch;
+      column++;
+    }
+    spaces = true;
+  }
+  return out;
 }
 
 function numberText(n: string): string {
@@ -205,17 +259,18 @@ function isBlockCollection(n: JNode): boolean {
   return n !== null && typeof n === "object" && "obj" in n && n.obj.length > 0;
 }
 
-function emit(n: JNode, indent: string): string {
+/** `column`: where the node's text starts on its first line (for line folding). */
+function emit(n: JNode, indent: string, column = 0): string {
   if (n === null) return "null";
   if (typeof n === "boolean") return n ? "true" : "false";
-  if (typeof n === "string") return scalarString(n, indent, false);
+  if (typeof n === "string") return scalarString(n, indent, false, column);
   if (Array.isArray(n)) {
     if (n.length === 0) return "[]";
     return n
       .map((x, i) => {
         const pre = i === 0 ? "" : indent;
-        if (typeof x === "string") return `${pre}- ${scalarString(x, indent, false)}`;
-        return `${pre}- ${emit(x, `${indent}  `)}`;
+        if (typeof x === "string") return `${pre}- ${scalarString(x, indent, false, indent.length + 2)}`;
+        return `${pre}- ${emit(x, `${indent}  `, indent.length + 2)}`;
       })
       .join("\n");
   }
@@ -228,7 +283,7 @@ function emit(n: JNode, indent: string): string {
       const key = scalarString(k, indent, true);
       if (Array.isArray(v) && v.length > 0) return `${pre}${key}:\n${indent}${emit(v, indent)}`;
       if (isBlockCollection(v)) return `${pre}${key}:\n${indent}  ${emit(v, `${indent}  `)}`;
-      return `${pre}${key}: ${emit(v, indent)}`;
+      return `${pre}${key}: ${emit(v, indent, indent.length + Array.from(key).length + 2)}`;
     })
     .join("\n");
 }
@@ -270,11 +325,34 @@ function goKindWord(v: unknown): string {
   return "object";
 }
 
+const YAML11_FLOAT = String.raw`^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$`;
+
+/**
+ * go-yaml v2's floats with a point: after a leading "." strconv.ParseFloat (no underscores), after a sign or digit
+ * its float pattern on the text without underscores. ".", "-.", "._" and "._1" stay strings (the yaml package's
+ * YAML 1.1 schema reads them as NaN or numbers).
+ */
+const GO_FLOAT = /^(?:\.[0-9]+|[-+](?=[_.]*[0-9])[0-9_]*\.[0-9_]*|[0-9][0-9_]*\.[0-9_]*)$/;
+
+function goYamlFloats(tags: Tags): Tags {
+  return tags.map((t) =>
+    typeof t === "object" && "test" in t && t.test?.source === YAML11_FLOAT
+      ? ({ ...t, test: GO_FLOAT } as typeof t)
+      : t,
+  ) as Tags;
+}
+
 /** ESO fromYaml: a map; parse errors land in m["Error"]. */
 export function fromYaml(s: string): GoMap {
   let parsed: unknown;
   try {
-    parsed = parseYaml(s, { schema: "yaml-1.1", mapAsMap: false, uniqueKeys: false, prettyErrors: false });
+    parsed = parseYaml(s, {
+      schema: "yaml-1.1",
+      mapAsMap: false,
+      uniqueKeys: false,
+      prettyErrors: false,
+      customTags: goYamlFloats,
+    });
   } catch (e) {
     return { Error: `error converting YAML to JSON: yaml: ${(e as Error).message.split("\n")[0]}` };
   }

@@ -1,0 +1,488 @@
+/**
+ * Generated Go templates for the oracle comparison: actions, pipelines, variables, if/range/with/define/template,
+ * and a wide set of Sprig and ESO functions whose output is deterministic (no random, time or UUID functions, no
+ * map-order-dependent ones such as an unsorted `keys`), over ESO-shaped data (a map of strings).
+ */
+import fc from "fast-check";
+
+/** Data values: plain words, numbers, JSON and YAML documents, versions, lists, Unicode, empty. */
+const VALUES = [
+  "",
+  "hello",
+  "Hello World",
+  "  padded  ",
+  "42",
+  "-7",
+  "3.5",
+  "0x1F",
+  "true",
+  "a,b,c,b",
+  "x-y_z.w",
+  "1.2.3",
+  "v2.0.0-rc.1+build.5",
+  '{"a":1,"b":[true,null,"x"],"c":{"d":"e"}}',
+  '{"n": 12345678901234567890, "f": 1.5e3}',
+  "[1,2,3]",
+  "a: 1\nb: [x, y]\nc:\n  d: e\n",
+  "key: 'quoted: value'\nlist:\n- 1\n- two\n",
+  "aGVsbG8gd29ybGQ=",
+  "not base64!",
+  "NBSWY3DP",
+  "héllo wörld",
+  "日本語テキスト",
+  "emoji 🙂 here",
+  "line1\nline2\n",
+  "tab\there",
+  "/usr/local/bin/tool.tar.gz",
+  "https://user:pw@example.com:8443/p/a?q=1&r=x#frag",
+  "CamelCaseString",
+  "snake_case_string",
+  "<b>&'\"</b>",
+  "%s %d %v",
+  "$1 ${x}",
+];
+
+export const KEYS = ["a", "b", "c", "json", "yaml", "num", "list", "ver"] as const;
+
+export const dataArb: fc.Arbitrary<Record<string, string>> = fc.record(
+  {
+    a: fc.constantFrom(...VALUES),
+    b: fc.constantFrom(...VALUES),
+    c: fc.oneof(fc.constantFrom(...VALUES), fc.string({ unit: "grapheme", maxLength: 12 })),
+    json: fc.oneof(
+      fc.constantFrom(VALUES[13]!, VALUES[14]!, VALUES[15]!),
+      fc.json({ maxDepth: 2 }).map((j) => j),
+    ),
+    yaml: fc.constantFrom(VALUES[16]!, VALUES[17]!, "a: b", "- x\n- y\n", "x: [1, 2]"),
+    num: fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.constantFrom("0", "7", "1e3", "2.5", "x")),
+    list: fc.constantFrom("a,b,c", "c,a,b,a", "", "one", "x,,y"),
+    ver: fc.constantFrom("1.2.3", "v1.0.0", "2.0.0-beta.1", "0.1", "bad.version", "1.2.3+meta"),
+  },
+  { requiredKeys: ["a", "b", "json", "yaml", "num", "list", "ver"] },
+);
+
+const WORDS = ["", "x", "ab", "Hello", "a,b", "-", "é", "日", "🙂", " sp ", "1", "a.b", "%d", "\\n", "\n"];
+
+function goQuote(s: string): string {
+  return JSON.stringify(s).replace(/\\u007f/g, "\\x7f");
+}
+
+const strLit = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...WORDS).map(goQuote) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 6 }).map(goQuote) },
+  { weight: 1, arbitrary: fc.constantFrom("`raw\\n`", "`a,b`", '`"q"`', "``") },
+);
+const smallInt = fc.oneof(fc.integer({ min: -3, max: 12 }).map(String), fc.constantFrom("0", "1", "2", "100"));
+const field = fc.constantFrom(...KEYS.map((k) => `.${k}`), "$.a", '(index . "b")');
+
+/**
+ * Expressions by Go type, so that most generated calls type-check as Go's reflect-based calls demand:
+ * `int` (literals, len, atoi: what Sprig's int parameters accept) apart from `num` (int64 and float64 results
+ * of Sprig's arithmetic, which those parameters reject).
+ */
+type Gen = {
+  str: fc.Arbitrary<string>;
+  int: fc.Arbitrary<string>;
+  num: fc.Arbitrary<string>;
+  list: fc.Arbitrary<string>;
+  bool: fc.Arbitrary<string>;
+};
+type Dict = fc.Arbitrary<string>;
+
+/** Sprig/ESO functions of one string that return a string. */
+const UNARY = [
+  "upper",
+  "lower",
+  "title",
+  "untitle",
+  "trim",
+  "nospace",
+  "snakecase",
+  "camelcase",
+  "kebabcase",
+  "swapcase",
+  "initials",
+  "quote",
+  "squote",
+  "b64enc",
+  "b64dec",
+  "b32enc",
+  "b32dec",
+  "sha1sum",
+  "sha256sum",
+  "adler32sum",
+  "toString",
+  "toJson",
+  "toRawJson",
+  "toPrettyJson",
+  "html",
+  "js",
+  "urlquery",
+  "base",
+  "dir",
+  "ext",
+  "clean",
+  "toYaml",
+  "print",
+  "println",
+  "regexQuoteMeta",
+  "typeOf",
+  "kindOf",
+] as const;
+
+/** Functions of one string that return another kind (int, float64, interface{}, *semver.Version). */
+const CONVERT = ["len", "atoi", "int", "int64", "float64", "fromJson", "fromYaml", "toStrings"] as const;
+
+const VERSION = fc.constantFrom(".ver", '"1.2.3"', '"v2.0.0-rc.1+b.5"', '"1.2"', '"x"', "$.ver");
+
+function level(prev: Gen, dict: Dict): Gen {
+  const { str, int, num, list, bool } = prev;
+  const s2 = fc.tuple(str, str);
+  const strArb = fc.oneof(
+    { weight: 3, arbitrary: prev.str },
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...UNARY), str).map(([f, a]) => `(${f} ${a})`) },
+    { weight: 3, arbitrary: fc.tuple(str, fc.constantFrom(...UNARY)).map(([a, f]) => `(${a} | ${f})`) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(
+            "trimPrefix",
+            "trimSuffix",
+            "trimAll",
+            "cat",
+            "replace",
+            "contains",
+            "hasPrefix",
+            "hasSuffix",
+          ),
+          s2,
+          str,
+        )
+        .map(([f, [a, b], c]) => (f === "cat" || f === "replace" ? `(${f} ${a} ${b} ${c})` : `(${f} ${a} ${b})`)),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom("repeat", "trunc", "abbrev", "wrap", "indent", "nindent", "substr 1", "abbrevboth 1"),
+          int,
+          str,
+        )
+        .map(([f, n, a]) => `(${f} ${n} ${a})`),
+    },
+    { weight: 2, arbitrary: fc.tuple(str, list).map(([sep, l]) => `(join ${sep} ${l})`) },
+    { weight: 2, arbitrary: fc.tuple(str, str).map(([d, v]) => `(default ${d} ${v})`) },
+    { weight: 1, arbitrary: fc.tuple(str, str).map(([a, b]) => `(coalesce ${a} ${b})`) },
+    { weight: 1, arbitrary: fc.tuple(str, str, bool).map(([a, b, c]) => `(ternary ${a} ${b} ${c})`) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('"%s"', '"%d"', '"%v-%v"', '"%q"', '"%x"', '"%5.2f"', '"%T"', '"%-4s|"', '"%03d"', '"%+v"'),
+          // no int64 arguments: %!(EXTRA int64=...) spelled "int" by our engine would hide in hashes and lengths
+          fc.array(fc.oneof(str, int, list, dict), { minLength: 0, maxLength: 2 }),
+        )
+        .map(([f, args]) => `(printf ${f} ${args.join(" ")})`),
+    },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...REGEXPS), str).map(([r, a]) => `(regexFind ${r} ${a})`) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom("regexReplaceAll", "regexReplaceAllLiteral"),
+          fc.constantFrom(...REGEXPS),
+          str,
+          fc.constantFrom(...REPLS),
+        )
+        .map(([f, r, a, p]) => `(${f} ${r} ${a} ${p})`),
+    },
+    { weight: 1, arbitrary: fc.tuple(dict, str).map(([d, k]) => `(get ${d} ${k})`) },
+    { weight: 1, arbitrary: fc.tuple(dict, str).map(([d, k]) => `(dig ${k} "dflt" ${d} | toString)`) },
+    { weight: 1, arbitrary: dict.map((d) => `(${d} | toJson)`) },
+    { weight: 1, arbitrary: dict.map((d) => `(${d} | toYaml)`) },
+    { weight: 1, arbitrary: list.map((l) => `(${l} | toJson)`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(VERSION, fc.constantFrom("Major", "Minor", "Patch", "Prerelease", "Metadata", "Original", "String"))
+        .map(([v, m]) => `((semver ${v}).${m} | toString)`),
+    },
+    { weight: 1, arbitrary: fc.tuple(str, list).map(([a, l]) => `(cat ${a} (index ${l} 0))`) },
+    { weight: 1, arbitrary: fc.constantFrom('(filterPEM "CERTIFICATE" "")', '(filterPEM "KEY" "x")') },
+    { weight: 1, arbitrary: fc.tuple(str).map(([a]) => `(urlParse ${a} | toJson)`) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...CONVERT), str).map(([f, a]) => `(${f} ${a} | toString)`) },
+    { weight: 1, arbitrary: num.map((n) => `(toString ${n})`) },
+  );
+  const intArb = fc.oneof(
+    { weight: 3, arbitrary: int },
+    { weight: 2, arbitrary: str.map((s) => `(len ${s})`) },
+    { weight: 2, arbitrary: list.map((l) => `(len ${l})`) },
+    { weight: 1, arbitrary: str.map((s) => `(atoi ${s})`) },
+    { weight: 1, arbitrary: num.map((n) => `(int ${n})`) },
+  );
+  const numArb = fc.oneof(
+    { weight: 2, arbitrary: num },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom("add", "sub", "mul", "div", "mod", "max", "min", "add1", "biggest"),
+          fc.oneof(int, num),
+          fc.oneof(int, num),
+        )
+        .map(([f, a, b]) => (f === "add1" ? `(add1 ${a})` : `(${f} ${a} ${b})`)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom("floor", "ceil", "round", "float64", "int64"), fc.oneof(int, num, str))
+        .map(([f, a]) => (f === "round" ? `(round ${a} 1)` : `(${f} ${a})`)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom("addf", "subf", "mulf", "divf", "maxf", "minf"),
+          fc.oneof(int, num),
+          fc.oneof(int, num, str),
+        )
+        .map(([f, a, b]) => `(${f} ${a} ${b})`),
+    },
+  );
+  const listArb = fc.oneof(
+    { weight: 2, arbitrary: list },
+    { weight: 2, arbitrary: fc.array(fc.oneof(str, int), { maxLength: 4 }).map((xs) => `(list ${xs.join(" ")})`) },
+    { weight: 2, arbitrary: fc.tuple(str, str).map(([sep, s]) => `(splitList ${sep} ${s})`) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom("uniq", "sortAlpha", "reverse", "rest", "initial", "compact", "toStrings"), list)
+        .map(([f, l]) => `(${f} ${l})`),
+    },
+    { weight: 1, arbitrary: fc.tuple(list, str).map(([l, x]) => `(append ${l} ${x})`) },
+    { weight: 1, arbitrary: fc.tuple(list, str).map(([l, x]) => `(prepend ${l} ${x})`) },
+    { weight: 1, arbitrary: fc.tuple(list, list).map(([a, b]) => `(concat ${a} ${b})`) },
+    { weight: 1, arbitrary: fc.tuple(list, str).map(([l, x]) => `(without ${l} ${x})`) },
+    { weight: 1, arbitrary: int.map((n) => `(until ${n})`) },
+    { weight: 1, arbitrary: fc.tuple(int, int).map(([a, b]) => `(seq ${a} ${b} | splitList " ")`) },
+    { weight: 1, arbitrary: fc.array(fc.oneof(num, int), { maxLength: 3 }).map((xs) => `(list ${xs.join(" ")})`) },
+    { weight: 1, arbitrary: fc.tuple(int, int, int).map(([a, b, c]) => `(untilStep ${a} ${b} ${c})`) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...REGEXPS), str).map(([r, s]) => `(regexFindAll ${r} ${s} -1)`) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom(...REGEXPS), str, int).map(([r, s, n]) => `(regexSplit ${r} ${s} ${n})`),
+    },
+    { weight: 1, arbitrary: dict.map((d) => `(keys ${d} | sortAlpha)`) },
+    { weight: 1, arbitrary: fc.tuple(list, int).map(([l, n]) => `(slice ${l} ${n})`) },
+    { weight: 1, arbitrary: fc.tuple(int, list).map(([n, l]) => `(chunk ${n} ${l} | toJson | list)`) },
+  );
+  const boolArb = fc.oneof(
+    { weight: 2, arbitrary: bool },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom("eq", "ne"), str, str).map(([f, a, b]) => `(${f} ${a} ${b})`) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom("eq", "lt", "le", "gt", "ge", "ne"), fc.oneof(int, num), fc.oneof(int, num))
+        .map(([f, a, b]) => `(${f} ${a} ${b})`),
+    },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("lt", "eq"), str, int).map(([f, a, b]) => `(${f} ${a} ${b})`) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom("and", "or"), bool, bool).map(([f, a, b]) => `(${f} ${a} ${b})`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom("and", "or"), fc.oneof(str, int), str)
+        .map(([f, a, b]) => `(${f} ${a} ${b} | toString)`)
+        .map((x) => `(eq ${x} "")`),
+    },
+    { weight: 1, arbitrary: bool.map((b) => `(not ${b})`) },
+    { weight: 1, arbitrary: fc.oneof(str, list, int, dict).map((v) => `(empty ${v})`) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...REGEXPS), str).map(([r, s]) => `(regexMatch ${r} ${s})`) },
+    { weight: 1, arbitrary: fc.tuple(list, str).map(([l, x]) => `(has ${x} ${l})`) },
+    { weight: 1, arbitrary: fc.tuple(dict, str).map(([d, k]) => `(hasKey ${d} ${k})`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('">= 1.0"', '"~1.2"', '"^2"', '"< 1.2.3"', '"1.x"', '"bad"'), VERSION)
+        .map(([c, v]) => `(semverCompare ${c} ${v})`),
+    },
+    { weight: 1, arbitrary: str.map((s) => `(isAbs ${s})`) },
+  );
+  return { str: strArb, int: intArb, num: numArb, list: listArb, bool: boolArb };
+}
+
+const REGEXPS = [
+  '"[a-z]+"',
+  '"^a"',
+  '"(\\\\w)(\\\\d)?"',
+  '"\\\\s+"',
+  '","',
+  '"(?i)HELLO"',
+  '"[[:upper:]]"',
+  '"é|日"',
+  '"("',
+  '"x*"',
+];
+const REPLS = ['"X"', '"$1"', '"${1}-"', '"$$"', '"<$0>"', '""'];
+
+function leaves(): Gen {
+  const str = fc.oneof({ weight: 3, arbitrary: strLit }, { weight: 4, arbitrary: field });
+  const int = fc.oneof(
+    { weight: 3, arbitrary: smallInt },
+    { weight: 1, arbitrary: fc.constantFrom("(atoi .num)", "(int .num)", "(len .a)") },
+  );
+  const num = fc.constantFrom(
+    "(add 1 2)",
+    "(int64 .num)",
+    "(float64 .num)",
+    "1.5",
+    "(sub 0 9)",
+    "(mul 3 -4)",
+    "2e3",
+    "(divf 1 3)",
+  );
+  const list = fc.constantFrom(
+    '(splitList "," .list)',
+    "(list 1 2 3)",
+    '(list "b" "a" "c")',
+    "(list)",
+    '(list "x" 2 true)',
+  );
+  const bool = fc.constantFrom("true", "false", "(empty .a)", '(eq .a "hello")', '(hasKey (dict "c" 1) .c)');
+  return { str, int, num, list, bool };
+}
+
+const dictLeaf: Dict = fc.constantFrom(
+  '(dict "a" 1 "b" "two")',
+  "(dict)",
+  "(fromJson .json)",
+  "(fromYaml .yaml)",
+  '(dict "k" (list 1 2) "z" (dict "y" true))',
+);
+
+/** Expression generators, three levels of nesting deep. */
+function expressions(): Gen & { dict: Dict } {
+  let g = leaves();
+  for (let i = 0; i < 2; i++) g = level(g, dictLeaf);
+  const dict = fc.oneof(
+    { weight: 3, arbitrary: dictLeaf },
+    { weight: 1, arbitrary: fc.tuple(g.str, g.str).map(([k, v]) => `(dict ${k} ${v} "x" 1)`) },
+    { weight: 1, arbitrary: fc.tuple(dictLeaf, dictLeaf).map(([a, b]) => `(merge (dict) ${a} ${b})`) },
+    { weight: 1, arbitrary: fc.tuple(dictLeaf, g.str).map(([d, k]) => `(omit ${d} ${k} "a")`) },
+    { weight: 1, arbitrary: fc.tuple(dictLeaf, g.str).map(([d, k]) => `(pick ${d} ${k} "a")`) },
+  );
+  return { ...g, dict };
+}
+
+const E = expressions();
+const anyExpr = fc.oneof({ weight: 4, arbitrary: E.str }, E.int, E.num, E.list, E.bool, E.dict, fc.constant("."));
+const trimL = fc.constantFrom("{{", "{{", "{{- ");
+const trimR = fc.constantFrom("}}", "}}", " -}}");
+const text = fc.constantFrom("", "", "x", " ", "\n", "a-b ", "é", "}", "{ ");
+
+function action(expr: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.tuple(trimL, expr, trimR).map(([l, e, r]) => `${l}${e}${r}`);
+}
+
+/** A block body; `vars` are the variables in scope besides `$`. */
+function body(...vars: string[]): fc.Arbitrary<string> {
+  return fc
+    .array(fc.oneof(text, action(anyExpr), action(fc.constantFrom(".", "$", "$.a", ...vars))), { maxLength: 3 })
+    .map((xs) => xs.join(""));
+}
+
+const simpleBody = body();
+
+const block = fc.oneof(
+  { weight: 5, arbitrary: action(anyExpr) },
+  { weight: 2, arbitrary: action(fc.tuple(anyExpr, fc.constantFrom(...UNARY)).map(([e, f]) => `${e} | ${f}`)) },
+  { weight: 2, arbitrary: fc.tuple(anyExpr, body("$x")).map(([e, b]) => `{{ $x := ${e} }}${b}{{ $x }}`) },
+  { weight: 1, arbitrary: fc.tuple(anyExpr, anyExpr).map(([e, f]) => `{{ $x := ${e} }}{{ $x = ${f} }}{{ $x }}`) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(E.bool, simpleBody, fc.option(simpleBody), fc.option(fc.tuple(E.bool, simpleBody)))
+      .map(
+        ([c, a, b, elif]) =>
+          `{{ if ${c} }}${a}${elif ? `{{ else if ${elif[0]} }}${elif[1]}` : ""}${b !== null ? `{{ else }}${b}` : ""}{{ end }}`,
+      ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.oneof(E.list, E.dict, E.int, E.str),
+        fc.constantFrom<[string, string[]]>(["$i, $v := ", ["$i", "$v"]], ["$v := ", ["$v"]], ["", []]),
+        fc.option(simpleBody),
+      )
+      .chain(([l, [decl, vars], b]) =>
+        body(...vars).map((a) => `{{ range ${decl}${l} }}${a}${b !== null ? `{{ else }}${b}` : ""}{{ end }}`),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(E.list, body("$i", "$v"))
+      .map(([l, a]) => `{{ range $i, $v := ${l} }}{{ if eq $i 1 }}{{ break }}{{ end }}${a}{{ continue }}{{ end }}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.oneof(E.dict, E.str, E.list), simpleBody, fc.option(simpleBody))
+      .map(([d, a, b]) => `{{ with ${d} }}${a}${b !== null ? `{{ else }}${b}` : ""}{{ end }}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(simpleBody, fc.oneof(E.dict, E.str, fc.constant(".")))
+      .map(([b, arg]) => `{{ define "sub" }}${b}{{ end }}{{ template "sub" ${arg} }}|{{ template "sub" }}`),
+  },
+  { weight: 1, arbitrary: fc.tuple(simpleBody, anyExpr).map(([b, e]) => `{{ block "blk" ${e} }}${b}{{ end }}`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "{{/* a comment */}}",
+      "{{- /* trimmed */ -}}",
+      "{{ .missing }}",
+      "{{ .a.b }}",
+      "{{ $.nope }}",
+      '{{ get . "a" }}',
+      '{{ hasKey . "a" }}',
+      "{{ merge (dict) . }}",
+      '{{ repeat (add 1 1) "x" }}',
+      "{{ wrap (len .a) .b }}",
+    ),
+  },
+  { weight: 1, arbitrary: text },
+);
+
+/** Breaks a template at random to compare parse errors: a cut, a stray delimiter, an unknown function. */
+const broken = fc
+  .tuple(
+    fc.array(block, { minLength: 1, maxLength: 3 }),
+    fc.nat(),
+    fc.constantFrom("cut", "open", "close", "unknown", "end", "pipe"),
+  )
+  .map(([blocks, at, how]) => {
+    const t = blocks.join("");
+    const i = t.length === 0 ? 0 : at % t.length;
+    switch (how) {
+      case "cut":
+        return t.slice(0, i);
+      case "open":
+        return `${t.slice(0, i)}{{${t.slice(i)}`;
+      case "close":
+        return `${t.slice(0, i)}}}${t.slice(i)}`;
+      case "unknown":
+        return `${t}{{ nosuchfunc .a }}`;
+      case "end":
+        return `${t}{{ end }}`;
+      default:
+        return `${t}{{ .a | }}`;
+    }
+  });
+
+export const templateArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 9, arbitrary: fc.array(block, { minLength: 1, maxLength: 4 }).map((xs) => xs.join("")) },
+  { weight: 1, arbitrary: broken },
+);
