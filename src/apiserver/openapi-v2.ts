@@ -1,8 +1,9 @@
 /**
  * The Swagger 2.0 document of /openapi/v2 in JSON, derived from the per-group-version OpenAPI v3 documents: the same
  * paths (operation ids, x-kubernetes-action, group-version-kind) and definitions, in v2's shapes. Clients that
- * build their API from it (the older Node.js kubernetes-client) need both.
+ * build their API from it (the older Node.js kubernetes-client) need both. Also its protobuf form.
  */
+import { serverVersion } from "./discovery.js";
 import type { KObj } from "./types.js";
 import { isObject } from "./util.js";
 
@@ -78,4 +79,29 @@ export function swaggerFromV3(docs: KObj[], info: KObj): KObj {
     },
     security: [{ BearerToken: [] }],
   };
+}
+
+// ---- protobuf ----
+
+export const v2Info = { title: "Kubernetes", version: serverVersion.gitVersion };
+
+function pbString(field: number, s: string): Buffer {
+  const b = Buffer.from(s, "utf8");
+  return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]);
+}
+
+/**
+ * The protobuf form of /openapi/v2 (gnostic's openapi_v2.Document: swagger = 1, info = 2 {title = 1, version = 2}) is
+ * deliberately empty of definitions: the schemas live in /openapi/v3, and a protobuf v2 client (kubectl) that finds
+ * no definition for a kind (validating a `kind: List` file) leaves the check to the server's fieldValidation. The
+ * JSON form is complete (OpenApiDocuments.swagger).
+ */
+const v2InfoPb = Buffer.concat([pbString(1, v2Info.title), pbString(2, v2Info.version)]);
+const v2Protobuf = {
+  body: Buffer.concat([pbString(1, "2.0"), Buffer.from([(2 << 3) | 2, v2InfoPb.length]), v2InfoPb]),
+  contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+};
+
+export function openapiV2Protobuf(): { body: Buffer; contentType: string } {
+  return v2Protobuf;
 }

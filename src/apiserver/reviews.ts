@@ -3,9 +3,10 @@
  * nothing stored. Tokens are the ServiceAccount tokens this server issued (TokenRequest) and the kubeconfig's
  * admin token; access is decided by the stored RBAC objects.
  */
-import type { Engine, ReqInfo } from "./engine.js";
+import type { Engine } from "./engine.js";
 import { badRequest } from "./errors.js";
 import { authorize } from "./rbac.js";
+import type { ReqInfo } from "./request.js";
 import { type KObj, typeKey } from "./types.js";
 import { isObject } from "./util.js";
 

@@ -1,7 +1,7 @@
 /**
  * CRD structural-schema handling as kube-apiserver applies it to custom resources: apply defaults, then validate
  * (types, required, enum, pattern, bounds, items, maps). Unknown fields are already pruned by then, as the request
- * was decoded (checkFields in openapi.ts).
+ * was decoded (checkFields in field-validation.ts).
  */
 import type { FieldError } from "./errors.js";
 import type { KObj } from "./types.js";

@@ -1,0 +1,183 @@
+/** OpenAPI v3 definitions of the meta.k8s.io/v1 types every group-version document shares (ObjectMeta, Status, ...). */
+import {
+  apiVersionProp,
+  bool,
+  int,
+  kindProp,
+  listOf,
+  meta,
+  obj,
+  open,
+  ref,
+  type Schema,
+  str,
+  strList,
+  strMap,
+} from "./openapi-schema-builders.js";
+
+/** Definitions shared by every group-version document. */
+export const metaDefinitions: Record<string, Schema> = {
+  [`${meta}Time`]: {
+    type: "string",
+    format: "date-time",
+    description: "A timestamp in RFC 3339 form, seconds precision.",
+  },
+  [`${meta}MicroTime`]: {
+    type: "string",
+    format: "date-time",
+    description: "A timestamp in RFC 3339 form, microsecond precision.",
+  },
+  [`${meta}FieldsV1`]: open("FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format."),
+  [`${meta}ManagedFieldsEntry`]: obj("The workflow ID and version of a manager of fields of a resource.", {
+    apiVersion: str("The version of the resource the field set applies to."),
+    fieldsType: str('The format of the fieldsV1 field; the only valid value is "FieldsV1".'),
+    fieldsV1: ref(`${meta}FieldsV1`, "The field set of this entry."),
+    manager: str("An identifier of the workflow managing these fields."),
+    operation: str("The type of operation which led to this entry being created: Apply or Update."),
+    subresource: str("The name of the subresource used to update the object; empty for the main resource."),
+    time: ref(`${meta}Time`, "When this entry was last changed."),
+  }),
+  [`${meta}OwnerReference`]: {
+    ...obj(
+      "Enough information to identify an owning object, which must be in the same namespace as the dependent or cluster-scoped.",
+      {
+        apiVersion: str("API version of the referent."),
+        blockOwnerDeletion: bool(
+          'If true and the owner has the "foregroundDeletion" finalizer, the owner cannot be deleted from storage until this reference is removed.',
+        ),
+        controller: bool("If true, this reference points to the managing controller."),
+        kind: str("Kind of the referent."),
+        name: str("Name of the referent."),
+        uid: str("UID of the referent."),
+      },
+      ["apiVersion", "kind", "name", "uid"],
+    ),
+    "x-kubernetes-map-type": "atomic",
+  },
+  [`${meta}ObjectMeta`]: obj(
+    "ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.",
+    {
+      annotations: strMap(
+        "An unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. Not queryable.",
+      ),
+      creationTimestamp: ref(`${meta}Time`, "When this object was created; set by the server, read-only."),
+      deletionGracePeriodSeconds: int(
+        "Seconds allowed for this object to gracefully terminate before it is removed from the system. Read-only.",
+        "int64",
+      ),
+      deletionTimestamp: ref(
+        `${meta}Time`,
+        "When this resource will be deleted; set by the server when a graceful deletion is requested. Read-only.",
+      ),
+      finalizers: strList(
+        "Must be empty before the object is deleted from the registry. Each entry identifies a component responsible for a final cleanup step.",
+        { "x-kubernetes-list-type": "set", "x-kubernetes-patch-strategy": "merge" },
+      ),
+      generateName: str(
+        "An optional prefix used by the server to generate a unique name only if the name field has not been provided.",
+      ),
+      generation: int("A sequence number representing a specific generation of the desired state. Read-only.", "int64"),
+      labels: strMap(
+        "Map of string keys and values that can be used to organize and categorize (scope and select) objects.",
+      ),
+      managedFields: listOf(
+        `${meta}ManagedFieldsEntry`,
+        "Maps workflow-id and version to the set of fields that are managed by that workflow.",
+        { "x-kubernetes-list-type": "atomic" },
+      ),
+      name: str("Name must be unique within a namespace. Cannot be updated."),
+      namespace: str(
+        'The namespace within which each name must be unique. An empty namespace is equivalent to the "default" namespace.',
+      ),
+      ownerReferences: listOf(`${meta}OwnerReference`, "List of objects depended by this object.", {
+        "x-kubernetes-list-map-keys": ["uid"],
+        "x-kubernetes-list-type": "map",
+        "x-kubernetes-patch-merge-key": "uid",
+        "x-kubernetes-patch-strategy": "merge",
+      }),
+      resourceVersion: str(
+        "An opaque value that represents the internal version of this object, used for optimistic concurrency, change detection and watches.",
+      ),
+      selfLink: str("Deprecated: selfLink is a legacy read-only field that is no longer populated by the system."),
+      uid: str("The unique in time and space value for this object, generated by the server on create. Read-only."),
+    },
+  ),
+  [`${meta}ListMeta`]: obj("Metadata that synthetic resources must have, including lists.", {
+    continue: str("Set when the list was truncated: pass it as the continue parameter to fetch the next page."),
+    remainingItemCount: int("The number of subsequent items in the list not included in this response.", "int64"),
+    resourceVersion: str("The version of the list, usable as the starting point of a watch."),
+    selfLink: str("Deprecated: no longer populated by the system."),
+  }),
+  [`${meta}LabelSelectorRequirement`]: obj(
+    "A selector that contains values, a key, and an operator that relates the key and values.",
+    {
+      key: str("The label key that the selector applies to."),
+      operator: str("The key's relationship to a set of values: In, NotIn, Exists and DoesNotExist."),
+      values: strList("An array of string values; empty for Exists and DoesNotExist.", {
+        "x-kubernetes-list-type": "atomic",
+      }),
+    },
+    ["key", "operator"],
+  ),
+  [`${meta}LabelSelector`]: {
+    ...obj("A label query over a set of resources; the result of matchLabels and matchExpressions are ANDed.", {
+      matchExpressions: listOf(`${meta}LabelSelectorRequirement`, "A list of label selector requirements, ANDed.", {
+        "x-kubernetes-list-type": "atomic",
+      }),
+      matchLabels: strMap("A map of {key,value} pairs, each equivalent to an In requirement with a single value."),
+    }),
+    "x-kubernetes-map-type": "atomic",
+  },
+  [`${meta}Patch`]: {
+    type: "object",
+    description: "Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.",
+  },
+  [`${meta}Preconditions`]: obj("Must be fulfilled before an operation (update, delete, etc.) is carried out.", {
+    resourceVersion: str("Specifies the target ResourceVersion."),
+    uid: str("Specifies the target UID."),
+  }),
+  [`${meta}DeleteOptions`]: obj("DeleteOptions may be provided when deleting an API object.", {
+    apiVersion: apiVersionProp,
+    dryRun: strList("When present, indicates that modifications should not be persisted."),
+    gracePeriodSeconds: int("The duration in seconds before the object should be deleted.", "int64"),
+    kind: kindProp,
+    orphanDependents: bool("Deprecated: use propagationPolicy. Whether dependents are orphaned."),
+    preconditions: ref(`${meta}Preconditions`, "Must be fulfilled before a deletion is carried out."),
+    propagationPolicy: str("Whether and how garbage collection is performed: Orphan, Background or Foreground."),
+  }),
+  [`${meta}StatusCause`]: obj("More information about a failure, possibly naming the field at fault.", {
+    field: str("The field of the resource that has caused this error, if any."),
+    message: str("A human-readable description of the cause of the error."),
+    reason: str("A machine-readable description of the cause of the error."),
+  }),
+  [`${meta}StatusDetails`]: obj("A set of additional properties that may be set by the server to describe a failure.", {
+    causes: listOf(`${meta}StatusCause`, "The causes of a failure.", { "x-kubernetes-list-type": "atomic" }),
+    group: str("The group attribute of the resource associated with the status."),
+    kind: str("The kind attribute of the resource associated with the status."),
+    name: str("The name attribute of the resource associated with the status, when there is a single name."),
+    retryAfterSeconds: int("The number of seconds before the client should attempt to retry."),
+    uid: str("UID of the resource, when there is a single resource."),
+  }),
+  [`${meta}Status`]: obj("Status is a return value for calls that don't return other objects.", {
+    apiVersion: apiVersionProp,
+    code: int("Suggested HTTP return code for this status, 0 if not set."),
+    details: ref(`${meta}StatusDetails`, "Extended data associated with the reason."),
+    kind: kindProp,
+    message: str("A human-readable description of the status of this operation."),
+    metadata: ref(`${meta}ListMeta`, "Standard list metadata."),
+    reason: str('A machine-readable description of why this operation is in the "Failure" status.'),
+    status: str('Status of the operation: "Success" or "Failure".'),
+  }),
+  [`${meta}Condition`]: obj(
+    "Condition contains details for one aspect of the current state of an API resource.",
+    {
+      lastTransitionTime: ref(`${meta}Time`, "The last time the condition transitioned from one status to another."),
+      message: str("A human readable message indicating details about the transition."),
+      observedGeneration: int("The .metadata.generation the condition was set based upon.", "int64"),
+      reason: str("A programmatic identifier indicating the reason for the condition's last transition."),
+      status: str("Status of the condition, one of True, False, Unknown."),
+      type: str("Type of condition in CamelCase."),
+    },
+    ["type", "status", "lastTransitionTime", "reason", "message"],
+  ),
+};
