@@ -6,6 +6,8 @@
  */
 import { sprint, sprintf, sprintln } from "./fmt.js";
 import { bytesToGoString, goStringToBytes } from "./funcs/bytes.js";
+import { GoInt } from "./go-ints.js";
+import { type GoSignature, parseSignature } from "./signature.js";
 import { isPrint } from "./strconv.js";
 import {
   compareGoStrings,
@@ -64,11 +66,11 @@ export function index(item: unknown, ...indexes: unknown[]): unknown {
       const len = bytes ? bytes.length : item.length;
       const x = indexArg(ix, len);
       if (x >= len) throw new BuiltinError("reflect: string index out of range");
-      item = BigInt(bytes ? bytes[x]! : item.charCodeAt(x));
+      item = new GoInt(BigInt(bytes ? bytes[x]! : item.charCodeAt(x)), "uint8");
     } else if (Array.isArray(item) || item instanceof Uint8Array) {
       const x = indexArg(ix, item.length);
       if (x >= item.length) throw new BuiltinError("reflect: slice index out of range");
-      item = Array.isArray(item) ? item[x] : BigInt(item[x]!);
+      item = Array.isArray(item) ? item[x] : new GoInt(BigInt(item[x]!), "uint8");
       if (item === undefined) item = null;
     } else if (isMap(item)) {
       if (ix === undefined || ix === null) throw new BuiltinError("value is nil; should be of type string");
@@ -295,7 +297,9 @@ export function jsEscapeString(s: string): string {
         out += "\\u003D";
         continue;
     }
-    if (c < 0x20) out += `\\u00${HEX_UPPER[c >> 4]}${HEX_UPPER[c & 15]}`;
+    // a byte that is not UTF-8 (carried as U+DC80..U+DCFF) decodes as the printable U+FFFD and is copied as is
+    if (c >= 0xdc80 && c <= 0xdcff) out += ch;
+    else if (c < 0x20) out += `\\u00${HEX_UPPER[c >> 4]}${HEX_UPPER[c & 15]}`;
     else if (c < 0x80 || isPrint(c)) out += ch;
     else out += `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
   }
@@ -337,27 +341,32 @@ export const BUILTINS: FuncMap = {
   ge,
 };
 
-/** Fixed arity (non-variadic count, variadic flag) of each builtin, for Go's argument-count errors. */
-export const BUILTIN_ARITY: Record<string, [number, boolean]> = {
-  and: [1, true],
-  or: [1, true],
-  call: [1, true],
-  not: [1, false],
-  len: [1, false],
-  index: [1, true],
-  slice: [1, true],
-  print: [0, true],
-  printf: [1, true],
-  println: [0, true],
-  html: [0, true],
-  js: [0, true],
-  urlquery: [0, true],
-  eq: [1, true],
-  ne: [2, false],
-  lt: [2, false],
-  le: [2, false],
-  gt: [2, false],
-  ge: [2, false],
-};
+const COMPARE = "func(reflect.Value, reflect.Value) (bool, error)";
+const ESCAPE = "func(...interface {}) string";
+
+/** Go's signature of each builtin (text/template funcs.go), for argument counts and conversions. */
+export const BUILTIN_SIGNATURES: Record<string, GoSignature> = Object.fromEntries(
+  Object.entries({
+    and: "func(reflect.Value, ...reflect.Value) reflect.Value",
+    or: "func(reflect.Value, ...reflect.Value) reflect.Value",
+    call: "func(reflect.Value, ...reflect.Value) (reflect.Value, error)",
+    not: "func(reflect.Value) bool",
+    len: "func(reflect.Value) (int, error)",
+    index: "func(reflect.Value, ...reflect.Value) (reflect.Value, error)",
+    slice: "func(reflect.Value, ...reflect.Value) (reflect.Value, error)",
+    print: ESCAPE,
+    printf: "func(string, ...interface {}) string",
+    println: ESCAPE,
+    html: ESCAPE,
+    js: ESCAPE,
+    urlquery: ESCAPE,
+    eq: "func(reflect.Value, ...reflect.Value) (bool, error)",
+    ne: COMPARE,
+    lt: COMPARE,
+    le: COMPARE,
+    gt: COMPARE,
+    ge: COMPARE,
+  }).map(([name, sig]) => [name, parseSignature(sig)]),
+);
 
 export { typeName };

@@ -3,10 +3,13 @@
  * variables, pipelines, field chains, control structures, function calls and bounded execution.
  */
 import { oversized, withSizeLimits } from "./budget.js";
-import { BUILTIN_ARITY, BUILTINS } from "./builtins.js";
+import { BUILTIN_SIGNATURES, BUILTINS } from "./builtins.js";
 import { callErrorKind } from "./error-kind.js";
 import { memoryLimitMessage, TemplateError, type TemplateLimit, TemplateLimitError, timeoutMessage } from "./errors.js";
 import { sprint } from "./fmt.js";
+import { GoDuration } from "./go-duration.js";
+import { GoInt, GoNamedInt, type SizedIntType } from "./go-ints.js";
+import { goMethod, goStructField } from "./go-reflect.js";
 import { freshBytes, heldBytes, onHeap } from "./memory.js";
 import type {
   ChainNode,
@@ -20,16 +23,20 @@ import type {
   VariableNode,
 } from "./nodes.js";
 import { nodeString } from "./nodes.js";
-import { quote } from "./strconv.js";
+import {
+  arityError,
+  funcSignature,
+  GoArgError,
+  type GoParamType,
+  type GoSignature,
+  paramAt,
+  passAs,
+} from "./signature.js";
+import { parseIntBase0, quote } from "./strconv.js";
 import {
   type FuncMap,
-  funcArity,
-  GoDuration,
   type GoMap,
-  GoNamedInt,
   goIntValue,
-  goMethod,
-  goStructField,
   goTypeName,
   isMap,
   isTrue,
@@ -100,8 +107,30 @@ function isHexInt(s: string): boolean {
   return s.length > 2 && s[0] === "0" && (s[1] === "x" || s[1] === "X") && !/[pP]/.test(s);
 }
 
-const REFLECT_BUILTINS = new Set(["not", "len", "index", "slice", "eq", "ne", "lt", "le", "gt", "ge"]);
 const LITERAL_KINDS = new Set(["string", "number", "bool", "nil"]);
+
+/** What Go's evalArg calls a constant of each parameter kind it converts constants to. */
+const CONSTANT_KINDS: Partial<Record<GoParamType["kind"], string>> = {
+  bool: "bool",
+  int: "integer",
+  uint: "unsigned integer",
+  float: "float",
+  string: "string",
+};
+
+/** Whether a function result is an object that may hold much (not a number-like value such as an int64). */
+function isContainer(v: unknown): boolean {
+  return (
+    typeof v === "object" && v !== null && !(v instanceof GoInt || v instanceof GoDuration || v instanceof GoNamedInt)
+  );
+}
+
+/** An integer constant as a value of the parameter's integer type. */
+function intConstant(t: GoParamType, n: bigint): unknown {
+  if (t.name === "int") return n;
+  if (t.name === "time.Duration") return new GoDuration(n);
+  return new GoInt(n, t.name as SizedIntType);
+}
 
 class State {
   out = "";
@@ -331,7 +360,7 @@ class State {
           const et = Array.isArray(val) ? sliceElemType(val) : "uint8";
           const st = et === "interface {}" ? et : undefined;
           for (let i = 0; i < val.length; i++) {
-            const elem = Array.isArray(val) ? (val[i] ?? null) : BigInt(val[i]!);
+            const elem = Array.isArray(val) ? (val[i] ?? null) : new GoInt(BigInt(val[i]!), "uint8");
             if (!one(BigInt(i), elem, st)) break;
           }
           return;
@@ -356,7 +385,14 @@ class State {
         if (n > 0n) {
           checkLen(Number(n));
           for (let i = 0n; i < n; i++) {
-            const v = val instanceof GoDuration ? new GoDuration(i) : val instanceof GoNamedInt ? val.with(i) : i;
+            const v =
+              val instanceof GoInt
+                ? new GoInt(i, val.type)
+                : val instanceof GoDuration
+                  ? new GoDuration(i)
+                  : val instanceof GoNamedInt
+                    ? val.with(i)
+                    : i;
             if (!one(v, v, undefined)) break;
           }
           return;
@@ -414,6 +450,11 @@ class State {
     }
     if (typeof v === "string") {
       this.write(v);
+      return;
+    }
+    // an integer prints in decimal (the common case, without a printer)
+    if (typeof v === "bigint" || v instanceof GoInt) {
+      this.write(String(typeof v === "bigint" ? v : v.n));
       return;
     }
     if (typeof v === "function") this.errorf(`can't print ${nodeString(node)} of type ${goTypeName(v)}`);
@@ -591,13 +632,10 @@ class State {
   ): unknown {
     const argNodes = args.length > 0 ? args.slice(1) : args;
     const numIn = argNodes.length + (final !== MISSING ? 1 : 0);
-    const arity = isBuiltin ? BUILTIN_ARITY[name] : fn ? funcArity(fn) : undefined;
-    if (arity) {
-      const [fixed, variadic] = arity;
-      if (variadic) {
-        if (numIn < fixed)
-          this.errorf(`wrong number of args for ${name}: want at least ${fixed} got ${argNodes.length}`);
-      } else if (numIn !== fixed) this.errorf(`wrong number of args for ${name}: want ${fixed} got ${numIn}`);
+    // A function without a declared signature takes any number of interface{} arguments.
+    const sig = isBuiltin ? BUILTIN_SIGNATURES[name] : fn ? funcSignature(fn) : undefined;
+    if (sig && (sig.variadic ? numIn < sig.params.length : numIn !== sig.params.length)) {
+      this.errorf(arityError(sig, name, numIn, argNodes.length)!);
     }
     if (isBuiltin && (name === "and" || name === "or")) {
       let v: unknown;
@@ -608,12 +646,11 @@ class State {
       if (final !== MISSING) v = final;
       return v;
     }
-    const keepInvalid = isBuiltin && REFLECT_BUILTINS.has(name);
     const argv: unknown[] = [];
     const heldMark = this.held.length;
     this.held.push(argv);
     try {
-      return this.callWith(dot, fn, isBuiltin, node, name, argNodes, argv, final, receiver, keepInvalid);
+      return this.callWith(dot, fn, isBuiltin, node, name, sig, argNodes, argv, final, receiver);
     } finally {
       this.held.length = heldMark;
     }
@@ -625,21 +662,24 @@ class State {
     isBuiltin: boolean,
     node: Node,
     name: string,
+    sig: GoSignature | undefined,
     argNodes: Node[],
     argv: unknown[],
     final: Final,
     receiver: unknown,
-    keepInvalid: boolean,
   ): unknown {
     for (let i = 0; i < argNodes.length; i++) {
-      const a = argNodes[i]!;
-      if (isBuiltin && name === "printf" && i === 0) this.checkStringArg(dot, a);
-      const v = this.evalArg(dot, a, keepInvalid);
-      argv.push(v);
+      const t = sig === undefined ? undefined : i < sig.params.length ? sig.params[i] : sig.variadic;
+      argv.push(
+        t === undefined || t.kind === "interface"
+          ? this.evalArg(dot, argNodes[i]!, false)
+          : this.evalArgAs(dot, argNodes[i]!, t),
+      );
     }
-    if (final !== MISSING) argv.push(keepInvalid || final !== undefined ? final : null);
-    if (isBuiltin && name === "printf" && argNodes.length === 0 && typeof argv[0] !== "string") {
-      this.errorf(`wrong type for value; expected string; got ${goTypeName(argv[0])}`);
+    // Go checks the pipeline's value against the parameter it fills, at the node evaluated last.
+    if (final !== MISSING) {
+      const t = sig && paramAt(sig, argNodes.length);
+      argv.push(t === undefined || t.kind === "interface" ? (final ?? null) : this.pass(final, t));
     }
     const fromTemplateOnly =
       receiver === MISSING && final === MISSING && argNodes.every((a) => LITERAL_KINDS.has(a.kind));
@@ -662,7 +702,7 @@ class State {
     this.checkDeadline();
     if (typeof result === "string" && this.limits.maxMemoryBytes > 0) result = onHeap(result);
     // A value handed back unchanged was not built here; anything new must fit the size limits.
-    if ((typeof result === "string" || (typeof result === "object" && result !== null)) && result !== receiver) {
+    if ((typeof result === "string" || isContainer(result)) && result !== receiver) {
       const big = argv.includes(result) ? undefined : oversized(result);
       if (big) {
         this.node = node;
@@ -677,26 +717,43 @@ class State {
     return result;
   }
 
-  checkStringArg(dot: unknown, a: Node): void {
-    switch (a.kind) {
-      case "string":
-        return;
-      case "bool":
-      case "number":
-        this.node = a;
-        this.errorf(`expected string; found ${nodeString(a)}`);
-        break;
+  /** Go's evalArg for a parameter of type `t` other than interface{}. */
+  evalArgAs(dot: unknown, n: Node, t: GoParamType): unknown {
+    if (t.kind === "reflect") return this.evalArg(dot, n, true);
+    this.node = n;
+    switch (n.kind) {
       case "nil":
-        this.node = a;
-        this.errorf("cannot assign nil to string");
+        if (t.canBeNil) return null;
+        return this.errorf(`cannot assign nil to ${t.name}`);
+      case "bool":
+        if (t.kind === "bool") return n.value;
         break;
-      default: {
-        const saved = this.node;
-        const v = this.evalArg(dot, a, true);
-        this.node = saved;
-        if (v === undefined) this.errorf("invalid value; expected string");
-        if (typeof v !== "string") this.errorf(`wrong type for value; expected string; got ${goTypeName(v)}`);
-      }
+      case "string":
+        if (t.kind === "string") return n.text;
+        break;
+      case "number":
+        if (t.kind === "int" && n.isInt) return intConstant(t, n.int);
+        if (t.kind === "uint" && n.isUint) return intConstant(t, parseIntBase0(n.text, true) ?? n.int);
+        if (t.kind === "float" && n.isFloat) return n.float;
+        break;
+      default:
+        return this.pass(this.evalArg(dot, n, true), t);
+    }
+    // a constant of a kind the parameter cannot take
+    const found = nodeString(n);
+    const expected = CONSTANT_KINDS[t.kind];
+    return this.errorf(
+      expected ? `expected ${expected}; found ${found}` : `can't handle ${found} for arg of type ${t.name}`,
+    );
+  }
+
+  /** Go's validateType: `v` as an argument of type `t`, failing at the current node. */
+  pass(v: unknown, t: GoParamType): unknown {
+    try {
+      return passAs(v, t);
+    } catch (e) {
+      if (e instanceof GoArgError) return this.errorf(e.message);
+      throw e;
     }
   }
 

@@ -3,8 +3,12 @@
  * %v %+v %#v(partial) %T %s %q %d %x %X %o %O %b %e %E %f %F %g %G %t %c %U %%, with width,
  * precision, flags, explicit argument indexes and Go's error forms (%!d(string=x), %!(EXTRA ...)).
  */
+
+import { GoDuration } from "./go-duration.js";
+import { GoInt, GoNamedInt, isUnsignedType } from "./go-ints.js";
+import { GoTime } from "./go-time.js";
 import { canBackquote, formatFloat, formatHexFloat, isPrint, quote, quoteRune } from "./strconv.js";
-import { GoDuration, GoNamedInt, GoTime, goTypeName, isMap, sortedKeys } from "./values.js";
+import { goIntValue, goTypeName, isMap, sortedKeys } from "./values.js";
 
 const LDIGITS = "0123456789abcdefx";
 const UDIGITS = "0123456789ABCDEFX";
@@ -229,10 +233,20 @@ class Printer {
       this.printBytes(arg, verb);
       return;
     }
+    if (arg instanceof GoInt) {
+      // %#v of an unsigned integer is hex, as Go prints it
+      if (verb === "v" && this.sharpV && isUnsignedType(arg.type)) {
+        const sharp = this.sharp;
+        this.sharp = true;
+        this.fmtInteger(arg.n, 16, verb, LDIGITS);
+        this.sharp = sharp;
+      } else this.printInt(arg.n, verb, arg);
+      return;
+    }
     if (arg instanceof GoDuration || arg instanceof GoNamedInt) {
       // A Stringer: the name for %v %s %x %X %q, the integer for %d and the other int verbs.
       if ("vsxXq".includes(verb) && !this.sharpV) this.printString(arg.toString(), verb);
-      else this.printInt(arg instanceof GoDuration ? arg.ns : arg.n, verb);
+      else this.printInt(arg instanceof GoDuration ? arg.ns : arg.n, verb, arg);
       return;
     }
     if (arg instanceof GoTime || arg instanceof Error) {
@@ -271,7 +285,8 @@ class Printer {
     else this.printArg(v, verb);
   }
 
-  printInt(v: bigint, verb: string): void {
+  /** An integer; `arg` is the value as given (its type names a bad verb's operand). */
+  printInt(v: bigint, verb: string, arg: unknown = v): void {
     switch (verb) {
       case "v":
       case "d":
@@ -300,7 +315,7 @@ class Printer {
         this.fmtUnicode(v);
         return;
     }
-    this.badVerb(verb, v);
+    this.badVerb(verb, arg);
   }
 
   printFloat(v: number, verb: string): void {
@@ -474,8 +489,9 @@ export function sprintf(format: string, args: unknown[]): string {
     // width
     if (format[i] === "*") {
       i++;
-      const a = args[argNum];
-      if (argNum < args.length && typeof a === "bigint" && !tooLarge(a)) {
+      // any integer kind gives a width or precision (fmt's intFromArg)
+      const a = goIntValue(args[argNum]);
+      if (argNum < args.length && a !== undefined && !tooLarge(a)) {
         p.wid = Number(a);
         p.widPresent = true;
         if (p.wid < 0) {
@@ -502,12 +518,12 @@ export function sprintf(format: string, args: unknown[]): string {
       if (format[i] === "[") parseArgNumber();
       if (format[i] === "*") {
         i++;
-        const a = args[argNum];
-        if (argNum < args.length && typeof a === "bigint" && a >= 0n && !tooLarge(a)) {
+        const a = goIntValue(args[argNum]);
+        if (argNum < args.length && a !== undefined && a >= 0n && !tooLarge(a)) {
           p.prec = Number(a);
           p.precPresent = true;
         } else {
-          if (argNum < args.length && typeof a === "bigint") p.precPresent = false;
+          if (argNum < args.length && a !== undefined) p.precPresent = false;
           p.buf += "%!(BADPREC)";
         }
         argNum++;

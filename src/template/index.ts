@@ -1,6 +1,7 @@
 /**
  * Go text/template for secret templates: parse (cached by content) and execute with Go's
- * semantics and error messages. See values.ts for the value model shared with functions.
+ * semantics and error messages. See values.ts for the value model shared with functions, and signature.ts for
+ * how functions declare their Go signatures.
  */
 import { BUILTINS } from "./builtins.js";
 import { TemplateCache } from "./cache.js";
@@ -10,10 +11,16 @@ import { defaultFuncs } from "./funcs/index.js";
 import { parseTemplate } from "./parser.js";
 import { type FuncMap, isMap, mapElemType, typedMap } from "./values.js";
 
+export * from "./cast.js";
 export { formatBytes, formatMs, type TemplateLimit, TemplateLimitError } from "./errors.js";
 export { DEFAULT_LIMITS, type Limits, type MissingKey, type ParsedTemplate } from "./exec.js";
 export { sprint, sprintf, sprintln } from "./fmt.js";
+export * from "./go-duration.js";
+export * from "./go-ints.js";
+export * from "./go-reflect.js";
+export * from "./go-time.js";
 export { containsToken, REDACTED, type Redaction, redactValues, stringLeaves } from "./redact.js";
+export { funcSignature, GoArgError, type GoSignature, goFunc, parseSignature, passArgs } from "./signature.js";
 export * from "./values.js";
 export { TemplateError };
 

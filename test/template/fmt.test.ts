@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { sprint, sprintf, sprintln } from "../../src/template/fmt.js";
-import { GoDuration, GoTime, typedSlice } from "../../src/template/values.js";
+import { GoDuration, GoTime, typedSlice } from "../../src/template/index.js";
 
 const cases: [string, unknown[], string][] = [
   // integers

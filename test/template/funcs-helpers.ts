@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { defaultFuncs } from "../../src/template/funcs/index.js";
+import { passArgs } from "../../src/template/index.js";
 
 export const F = defaultFuncs();
 
+/** Calls a library function with values, checked against its Go signature as a template call checks them. */
 export function call(name: string, ...args: unknown[]): unknown {
   const fn = F[name];
   if (!fn) throw new Error(`no function ${name}`);
-  return fn(...args);
+  return fn(...passArgs(name, fn, args));
 }
 
 export type Case = [name: string, args: unknown[], expected: unknown];

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type render, renderESO, TemplateError } from "../../src/template/index.js";
-import { GoTime, UTC } from "../../src/template/values.js";
+import { GoTime, type render, renderESO, TemplateError, UTC } from "../../src/template/index.js";
 import { type Case, type ErrCase, errors, table } from "./funcs-helpers.js";
 
 function fails(text: string, message: RegExp, opts: Parameters<typeof render>[3] = {}, data: unknown = {}): void {

@@ -1,12 +1,13 @@
 /** Sprig's key and certificate functions: genPrivateKey, buildCustomCert, genCA, genSelfSignedCert, genSignedCert. */
 
 import { generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
-import { defineGoType, type FuncMap, goTypeName, sliceElemType } from "../values.js";
+import { defineGoType } from "../go-reflect.js";
+import { goFunc } from "../signature.js";
+import type { FuncMap } from "../values.js";
 import { bytesToGoString } from "./bytes.js";
 import { goBase64Decode } from "./encoding.js";
 import { generatePrivateKey, parsePrivateKeyPEM, pemForKey } from "./keys.js";
 import { pemFirst } from "./pem.js";
-import { argInt, argStr } from "./util.js";
 import { createCertificate, issuerOf, parseIP } from "./x509.js";
 
 /** Sprig's `certificate` struct: {{ $c.Cert }} and {{ $c.Key }}. */
@@ -33,14 +34,11 @@ function rsaKey(): KeyObject {
   }
 }
 
-function ifaceList(v: unknown): unknown[] {
-  if (v === null || v === undefined) return [];
-  if (Array.isArray(v) && sliceElemType(v) === "interface {}") return v;
-  throw new Error(`wrong type for value; expected []interface {}; got ${goTypeName(v)}`);
-}
+/** A []interface {} parameter (nil arrives as null). */
+type List = unknown[] | null;
 
-function ips(v: unknown): Uint8Array[] {
-  return ifaceList(v).map((ip) => {
+function ips(v: List): Uint8Array[] {
+  return (v ?? []).map((ip) => {
     if (typeof ip !== "string") throw new Error(`error parsing ip: ${String(ip)} is not a string`);
     const b = parseIP(ip);
     if (!b) throw new Error(`error parsing ip: ${ip}`);
@@ -48,8 +46,8 @@ function ips(v: unknown): Uint8Array[] {
   });
 }
 
-function dnsNames(v: unknown): string[] {
-  return ifaceList(v).map((d) => {
+function dnsNames(v: List): string[] {
+  return (v ?? []).map((d) => {
     if (typeof d !== "string") throw new Error(`error processing alternate dns name: ${String(d)} is not a string`);
     return d;
   });
@@ -65,8 +63,8 @@ function keyFromPEM(pem: string): KeyObject {
 
 function build(
   cn: string,
-  ipv: unknown,
-  dnsv: unknown,
+  ipv: List,
+  dnsv: List,
   days: number,
   isCA: boolean,
   key: KeyObject,
@@ -99,11 +97,6 @@ function build(
   return new SprigCertificate(cert, pemForKey(key));
 }
 
-function caArg(v: unknown): SprigCertificate {
-  if (v instanceof SprigCertificate) return v;
-  throw new Error(`wrong type for value; expected sprig.certificate; got ${goTypeName(v)}`);
-}
-
 function buildCustomCert(b64cert: string, b64key: string): SprigCertificate {
   let cert: string;
   let key: string;
@@ -132,25 +125,43 @@ function buildCustomCert(b64cert: string, b64key: string): SprigCertificate {
   return new SprigCertificate(cert, key);
 }
 
+const CERT = "(sprig.certificate, error)";
+
 export function certFuncs(): FuncMap {
   return {
-    genPrivateKey: (t) => {
-      const type = argStr(t);
+    genPrivateKey: goFunc("func(string) string", (type: string) => {
       try {
         return pemForKey(generatePrivateKey(type));
       } catch (e) {
         const msg = (e as Error).message;
         return msg.startsWith("Unknown type") ? msg : `failed to generate private key: ${msg}`;
       }
-    },
-    buildCustomCert: (c, k) => buildCustomCert(argStr(c), argStr(k)),
-    genCA: (cn, days) => build(argStr(cn), null, null, argInt(days), true, rsaKey()),
-    genCAWithKey: (cn, days, key) => build(argStr(cn), null, null, argInt(days), true, keyFromPEM(argStr(key))),
-    genSelfSignedCert: (cn, ipv, dns, days) => build(argStr(cn), ipv, dns, argInt(days), false, rsaKey()),
-    genSelfSignedCertWithKey: (cn, ipv, dns, days, key) =>
-      build(argStr(cn), ipv, dns, argInt(days), false, keyFromPEM(argStr(key))),
-    genSignedCert: (cn, ipv, dns, days, ca) => build(argStr(cn), ipv, dns, argInt(days), false, rsaKey(), caArg(ca)),
-    genSignedCertWithKey: (cn, ipv, dns, days, ca, key) =>
-      build(argStr(cn), ipv, dns, argInt(days), false, keyFromPEM(argStr(key)), caArg(ca)),
+    }),
+    buildCustomCert: goFunc(`func(string, string) ${CERT}`, buildCustomCert),
+    genCA: goFunc(`func(string, int) ${CERT}`, (cn: string, days: bigint) =>
+      build(cn, null, null, Number(days), true, rsaKey()),
+    ),
+    genCAWithKey: goFunc(`func(string, int, string) ${CERT}`, (cn: string, days: bigint, key: string) =>
+      build(cn, null, null, Number(days), true, keyFromPEM(key)),
+    ),
+    genSelfSignedCert: goFunc(
+      `func(string, []interface {}, []interface {}, int) ${CERT}`,
+      (cn: string, ipv: List, dns: List, days: bigint) => build(cn, ipv, dns, Number(days), false, rsaKey()),
+    ),
+    genSelfSignedCertWithKey: goFunc(
+      `func(string, []interface {}, []interface {}, int, string) ${CERT}`,
+      (cn: string, ipv: List, dns: List, days: bigint, key: string) =>
+        build(cn, ipv, dns, Number(days), false, keyFromPEM(key)),
+    ),
+    genSignedCert: goFunc(
+      `func(string, []interface {}, []interface {}, int, sprig.certificate) ${CERT}`,
+      (cn: string, ipv: List, dns: List, days: bigint, ca: SprigCertificate) =>
+        build(cn, ipv, dns, Number(days), false, rsaKey(), ca),
+    ),
+    genSignedCertWithKey: goFunc(
+      `func(string, []interface {}, []interface {}, int, sprig.certificate, string) ${CERT}`,
+      (cn: string, ipv: List, dns: List, days: bigint, ca: SprigCertificate, key: string) =>
+        build(cn, ipv, dns, Number(days), false, keyFromPEM(key), ca),
+    ),
   };
 }

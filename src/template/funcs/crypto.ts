@@ -11,10 +11,12 @@ import {
 } from "node:crypto";
 import bcryptjs from "bcryptjs";
 import { checkStringLength } from "../budget.js";
+import type { GoInt } from "../go-ints.js";
+import { goFunc } from "../signature.js";
 import type { FuncMap } from "../values.js";
 import { bytesToGoString, goStringToBytes } from "./bytes.js";
 import { goBase64Decode } from "./encoding.js";
-import { argInt, argStr, panicError } from "./util.js";
+import { panicError } from "./util.js";
 
 const hex = (alg: string, s: string) => createHash(alg).update(goStringToBytes(s)).digest("hex");
 
@@ -37,9 +39,8 @@ export function bcryptHash(input: string): string {
   return `$2a$${h.slice(4)}`;
 }
 
-function htpasswd(user: string, password: string, alg: string): string {
+function htpasswd(user: string, password: string): string {
   if (user.includes(":")) return `invalid username: ${user}`;
-  if (alg === "sha") return `${user}:{SHA}${createHash("sha1").update(goStringToBytes(password)).digest("base64")}`;
   return `${user}:${bcryptHash(password)}`;
 }
 
@@ -143,30 +144,29 @@ export function decryptAES(password: string, crypt64: string): string {
   return bytesToGoString(plain.subarray(0, end));
 }
 
+const hashFunc = (alg: string) => goFunc("func(string) string", (s: string) => hex(alg, s));
+
 export function cryptoFuncs(): FuncMap {
   return {
-    sha1sum: (s) => hex("sha1", argStr(s)),
-    sha256sum: (s) => hex("sha256", argStr(s)),
-    sha512sum: (s) => hex("sha512", argStr(s)),
-    adler32sum: (s) => String(adler32(goStringToBytes(argStr(s)))),
-    bcrypt: (s) => bcryptHash(argStr(s)),
-    htpasswd: (...args) => {
-      if (args.length < 2 || args.length > 3) throw new Error(`wrong number of args: got ${args.length} want 3`);
-      return htpasswd(argStr(args[0]), argStr(args[1]), args.length === 3 ? argStr(args[2]) : "bcrypt");
-    },
-    derivePassword: (counter, type, password, user, site) => {
-      const n = argInt(counter);
-      if (n < 0 || n > 0xffffffff) throw new Error(`wrong type for value; expected uint32; got int`);
-      return derivePassword(n, argStr(type), argStr(password), argStr(user), argStr(site));
-    },
-    encryptAES: (p, t) => encryptAES(argStr(p), argStr(t)),
-    decryptAES: (p, c) => decryptAES(argStr(p), argStr(c)),
-    randBytes: (n) => {
-      const count = argInt(n);
+    sha1sum: hashFunc("sha1"),
+    sha256sum: hashFunc("sha256"),
+    sha512sum: hashFunc("sha512"),
+    adler32sum: goFunc("func(string) string", (s: string) => String(adler32(goStringToBytes(s)))),
+    bcrypt: goFunc("func(string) string", bcryptHash),
+    htpasswd: goFunc("func(string, string) string", htpasswd),
+    derivePassword: goFunc(
+      "func(uint32, string, string, string, string) string",
+      (counter: GoInt, type: string, password: string, user: string, site: string) =>
+        derivePassword(Number(counter.n), type, password, user, site),
+    ),
+    encryptAES: goFunc("func(string, string) (string, error)", encryptAES),
+    decryptAES: goFunc("func(string, string) (string, error)", decryptAES),
+    randBytes: goFunc("func(int) (string, error)", (n: bigint) => {
+      const count = Number(n);
       if (count < 0) throw panicError("runtime error: makeslice: len out of range");
       checkStringLength(Math.ceil(count / 3) * 4);
       return randomBytes(count).toString("base64");
-    },
-    uuidv4: () => randomUUID(),
+    }),
+    uuidv4: goFunc("func() string", () => randomUUID()),
   };
 }

@@ -1,22 +1,10 @@
 /** Sprig's date functions. */
-import {
-  daysFromCivil,
-  defineGoMethods,
-  type FuncMap,
-  GoDuration,
-  type GoLocation,
-  GoNamedInt,
-  GoTime,
-  goTypeName,
-  type NamedIntType,
-  UTC,
-  withArity,
-  zoneAt,
-} from "../values.js";
-import { formatTime, LONG_DAYS, LONG_MONTHS, parseDuration, parseTime } from "./timefmt.js";
-import { argStr, argTime } from "./util.js";
-
-const LOCAL: GoLocation = { name: "Local" };
+import { GoDuration, SECOND } from "../go-duration.js";
+import { GoInt } from "../go-ints.js";
+import { type GoLocation, GoTime, LOCAL, UTC, ZERO_TIME } from "../go-time.js";
+import { goFunc } from "../signature.js";
+import type { FuncMap } from "../values.js";
+import { formatTime, parseDuration, parseTime } from "./timefmt.js";
 
 export function nowTime(): GoTime {
   const ns = process.hrtime.bigint() % 1_000_000n;
@@ -35,11 +23,18 @@ export function loadLocation(name: string): GoLocation | undefined {
   }
 }
 
+/** Unix seconds as an int, int64 or int32 (the integer types Sprig's date functions switch on). */
+function unixSeconds(v: unknown, int32Too: boolean): bigint | undefined {
+  if (typeof v === "bigint") return v;
+  if (v instanceof GoInt && (v.type === "int64" || (int32Too && v.type === "int32"))) return v.n;
+  return undefined;
+}
+
 /** The time argument of Sprig's date functions: a time, or Unix seconds; anything else means now. */
-function timeArg(v: unknown): GoTime {
+function timeArg(v: unknown, int32Too = true): GoTime {
   if (v instanceof GoTime) return v;
-  if (typeof v === "bigint") return new GoTime(v * 1_000_000_000n, LOCAL);
-  return nowTime();
+  const sec = unixSeconds(v, int32Too);
+  return sec === undefined ? nowTime() : new GoTime(sec * SECOND, LOCAL);
 }
 
 function dateInZone(layout: string, date: unknown, zone: string): string {
@@ -69,8 +64,7 @@ function durationRound(v: unknown): string {
     } catch {
       d = 0n;
     }
-  } else if (typeof v === "bigint") d = v;
-  else if (v instanceof GoDuration) d = v.ns;
+  } else if (v instanceof GoInt && v.type === "int64") d = v.n;
   else if (v instanceof GoTime) d = since(v);
   let u = d < 0n ? -d : d;
   u = BigInt.asUintN(64, u);
@@ -92,110 +86,54 @@ function durationRound(v: unknown): string {
 function duration(v: unknown): string {
   let n = 0n;
   if (typeof v === "string") n = /^[+-]?\d+$/.test(v) ? BigInt(v) : 0n;
-  else if (typeof v === "bigint") n = v;
-  return new GoDuration(n * 1_000_000_000n).toString();
+  else if (v instanceof GoInt && v.type === "int64") n = v.n;
+  return new GoDuration(n * SECOND).toString();
 }
 
 function dateModify(fmt: string, date: GoTime): GoTime {
   return new GoTime(date.unixNano + parseDuration(fmt), date.location);
 }
 
-const ZERO_TIME = new GoTime(-62135596800n * 1_000_000_000n, UTC);
-
 export function dateFuncs(): FuncMap {
-  const fns: FuncMap = {
-    now: () => nowTime(),
-    ago: (d) => {
-      const t = d instanceof GoTime ? d : typeof d === "bigint" ? new GoTime(d * 1_000_000_000n, LOCAL) : nowTime();
-      return new GoDuration(roundDuration(since(t), 1_000_000_000n)).toString();
-    },
-    date: (f, d) => dateInZone(argStr(f), d, "Local"),
-    dateInZone: (f, d, z) => dateInZone(argStr(f), d, argStr(z)),
-    dateModify: (f, d) => {
-      const t = argTime(d);
+  const dateInZoneF = goFunc("func(string, interface {}, string) string", dateInZone);
+  const dateModifyF = goFunc("func(string, time.Time) time.Time", (f: string, t: GoTime) => {
+    try {
+      return dateModify(f, t);
+    } catch {
+      return t;
+    }
+  });
+  const mustDateModifyF = goFunc("func(string, time.Time) (time.Time, error)", dateModify);
+  return {
+    now: goFunc("func() time.Time", nowTime),
+    ago: goFunc("func(interface {}) string", (d: unknown) => {
+      const t = timeArg(d, false);
+      return new GoDuration(roundDuration(since(t), SECOND)).toString();
+    }),
+    date: goFunc("func(string, interface {}) string", (f: string, d: unknown) => dateInZone(f, d, "Local")),
+    dateInZone: dateInZoneF,
+    date_in_zone: dateInZoneF,
+    dateModify: dateModifyF,
+    date_modify: dateModifyF,
+    mustDateModify: mustDateModifyF,
+    must_date_modify: mustDateModifyF,
+    duration: goFunc("func(interface {}) string", duration),
+    durationRound: goFunc("func(interface {}) string", durationRound),
+    htmlDate: goFunc("func(interface {}) string", (d: unknown) => dateInZone("2006-01-02", d, "Local")),
+    htmlDateInZone: goFunc("func(interface {}, string) string", (d: unknown, z: string) =>
+      dateInZone("2006-01-02", d, z),
+    ),
+    toDate: goFunc("func(string, string) time.Time", (f: string, s: string) => {
       try {
-        return dateModify(argStr(f), t);
-      } catch {
-        return t;
-      }
-    },
-    mustDateModify: (f, d) => dateModify(argStr(f), argTime(d)),
-    duration: (v) => duration(v),
-    durationRound: (v) => durationRound(v),
-    htmlDate: (d) => dateInZone("2006-01-02", d, "Local"),
-    htmlDateInZone: (d, z) => dateInZone("2006-01-02", d, argStr(z)),
-    toDate: (f, s) => {
-      try {
-        return parseTime(argStr(f), argStr(s), LOCAL);
+        return parseTime(f, s, LOCAL);
       } catch {
         return ZERO_TIME;
       }
-    },
-    mustToDate: (f, s) => parseTime(argStr(f), argStr(s), LOCAL),
-    unixEpoch: (d) => {
-      const t = argTime(d);
-      const s = t.unixNano / 1_000_000_000n;
-      return String(t.unixNano < 0n && t.unixNano % 1_000_000_000n !== 0n ? s - 1n : s);
-    },
+    }),
+    mustToDate: goFunc("func(string, string) (time.Time, error)", (f: string, s: string) => parseTime(f, s, LOCAL)),
+    unixEpoch: goFunc("func(time.Time) string", (t: GoTime) => {
+      const s = t.unixNano / SECOND;
+      return String(t.unixNano < 0n && t.unixNano % SECOND !== 0n ? s - 1n : s);
+    }),
   };
-  fns.date_in_zone = fns.dateInZone!;
-  fns.date_modify = fns.dateModify!;
-  fns.must_date_modify = fns.mustDateModify!;
-  return fns;
 }
-
-// ---------------------------------------------------------------- time.Time methods used in templates
-
-/** Names as time.Month.String and time.Weekday.String give them, out-of-range values included. */
-const MONTH: NamedIntType = {
-  name: "time.Month",
-  label: (n) => (n >= 1n && n <= 12n ? LONG_MONTHS[Number(n) - 1]! : `%!Month(${n})`),
-};
-const WEEKDAY: NamedIntType = {
-  name: "time.Weekday",
-  label: (n) => (n >= 0n && n <= 6n ? LONG_DAYS[Number(n)]! : `%!Weekday(${n})`),
-};
-
-function timeRecv(v: unknown): GoTime {
-  if (v instanceof GoTime) return v;
-  throw new Error(`wrong type for value; expected time.Time; got ${goTypeName(v)}`);
-}
-
-function durationArg(v: unknown): bigint {
-  if (v instanceof GoDuration) return v.ns;
-  if (typeof v === "bigint") return v;
-  throw new Error(`wrong type for value; expected time.Duration; got ${goTypeName(v)}`);
-}
-
-function intArg(v: unknown): number {
-  if (typeof v === "bigint") return Number(v);
-  throw new Error(`wrong type for value; expected int; got ${goTypeName(v)}`);
-}
-
-/** time.Time.AddDate: calendar arithmetic with Go's normalization (Oct 31 + 1 month = Dec 1). */
-function addDate(t: GoTime, years: number, months: number, days: number): GoTime {
-  const c = t.civil();
-  const totalMonths = (c.year + years) * 12 + (c.month - 1) + months;
-  const year = Math.floor(totalMonths / 12);
-  const month = totalMonths - year * 12 + 1;
-  const dayNumber = daysFromCivil(year, month, 1) + c.day - 1 + days;
-  const localSec = BigInt(dayNumber) * 86400n + BigInt(c.hour * 3600 + c.minute * 60 + c.second);
-  // The zone offset of the new date may differ (DST): take the offset in force at the first guess.
-  const guess = localSec - BigInt(c.offsetSec);
-  const offset = zoneAt(t.location, Number(guess * 1000n)).offsetSec;
-  return new GoTime((localSec - BigInt(offset)) * 1_000_000_000n + BigInt(c.nanosecond), t.location);
-}
-
-defineGoMethods(GoTime, {
-  Format: withArity((t, layout) => formatTime(timeRecv(t), argStr(layout)), 1),
-  Month: withArity((t) => new GoNamedInt(BigInt(timeRecv(t).civil().month), MONTH), 0),
-  Weekday: withArity((t) => new GoNamedInt(BigInt(timeRecv(t).civil().weekday), WEEKDAY), 0),
-  IsZero: withArity((t) => timeRecv(t).unixNano === ZERO_TIME.unixNano, 0),
-  Add: withArity((t, d) => new GoTime(timeRecv(t).unixNano + durationArg(d), timeRecv(t).location), 1),
-  AddDate: withArity((t, y, m, d) => addDate(timeRecv(t), intArg(y), intArg(m), intArg(d)), 3),
-  Sub: withArity((t, u) => new GoDuration(timeRecv(t).unixNano - timeRecv(u).unixNano), 1),
-  Before: withArity((t, u) => timeRecv(t).unixNano < timeRecv(u).unixNano, 1),
-  After: withArity((t, u) => timeRecv(t).unixNano > timeRecv(u).unixNano, 1),
-  Equal: withArity((t, u) => timeRecv(t).unixNano === timeRecv(u).unixNano, 1),
-  Local: withArity((t) => timeRecv(t).in(LOCAL), 0),
-});

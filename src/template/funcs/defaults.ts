@@ -1,8 +1,8 @@
 /** Sprig's default, emptiness, JSON and ternary functions. */
+import { goFunc } from "../signature.js";
 import type { FuncMap } from "../values.js";
 import { goJsonMarshal, goJsonUnmarshal, JsonError } from "./json.js";
 import { isEmpty } from "./lists.js";
-import { argBool, argStr } from "./util.js";
 
 function swallow<T>(f: () => T, fallback: T): T {
   try {
@@ -14,23 +14,30 @@ function swallow<T>(f: () => T, fallback: T): T {
 }
 
 export function defaultsFuncs(): FuncMap {
+  const toJson = (v: unknown) => goJsonMarshal(v);
+  const toPrettyJson = (v: unknown) => goJsonMarshal(v, true, "  ");
+  const toRawJson = (v: unknown) => goJsonMarshal(v, false);
   return {
-    default: (d, ...given) => (given.length === 0 || isEmpty(given[0]) ? d : given[0]),
-    empty: (v) => isEmpty(v),
-    coalesce: (...vs) => {
+    default: goFunc("func(interface {}, ...interface {}) interface {}", (d: unknown, ...given: unknown[]) =>
+      given.length === 0 || isEmpty(given[0]) ? d : given[0],
+    ),
+    empty: goFunc("func(interface {}) bool", isEmpty),
+    coalesce: goFunc("func(...interface {}) interface {}", (...vs: unknown[]) => {
       for (const v of vs) if (!isEmpty(v)) return v;
       return null;
-    },
-    all: (...vs) => vs.every((v) => !isEmpty(v)),
-    any: (...vs) => vs.some((v) => !isEmpty(v)),
-    ternary: (a, b, c) => (argBool(c) ? a : b),
-    fromJson: (s) => swallow(() => goJsonUnmarshal(argStr(s)), null),
-    mustFromJson: (s) => goJsonUnmarshal(argStr(s)),
-    toJson: (v) => swallow(() => goJsonMarshal(v), ""),
-    mustToJson: (v) => goJsonMarshal(v),
-    toPrettyJson: (v) => swallow(() => goJsonMarshal(v, true, "  "), ""),
-    mustToPrettyJson: (v) => goJsonMarshal(v, true, "  "),
-    toRawJson: (v) => swallow(() => goJsonMarshal(v, false), ""),
-    mustToRawJson: (v) => goJsonMarshal(v, false),
+    }),
+    all: goFunc("func(...interface {}) bool", (...vs: unknown[]) => vs.every((v) => !isEmpty(v))),
+    any: goFunc("func(...interface {}) bool", (...vs: unknown[]) => vs.some((v) => !isEmpty(v))),
+    ternary: goFunc("func(interface {}, interface {}, bool) interface {}", (a: unknown, b: unknown, c: boolean) =>
+      c ? a : b,
+    ),
+    fromJson: goFunc("func(string) interface {}", (s: string) => swallow(() => goJsonUnmarshal(s), null)),
+    mustFromJson: goFunc("func(string) (interface {}, error)", goJsonUnmarshal),
+    toJson: goFunc("func(interface {}) string", (v: unknown) => swallow(() => toJson(v), "")),
+    mustToJson: goFunc("func(interface {}) (string, error)", toJson),
+    toPrettyJson: goFunc("func(interface {}) string", (v: unknown) => swallow(() => toPrettyJson(v), "")),
+    mustToPrettyJson: goFunc("func(interface {}) (string, error)", toPrettyJson),
+    toRawJson: goFunc("func(interface {}) string", (v: unknown) => swallow(() => toRawJson(v), "")),
+    mustToRawJson: goFunc("func(interface {}) (string, error)", toRawJson),
   };
 }

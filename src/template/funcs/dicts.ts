@@ -1,7 +1,19 @@
 /** Sprig's dictionary functions. */
-import { type FuncMap, GoDuration, type GoMap, GoTime, goTypeName, isMap, mapElemType, typedSlice } from "../values.js";
+import { GoDuration } from "../go-duration.js";
+import { GoTime } from "../go-time.js";
+import { goFunc } from "../signature.js";
+import {
+  type FuncMap,
+  type GoMap,
+  goTypeName,
+  isMap,
+  mapElemType,
+  sliceElemType,
+  typedMap,
+  typedSlice,
+} from "../values.js";
 import { isEmpty } from "./lists.js";
-import { argMap, argStr, panicError, requireAtLeast, strval } from "./util.js";
+import { panicError, strval } from "./util.js";
 
 function dict(args: unknown[]): GoMap {
   const out: GoMap = {};
@@ -29,29 +41,19 @@ export function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   }
 }
 
-function merge(args: unknown[], overwrite: boolean): GoMap {
-  requireAtLeast(args, 1);
-  const dst = argMap(args[0]);
-  for (const s of args.slice(1)) mergeInto(dst, argMap(s), overwrite);
-  return dst;
-}
-
 /** copystructure.Copy over the value model. */
 export function deepCopy(v: unknown): unknown {
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) {
     const out = v.map(deepCopy);
-    return typedSlice(
-      out,
-      (v as unknown as Record<symbol, string>)[Symbol.for("eso.template.elemType")] ?? "interface {}",
-    );
+    return typedSlice(out, sliceElemType(v));
   }
   if (v instanceof Uint8Array) return v.slice();
   if (v instanceof GoTime || v instanceof GoDuration) return v;
   if (isMap(v)) {
     const out: GoMap = {};
     for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x);
-    return out;
+    return mapElemType(v) === "interface {}" ? out : typedMap(out, mapElemType(v));
   }
   return v;
 }
@@ -78,63 +80,82 @@ function dig(args: unknown[]): unknown {
   return cur;
 }
 
+/** A map parameter: nil arrives as null and reads as an empty map, as a nil Go map does. */
+const read = (d: GoMap | null): GoMap => d ?? {};
+
+const MERGE = "func(map[string]interface {}, ...map[string]interface {}) interface {}";
+const MUST_MERGE = "func(map[string]interface {}, ...map[string]interface {}) (interface {}, error)";
+
 export function dictFuncs(): FuncMap {
+  const merge =
+    (overwrite: boolean) =>
+    (d: GoMap | null, ...srcs: (GoMap | null)[]) => {
+      const dst = read(d);
+      for (const src of srcs) mergeInto(dst, read(src), overwrite);
+      return dst;
+    };
   return {
-    dict: (...args) => dict(args),
-    get: (d, k) => {
-      const m = argMap(d);
-      const key = argStr(k);
-      return Object.hasOwn(m, key) ? m[key] : "";
-    },
-    set: (d, k, v) => {
-      if (d === null || d === undefined) throw panicError("assignment to entry in nil map");
-      const m = argMap(d);
-      m[argStr(k)] = v;
+    dict: goFunc("func(...interface {}) map[string]interface {}", (...args: unknown[]) => dict(args)),
+    get: goFunc("func(map[string]interface {}, string) interface {}", (d: GoMap | null, k: string) => {
+      const m = read(d);
+      return Object.hasOwn(m, k) ? m[k] : "";
+    }),
+    set: goFunc(
+      "func(map[string]interface {}, string, interface {}) map[string]interface {}",
+      (d: GoMap | null, k: string, v: unknown) => {
+        if (d === null) throw panicError("assignment to entry in nil map");
+        d[k] = v;
+        return d;
+      },
+    ),
+    unset: goFunc("func(map[string]interface {}, string) map[string]interface {}", (d: GoMap | null, k: string) => {
+      const m = read(d);
+      delete m[k];
       return m;
-    },
-    unset: (d, k) => {
-      const m = argMap(d);
-      delete m[argStr(k)];
-      return m;
-    },
-    hasKey: (d, k) => Object.hasOwn(argMap(d), argStr(k)),
-    pluck: (k, ...ds) => {
-      const key = argStr(k);
+    }),
+    hasKey: goFunc("func(map[string]interface {}, string) bool", (d: GoMap | null, k: string) =>
+      Object.hasOwn(read(d), k),
+    ),
+    pluck: goFunc("func(string, ...map[string]interface {}) []interface {}", (k: string, ...ds: (GoMap | null)[]) => {
       const out: unknown[] = [];
       for (const d of ds) {
-        const m = argMap(d);
-        if (Object.hasOwn(m, key)) out.push(m[key]);
+        const m = read(d);
+        if (Object.hasOwn(m, k)) out.push(m[k]);
       }
       return typedSlice(out, "interface {}");
-    },
-    keys: (...ds) => {
+    }),
+    keys: goFunc("func(...map[string]interface {}) []string", (...ds: (GoMap | null)[]) => {
       const out: string[] = [];
-      for (const d of ds) out.push(...Object.keys(argMap(d)));
+      for (const d of ds) out.push(...Object.keys(read(d)));
       return typedSlice(out, "string");
-    },
-    pick: (d, ...ks) => {
-      const m = argMap(d);
-      const out: GoMap = {};
-      for (const k of ks) {
-        const key = argStr(k);
-        if (Object.hasOwn(m, key)) out[key] = m[key];
-      }
-      return out;
-    },
-    omit: (d, ...ks) => {
-      const m = argMap(d);
-      const drop = new Set(ks.map(argStr));
-      const out: GoMap = {};
-      for (const [k, v] of Object.entries(m)) if (!drop.has(k)) out[k] = v;
-      return out;
-    },
-    merge: (...args) => merge(args, false),
-    mustMerge: (...args) => merge(args, false),
-    mergeOverwrite: (...args) => merge(args, true),
-    mustMergeOverwrite: (...args) => merge(args, true),
-    values: (d) => typedSlice(Object.values(argMap(d)), "interface {}"),
-    dig: (...args) => dig(args),
-    deepCopy: (v) => deepCopy(v),
-    mustDeepCopy: (v) => deepCopy(v),
+    }),
+    pick: goFunc(
+      "func(map[string]interface {}, ...string) map[string]interface {}",
+      (d: GoMap | null, ...ks: string[]) => {
+        const m = read(d);
+        const out: GoMap = {};
+        for (const k of ks) if (Object.hasOwn(m, k)) out[k] = m[k];
+        return out;
+      },
+    ),
+    omit: goFunc(
+      "func(map[string]interface {}, ...string) map[string]interface {}",
+      (d: GoMap | null, ...ks: string[]) => {
+        const drop = new Set(ks);
+        const out: GoMap = {};
+        for (const [k, v] of Object.entries(read(d))) if (!drop.has(k)) out[k] = v;
+        return out;
+      },
+    ),
+    merge: goFunc(MERGE, merge(false)),
+    mustMerge: goFunc(MUST_MERGE, merge(false)),
+    mergeOverwrite: goFunc(MERGE, merge(true)),
+    mustMergeOverwrite: goFunc(MUST_MERGE, merge(true)),
+    values: goFunc("func(map[string]interface {}) []interface {}", (d: GoMap | null) =>
+      typedSlice(Object.values(read(d)), "interface {}"),
+    ),
+    dig: goFunc("func(...interface {}) (interface {}, error)", (...args: unknown[]) => dig(args)),
+    deepCopy: goFunc("func(interface {}) interface {}", deepCopy),
+    mustDeepCopy: goFunc("func(interface {}) (interface {}, error)", (v: unknown) => deepCopy(v)),
   };
 }

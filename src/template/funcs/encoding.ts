@@ -1,8 +1,8 @@
 /** Sprig's encoding functions with Go's strict base64/base32 decoders (and their error messages). */
 
+import { goFunc } from "../signature.js";
 import type { FuncMap } from "../values.js";
 import { bytesToGoString, goStringToBytes } from "./bytes.js";
-import { argStr } from "./util.js";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -129,28 +129,25 @@ export function goBase32Decode(s: string): Uint8Array {
 
 const text = (b: Uint8Array) => bytesToGoString(b);
 
+/** A decoder whose errors Sprig returns as the result text. */
+function orMessage(decode: (s: string) => Uint8Array): (s: string) => string {
+  return (s) => {
+    try {
+      return text(decode(s));
+    } catch (e) {
+      if (e instanceof CorruptInputError) return e.message;
+      throw e;
+    }
+  };
+}
+
 export function encodingFuncs(): FuncMap {
   return {
-    b64enc: (v) => goStringToBytes(argStr(v)).toString("base64"),
-    b64dec: (v) => {
-      try {
-        return text(goBase64Decode(argStr(v)));
-      } catch (e) {
-        if (e instanceof CorruptInputError) return e.message;
-        throw e;
-      }
-    },
-    b32enc: (v) => base32Encode(goStringToBytes(argStr(v))),
-    b32dec: (v) => {
-      try {
-        return text(goBase32Decode(argStr(v)));
-      } catch (e) {
-        if (e instanceof CorruptInputError) return e.message;
-        throw e;
-      }
-    },
-    hexdec: (v) => {
-      const s = argStr(v);
+    b64enc: goFunc("func(string) string", (s: string) => goStringToBytes(s).toString("base64")),
+    b64dec: goFunc("func(string) string", orMessage(goBase64Decode)),
+    b32enc: goFunc("func(string) string", (s: string) => base32Encode(goStringToBytes(s))),
+    b32dec: goFunc("func(string) string", orMessage(goBase32Decode)),
+    hexdec: goFunc("func(string) (string, error)", (s: string) => {
       for (let i = 0; i < s.length; i++) {
         if (!/[0-9a-fA-F]/.test(s[i]!))
           throw new Error(
@@ -159,6 +156,6 @@ export function encodingFuncs(): FuncMap {
       }
       if (s.length % 2 === 1) throw new Error("encoding/hex: odd length hex string");
       return text(Buffer.from(s, "hex"));
-    },
+    }),
   };
 }

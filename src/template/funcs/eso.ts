@@ -1,5 +1,6 @@
 /** External Secrets Operator's own template functions (pkg/template/v2). */
 import { constants, createPrivateKey, createPublicKey, type JsonWebKey, privateDecrypt } from "node:crypto";
+import { goFunc } from "../signature.js";
 import { type FuncMap, typedSlice } from "../values.js";
 import { bytesToGoString, goStringToBytes } from "./bytes.js";
 import { certsToPEM, isRootCert, orderChain, parseCert, parseCertsPEM } from "./chain.js";
@@ -8,7 +9,7 @@ import { goJsonUnmarshal } from "./json.js";
 import { parsePrivateKeyDer } from "./keys.js";
 import { pemDecode, pemEncodeBlock, pemFirst } from "./pem.js";
 import { decodePkcs12, encodePkcs12, encodeTrustStore } from "./pkcs12.js";
-import { argStr, panicError } from "./util.js";
+import { panicError } from "./util.js";
 import { fromYaml, toYaml } from "./yaml.js";
 
 const NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
@@ -188,31 +189,35 @@ function rsaDecrypt(scheme: string, hash: string, input: string, privateKey: str
   }
 }
 
+const S1 = "func(string) (string, error)";
+const S2 = "func(string, string) (string, error)";
+const S3 = "func(string, string, string) (string, error)";
+
 export function esoFuncs(): FuncMap {
   return {
-    pkcs12key: (i) => pkcs12keyPass("", argStr(i)),
-    pkcs12keyPass: (p, i) => pkcs12keyPass(argStr(p), argStr(i)),
-    pkcs12cert: (i) => pkcs12certPass("", argStr(i)),
-    pkcs12certPass: (p, i) => pkcs12certPass(argStr(p), argStr(i)),
-    pemToPkcs12: (c, k) => toPkcs12(firstCert(argStr(c))[0], argStr(k), [], ""),
-    pemToPkcs12Pass: (c, k, p) => toPkcs12(firstCert(argStr(c))[0], argStr(k), [], argStr(p)),
-    fullPemToPkcs12: (c, k) => {
-      const [cert, rest] = firstCert(argStr(c));
-      return toPkcs12(cert, argStr(k), caCerts(rest), "");
-    },
-    fullPemToPkcs12Pass: (c, k, p) => {
-      const [cert, rest] = firstCert(argStr(c));
-      return toPkcs12(cert, argStr(k), caCerts(rest), argStr(p));
-    },
-    pemTruststoreToPKCS12: (c) => encodeTrustStore(caCerts(argStr(c)), "").toString("base64"),
-    pemTruststoreToPKCS12Pass: (c, p) => encodeTrustStore(caCerts(argStr(c)), argStr(p)).toString("base64"),
-    filterPEM: (t, i) => filterPEM(argStr(t), argStr(i)),
-    filterCertChain: (t, i) => filterCertChain(argStr(t), argStr(i)),
-    certSANs: (i) => certSANs(argStr(i)),
-    jwkPublicKeyPem: (j) => jwkPublicKeyPem(argStr(j)),
-    jwkPrivateKeyPem: (j) => jwkPrivateKeyPem(argStr(j)),
-    rsaDecrypt: (s, h, i, k) => rsaDecrypt(argStr(s), argStr(h), argStr(i), argStr(k)),
-    toYaml: (v) => toYaml(v),
-    fromYaml: (s) => fromYaml(argStr(s)),
+    pkcs12key: goFunc(S1, (i: string) => pkcs12keyPass("", i)),
+    pkcs12keyPass: goFunc(S2, pkcs12keyPass),
+    pkcs12cert: goFunc(S1, (i: string) => pkcs12certPass("", i)),
+    pkcs12certPass: goFunc(S2, pkcs12certPass),
+    pemToPkcs12: goFunc(S2, (c: string, k: string) => toPkcs12(firstCert(c)[0], k, [], "")),
+    pemToPkcs12Pass: goFunc(S3, (c: string, k: string, p: string) => toPkcs12(firstCert(c)[0], k, [], p)),
+    fullPemToPkcs12: goFunc(S2, (c: string, k: string) => {
+      const [cert, rest] = firstCert(c);
+      return toPkcs12(cert, k, caCerts(rest), "");
+    }),
+    fullPemToPkcs12Pass: goFunc(S3, (c: string, k: string, p: string) => {
+      const [cert, rest] = firstCert(c);
+      return toPkcs12(cert, k, caCerts(rest), p);
+    }),
+    pemTruststoreToPKCS12: goFunc(S1, (c: string) => encodeTrustStore(caCerts(c), "").toString("base64")),
+    pemTruststoreToPKCS12Pass: goFunc(S2, (c: string, p: string) => encodeTrustStore(caCerts(c), p).toString("base64")),
+    filterPEM: goFunc(S2, filterPEM),
+    filterCertChain: goFunc(S2, filterCertChain),
+    certSANs: goFunc("func(string) ([]string, error)", certSANs),
+    jwkPublicKeyPem: goFunc(S1, jwkPublicKeyPem),
+    jwkPrivateKeyPem: goFunc(S1, jwkPrivateKeyPem),
+    rsaDecrypt: goFunc("func(string, string, string, string) (string, error)", rsaDecrypt),
+    toYaml: goFunc("func(interface {}) string", toYaml),
+    fromYaml: goFunc("func(string) map[string]interface {}", fromYaml),
   };
 }

@@ -1,4 +1,5 @@
 /** The template function library: Sprig v3 (minus env, expandenv, getHostByName) plus ESO's functions. */
+import { goFunc } from "../signature.js";
 import type { FuncMap } from "../values.js";
 import { certFuncs } from "./certs.js";
 import { cryptoFuncs } from "./crypto.js";
@@ -14,6 +15,8 @@ import { reflectFuncs } from "./reflect.js";
 import { regexFuncs } from "./regex.js";
 import { semverFuncs } from "./semver.js";
 import { stringFuncs } from "./strings.js";
+// registers the methods of time.Time, time.Duration, time.Month and time.Weekday
+import "./time-methods.js";
 import { urlFuncs } from "./urls.js";
 
 export { bytesToGoString, goStringToBytes } from "./bytes.js";
@@ -39,10 +42,9 @@ export function sprigFuncs(): FuncMap {
     ...regexFuncs(),
     ...urlFuncs(),
     uuidv4: cryptoFuncs().uuidv4!,
-    fail: (msg) => {
-      if (typeof msg !== "string") throw new Error(`wrong type for value; expected string; got ${typeof msg}`);
+    fail: goFunc("func(string) (string, error)", (msg: string) => {
       throw new Error(msg);
-    },
+    }),
   };
 }
 

@@ -1,7 +1,10 @@
 /** Go encoding/json: Marshal (sorted keys, HTML escaping, MarshalIndent) and Unmarshal with Go's error messages. */
 
+import { GoDuration } from "../go-duration.js";
+import { GoInt, GoNamedInt } from "../go-ints.js";
+import { GoTime } from "../go-time.js";
 import { formatFloat, quote as goQuote } from "../strconv.js";
-import { compareGoStrings, GoDuration, GoNamedInt, GoTime, isMap, isNilSlice } from "../values.js";
+import { compareGoStrings, isMap, isNilSlice } from "../values.js";
 import { formatTime, RFC3339NANO } from "./timefmt.js";
 
 const HEX = "0123456789abcdef";
@@ -108,7 +111,7 @@ function enc(v: unknown, o: Opts, depth: number): string {
     return `"${formatTime(v, RFC3339NANO)}"`;
   }
   if (v instanceof GoDuration) return v.ns.toString();
-  if (v instanceof GoNamedInt) return v.n.toString();
+  if (v instanceof GoInt || v instanceof GoNamedInt) return v.n.toString();
   if (Array.isArray(v)) {
     if (isNilSlice(v)) return "null";
     if (v.length === 0) return "[]";

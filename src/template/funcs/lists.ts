@@ -1,7 +1,8 @@
 /** Sprig's list functions. */
-import { type FuncMap, goKind, goTypeName, nilSlice, sliceElemType, typedSlice } from "../values.js";
+import { goFunc } from "../signature.js";
+import { type FuncMap, goIntValue, goKind, isMap, nilSlice, sliceElemType, typedSlice } from "../values.js";
 import { deepEqual } from "./reflect.js";
-import { argInt, isList, listItems, panicError, toInt64 } from "./util.js";
+import { isList, listItems, panicError, toInt64 } from "./util.js";
 
 /** reflect.TypeOf(v).Kind() as Sprig prints it in its errors (nil panics in Go). */
 function kindName(v: unknown): string {
@@ -66,59 +67,82 @@ function concat(lists: unknown[]): unknown[] {
   return out.length === 0 ? nilSlice(iface(out)) : iface(out);
 }
 
-type ListOp = (...args: unknown[]) => unknown;
+type ListOp = (...args: never[]) => unknown;
 
-/** A Sprig list function and its must- variant: the plain one panics with the same message. */
-function pair(name: string, mustName: string, f: ListOp): FuncMap {
-  return { [name]: f, [mustName]: f };
+/**
+ * A Sprig list function and its must- variant: the plain one panics with the same message, so both behave
+ * alike; the must- one declares an error result.
+ */
+function pair(name: string, mustName: string, signature: string, f: ListOp): FuncMap {
+  const i = signature.lastIndexOf(") ");
+  const mustSignature = `${signature.slice(0, i + 1)} (${signature.slice(i + 2)}, error)`;
+  return { [name]: goFunc(signature, f), [mustName]: goFunc(mustSignature, (...a: never[]) => f(...a)) };
 }
 
+const LIST_OF_ONE = "func(interface {}) []interface {}";
+const ONE_OF_LIST = "func(interface {}) interface {}";
+const LIST_AND_VALUE = "func(interface {}, interface {}) []interface {}";
+
 export function listFuncs(): FuncMap {
+  const list = goFunc("func(...interface {}) []interface {}", (...v: unknown[]) => iface([...v]));
+  const push = (l: unknown, v: unknown) => iface([...items(l, (k) => `Cannot push on type ${k}`), v]);
   return {
-    list: (...v) => iface([...v]),
-    tuple: (...v) => iface([...v]),
-    ...pair("append", "mustAppend", (l, v) => iface([...items(l, (k) => `Cannot push on type ${k}`), v])),
-    ...pair("push", "mustPush", (l, v) => iface([...items(l, (k) => `Cannot push on type ${k}`), v])),
-    ...pair("prepend", "mustPrepend", (l, v) => iface([v, ...items(l, (k) => `Cannot prepend on type ${k}`)])),
-    ...pair("first", "mustFirst", (l) => {
+    list,
+    tuple: list,
+    ...pair("append", "mustAppend", LIST_AND_VALUE, push),
+    ...pair("push", "mustPush", LIST_AND_VALUE, push),
+    ...pair("prepend", "mustPrepend", LIST_AND_VALUE, (l: unknown, v: unknown) =>
+      iface([v, ...items(l, (k) => `Cannot prepend on type ${k}`)]),
+    ),
+    ...pair("first", "mustFirst", ONE_OF_LIST, (l: unknown) => {
       const a = items(l, (k) => `Cannot find first on type ${k}`);
       return a.length === 0 ? null : a[0];
     }),
-    ...pair("rest", "mustRest", (l) => {
+    ...pair("rest", "mustRest", LIST_OF_ONE, (l: unknown) => {
       const a = items(l, (k) => `Cannot find rest on type ${k}`);
       // Sprig returns a nil []interface{} for an empty list: a slice still (prints [], concat takes it)
       return a.length === 0 ? nilSlice(iface([])) : iface(a.slice(1));
     }),
-    ...pair("last", "mustLast", (l) => {
+    ...pair("last", "mustLast", ONE_OF_LIST, (l: unknown) => {
       const a = items(l, (k) => `Cannot find last on type ${k}`);
       return a.length === 0 ? null : a[a.length - 1];
     }),
-    ...pair("initial", "mustInitial", (l) => {
+    ...pair("initial", "mustInitial", LIST_OF_ONE, (l: unknown) => {
       const a = items(l, (k) => `Cannot find initial on type ${k}`);
       return a.length === 0 ? nilSlice(iface([])) : iface(a.slice(0, -1));
     }),
-    ...pair("reverse", "mustReverse", (l) => iface([...items(l, (k) => `Cannot find reverse on type ${k}`)].reverse())),
-    ...pair("uniq", "mustUniq", (l) => {
+    ...pair("reverse", "mustReverse", LIST_OF_ONE, (l: unknown) =>
+      iface([...items(l, (k) => `Cannot find reverse on type ${k}`)].reverse()),
+    ),
+    ...pair("uniq", "mustUniq", LIST_OF_ONE, (l: unknown) => {
       const out: unknown[] = [];
       for (const x of items(l, (k) => `Cannot find uniq on type ${k}`)) if (!inList(out, x)) out.push(x);
       return iface(out);
     }),
-    ...pair("without", "mustWithout", (l, ...omit) =>
-      iface(items(l, (k) => `Cannot find without on type ${k}`).filter((x) => !inList(omit, x))),
+    ...pair(
+      "without",
+      "mustWithout",
+      "func(interface {}, ...interface {}) []interface {}",
+      (l: unknown, ...omit: unknown[]) =>
+        iface(items(l, (k) => `Cannot find without on type ${k}`).filter((x) => !inList(omit, x))),
     ),
-    ...pair("has", "mustHas", (needle, hay) => {
+    ...pair("has", "mustHas", "func(interface {}, interface {}) bool", (needle: unknown, hay: unknown) => {
       if (hay === null || hay === undefined) return false;
       return inList(
         items(hay, (k) => `Cannot find has on type ${k}`),
         needle,
       );
     }),
-    ...pair("slice", "mustSlice", (l, ...idx) => sliceOf(l, idx)),
-    ...pair("chunk", "mustChunk", (s, l) => chunk(argInt(s), l)),
-    ...pair("compact", "mustCompact", (l) =>
+    ...pair("slice", "mustSlice", "func(interface {}, ...interface {}) interface {}", (l: unknown, ...idx: unknown[]) =>
+      sliceOf(l, idx),
+    ),
+    ...pair("chunk", "mustChunk", "func(int, interface {}) [][]interface {}", (s: bigint, l: unknown) =>
+      chunk(Number(s), l),
+    ),
+    ...pair("compact", "mustCompact", LIST_OF_ONE, (l: unknown) =>
       iface(items(l, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x))),
     ),
-    concat: (...ls) => concat(ls),
+    concat: goFunc("func(...interface {}) interface {}", (...ls: unknown[]) => concat(ls)),
   };
 }
 
@@ -138,7 +162,7 @@ export function isEmpty(v: unknown): boolean {
       return false;
   }
   if (Array.isArray(v) || v instanceof Uint8Array) return v.length === 0;
-  if (goTypeName(v) === "map[string]interface {}") return Object.keys(v as object).length === 0;
-  if (goKind(v) === "int64") return (v as { ns: bigint }).ns === 0n;
-  return false;
+  if (isMap(v)) return Object.keys(v).length === 0;
+  const n = goIntValue(v);
+  return n !== undefined && n === 0n;
 }

@@ -1,9 +1,11 @@
 /** Sprig's integer, float and sequence functions. */
 import { randomInt } from "node:crypto";
 import { checkElementCount } from "../budget.js";
-import { type FuncMap, typedSlice, toInt64 as wrap64 } from "../values.js";
+import { goInt64, toInt64 as wrap64 } from "../go-ints.js";
+import { goFunc } from "../signature.js";
+import { type FuncMap, typedSlice } from "../values.js";
 import { type Dec, decAdd, decDiv, decFromFloat, decMul, decSub, decToFloat } from "./decimal.js";
-import { argInt, panicError, strval, toFloat64, toInt64 } from "./util.js";
+import { panicError, strval, toFloat64, toInt64 } from "./util.js";
 
 export function untilStep(start: number, stop: number, step: number): bigint[] {
   const v: bigint[] = [];
@@ -85,42 +87,61 @@ function extreme(a: unknown, vs: unknown[], sign: 1 | -1): bigint {
   return m;
 }
 
+const int64 = goInt64;
+const n = Number;
+
 export function mathFuncs(): FuncMap {
+  const biggest = goFunc("func(interface {}, ...interface {}) int64", (a: unknown, ...vs: unknown[]) =>
+    int64(extreme(a, vs, 1)),
+  );
   return {
-    int64: (v) => toInt64(v),
-    int: (v) => toInt64(v),
-    float64: (v) => toFloat64(v),
-    toDecimal: (v) => toDecimal(v),
-    seq: (...p) => seq(p.map(argInt)),
-    until: (n) => {
-      const c = argInt(n);
-      return untilStep(0, c, c < 0 ? -1 : 1);
-    },
-    untilStep: (a, b, c) => untilStep(argInt(a), argInt(b), argInt(c)),
-    add1: (v) => wrap64(toInt64(v) + 1n),
-    add: (...vs) => vs.reduce<bigint>((acc, v) => wrap64(acc + toInt64(v)), 0n),
-    sub: (a, b) => wrap64(toInt64(a) - toInt64(b)),
-    div: (a, b) => checkedDiv(toInt64(a), toInt64(b), false),
-    mod: (a, b) => checkedDiv(toInt64(a), toInt64(b), true),
-    mul: (a, ...vs) => vs.reduce<bigint>((acc, v) => wrap64(acc * toInt64(v)), toInt64(a)),
-    randInt: (a, b) => {
-      const min = argInt(a);
-      const n = argInt(b) - min;
-      if (n <= 0) throw panicError("invalid argument to Intn");
-      return BigInt(randomInt(0, n) + min);
-    },
-    add1f: (v) => decOp(v, [1], decAdd),
-    addf: (...vs) => decOp(0, vs, decAdd),
-    subf: (a, ...vs) => decOp(a, vs, decSub),
-    mulf: (a, ...vs) => decOp(a, vs, decMul),
-    divf: (a, ...vs) => decOp(a, vs, decDiv),
-    biggest: (a, ...vs) => extreme(a, vs, 1),
-    max: (a, ...vs) => extreme(a, vs, 1),
-    min: (a, ...vs) => extreme(a, vs, -1),
-    maxf: (a, ...vs) => vs.reduce<number>((m, v) => Math.max(m, toFloat64(v)), toFloat64(a)),
-    minf: (a, ...vs) => vs.reduce<number>((m, v) => Math.min(m, toFloat64(v)), toFloat64(a)),
-    ceil: (v) => Math.ceil(toFloat64(v)),
-    floor: (v) => Math.floor(toFloat64(v)),
-    round: (a, p, ...r) => round(a, argInt(p), r.length > 0 ? toFloat64(r[0]) : 0.5),
+    int64: goFunc("func(interface {}) int64", (v: unknown) => int64(toInt64(v))),
+    int: goFunc("func(interface {}) int", (v: unknown) => toInt64(v)),
+    float64: goFunc("func(interface {}) float64", toFloat64),
+    toDecimal: goFunc("func(interface {}) int64", (v: unknown) => int64(toDecimal(v))),
+    seq: goFunc("func(...int) string", (...p: bigint[]) => seq(p.map(n))),
+    until: goFunc("func(int) []int", (c: bigint) => untilStep(0, n(c), c < 0n ? -1 : 1)),
+    untilStep: goFunc("func(int, int, int) []int", (a: bigint, b: bigint, c: bigint) => untilStep(n(a), n(b), n(c))),
+    add1: goFunc("func(interface {}) int64", (v: unknown) => int64(toInt64(v) + 1n)),
+    add: goFunc("func(...interface {}) int64", (...vs: unknown[]) =>
+      int64(vs.reduce<bigint>((acc, v) => wrap64(acc + toInt64(v)), 0n)),
+    ),
+    sub: goFunc("func(interface {}, interface {}) int64", (a: unknown, b: unknown) => int64(toInt64(a) - toInt64(b))),
+    div: goFunc("func(interface {}, interface {}) int64", (a: unknown, b: unknown) =>
+      int64(checkedDiv(toInt64(a), toInt64(b), false)),
+    ),
+    mod: goFunc("func(interface {}, interface {}) int64", (a: unknown, b: unknown) =>
+      int64(checkedDiv(toInt64(a), toInt64(b), true)),
+    ),
+    mul: goFunc("func(interface {}, ...interface {}) int64", (a: unknown, ...vs: unknown[]) =>
+      int64(vs.reduce<bigint>((acc, v) => wrap64(acc * toInt64(v)), toInt64(a))),
+    ),
+    randInt: goFunc("func(int, int) int", (a: bigint, b: bigint) => {
+      const min = n(a);
+      const span = n(b) - min;
+      if (span <= 0) throw panicError("invalid argument to Intn");
+      return BigInt(randomInt(0, span) + min);
+    }),
+    add1f: goFunc("func(interface {}) float64", (v: unknown) => decOp(v, [1n], decAdd)),
+    addf: goFunc("func(...interface {}) float64", (...vs: unknown[]) => decOp(0, vs, decAdd)),
+    subf: goFunc("func(interface {}, ...interface {}) float64", (a: unknown, ...vs: unknown[]) => decOp(a, vs, decSub)),
+    mulf: goFunc("func(interface {}, ...interface {}) float64", (a: unknown, ...vs: unknown[]) => decOp(a, vs, decMul)),
+    divf: goFunc("func(interface {}, ...interface {}) float64", (a: unknown, ...vs: unknown[]) => decOp(a, vs, decDiv)),
+    biggest,
+    max: biggest,
+    min: goFunc("func(interface {}, ...interface {}) int64", (a: unknown, ...vs: unknown[]) =>
+      int64(extreme(a, vs, -1)),
+    ),
+    maxf: goFunc("func(interface {}, ...interface {}) float64", (a: unknown, ...vs: unknown[]) =>
+      vs.reduce<number>((m, v) => Math.max(m, toFloat64(v)), toFloat64(a)),
+    ),
+    minf: goFunc("func(interface {}, ...interface {}) float64", (a: unknown, ...vs: unknown[]) =>
+      vs.reduce<number>((m, v) => Math.min(m, toFloat64(v)), toFloat64(a)),
+    ),
+    ceil: goFunc("func(interface {}) float64", (v: unknown) => Math.ceil(toFloat64(v))),
+    floor: goFunc("func(interface {}) float64", (v: unknown) => Math.floor(toFloat64(v))),
+    round: goFunc("func(interface {}, int, ...float64) float64", (a: unknown, p: bigint, ...r: number[]) =>
+      round(a, n(p), r.length > 0 ? r[0]! : 0.5),
+    ),
   };
 }

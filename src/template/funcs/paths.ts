@@ -1,6 +1,6 @@
 /** Go's path (and, on Linux, path/filepath) functions. */
+import { goFunc } from "../signature.js";
 import type { FuncMap } from "../values.js";
-import { argStr } from "./util.js";
 
 /** path.Clean: lexical shortest equivalent path. */
 export function cleanPath(p: string): string {
@@ -40,11 +40,11 @@ export function extPath(p: string): string {
 }
 
 export function pathFuncs(): FuncMap {
-  const base = (s: unknown) => basePath(argStr(s));
-  const dir = (s: unknown) => dirPath(argStr(s));
-  const clean = (s: unknown) => cleanPath(argStr(s));
-  const ext = (s: unknown) => extPath(argStr(s));
-  const isAbs = (s: unknown) => argStr(s).startsWith("/");
+  const base = goFunc("func(string) string", basePath);
+  const dir = goFunc("func(string) string", dirPath);
+  const clean = goFunc("func(string) string", cleanPath);
+  const ext = goFunc("func(string) string", extPath);
+  const isAbs = goFunc("func(string) bool", (s: string) => s.startsWith("/"));
   return {
     base,
     dir,

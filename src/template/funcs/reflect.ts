@@ -1,6 +1,9 @@
 /** Sprig's reflection functions and reflect.DeepEqual over the value model. */
-import { type FuncMap, GoDuration, GoNamedInt, GoTime, goKind, goTypeName, isMap } from "../values.js";
-import { argStr } from "./util.js";
+import { GoDuration } from "../go-duration.js";
+import { GoInt, GoNamedInt } from "../go-ints.js";
+import { GoTime } from "../go-time.js";
+import { goFunc } from "../signature.js";
+import { type FuncMap, goKind, goTypeName, isMap, mapElemType } from "../values.js";
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === null || a === undefined) return b === null || b === undefined;
@@ -17,10 +20,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a instanceof GoTime) {
     return b instanceof GoTime && a.unixNano === b.unixNano && a.location.name === b.location.name;
   }
+  if (a instanceof GoInt) return b instanceof GoInt && a.type === b.type && a.n === b.n;
   if (a instanceof GoDuration) return b instanceof GoDuration && a.ns === b.ns;
   if (a instanceof GoNamedInt) return b instanceof GoNamedInt && a.type === b.type && a.n === b.n;
   if (isMap(a)) {
-    if (!isMap(b)) return false;
+    if (!isMap(b) || mapElemType(a) !== mapElemType(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
     return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
@@ -33,15 +37,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 export function reflectFuncs(): FuncMap {
   return {
-    typeOf: (v) => goTypeName(v),
-    typeIs: (t, v) => argStr(t) === goTypeName(v),
-    typeIsLike: (t, v) => {
-      const target = argStr(t);
+    typeOf: goFunc("func(interface {}) string", goTypeName),
+    typeIs: goFunc("func(string, interface {}) bool", (t: string, v: unknown) => t === goTypeName(v)),
+    typeIsLike: goFunc("func(string, interface {}) bool", (t: string, v: unknown) => {
       const name = goTypeName(v);
-      return target === name || `*${target}` === name;
-    },
-    kindOf: (v) => goKind(v),
-    kindIs: (t, v) => argStr(t) === goKind(v),
-    deepEqual: (a, b) => deepEqual(a, b),
+      return t === name || `*${t}` === name;
+    }),
+    kindOf: goFunc("func(interface {}) string", goKind),
+    kindIs: goFunc("func(string, interface {}) bool", (t: string, v: unknown) => t === goKind(v)),
+    deepEqual: goFunc("func(interface {}, interface {}) bool", deepEqual),
   };
 }

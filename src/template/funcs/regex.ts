@@ -2,9 +2,9 @@
 
 import { RegexpError } from "../../regexp/errors.js";
 import { GoRegexp } from "../../regexp/go-regexp.js";
+import { goFunc } from "../signature.js";
 import { canBackquote, quote as goQuote } from "../strconv.js";
 import { type FuncMap, nilSlice, typedSlice } from "../values.js";
-import { argInt, argStr } from "./util.js";
 
 /** regexp.MustCompile: panics (throws) with Go's "regexp: Compile(...)" message. */
 function mustCompile(expr: string): GoRegexp {
@@ -25,40 +25,43 @@ const strs = (l: string[]) => typedSlice(l, "string");
 /** Go's FindAllString gives nil for no match, Split nil for n == 0. */
 const strsOrNil = (l: string[]) => (l.length === 0 ? nilSlice(strs(l)) : strs(l));
 
+const S2 = "func(string, string)";
+const S3 = "func(string, string, string)";
+const S2I = "func(string, string, int)";
+
 export function regexFuncs(): FuncMap {
-  const must = (e: unknown) => GoRegexp.of(argStr(e));
-  const mc = (e: unknown) => mustCompile(argStr(e));
+  const findAll = (re: GoRegexp, s: string, n: bigint) => strsOrNil(re.findAll(s, Number(n)).map((m) => m[0]));
+  const split = (re: GoRegexp, s: string, n: bigint) => strsOrNil(re.split(s, Number(n)));
   return {
-    regexMatch: (e, s) => {
-      const str = argStr(s);
+    regexMatch: goFunc(`${S2} bool`, (e: string, s: string) => {
       try {
-        return must(e).matches(str);
+        return GoRegexp.of(e).matches(s);
       } catch (err) {
         if (err instanceof RegexpError) return false;
         throw err;
       }
-    },
-    mustRegexMatch: (e, s) => must(e).matches(argStr(s)),
-    regexFindAll: (e, s, n) =>
-      strsOrNil(
-        mc(e)
-          .findAll(argStr(s), argInt(n))
-          .map((m) => m[0]),
-      ),
-    mustRegexFindAll: (e, s, n) =>
-      strsOrNil(
-        must(e)
-          .findAll(argStr(s), argInt(n))
-          .map((m) => m[0]),
-      ),
-    regexFind: (e, s) => mc(e).findString(argStr(s)),
-    mustRegexFind: (e, s) => must(e).findString(argStr(s)),
-    regexReplaceAll: (e, s, r) => mc(e).replaceAllString(argStr(s), argStr(r)),
-    mustRegexReplaceAll: (e, s, r) => must(e).replaceAllString(argStr(s), argStr(r)),
-    regexReplaceAllLiteral: (e, s, r) => mc(e).replaceAllLiteralString(argStr(s), argStr(r)),
-    mustRegexReplaceAllLiteral: (e, s, r) => must(e).replaceAllLiteralString(argStr(s), argStr(r)),
-    regexSplit: (e, s, n) => strsOrNil(mc(e).split(argStr(s), argInt(n))),
-    mustRegexSplit: (e, s, n) => strsOrNil(must(e).split(argStr(s), argInt(n))),
-    regexQuoteMeta: (s) => quoteMeta(argStr(s)),
+    }),
+    mustRegexMatch: goFunc(`${S2} (bool, error)`, (e: string, s: string) => GoRegexp.of(e).matches(s)),
+    regexFindAll: goFunc(`${S2I} []string`, (e: string, s: string, n: bigint) => findAll(mustCompile(e), s, n)),
+    mustRegexFindAll: goFunc(`${S2I} ([]string, error)`, (e: string, s: string, n: bigint) =>
+      findAll(GoRegexp.of(e), s, n),
+    ),
+    regexFind: goFunc(`${S2} string`, (e: string, s: string) => mustCompile(e).findString(s)),
+    mustRegexFind: goFunc(`${S2} (string, error)`, (e: string, s: string) => GoRegexp.of(e).findString(s)),
+    regexReplaceAll: goFunc(`${S3} string`, (e: string, s: string, r: string) => mustCompile(e).replaceAllString(s, r)),
+    mustRegexReplaceAll: goFunc(`${S3} (string, error)`, (e: string, s: string, r: string) =>
+      GoRegexp.of(e).replaceAllString(s, r),
+    ),
+    regexReplaceAllLiteral: goFunc(`${S3} string`, (e: string, s: string, r: string) =>
+      mustCompile(e).replaceAllLiteralString(s, r),
+    ),
+    mustRegexReplaceAllLiteral: goFunc(`${S3} (string, error)`, (e: string, s: string, r: string) =>
+      GoRegexp.of(e).replaceAllLiteralString(s, r),
+    ),
+    regexSplit: goFunc(`${S2I} []string`, (e: string, s: string, n: bigint) => split(mustCompile(e), s, n)),
+    mustRegexSplit: goFunc(`${S2I} ([]string, error)`, (e: string, s: string, n: bigint) =>
+      split(GoRegexp.of(e), s, n),
+    ),
+    regexQuoteMeta: goFunc("func(string) string", quoteMeta),
   };
 }

@@ -1,7 +1,9 @@
 /** Masterminds/semver v3: versions, comparison and constraints, for Sprig's semver and semverCompare. */
 import { GoRegexp } from "../../regexp/go-regexp.js";
-import { defineGoMethods, defineGoType, type FuncMap, goTypeName, withArity } from "../values.js";
-import { argStr } from "./util.js";
+import { GoInt } from "../go-ints.js";
+import { defineGoMethods, defineGoType } from "../go-reflect.js";
+import { goFunc } from "../signature.js";
+import type { FuncMap } from "../values.js";
 
 const VERSION_RE = new GoRegexp(
   String.raw`^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$`,
@@ -81,23 +83,21 @@ export class SemverVersion {
 
 defineGoType(SemverVersion, { type: "*semver.Version", kind: "ptr" });
 
-function version(v: unknown): SemverVersion {
-  if (v instanceof SemverVersion) return v;
-  throw new Error(`wrong type for value; expected *semver.Version; got ${goTypeName(v)}`);
-}
+type V = SemverVersion;
+const uint64 = (n: bigint) => new GoInt(n, "uint64");
 
 defineGoMethods(SemverVersion, {
-  Major: withArity((v) => version(v).Major(), 0),
-  Minor: withArity((v) => version(v).Minor(), 0),
-  Patch: withArity((v) => version(v).Patch(), 0),
-  Prerelease: withArity((v) => version(v).Prerelease(), 0),
-  Metadata: withArity((v) => version(v).Metadata(), 0),
-  Original: withArity((v) => version(v).Original(), 0),
-  String: withArity((v) => version(v).String(), 0),
-  Compare: withArity((v, o) => version(v).Compare(version(o)), 1),
-  LessThan: withArity((v, o) => version(v).LessThan(version(o)), 1),
-  GreaterThan: withArity((v, o) => version(v).GreaterThan(version(o)), 1),
-  Equal: withArity((v, o) => version(v).Equal(version(o)), 1),
+  Major: goFunc("func() uint64", (v: V) => uint64(v.Major())),
+  Minor: goFunc("func() uint64", (v: V) => uint64(v.Minor())),
+  Patch: goFunc("func() uint64", (v: V) => uint64(v.Patch())),
+  Prerelease: goFunc("func() string", (v: V) => v.Prerelease()),
+  Metadata: goFunc("func() string", (v: V) => v.Metadata()),
+  Original: goFunc("func() string", (v: V) => v.Original()),
+  String: goFunc("func() string", (v: V) => v.String()),
+  Compare: goFunc("func(*semver.Version) int", (v: V, o: V) => v.Compare(o)),
+  LessThan: goFunc("func(*semver.Version) bool", (v: V, o: V) => v.LessThan(o)),
+  GreaterThan: goFunc("func(*semver.Version) bool", (v: V, o: V) => v.GreaterThan(o)),
+  Equal: goFunc("func(*semver.Version) bool", (v: V, o: V) => v.Equal(o)),
 });
 
 function comparePrePart(s: string, o: string): number {
@@ -252,7 +252,7 @@ export function semverCompare(constraint: string, version: string): boolean {
 
 export function semverFuncs(): FuncMap {
   return {
-    semver: (v) => SemverVersion.parse(argStr(v)),
-    semverCompare: (c, v) => semverCompare(argStr(c), argStr(v)),
+    semver: goFunc("func(string) (*semver.Version, error)", (v: string) => SemverVersion.parse(v)),
+    semverCompare: goFunc("func(string, string) (bool, error)", semverCompare),
   };
 }

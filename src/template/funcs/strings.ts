@@ -1,11 +1,12 @@
 /** Sprig's string functions. */
 import { randomFillSync, randomInt } from "node:crypto";
 import { checkStringLength } from "../budget.js";
+import { goFunc } from "../signature.js";
 import { quote as goQuote } from "../strconv.js";
-import { compareGoStrings, type FuncMap, formatValue, typedSlice } from "../values.js";
+import { compareGoStrings, type FuncMap, formatValue, typedMap, typedSlice } from "../values.js";
 import { camelCaseToLowerCase, goTitle, swapCase, toCamelCase, uncapitalize } from "./casing.js";
 import { fromBin, isSpace, mapRunes, toBin, toLower, toUpper } from "./unicode.js";
-import { argInt, argStr, byteLen, byteSlice, isList, listItems, strval } from "./util.js";
+import { byteLen, byteSlice, isList, listItems, strval } from "./util.js";
 
 /** goutils.AbbreviateFull on bytes; errors yield the input unchanged as Sprig ignores them. */
 function abbreviateFull(str: string, offset: number, maxWidth: number): string {
@@ -217,103 +218,105 @@ function repeat(count: number, s: string): string {
   return s.repeat(count);
 }
 
+/** strings.Split into Sprig's map of "_0", "_1", ... (a map[string]string). */
+function splitMap(parts: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  parts.forEach((p, i) => {
+    out[`_${i}`] = p;
+  });
+  return typedMap(out, "string");
+}
+
+/** Sprig's quote, squote and cat: nil arguments are left out. */
+function given(args: unknown[]): unknown[] {
+  return args.filter((a) => a !== null && a !== undefined);
+}
+
+const n = Number;
+
 export function stringFuncs(): FuncMap {
+  const trimAll = goFunc("func(string, string) string", (a: string, b: string) => trimCutset(b, a));
   return {
-    hello: () => "Hello!",
-    abbrev: (w, s) => {
-      const width = argInt(w);
-      const str = argStr(s);
-      return width < 4 ? str : abbreviateFull(str, 0, width);
-    },
-    abbrevboth: (l, r, s) => {
-      const left = argInt(l);
-      const right = argInt(r);
-      const str = argStr(s);
-      if (right < 4 || (left > 0 && right < 7)) return str;
-      return abbreviateFull(str, left, right);
-    },
-    trunc: (c, s) => trunc(argInt(c), argStr(s)),
-    trim: (s) => trimSpace(argStr(s)),
-    upper: (s) => mapRunes(argStr(s), toUpper),
-    lower: (s) => mapRunes(argStr(s), toLower),
-    title: (s) => goTitle(argStr(s)),
-    untitle: (s) => uncapitalize(argStr(s)),
-    substr: (a, b, s) => substr(argInt(a), argInt(b), argStr(s)),
-    repeat: (c, s) => repeat(argInt(c), argStr(s)),
-    trimall: (a, b) => trimCutset(argStr(b), argStr(a)),
-    trimAll: (a, b) => trimCutset(argStr(b), argStr(a)),
-    trimSuffix: (a, b) => {
-      const suf = argStr(a);
-      const s = argStr(b);
-      return suf !== "" && s.endsWith(suf) ? s.slice(0, s.length - suf.length) : s;
-    },
-    trimPrefix: (a, b) => {
-      const pre = argStr(a);
-      const s = argStr(b);
-      return s.startsWith(pre) ? s.slice(pre.length) : s;
-    },
+    hello: goFunc("func() string", () => "Hello!"),
+    abbrev: goFunc("func(int, string) string", (w: bigint, s: string) => (n(w) < 4 ? s : abbreviateFull(s, 0, n(w)))),
+    abbrevboth: goFunc("func(int, int, string) string", (l: bigint, r: bigint, s: string) => {
+      const [left, right] = [n(l), n(r)];
+      if (right < 4 || (left > 0 && right < 7)) return s;
+      return abbreviateFull(s, left, right);
+    }),
+    trunc: goFunc("func(int, string) string", (c: bigint, s: string) => trunc(n(c), s)),
+    trim: goFunc("func(string) string", trimSpace),
+    upper: goFunc("func(string) string", (s: string) => mapRunes(s, toUpper)),
+    lower: goFunc("func(string) string", (s: string) => mapRunes(s, toLower)),
+    title: goFunc("func(string) string", goTitle),
+    untitle: goFunc("func(string) string", uncapitalize),
+    substr: goFunc("func(int, int, string) string", (a: bigint, b: bigint, s: string) => substr(n(a), n(b), s)),
+    repeat: goFunc("func(int, string) string", (c: bigint, s: string) => repeat(n(c), s)),
+    trimall: trimAll,
+    trimAll,
+    trimSuffix: goFunc("func(string, string) string", (suf: string, s: string) =>
+      suf !== "" && s.endsWith(suf) ? s.slice(0, s.length - suf.length) : s,
+    ),
+    trimPrefix: goFunc("func(string, string) string", (pre: string, s: string) =>
+      s.startsWith(pre) ? s.slice(pre.length) : s,
+    ),
     // goutils.DeleteWhiteSpace walks bytes and writes each as a rune: non-ASCII text comes out as its UTF-8
     // bytes read as Latin-1, and the bytes 0x85 and 0xA0 count as spaces. Sprig v3.3.0 does exactly that.
-    nospace: (s) => {
-      const str = argStr(s);
-      const bytes = Array.from(toBin(str));
+    nospace: goFunc("func(string) string", (s: string) => {
+      const bytes = Array.from(toBin(s));
       const kept = bytes.filter((c) => !isSpace(c.charCodeAt(0)));
       // (and when it removes nothing it returns its argument unchanged)
-      return kept.length === bytes.length ? str : kept.join("");
-    },
-    initials: (s) => initials(argStr(s)),
-    randAlphaNum: (c) => randomFrom(argInt(c), UPPER + LOWER + DIGITS),
-    randAlpha: (c) => randomFrom(argInt(c), UPPER + LOWER),
-    randAscii: (c) => randomFrom(argInt(c), ASCII),
-    randNumeric: (c) => randomFrom(argInt(c), DIGITS),
-    swapcase: (s) => swapCase(argStr(s)),
-    shuffle: (s) => shuffle(argStr(s)),
-    snakecase: (s) => camelCaseToLowerCase(argStr(s), 0x5f),
-    camelcase: (s) => toCamelCase(argStr(s), true),
-    kebabcase: (s) => camelCaseToLowerCase(argStr(s), 0x2d),
-    wrap: (l, s) => wrapCustom(argStr(s), argInt(l), "", false),
-    wrapWith: (l, sep, s) => wrapCustom(argStr(s), argInt(l), argStr(sep), true),
-    contains: (sub, s) => argStr(s).includes(argStr(sub)),
-    hasPrefix: (p, s) => argStr(s).startsWith(argStr(p)),
-    hasSuffix: (p, s) => argStr(s).endsWith(argStr(p)),
-    quote: (...args) =>
-      args
-        .filter((a) => a !== null && a !== undefined)
+      return kept.length === bytes.length ? s : kept.join("");
+    }),
+    initials: goFunc("func(string) string", initials),
+    randAlphaNum: goFunc("func(int) string", (c: bigint) => randomFrom(n(c), UPPER + LOWER + DIGITS)),
+    randAlpha: goFunc("func(int) string", (c: bigint) => randomFrom(n(c), UPPER + LOWER)),
+    randAscii: goFunc("func(int) string", (c: bigint) => randomFrom(n(c), ASCII)),
+    randNumeric: goFunc("func(int) string", (c: bigint) => randomFrom(n(c), DIGITS)),
+    swapcase: goFunc("func(string) string", swapCase),
+    shuffle: goFunc("func(string) string", shuffle),
+    snakecase: goFunc("func(string) string", (s: string) => camelCaseToLowerCase(s, 0x5f)),
+    camelcase: goFunc("func(string) string", (s: string) => toCamelCase(s, true)),
+    kebabcase: goFunc("func(string) string", (s: string) => camelCaseToLowerCase(s, 0x2d)),
+    wrap: goFunc("func(int, string) string", (l: bigint, s: string) => wrapCustom(s, n(l), "", false)),
+    wrapWith: goFunc("func(int, string, string) string", (l: bigint, sep: string, s: string) =>
+      wrapCustom(s, n(l), sep, true),
+    ),
+    contains: goFunc("func(string, string) bool", (sub: string, s: string) => s.includes(sub)),
+    hasPrefix: goFunc("func(string, string) bool", (p: string, s: string) => s.startsWith(p)),
+    hasSuffix: goFunc("func(string, string) bool", (p: string, s: string) => s.endsWith(p)),
+    quote: goFunc("func(...interface {}) string", (...args: unknown[]) =>
+      given(args)
         .map((a) => goQuote(strval(a)))
         .join(" "),
-    squote: (...args) =>
-      args
-        .filter((a) => a !== null && a !== undefined)
+    ),
+    squote: goFunc("func(...interface {}) string", (...args: unknown[]) =>
+      given(args)
         .map((a) => `'${strval(a)}'`)
         .join(" "),
-    cat: (...args) =>
-      args
-        .filter((a) => a !== null && a !== undefined)
+    ),
+    cat: goFunc("func(...interface {}) string", (...args: unknown[]) =>
+      given(args)
         .map((a) => formatValue(a))
         .join(" "),
-    indent: (n, s) => indent(argInt(n), argStr(s)),
-    nindent: (n, s) => `\n${indent(argInt(n), argStr(s))}`,
-    replace: (o, n, s) => goReplaceAll(argStr(s), argStr(o), argStr(n)),
-    plural: (one, many, count) => (argInt(count) === 1 ? argStr(one) : argStr(many)),
-    toString: (v: unknown) => strval(v),
-    atoi: (s) => atoi(argStr(s)),
-    split: (sep, s) => {
-      const out: Record<string, unknown> = {};
-      goSplit(argStr(s), argStr(sep)).forEach((p, i) => {
-        out[`_${i}`] = p;
-      });
-      return out;
-    },
-    splitn: (sep, n, s) => {
-      const out: Record<string, unknown> = {};
-      goSplit(argStr(s), argStr(sep), argInt(n)).forEach((p, i) => {
-        out[`_${i}`] = p;
-      });
-      return out;
-    },
-    splitList: (sep, s) => typedSlice(goSplit(argStr(s), argStr(sep)), "string"),
-    toStrings: (v) => strslice(v),
-    join: (sep, v) => strslice(v).join(argStr(sep)),
-    sortAlpha: (v) => sortAlpha(v),
+    ),
+    indent: goFunc("func(int, string) string", (c: bigint, s: string) => indent(n(c), s)),
+    nindent: goFunc("func(int, string) string", (c: bigint, s: string) => `\n${indent(n(c), s)}`),
+    replace: goFunc("func(string, string, string) string", (o: string, r: string, s: string) => goReplaceAll(s, o, r)),
+    plural: goFunc("func(string, string, int) string", (one: string, many: string, count: bigint) =>
+      count === 1n ? one : many,
+    ),
+    toString: goFunc("func(interface {}) string", strval),
+    atoi: goFunc("func(string) int", atoi),
+    split: goFunc("func(string, string) map[string]string", (sep: string, s: string) => splitMap(goSplit(s, sep))),
+    splitn: goFunc("func(string, int, string) map[string]string", (sep: string, c: bigint, s: string) =>
+      splitMap(goSplit(s, sep, n(c))),
+    ),
+    splitList: goFunc("func(string, string) []string", (sep: string, s: string) =>
+      typedSlice(goSplit(s, sep), "string"),
+    ),
+    toStrings: goFunc("func(interface {}) []string", strslice),
+    join: goFunc("func(string, interface {}) string", (sep: string, v: unknown) => strslice(v).join(sep)),
+    sortAlpha: goFunc("func(interface {}) []string", sortAlpha),
   };
 }

@@ -1,5 +1,5 @@
 /** Go's time.Format / time.Parse layouts ("2006-01-02T15:04:05Z07:00") and time.ParseDuration. */
-import { daysFromCivil, type GoLocation, GoTime, UTC, zoneAt } from "../values.js";
+import { daysFromCivil, type GoLocation, GoTime, UTC, zoneAt } from "../go-time.js";
 
 /** Go's month and weekday names (time.Month.String, time.Weekday.String). */
 export const LONG_MONTHS = [

@@ -1,10 +1,10 @@
 /** Sprig's urlParse / urlJoin over a port of Go's net/url parsing and printing. */
 
+import { goFunc } from "../signature.js";
 import { quote as goQuote } from "../strconv.js";
-import { type FuncMap, type GoMap, isMap } from "../values.js";
+import { type FuncMap, type GoMap, goKind } from "../values.js";
 import { bytesToGoString, goStringToBytes } from "./bytes.js";
-import { isEmpty } from "./lists.js";
-import { argStr, panicError, strval } from "./util.js";
+import { panicError } from "./util.js";
 
 type Mode = "path" | "host" | "user" | "query" | "fragment";
 
@@ -226,11 +226,16 @@ function urlParse(v: string): GoMap {
   };
 }
 
+/** Sprig's dictGetOrEmpty: a missing key is "", a value of another kind than string panics. */
 function field(d: GoMap, k: string): string {
+  if (!Object.hasOwn(d, k)) return "";
   const v = d[k];
-  if (isEmpty(v)) return "";
-  if (typeof v !== "string") throw panicError(`interface conversion: interface {} is ${typeof v}, not string`);
-  return strval(v);
+  if (v === null || v === undefined)
+    throw panicError("runtime error: invalid memory address or nil pointer dereference");
+  if (typeof v !== "string") {
+    throw panicError(`unable to parse ${k} key, must be of type string, but ${goKind(v)} found`);
+  }
+  return v;
 }
 
 function urlJoin(d: GoMap): string {
@@ -256,10 +261,7 @@ function urlJoin(d: GoMap): string {
 
 export function urlFuncs(): FuncMap {
   return {
-    urlParse: (v) => urlParse(argStr(v)),
-    urlJoin: (d) => {
-      if (!isMap(d)) throw new Error(`wrong type for value; expected map[string]interface {}; got ${typeof d}`);
-      return urlJoin(d);
-    },
+    urlParse: goFunc("func(string) map[string]interface {}", urlParse),
+    urlJoin: goFunc("func(map[string]interface {}) string", (d: GoMap | null) => urlJoin(d ?? {})),
   };
 }

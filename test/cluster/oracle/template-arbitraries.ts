@@ -486,3 +486,519 @@ export const templateArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 9, arbitrary: fc.array(block, { minLength: 1, maxLength: 4 }).map((xs) => xs.join("")) },
   { weight: 1, arbitrary: broken },
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// YAML: documents for fromYaml (well-formed and broken, in go-yaml v2's corners: YAML 1.1 scalars, Go number
+// syntaxes, timestamps, tags, anchors, merge keys, block scalars, flow collections, directives, several documents,
+// control characters, tabs) and values for toYaml (strings and keys that need quoting, folding or "? " keys).
+
+/** Plain scalars go-yaml v2 resolves in its own way (bools, nulls, ints, floats, timestamps) or rejects. */
+const YAML_PLAIN = [
+  "x",
+  "hello world",
+  "yes",
+  "No",
+  "on",
+  "OFF",
+  "y",
+  "n",
+  "~",
+  "null",
+  "NULL",
+  "true",
+  "False",
+  "0x1F",
+  "0X1f",
+  "0o17",
+  "017",
+  "08",
+  "0b101",
+  "0b-101",
+  "1_000",
+  "-0",
+  "+12",
+  "1e3",
+  "1.5e-7",
+  "-1E+2",
+  ".5",
+  "5.",
+  "-.5_0",
+  "._1",
+  ".",
+  "-.inf",
+  "+.INF",
+  ".NaN",
+  ".nan",
+  "1e400",
+  "9223372036854775807",
+  "9223372036854775808",
+  "18446744073709551615",
+  "18446744073709551616",
+  "-9223372036854775809",
+  "190:20:30",
+  "1:20",
+  "12:30:45.5",
+  "2001-12-14",
+  "2001-12-14t21:59:43.10-05:00",
+  "2001-12-14T21:59:43Z",
+  "2001-12-14 21:59:43.10",
+  "2001-12-14 21:59:43.10 -5",
+  "2001-02-30",
+  "2004-02-29",
+  "2001-1-2T3:4:5Z",
+  "2001-13-01",
+  "<<",
+  "a:b",
+  "a #b",
+  "-x",
+  "?x",
+  ":x",
+  "x:",
+  "a,b",
+  "[x",
+  "@x",
+  "`x`",
+  "%x",
+  "日本",
+  "é ü",
+  "a\tb",
+  "1.2.3",
+  "0.",
+  "😀",
+  "a  b",
+  "x ",
+] as const;
+
+/** Pieces of double-quoted scalars: escapes valid and not, folded breaks, quotes. */
+const YAML_DQ_PIECES = [
+  "a",
+  " ",
+  "\\n",
+  "\\t",
+  "\\\t",
+  "\\x41",
+  "\\xe9",
+  "\\u263A",
+  "\\U0001F600",
+  "\\ud800",
+  "\\U00110000",
+  "\\q",
+  "\\/",
+  "\\\\",
+  '\\"',
+  "'",
+  "\\\n",
+  "\\\n  x",
+  "\n",
+  "\n\n",
+  "\n  ",
+  "  ",
+  "\\0",
+  "\\e",
+  "\\N",
+  "\\_",
+  "\\L",
+  "\\P",
+  "\\ ",
+  "\\x4",
+  "é",
+  "#",
+  ": ",
+] as const;
+
+const YAML_SQ_PIECES = ["a", " ", "''", '"', "\\", "\n", "\n\n", "\n  x", "  ", "#", ": ", "é"] as const;
+
+/** Map keys whose string forms (after sigs.k8s.io/yaml's conversion) all differ, so no two can collide. */
+const YAML_KEYS = [
+  "a",
+  "b",
+  "key",
+  "x y",
+  "'sq'",
+  '"dq"',
+  '"é"',
+  "1",
+  "-2",
+  "0x1F",
+  "1.5",
+  "3.14159265358979",
+  "1e3",
+  "1e10",
+  "true",
+  "no",
+  "2001-01-01",
+  ".inf",
+  "-.inf",
+  "日本",
+  "'<<'",
+  '"a\\nb"',
+] as const;
+
+/** At most one of these per document: a key go-yaml rejects, or sigs.k8s.io/yaml cannot turn into a string. */
+const YAML_BAD_KEYS = ["~", "null", "", "18446744073709551615", "[a, b]", "{k: v}", "? [x]\n", "? {a: 1}\n"] as const;
+
+const YAML_TAGS = [
+  "!!str",
+  "!!int",
+  "!!float",
+  "!!bool",
+  "!!null",
+  "!!binary",
+  "!!timestamp",
+  "!!merge",
+  "!!seq",
+  "!custom",
+  "!",
+  "!<tag:yaml.org,2002:str>",
+  "!<!>",
+  "!%41",
+  "!e!x",
+  "!!",
+] as const;
+
+const YAML_BLOCK_HEADERS = ["|", "|-", "|+", ">", ">-", ">+", "|2", "|1-", "|+2", "|0", "| # c", "|x", ">\t"] as const;
+const YAML_BLOCK_LINES = ["a", "b c", "", " d", "  e", "\tf", "g ", "# not a comment", "h: i", "- j"] as const;
+
+const yamlDoubleQuoted = fc.array(fc.constantFrom(...YAML_DQ_PIECES), { maxLength: 4 }).map((ps) => `"${ps.join("")}"`);
+const yamlSingleQuoted = fc.array(fc.constantFrom(...YAML_SQ_PIECES), { maxLength: 4 }).map((ps) => `'${ps.join("")}'`);
+const yamlScalar: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...YAML_PLAIN) },
+  { weight: 2, arbitrary: yamlDoubleQuoted },
+  { weight: 1, arbitrary: yamlSingleQuoted },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...YAML_TAGS), fc.oneof(fc.constantFrom(...YAML_PLAIN), yamlDoubleQuoted))
+      .map(([t, s]) => `${t} ${s}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom("!!binary aGVsbG8=", '!!binary "aGVs\\nbG8="', "!!binary /w==", "!!binary #"),
+  },
+  { weight: 1, arbitrary: fc.constantFrom("*a", "*b", "*nope", "&a x", "&b 1", "&a", "* a", "&") },
+);
+
+type YamlTree = { scalar: string } | { block: string } | { seq: YamlTree[] } | { map: [string, YamlTree][] };
+
+const yamlBlockScalar = fc
+  .tuple(fc.constantFrom(...YAML_BLOCK_HEADERS), fc.array(fc.constantFrom(...YAML_BLOCK_LINES), { maxLength: 4 }))
+  .map(([h, lines]) => `${h}\n${lines.map((l) => (l === "" ? "" : `  ${l}`)).join("\n")}`);
+
+const yamlTree: fc.Arbitrary<YamlTree> = fc.letrec<{ node: YamlTree }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    { weight: 5, arbitrary: yamlScalar.map((scalar) => ({ scalar })) },
+    { weight: 1, arbitrary: yamlBlockScalar.map((block) => ({ block })) },
+    { weight: 2, arbitrary: fc.array(tie("node"), { maxLength: 3 }).map((seq) => ({ seq })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .array(
+          fc.tuple(
+            fc.oneof(
+              { weight: 8, arbitrary: fc.constantFrom(...YAML_KEYS) },
+              { weight: 1, arbitrary: fc.constantFrom("<<", "&a a", "*a", "!!str 1", "? a", "?") },
+            ),
+            tie("node"),
+          ),
+          { maxLength: 4 },
+        )
+        .map((map) => ({ map })),
+    },
+  ),
+})).node;
+
+function yamlFlow(t: YamlTree): string {
+  if ("scalar" in t) return t.scalar;
+  if ("block" in t) return '"b"';
+  if ("seq" in t) return `[${t.seq.map(yamlFlow).join(", ")}]`;
+  return `{${t.map.map(([k, v]) => `${k}: ${yamlFlow(v)}`).join(", ")}}`;
+}
+
+/** Block style, with flow collections where `flow` picks them (a shared, cycled list of choices). */
+function yamlBlock(t: YamlTree, indent: string, flow: () => boolean): string {
+  if ("scalar" in t) return ` ${t.scalar}`;
+  if ("block" in t) return ` ${t.block.replace(/\n/g, `\n${indent}`)}`;
+  if ("seq" in t) {
+    if (t.seq.length === 0 || flow()) return ` ${yamlFlow(t)}`;
+    return t.seq.map((x) => `\n${indent}-${yamlBlock(x, `${indent}  `, flow)}`).join("");
+  }
+  if (t.map.length === 0 || flow()) return ` ${yamlFlow(t)}`;
+  return t.map.map(([k, v]) => `\n${indent}${k}:${yamlBlock(v, `${indent}  `, flow)}`).join("");
+}
+
+const YAML_MUTATIONS = [
+  "\t",
+  " ",
+  "'",
+  '"',
+  "[",
+  "]",
+  "{",
+  "}",
+  ":",
+  ": ",
+  "- ",
+  "? ",
+  "#",
+  "&",
+  "*",
+  "!",
+  "%",
+  "|",
+  ">",
+  "\n",
+  "\n  ",
+  "\x01",
+  "\x7f",
+  "\u0085",
+  "\u2028",
+  "\ufeff",
+  "\r",
+  "\r\n",
+  "---\n",
+  "...\n",
+  "\\",
+  ",",
+] as const;
+
+/** A document, possibly broken: an insertion, a deletion or a cut somewhere. */
+const yamlDocument: fc.Arbitrary<string> = fc
+  .tuple(
+    yamlTree,
+    fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+    fc.option(fc.tuple(fc.constantFrom(...YAML_BAD_KEYS), fc.nat())),
+    fc.constantFrom(
+      "",
+      "",
+      "",
+      "---\n",
+      "--- ",
+      "%YAML 1.1\n---\n",
+      "%YAML 1.2\n---\n",
+      "%TAG !e! tag:e.com:\n---\n",
+      "# c\n",
+      "\ufeff",
+      "  ",
+    ),
+    fc.constantFrom("", "", "", "\n", "\n...\n", "\n---\nz: [\n", "\n--- x\n", "\n# end"),
+    fc.option(fc.tuple(fc.constantFrom(...YAML_MUTATIONS), fc.nat(), fc.constantFrom("insert", "delete", "cut")), {
+      freq: 2,
+    }),
+    fc.constantFrom("", "", "", "base: &a {k: v, n: 1}\nlist: &b [x]\n", "<<: {m: 1}\n", "<<: [*a]\n"),
+  )
+  .map(([tree, flows, bad, prefix, suffix, mutation, lead]) => {
+    let i = 0;
+    const flow = () => flows[i++ % flows.length]!;
+    let body = yamlBlock(tree, "", flow).replace(/^[ \n]/, "");
+    if (bad) {
+      const lines = body.split("\n");
+      const at = bad[1] % (lines.length + 1);
+      const entry = bad[0].startsWith("?") ? `${bad[0]}: bad` : `${bad[0]}: bad`;
+      lines.splice(at, 0, entry);
+      body = lines.join("\n");
+    }
+    let doc = `${prefix}${lead}${body}${suffix}`;
+    if (mutation) {
+      const [text, n, how] = mutation;
+      const at = doc.length === 0 ? 0 : n % doc.length;
+      if (how === "insert") doc = doc.slice(0, at) + text + doc.slice(at);
+      else if (how === "delete") doc = doc.slice(0, at) + doc.slice(at + 1);
+      else doc = doc.slice(0, at);
+    }
+    return doc;
+  });
+
+/** Documents past go-yaml's 512-byte read chunks, with something to trip over late. */
+const yamlLongDocument = fc
+  .tuple(
+    fc.integer({ min: 10, max: 60 }),
+    fc.constantFrom("\x01", "\x7f", "[", "'", "\t", "x", ": :", "\ufeff"),
+    fc.nat(),
+  )
+  .map(([n, late, at]) => {
+    const lines = Array.from({ length: n }, (_, i) => `key${i}: value number ${i} ${"pad ".repeat(i % 5)}`);
+    lines.splice(at % (n + 1), 0, `late: a${late}b`);
+    return lines.join("\n");
+  });
+
+/** Character soup over YAML's indicators, breaks and blanks: the scanner's corners, mostly rejected. */
+const yamlSoup = fc
+  .array(
+    fc.constantFrom(
+      ..."::--??[]{},#&*!|>'\"%@`\\~.0a1bx".split(""),
+      " ",
+      "  ",
+      "\n",
+      "\n  ",
+      "\t",
+      "\r\n",
+      "---",
+      "...",
+      "- ",
+      ": ",
+      "? ",
+      "&a ",
+      "*a",
+      "!!str ",
+      "<<: ",
+      "é",
+      "\u2028",
+      "\u0085",
+    ),
+    { maxLength: 30 },
+  )
+  .map((xs) => xs.join(""));
+
+const FROM_YAML_TEMPLATES = [
+  "{{ fromYaml .y | toJson }}",
+  "{{ fromYaml .y }}",
+  "{{ fromYaml .y | toYaml }}",
+  '{{ range $k, $v := fromYaml .y }}{{ $k }}={{ printf "%T %v" $v $v }};{{ end }}',
+  // a byte that is not UTF-8 after the document; a UTF-8 byte order mark before it
+  '{{ fromYaml (print .y (b64dec "/w==")) | toJson }}',
+  '{{ fromYaml (print (b64dec "77u/") .y) | toJson }}',
+] as const;
+
+/** Strings for toYaml: YAML words, indicators, spaces and breaks where they matter, Unicode, control characters. */
+const TO_YAML_PIECES = [
+  "a",
+  "word",
+  " ",
+  "  ",
+  "\n",
+  "\n\n",
+  "\r\n",
+  "\r",
+  "\t",
+  "#",
+  " #",
+  ":",
+  ": ",
+  "-",
+  "- ",
+  "?",
+  "'",
+  '"',
+  "\\",
+  "|",
+  ">",
+  "%",
+  "@",
+  "`",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  "&",
+  "*",
+  "!",
+  "yes",
+  "no",
+  "~",
+  "null",
+  "1",
+  "0x1F",
+  "1e3",
+  "1_0",
+  "2001-01-01",
+  "1:20",
+  ".inf",
+  "<<",
+  "---",
+  "...",
+  "é",
+  "日本語",
+  "🙂",
+  "\u0085",
+  "\u2028",
+  "\u00a0",
+  "\ufeff",
+  "\ufffe",
+  "\x00",
+  "\x07",
+  "\x1b",
+  "\x7f",
+  "\x80",
+] as const;
+
+const toYamlString: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.array(fc.constantFrom(...TO_YAML_PIECES), { maxLength: 6 }).map((ps) => ps.join("")) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.array(fc.constantFrom("word", "a", "longer-word", "x:", "#y", "  ", "é", "'q'", '"dq"'), {
+          minLength: 10,
+          maxLength: 40,
+        }),
+        fc.constantFrom("", "\n", "\n\n", " "),
+      )
+      .map(([ws, end]) => ws.join(" ") + end),
+  },
+  { weight: 1, arbitrary: fc.constantFrom("k".repeat(129), "é".repeat(43), "🙂".repeat(33), "x".repeat(1023)) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 8 }) },
+);
+
+/** JSON for fromJson | toYaml: numbers Go spells its own way, nesting, empty collections, tricky strings. */
+const toYamlJson: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        "1e21",
+        "-0",
+        "1.5e-7",
+        "100000000000000000000",
+        "18446744073709551615",
+        "9223372036854775807",
+        "0.1",
+        "123456789",
+        "1234567.5",
+        "true",
+        "null",
+        "[]",
+        "{}",
+      ),
+    },
+    { weight: 3, arbitrary: toYamlString.map((s) => JSON.stringify(s)) },
+    { weight: 2, arbitrary: fc.array(tie("v"), { maxLength: 3 }).map((xs) => `[${xs.join(",")}]`) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .uniqueArray(fc.tuple(toYamlString, tie("v")), { maxLength: 3, selector: ([k]) => k })
+        .map((kvs) => `{${kvs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`),
+    },
+  ),
+})).v;
+
+const TO_YAML_TEMPLATES = [
+  "{{ toYaml .s }}",
+  "{{ toYaml (dict .k .s) }}",
+  '{{ toYaml (dict "a" (list .s .k) "b" (dict .k .s)) }}',
+  "{{ toYaml (list (dict .k (dict .s 1)) .s) }}",
+  "{{ toYaml (fromJson .j) }}",
+  '{{ toYaml (dict "v" .s) | fromYaml | toJson }}',
+  "{{ toYaml (dict .k .s .s .k) }}",
+] as const;
+
+/** Templates (with their data) that exercise fromYaml and toYaml. */
+export const yamlCaseArb: fc.Arbitrary<[string, Record<string, string>]> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...FROM_YAML_TEMPLATES),
+        fc.oneof({ weight: 6, arbitrary: yamlDocument }, yamlLongDocument, { weight: 2, arbitrary: yamlSoup }),
+      )
+      .map(([t, y]): [string, Record<string, string>] => [t, { y }]),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...TO_YAML_TEMPLATES), toYamlString, toYamlString, toYamlJson)
+      .map(([t, s, k, j]): [string, Record<string, string>] => [t, { s, k, j }]),
+  },
+);
