@@ -5,9 +5,14 @@
 import http from "node:http";
 import { allCRDs } from "../src/api/crds.js";
 import { type ApiServer, startApiServer } from "../src/apiserver/index.js";
-import { KubeClient, NAMESPACES, type ResourceType } from "../src/controllers/common/kube-client.js";
-import { connectionFromKubeConfig } from "../src/providers/kube-access.js";
-import { kubeRequest } from "../src/providers/kubernetes/rest.js";
+import {
+  CUSTOM_RESOURCE_DEFINITIONS,
+  KubeClient,
+  type KubeObject,
+  NAMESPACES,
+  type ResourceDescriptor,
+  resourcePath,
+} from "../src/kube/index.js";
 
 export interface Cluster {
   api: ApiServer;
@@ -17,12 +22,18 @@ export interface Cluster {
 
 export async function startCluster(): Promise<Cluster> {
   const api = await startApiServer({ watchHistory: 50_000 });
-  const conn = await connectionFromKubeConfig(api.kubeConfig());
-  const client = new KubeClient(conn);
+  const client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
   for (const crd of allCRDs()) {
-    await kubeRequest(conn, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
   }
-  return { api, client, stop: () => api.stop() };
+  return {
+    api,
+    client,
+    stop: async () => {
+      client.close();
+      await api.stop();
+    },
+  };
 }
 
 export async function createNamespaces(c: Cluster, names: string[]): Promise<void> {
@@ -34,16 +45,16 @@ export async function createNamespaces(c: Cluster, names: string[]): Promise<voi
 /** Creates objects with `parallel` requests in flight. */
 export async function createAll(
   c: Cluster,
-  rt: ResourceType,
+  rt: ResourceDescriptor,
   count: number,
-  make: (i: number) => Record<string, unknown>,
+  make: (i: number) => KubeObject,
   parallel = 16,
 ): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      await c.client.create(rt, make(i) as never);
+      await c.client.create(rt, make(i));
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));

@@ -6,10 +6,9 @@ import { writeHeapSnapshot } from "node:v8";
 import { KubeConfig } from "@kubernetes/client-node";
 import { kubeconfigObject } from "../src/apiserver/index.js";
 import { startControllers } from "../src/controllers/index.js";
+import { KubeClient } from "../src/kube/index.js";
 import { startNotifyServer } from "../src/notify/server.js";
-import { providerReads } from "../src/providers/coalesce.js";
-import { KubeClient as RuntimeKubeClient } from "../src/runtime/client.js";
-import "../src/providers/all.js";
+import { ClientCaches } from "../src/providers/caches.js";
 
 export interface ChildConfig {
   apiUrl: string;
@@ -38,11 +37,13 @@ export interface ChildStats {
 const cfg = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
 const kc = new KubeConfig();
 kc.loadFromString(JSON.stringify(kubeconfigObject(cfg.apiUrl)));
+const caches = new ClientCaches();
 const controllers = await startControllers({
   kubeConfig: kc,
-  runtimeClient: new RuntimeKubeClient({ kubeConfig: kc, qps: cfg.clientQps, burst: cfg.clientBurst }),
+  runtimeClient: new KubeClient({ kubeConfig: kc, qps: cfg.clientQps, burst: cfg.clientBurst }),
   concurrency: cfg.concurrency,
   coalesceTtlMs: cfg.coalesceTtlMs,
+  providerCaches: caches,
   enablePushSecrets: cfg.enablePushSecrets,
   storeRequeueMs: 600_000,
 });
@@ -50,7 +51,7 @@ const notify = cfg.notifyToken ? await startNotifyServer({ target: controllers, 
 
 function stats(): ChildStats {
   const cpu = process.cpuUsage();
-  const s = providerReads.stats();
+  const s = caches.reads.stats();
   return {
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBytes: process.memoryUsage.rss(),

@@ -1,7 +1,7 @@
 /** Shared bench scenario machinery: setting up stores and ExternalSecrets, running the child, measuring. */
 
-import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
-import { ENDPOINT_ENV } from "../../src/providers/aws/sdk-options.js";
+import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
+import { ENDPOINT_ENV } from "../../src/providers/aws/kit/sdk-options.js";
 import { FakeAws } from "../../test/fakes/aws-server.js";
 import { ControllerChild } from "../child.js";
 import { type Cluster, createAll, createNamespaces, EsTracker, requestSummary, startCluster } from "../cluster.js";

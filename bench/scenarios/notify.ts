@@ -1,5 +1,6 @@
 /** Latency from a change notification (HTTP endpoint) to the updated Secret in the API server. */
-import { SECRETS } from "../../src/controllers/common/kube-client.js";
+
+import { SECRETS } from "../../src/kube/index.js";
 import { nsName, ownKey, percentile, runSetup, type ScenarioResult, type Setup } from "./common.js";
 
 export async function notifyScenario(count: number, log: (m: string) => void): Promise<ScenarioResult> {

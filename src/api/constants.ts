@@ -15,9 +15,6 @@ export const API_VERSION_V1BETA1 = `${GROUP}/${V1BETA1}`;
 export const API_VERSION_V1ALPHA1 = `${GROUP}/${V1ALPHA1}`;
 export const GENERATORS_API_VERSION = `${GENERATORS_GROUP}/${V1ALPHA1}`;
 
-/** On every Secret an ExternalSecret manages, value "true". */
-export const LABEL_MANAGED = "reconcile.external-secrets.io/managed";
-export const LABEL_MANAGED_VALUE = "true";
 /** On Secrets created with creationPolicy Owner: the owning ExternalSecret. */
 export const LABEL_OWNER = "reconcile.external-secrets.io/created-by";
 /** Hash of a managed Secret's data, to detect drift and skip no-op updates. */

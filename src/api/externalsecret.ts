@@ -85,7 +85,7 @@ export const ExternalSecretTargetSchema = Type.Object({
   immediate: Type.Optional(
     Type.Boolean({
       description:
-        "Not an upstream field (seed 004 writes it for event-driven refresh): accepted so such manifests apply. " +
+        "Not an upstream field; guides to event-driven refresh write it, so it is accepted and such manifests apply. " +
         "Store notifications re-sync every ExternalSecret that reads the notified key, with or without it.",
     }),
   ),

@@ -4,8 +4,6 @@
  * Manager (health, metrics, leader election) and shuts down gracefully on SIGTERM / SIGINT.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import "../providers/all.js";
-import "../generators/all.js";
 import { parseDuration } from "../api/duration.js";
 import { startControllers } from "../controllers/index.js";
 import { type NotifyServer, notifyFlags, startNotifyServer } from "../notify/index.js";
@@ -26,7 +24,7 @@ const flags: Record<string, FlagSpec> = {
     type: "int",
     default: "1",
     help: "concurrent reconciles per controller",
-    alias: "max-concurrent-reconciles", // seed 003 passes this spelling through the chart's extraArgs
+    alias: "max-concurrent-reconciles", // guides pass this spelling through the chart's extraArgs
   },
   "metrics-addr": { type: "string", default: ":8080", help: 'address of the /metrics endpoint ("0" disables)' },
   "health-addr": { type: "string", default: ":8081", help: "address of the /healthz and /readyz endpoints" },

@@ -1,8 +1,9 @@
 /** `eso render`: what Secret would this ExternalSecret produce? A dry run, nothing is written anywhere. */
-import "../generators/all.js";
 import { stringify as toYaml } from "yaml";
 import { parseDuration } from "../api/duration.js";
-import { loadProvidersFor } from "../sandbox/load-providers.js";
+import { registerBuiltinGenerators } from "../generators/builtin.js";
+import { registerBuiltinProviders } from "../providers/builtin.js";
+import { ClientCaches } from "../providers/caches.js";
 import { describe, type LoadedManifest, loadManifests, ManifestError } from "../sandbox/manifests.js";
 import { maskSecret, RenderError, renderExternalSecret } from "../sandbox/render.js";
 import { FlagError, type FlagSpec, parseFlags, usageError } from "./flags.js";
@@ -143,13 +144,14 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const objects = [...manifests.filter((m) => m !== picked), ...secrets].map((m) => m.obj);
-  await loadProvidersFor(objects);
+  registerBuiltinGenerators();
   try {
     const result = await renderExternalSecret({
       externalSecret: picked.obj,
       objects,
       data: args.data,
       templateTimeoutMs: args.templateTimeoutMs,
+      providers: { registry: registerBuiltinProviders(), caches: new ClientCaches() },
     });
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
     const secret = args.showValues ? result.secret : maskSecret(result.secret);

@@ -1,5 +1,8 @@
 /** `eso validate -f FILE|DIR ...`: validate ESO manifests offline. */
-import { formatValidationError, isESOObject, validateObject } from "../api/validation.js";
+import { formatValidationError, isESOObject } from "../api/validation.js";
+import { registerBuiltinProviders } from "../providers/builtin.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import { validateManifest } from "../providers/store-validation.js";
 import { ManifestError, manifestFiles, readManifestFile, yamlDocuments } from "../sandbox/manifests.js";
 import { FlagError, type FlagSpec, parseFlags, usageError } from "./flags.js";
 
@@ -8,7 +11,8 @@ export const help = `Usage: eso validate -f FILE|DIR [-f FILE|DIR ...]
 Validate external-secrets.io manifests (v1 and v1beta1; PushSecret and generators v1alpha1) without a
 cluster: schema (field names, types, enums, defaults' domains, unknown fields) and the rules ESO's
 admission webhooks enforce (exactly one provider, valid secret keys, exactly one of extract/find/sourceRef,
-regular expressions compile, durations parse, creationPolicy/deletionPolicy combinations, ...).
+regular expressions compile, durations parse, creationPolicy/deletionPolicy combinations, ...), including
+each store's provider checks (required fields, URLs, auth combinations), as the admission webhook runs them.
 
 Files may hold several YAML documents. Directories are searched recursively for *.yaml and *.yml.
 Objects of other API groups (Secret, ServiceAccount, ...) are parsed but not validated.
@@ -31,7 +35,7 @@ interface FileResult {
   warnings: string[];
 }
 
-export async function validateText(text: string, file: string): Promise<FileResult> {
+export async function validateText(text: string, file: string, providers: ProviderRegistry): Promise<FileResult> {
   const result: FileResult = { objects: 0, validated: 0, errors: [], warnings: [] };
   for (const doc of yamlDocuments(text)) {
     if (doc.errors) {
@@ -42,7 +46,7 @@ export async function validateText(text: string, file: string): Promise<FileResu
       result.objects++;
       if (!isESOObject(obj) && obj && typeof obj === "object" && "apiVersion" in obj) continue;
       result.validated++;
-      for (const e of validateObject(obj)) {
+      for (const e of validateManifest(obj, providers)) {
         (e.severity === "error" ? result.errors : result.warnings).push(`${file}: ${formatValidationError(e)}`);
       }
     }
@@ -70,8 +74,9 @@ export async function run(argv: string[]): Promise<number> {
   let warnings = 0;
   try {
     files = await manifestFiles(paths);
+    const providers = registerBuiltinProviders();
     for (const file of files) {
-      const r = await validateText(await readManifestFile(file), file);
+      const r = await validateText(await readManifestFile(file), file, providers);
       objects += r.objects;
       validated += r.validated;
       errors += r.errors.length;

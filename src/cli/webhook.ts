@@ -7,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Counter, collectDefaultMetrics, Registry } from "prom-client";
 import { parseDuration } from "../api/duration.js";
+import { registerBuiltinProviders } from "../providers/builtin.js";
 import { EndpointServers } from "../runtime/health.js";
 import { createLogger } from "../runtime/logger.js";
 import { servingProblem } from "../webhook/certs.js";
@@ -118,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
       host: values.get("bind-address") ?? "",
       certDir,
       minVersion: tlsMin === "1.3" ? "TLSv1.3" : "TLSv1.2",
-      validate: esoValidator,
+      validate: esoValidator(registerBuiltinProviders()),
       convert: esoConverter,
       onReview: (review, outcome) => reviews.inc({ review, outcome }),
     });

@@ -1,3 +1,7 @@
+/**
+ * Generator kinds by name, filled by the composition root (registerBuiltinGenerators in builtin.ts) and read
+ * when a generatorRef is resolved.
+ */
 import { type Generator, GeneratorError } from "./generator.js";
 
 const generators = new Map<string, Generator<any>>();

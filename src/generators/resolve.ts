@@ -4,7 +4,7 @@
  * still generates for (and resolves credentials in) the requesting namespace.
  */
 import { GENERATORS_GROUP } from "../api/constants.js";
-import { generatorResource, type KubeClient } from "../controllers/common/kube-client.js";
+import { generatorResource, type KubeClient } from "../kube/index.js";
 import { type Generator, GeneratorError } from "./generator.js";
 import { type GeneratorObject, resolveGenerator } from "./registry.js";
 

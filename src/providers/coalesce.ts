@@ -9,20 +9,7 @@
  * Memory is bounded by an LRU over entries and bytes. Values are never logged or put in error messages.
  */
 import { createHash } from "node:crypto";
-import type { FindRef, KubeAccess, RemoteRef, SecretsClient } from "./provider.js";
-
-/** A provider client that can read many remote secrets in one call (e.g. BatchGetSecretValue). */
-export interface BatchReader {
-  /** One answer per ref, in order: the raw value, or the error that single read would have thrown. */
-  getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]>;
-  /** Which refs the batch call can serve (others are read one by one). */
-  batchable(ref: RemoteRef): boolean;
-}
-
-function isBatchReader(c: SecretsClient): c is SecretsClient & BatchReader {
-  const b = c as Partial<BatchReader>;
-  return typeof b.getSecretBatch === "function" && typeof b.batchable === "function";
-}
+import type { BatchReads, FindRef, KubeAccess, RemoteRef, SecretsClient, StoreKind } from "./provider.js";
 
 export interface CoalescerOptions {
   /** How long an answer is reused (ms). Default 5 s; 0 keeps only the singleflight. */
@@ -37,7 +24,7 @@ export interface CoalescerOptions {
 
 /** What identifies a store for cache scoping and invalidation. */
 export interface StoreIdentity {
-  kind: string;
+  kind: StoreKind;
   /** The store's namespace ("" for a ClusterSecretStore). */
   namespace: string;
   name: string;
@@ -151,7 +138,8 @@ export class RecordingKubeAccess implements KubeAccess {
 }
 
 interface PendingBatch {
-  client: SecretsClient & BatchReader;
+  client: SecretsClient;
+  batch: BatchReads;
   items: { ref: RemoteRef; resolve: (v: Buffer) => void; reject: (e: unknown) => void }[];
 }
 
@@ -206,12 +194,12 @@ export class ProviderReadCoalescer {
     const fresh = opts.fresh === true;
     const read = <V extends Value>(op: string, arg: unknown, remoteKey: string, load: () => Promise<V>) =>
       this.read(`${scope}\u0000${op}\u0000${stable(arg)}`, storeKey, remoteKey, load, fresh) as Promise<V>;
-    const batch = isBatchReader(client) ? client : undefined;
+    const batch = client.batchReads;
     const together = (ref: RemoteRef) => batch?.batchable(ref) === true;
     return {
       getSecret: (ref) =>
         read("get", ref, ref.key, () =>
-          batch && together(ref) ? this.batched(scope, batch, ref) : this.call(() => client.getSecret(ref)),
+          batch && together(ref) ? this.batched(scope, client, batch, ref) : this.call(() => client.getSecret(ref)),
         ),
       getSecretMap: (ref) => read("map", ref, ref.key, () => this.call(() => client.getSecretMap(ref))),
       getAllSecrets: (find: FindRef) => read("find", find, "*", () => this.call(() => client.getAllSecrets(find))),
@@ -299,11 +287,11 @@ export class ProviderReadCoalescer {
     return p.then(copy);
   }
 
-  private batched(scope: string, client: SecretsClient & BatchReader, ref: RemoteRef): Promise<Buffer> {
+  private batched(scope: string, client: SecretsClient, batch: BatchReads, ref: RemoteRef): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       let pending = this.batches.get(scope);
       if (!pending) {
-        pending = { client, items: [] };
+        pending = { client, batch, items: [] };
         this.batches.set(scope, pending);
         const flush = () => {
           this.batches.delete(scope);
@@ -316,8 +304,8 @@ export class ProviderReadCoalescer {
     });
   }
 
-  private async flush(batch: PendingBatch): Promise<void> {
-    const { client, items } = batch;
+  private async flush(pending: PendingBatch): Promise<void> {
+    const { client, batch, items } = pending;
     if (items.length === 1) {
       const [only] = items;
       this.counters.providerCalls++;
@@ -326,7 +314,7 @@ export class ProviderReadCoalescer {
     }
     this.counters.providerCalls++;
     try {
-      const answers = await client.getSecretBatch(items.map((i) => i.ref));
+      const answers = await batch.getSecretBatch(items.map((i) => i.ref));
       items.forEach((item, i) => {
         const a = answers[i];
         if (a instanceof Error) item.reject(a);
@@ -355,6 +343,3 @@ export class ProviderReadCoalescer {
     if (this.entries.delete(key)) this.bytes -= e.bytes;
   }
 }
-
-/** The process-wide layer the controllers use (scopes keep stores and tenants apart). */
-export const providerReads = new ProviderReadCoalescer();

@@ -1,79 +1,76 @@
 /**
- * KubeAccess over the operator's own cluster connection (a @kubernetes/client-node KubeConfig): reads
- * Secrets, ConfigMaps and ServiceAccounts and requests ServiceAccount tokens for providers' credentials.
+ * KubeAccess over the operator's KubeClient: providers' credential reads (Secrets, ConfigMaps, ServiceAccount
+ * annotations) and TokenRequests are ordinary API calls, under the client's rate limit and request metrics.
+ * Secret and ConfigMap reads go through RecentReads (shared while in flight, kept `ttlMs`); `fresh()` is a view
+ * whose reads always go to the cluster. ServiceAccount tokens are never reused: each TokenRequest is meant to be new.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
-import { decodeData, type KubeConnection, kubeGet, kubeRequest } from "./kubernetes/rest.js";
+import {
+  CONFIGMAPS,
+  decodeSecretData,
+  type KubeClient,
+  type KubeObject,
+  RecentReads,
+  type RecentReadsOptions,
+  SECRETS,
+  SERVICE_ACCOUNTS,
+} from "../kube/index.js";
 import type { KubeAccess } from "./provider.js";
 
-/** The connection a KubeConfig's current context describes (token, client cert, CA, TLS verification). */
-export async function connectionFromKubeConfig(kc: KubeConfig): Promise<KubeConnection> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error("kubeconfig has no current cluster");
-  const opts: { headers?: Record<string, any>; ca?: any; cert?: any; key?: any } = {};
-  await kc.applyToHTTPSOptions(opts as any);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === "string") headers[k.toLowerCase()] = v;
-  return {
-    server: cluster.server,
-    ca: opts.ca,
-    cert: opts.cert,
-    key: opts.key,
-    insecureSkipTLSVerify: cluster.skipTLSVerify,
-    headers,
-  };
-}
-
-const enc = encodeURIComponent;
+type SecretObject = KubeObject & { data?: Record<string, string> };
+type ConfigMapObject = KubeObject & { data?: Record<string, string>; binaryData?: Record<string, string> };
 
 export class ClusterKubeAccess implements KubeAccess {
-  constructor(private readonly conn: KubeConnection) {}
+  private readonly reads: RecentReads;
 
-  static async fromKubeConfig(kc: KubeConfig): Promise<ClusterKubeAccess> {
-    return new ClusterKubeAccess(await connectionFromKubeConfig(kc));
+  constructor(
+    private readonly client: KubeClient,
+    opts: RecentReadsOptions = {},
+  ) {
+    this.reads = new RecentReads(client, opts);
   }
 
-  async getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
-    const secret = await kubeGet(this.conn, `/api/v1/namespaces/${enc(namespace)}/secrets/${enc(name)}`);
-    return secret ? decodeData(secret.data) : undefined;
+  getSecret(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
+    return this.readSecret(namespace, name, false);
   }
 
-  async getConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    const cm = await kubeGet(this.conn, `/api/v1/namespaces/${enc(namespace)}/configmaps/${enc(name)}`);
-    if (!cm) return undefined;
-    const out: Record<string, string> = { ...(cm.data ?? {}) };
-    for (const [k, v] of Object.entries((cm.binaryData ?? {}) as Record<string, string>)) {
-      out[k] = Buffer.from(v, "base64").toString("utf8");
-    }
-    return out;
+  getConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    return this.readConfigMap(namespace, name, false);
   }
 
-  async createServiceAccountToken(
+  createServiceAccountToken(
     namespace: string,
     serviceAccount: string,
     audiences: string[],
     expirationSeconds?: number,
   ): Promise<string> {
-    const body = {
-      apiVersion: "authentication.k8s.io/v1",
-      kind: "TokenRequest",
-      spec: { audiences, ...(expirationSeconds ? { expirationSeconds } : {}) },
-    };
-    const res = await kubeRequest(
-      this.conn,
-      "POST",
-      `/api/v1/namespaces/${enc(namespace)}/serviceaccounts/${enc(serviceAccount)}/token`,
-      body,
-    );
-    const token = res.body?.status?.token;
-    if (typeof token !== "string" || !token) {
-      throw new Error(`TokenRequest for ServiceAccount ${namespace}/${serviceAccount} returned no token`);
-    }
-    return token;
+    return this.client.createToken(namespace, serviceAccount, { audiences, expirationSeconds });
   }
 
   async getServiceAccountAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    const sa = await kubeGet(this.conn, `/api/v1/namespaces/${enc(namespace)}/serviceaccounts/${enc(name)}`);
+    const sa = await this.client.get<KubeObject>(SERVICE_ACCOUNTS, namespace, name);
     return sa ? (sa.metadata?.annotations ?? {}) : undefined;
+  }
+
+  /** A view whose reads always go to the cluster (and update what the others are answered). */
+  fresh(): KubeAccess {
+    return {
+      getSecret: (namespace, name) => this.readSecret(namespace, name, true),
+      getConfigMap: (namespace, name) => this.readConfigMap(namespace, name, true),
+      createServiceAccountToken: (...args) => this.createServiceAccountToken(...args),
+      getServiceAccountAnnotations: (namespace, name) => this.getServiceAccountAnnotations(namespace, name),
+    };
+  }
+
+  private async readSecret(namespace: string, name: string, fresh: boolean) {
+    const secret = await this.reads.get<SecretObject>(SECRETS, namespace, name, fresh);
+    return secret ? decodeSecretData(secret.data) : undefined;
+  }
+
+  private async readConfigMap(namespace: string, name: string, fresh: boolean) {
+    const cm = await this.reads.get<ConfigMapObject>(CONFIGMAPS, namespace, name, fresh);
+    if (!cm) return undefined;
+    const out: Record<string, string> = { ...(cm.data ?? {}) };
+    for (const [k, v] of Object.entries(cm.binaryData ?? {})) out[k] = Buffer.from(v, "base64").toString("utf8");
+    return out;
   }
 }

@@ -69,8 +69,26 @@ export interface KubeAccess {
   getServiceAccountAnnotations?(namespace: string, name: string): Promise<Record<string, string> | undefined>;
 }
 
+/** One kind of state a provider keeps between clients (a login, an SDK client) and how to create it. */
+export interface CacheKey<T> {
+  readonly name: string;
+  create(): T;
+  /** Releases what the value holds (connections, timers) when the caches are cleared. */
+  dispose?(value: T): void;
+}
+
+/**
+ * Where providers keep state between clients: one value per key, created on first use. The composition root
+ * creates the instance (caches.ts), so two processes, or two tests, never share a login or an SDK client.
+ */
+export interface ProviderCaches {
+  get<T>(key: CacheKey<T>): T;
+}
+
 export interface ProviderContext {
   kube: KubeAccess;
+  /** The process's long-lived provider state (logins, SDK clients), created by the composition root. */
+  caches: ProviderCaches;
   storeKind: StoreKind;
   storeName: string;
   /**
@@ -83,6 +101,9 @@ export interface ProviderContext {
   /** Epoch ms of the reconcile deadline: a provider's own timeout setting is capped by what is left of it. */
   deadline?: number;
 }
+
+/** What resolving a store's credentials needs: whose namespace, which kind of store, and the cluster to read. */
+export type CredentialScope = Pick<ProviderContext, "kube" | "storeKind" | "namespace">;
 
 export interface ValidationResult {
   ready: boolean;
@@ -103,18 +124,37 @@ export interface SecretsClient {
   /** Store readiness: connectivity and authentication where the provider can check them. */
   validate(): Promise<ValidationResult>;
   close(): Promise<void>;
+  /** Optional ability: many getSecret reads in one provider call (e.g. AWS BatchGetSecretValue). */
+  readonly batchReads?: BatchReads;
   /**
-   * True when reads of `ref` issued together are gathered into one provider call (a batch API behind the
-   * shared read layer): callers may then issue them concurrently at no extra cost, even when they fail.
+   * Set by the shared read layer (open-client.ts): true when reads of `ref` issued together are gathered into
+   * one provider call, so callers may issue them concurrently at no extra cost, even when they fail.
    */
   readsTogether?(ref: RemoteRef): boolean;
+}
+
+/** Reads served together: the read layer gathers concurrent getSecret calls of one store into one batch. */
+export interface BatchReads {
+  /** Which refs one batch call can serve now (the others are read one by one). */
+  batchable(ref: RemoteRef): boolean;
+  /** One answer per ref, in order: the value, or the error getSecret would have thrown for that ref. */
+  getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]>;
+}
+
+/** The outcome of a provider's static checks of a store spec. Messages start with the field path. */
+export interface SpecValidation {
+  /** The store is invalid: the admission webhook denies it, the store controller reports it not ready. */
+  errors: string[];
+  /** Accepted, but worth telling the author (returned as admission warnings, printed by `eso validate`). */
+  warnings: string[];
 }
 
 export interface Provider<Spec = unknown> {
   /** The key under spec.provider (e.g. "vault", "aws"). */
   readonly name: string;
   capabilities(spec: Spec): Capabilities;
-  /** Static checks of the spec (no I/O). Each message names the field path. */
-  validateSpec(spec: Spec, storeKind: StoreKind): string[];
+  /** Static checks of the spec, no I/O: run by the admission webhook, `eso validate` and the store controller. */
+  validate(spec: Spec, storeKind: StoreKind): SpecValidation;
+  /** A client for one store and one requesting namespace; credentials resolve through ctx.kube. */
   newClient(spec: Spec, ctx: ProviderContext): Promise<SecretsClient>;
 }

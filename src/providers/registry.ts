@@ -1,32 +1,41 @@
+/**
+ * Which provider serves each spec.provider key. The composition root fills one registry
+ * (registerBuiltinProviders in builtin.ts) and hands it to what resolves stores.
+ */
 import type { Provider } from "./provider.js";
 
-const providers = new Map<string, Provider<any>>();
+export type ResolvedProvider = { provider: Provider; spec: unknown } | { error: string };
 
-export function registerProvider(provider: Provider<any>): void {
-  providers.set(provider.name, provider);
-}
+export class ProviderRegistry {
+  private readonly providers = new Map<string, Provider>();
 
-export function getProvider(name: string): Provider<any> | undefined {
-  return providers.get(name);
-}
-
-export function registeredProviders(): string[] {
-  return [...providers.keys()].sort();
-}
-
-/**
- * Picks the single configured provider out of a store's spec.provider block.
- * Returns an error message (naming the field) when there is not exactly one, or it is not registered.
- */
-export function resolveProvider(
-  providerBlock: Record<string, unknown> | undefined,
-): { provider: Provider<any>; spec: unknown } | { error: string } {
-  const keys = Object.keys(providerBlock ?? {}).filter((k) => providerBlock?.[k] != null);
-  if (keys.length !== 1) {
-    return { error: `spec.provider: exactly one provider must be set, found ${keys.length}` };
+  /** Adds a provider (or replaces the one of the same name). */
+  register(provider: Provider): this {
+    this.providers.set(provider.name, provider);
+    return this;
   }
-  const name = keys[0]!;
-  const provider = providers.get(name);
-  if (!provider) return { error: `spec.provider.${name}: provider is not supported by this operator` };
-  return { provider, spec: providerBlock![name] };
+
+  get(name: string): Provider | undefined {
+    return this.providers.get(name);
+  }
+
+  names(): string[] {
+    return [...this.providers.keys()].sort();
+  }
+
+  /**
+   * Picks the single configured provider out of a store's spec.provider block. Returns an error message
+   * (naming the field) when there is not exactly one, or it is not registered.
+   */
+  resolve(providerBlock: Record<string, unknown> | undefined): ResolvedProvider {
+    const block = providerBlock ?? {};
+    const keys = Object.keys(block).filter((k) => block[k] != null);
+    const [name] = keys;
+    if (keys.length !== 1 || name === undefined) {
+      return { error: `spec.provider: exactly one provider must be set, found ${keys.length}` };
+    }
+    const provider = this.providers.get(name);
+    if (!provider) return { error: `spec.provider.${name}: provider is not supported by this operator` };
+    return { provider, spec: block[name] };
+  }
 }

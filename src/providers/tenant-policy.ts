@@ -1,10 +1,10 @@
 /**
  * What a namespace admin's store may make the operator do with the operator's own identity and host:
- * set once per process from the controller's flags (as providerReads is), read by the providers' auth code.
+ * set once per process from the controller's flags, read by the providers' auth code.
  */
 import { readFile } from "node:fs/promises";
 import { StoreConfigError } from "./errors.js";
-import type { ProviderContext } from "./provider.js";
+import type { CredentialScope } from "./provider.js";
 
 export interface TenantPolicy {
   /** --allow-kubeconfig-proxy: honour `proxy-url` in kubeconfigs read from tenant Secrets. */
@@ -40,7 +40,7 @@ export function tenantPolicy(): Readonly<TenantPolicy> {
  * The operator's own mounted ServiceAccount token, for ClusterSecretStores only: a SecretStore's server URL is
  * chosen by a namespace admin, so it gets a `field` error before anything is read.
  */
-export async function ownServiceAccountToken(ctx: ProviderContext, field: string, remedy: string): Promise<string> {
+export async function ownServiceAccountToken(ctx: CredentialScope, field: string, remedy: string): Promise<string> {
   refuseOwnTokenForSecretStore(ctx, field, remedy);
   const path = current.ownServiceAccountTokenPath;
   try {
@@ -53,7 +53,7 @@ export async function ownServiceAccountToken(ctx: ProviderContext, field: string
 }
 
 /** Throws the `field` error a SecretStore gets when it would fall back to the operator's own token. */
-export function refuseOwnTokenForSecretStore(ctx: ProviderContext, field: string, remedy: string): void {
+export function refuseOwnTokenForSecretStore(ctx: CredentialScope, field: string, remedy: string): void {
   if (ctx.storeKind === "ClusterSecretStore") return;
   throw new StoreConfigError(
     `${field}: a SecretStore must set ${remedy}; the operator's own token is only used by ClusterSecretStores`,
@@ -64,7 +64,7 @@ export function refuseOwnTokenForSecretStore(ctx: ProviderContext, field: string
  * Throws when a namespaced store (or generator) would fall back to the controller's ambient cloud identity and
  * the operator refuses that (--refuse-ambient-credentials-for-namespaced-stores).
  */
-export function refuseAmbientCredentials(ctx: ProviderContext, field: string, what: string, remedy: string): void {
+export function refuseAmbientCredentials(ctx: CredentialScope, field: string, what: string, remedy: string): void {
   if (ctx.storeKind === "ClusterSecretStore" || !current.refuseAmbientCredentials) return;
   throw new StoreConfigError(
     `${field}: a SecretStore or generator must set ${remedy}; the controller's ${what} is refused for namespaced stores (--refuse-ambient-credentials-for-namespaced-stores)`,

@@ -2,15 +2,15 @@
  * The informer's in-memory store: objects by "namespace/name", a built-in namespace index and any number of
  * custom indexes (index name → function returning the values an object is filed under).
  */
-import { type KubeObject, objectKey } from "./resource.js";
+import { type KubeObject, objectKey, type Stored } from "../kube/index.js";
 
 /** Returns the index values an object is filed under (e.g. the store names an ExternalSecret references). */
-export type IndexFunc<T extends KubeObject = KubeObject> = (obj: T) => string[];
+export type IndexFunc<T extends KubeObject = KubeObject> = (obj: Stored<T>) => string[];
 
 export const NAMESPACE_INDEX = "namespace";
 
 export class Indexer<T extends KubeObject = KubeObject> {
-  private readonly items = new Map<string, T>();
+  private readonly items = new Map<string, Stored<T>>();
   private readonly indexers = new Map<string, IndexFunc<T>>();
   private readonly indices = new Map<string, Map<string, Set<string>>>();
 
@@ -37,16 +37,16 @@ export class Indexer<T extends KubeObject = KubeObject> {
   }
 
   /** Object by key ("namespace/name" or "name"). */
-  get(key: string): T | undefined {
+  get(key: string): Stored<T> | undefined {
     return this.items.get(key);
   }
 
-  getByName(namespace: string, name: string): T | undefined {
+  getByName(namespace: string, name: string): Stored<T> | undefined {
     return this.items.get(namespace ? `${namespace}/${name}` : name);
   }
 
   /** All objects, or only those of one namespace. */
-  list(namespace?: string): T[] {
+  list(namespace?: string): Stored<T>[] {
     if (namespace === undefined) return [...this.items.values()];
     return this.byIndex(NAMESPACE_INDEX, namespace);
   }
@@ -56,12 +56,12 @@ export class Indexer<T extends KubeObject = KubeObject> {
   }
 
   /** Objects filed under `value` in index `name`. */
-  byIndex(name: string, value: string): T[] {
+  byIndex(name: string, value: string): Stored<T>[] {
     const index = this.indices.get(name);
     if (!index) throw new Error(`no indexer named ${name}`);
     const keys = index.get(value);
     if (!keys) return [];
-    const out: T[] = [];
+    const out: Stored<T>[] = [];
     for (const k of keys) {
       const o = this.items.get(k);
       if (o) out.push(o);
@@ -70,7 +70,7 @@ export class Indexer<T extends KubeObject = KubeObject> {
   }
 
   /** Inserts or replaces; returns the previous object. */
-  upsert(obj: T): T | undefined {
+  upsert(obj: Stored<T>): Stored<T> | undefined {
     const key = objectKey(obj);
     const old = this.items.get(key);
     if (old) this.unindex(key, old);
@@ -80,7 +80,7 @@ export class Indexer<T extends KubeObject = KubeObject> {
   }
 
   /** Removes by key; returns the removed object. */
-  delete(key: string): T | undefined {
+  delete(key: string): Stored<T> | undefined {
     const old = this.items.get(key);
     if (!old) return undefined;
     this.unindex(key, old);
@@ -88,7 +88,7 @@ export class Indexer<T extends KubeObject = KubeObject> {
     return old;
   }
 
-  private indexOne(name: string, fn: IndexFunc<T>, key: string, obj: T): void {
+  private indexOne(name: string, fn: IndexFunc<T>, key: string, obj: Stored<T>): void {
     const index = this.indices.get(name)!;
     let values: string[];
     try {
@@ -103,7 +103,7 @@ export class Indexer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private unindex(key: string, obj: T): void {
+  private unindex(key: string, obj: Stored<T>): void {
     for (const [name, fn] of this.indexers) {
       const index = this.indices.get(name)!;
       let values: string[];

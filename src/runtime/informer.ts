@@ -8,16 +8,26 @@
  * Cached objects are shared: treat them as read-only.
  */
 
+import {
+  ApiError,
+  apiVersionOf,
+  isGone,
+  type KubeClient,
+  type KubeObject,
+  objectKey,
+  type Query,
+  type ResourceDescriptor,
+  type Stored,
+  type WatchEvent,
+} from "../kube/index.js";
 import { Indexer, type IndexFunc } from "./cache.js";
-import { ApiError, isGone, type KubeClient, type Query, type WatchEvent } from "./client.js";
 import { type Clock, realClock, sleep } from "./clock.js";
 import { type Logger, silentLogger } from "./logger.js";
-import { type KubeObject, objectKey, type ResourceDescriptor, resourcePath } from "./resource.js";
 
 export interface EventHandler<T extends KubeObject = KubeObject> {
-  add?(obj: T): void;
-  update?(oldObj: T, newObj: T): void;
-  delete?(obj: T): void;
+  add?(obj: Stored<T>): void;
+  update?(oldObj: Stored<T>, newObj: Stored<T>): void;
+  delete?(obj: Stored<T>): void;
 }
 
 export interface InformerOptions<T extends KubeObject = KubeObject> {
@@ -33,7 +43,7 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   /** List page size (default 500). */
   pageSize?: number;
   /** Applied to every object before caching (e.g. drop fields to cache metadata only). */
-  transform?: (obj: T) => T;
+  transform?: (obj: Stored<T>) => Stored<T>;
   /** Server-side watch timeout; default random 5-10 min like client-go's reflector. */
   watchTimeoutSeconds?: number;
   logger?: Logger;
@@ -162,7 +172,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.lastListQuery = query;
     this.stats.lists++;
     const kind = this.resource.kind;
-    const apiVersion = this.resource.group ? `${this.resource.group}/${this.resource.version}` : this.resource.version;
+    const apiVersion = apiVersionOf(this.resource);
     // List items carry no kind/apiVersion; fill them so handlers see complete objects. The transform runs per page,
     // so a metadata-only informer never holds a whole list of full objects.
     const { items, metadata } = await this.client.listAll<T>(
@@ -209,18 +219,16 @@ export class Informer<T extends KubeObject = KubeObject> {
     };
     this.lastWatchQuery = query;
     this.stats.watches++;
-    const path = resourcePath(this.resource, this.options.namespace);
     try {
-      await this.client.watchStream(
-        path,
-        query,
+      await this.client.watch<T>(
+        this.resource,
+        { ...query, namespace: this.options.namespace, signal: local.signal },
         (ev) => {
           if (failure || local.signal.aborted) return;
           delivered = true;
           failure = this.apply(ev);
           if (failure) local.abort();
         },
-        local.signal,
       );
     } finally {
       signal.removeEventListener("abort", onAbort);
@@ -230,12 +238,12 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   /** Applies one watch event to the cache; returns an error for ERROR events. */
-  private apply(ev: WatchEvent): ApiError | undefined {
+  private apply(ev: WatchEvent<Stored<T>>): ApiError | undefined {
     this.stats.events++;
     switch (ev.type) {
       case "ADDED":
       case "MODIFIED": {
-        const obj = this.prepare(ev.object as T);
+        const obj = this.prepare(ev.object);
         const old = this.cache.upsert(obj);
         this.rv = obj.metadata.resourceVersion ?? this.rv;
         if (old) this.emit("update", old, obj);
@@ -243,17 +251,17 @@ export class Informer<T extends KubeObject = KubeObject> {
         return undefined;
       }
       case "DELETED": {
-        const obj = this.prepare(ev.object as T);
+        const obj = this.prepare(ev.object);
         const old = this.cache.delete(objectKey(obj));
         this.rv = obj.metadata.resourceVersion ?? this.rv;
         this.emit("delete", old ?? obj);
         return undefined;
       }
       case "BOOKMARK":
-        this.rv = (ev.object as KubeObject).metadata?.resourceVersion ?? this.rv;
+        this.rv = ev.object.metadata?.resourceVersion ?? this.rv;
         return undefined;
       case "ERROR": {
-        const status = ev.object as unknown as { code?: number; message?: string; reason?: string };
+        const status = ev.object;
         return new ApiError(status.code ?? 500, status.message ?? "watch error", status.reason);
       }
       default:
@@ -261,7 +269,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private prepare(obj: T): T {
+  private prepare(obj: Stored<T>): Stored<T> {
     // As controller-runtime's default transform: managedFields are the API server's write bookkeeping, often
     // larger than the object itself, and no reconciler reads them (an update without them keeps them).
     if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
@@ -269,11 +277,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return t ? t(obj) : obj;
   }
 
-  private emit(type: "add" | "update" | "delete", a: T, b?: T): void {
+  private emit(type: "add" | "update" | "delete", a: Stored<T>, b?: Stored<T>): void {
     for (const h of this.handlers) this.call(h, type, a, b);
   }
 
-  private call(h: EventHandler<T>, type: "add" | "update" | "delete", a: T, b?: T): void {
+  private call(h: EventHandler<T>, type: "add" | "update" | "delete", a: Stored<T>, b?: Stored<T>): void {
     try {
       if (type === "add") h.add?.(a);
       else if (type === "update") h.update?.(a, b!);

@@ -7,11 +7,18 @@
  * - stepping down on shutdown releases the lease (empty holder) so a standby takes over on its next try.
  * Updates use the lease's resourceVersion, so two candidates can never both win the same round.
  */
-import { isAlreadyExists, isConflict, isNotFound, type KubeClient } from "./client.js";
+import {
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+  LEASES,
+  resourcePath,
+} from "../kube/index.js";
 import { type Clock, realClock, sleep } from "./clock.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { RuntimeMetrics } from "./metrics.js";
-import { type KubeObject, Leases, resourcePath } from "./resource.js";
 
 export interface LeaseSpec {
   holderIdentity?: string;
@@ -214,7 +221,7 @@ export class LeaderElector {
   /** One lease request that gives up when `signal` aborts (a hung connection must not delay losing the lease). */
   private call(method: "GET" | "POST" | "PUT", body: Lease | undefined, signal: AbortSignal): Promise<Lease> {
     const { namespace, name } = this.opts;
-    const path = resourcePath(Leases, namespace, method === "POST" ? undefined : name);
+    const path = resourcePath(LEASES, namespace, method === "POST" ? undefined : name);
     return this.opts.client.request<Lease>({ method, path, body, signal, timeoutMs: this.renewDeadlineMs });
   }
 

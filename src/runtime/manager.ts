@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
-import { KubeClient } from "./client.js";
+import { KubeClient } from "../kube/index.js";
 import type { Clock } from "./clock.js";
 import { type Check, EndpointServers } from "./health.js";
 import { LeaderElector } from "./leader.js";

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { KubeClient } from "./client.js";
+import type { KubeClient } from "../kube/index.js";
 
 /** 200 serves the request; 401 / 403 refuse it; 429 / 500 when the API server could not be asked. */
 export type ScrapeDecision = 200 | 401 | 403 | 429 | 500;

@@ -8,16 +8,21 @@ import type { ExternalSecret, GeneratorRef } from "../api/externalsecret.js";
 import type { SecretStoreRef } from "../api/meta.js";
 import type { SecretStore } from "../api/secretstore.js";
 import { validationMessages } from "../api/validation.js";
+import type { RenderTemplate, TemplateOutput } from "../controllers/common/secret-template.js";
 import { clusterStoreAllowsNamespace } from "../controllers/common/store-access.js";
 import { storeKindOf } from "../controllers/common/stores.js";
-import { fetchSecretData } from "../controllers/externalsecret/fetch.js";
-import type { RenderTemplate } from "../controllers/externalsecret/render.js";
-import { desiredSecret, type SecretObject, targetSecretName } from "../controllers/externalsecret/secret.js";
-import { applyTemplate } from "../controllers/externalsecret/template.js";
+import { collectSecretData } from "../controllers/externalsecret/pipeline/collect.js";
+import { desiredSecret, targetSecretName } from "../controllers/externalsecret/pipeline/desired.js";
+import { SyncFailure } from "../controllers/externalsecret/pipeline/failure.js";
+import { targetAction } from "../controllers/externalsecret/pipeline/plan.js";
+import { renderTarget } from "../controllers/externalsecret/pipeline/render.js";
+import type { SecretObject } from "../controllers/externalsecret/pipeline/secret-object.js";
 import { resolveGenerator } from "../generators/registry.js";
+import { registerBuiltinProviders } from "../providers/builtin.js";
+import { ClientCaches } from "../providers/caches.js";
 import { fakeProvider } from "../providers/fake/index.js";
+import { openClient, type ProviderServices } from "../providers/open-client.js";
 import type { KubeAccess, RemoteRef, SecretsClient } from "../providers/provider.js";
-import { resolveProvider } from "../providers/registry.js";
 import { TemplatePool } from "../template/pool/index.js";
 import { describe, type Manifest } from "./manifests.js";
 import { ManifestKubeAccess, secretManifestData } from "./memory-kube-access.js";
@@ -38,6 +43,8 @@ export interface RenderInput {
   render?: RenderTemplate;
   /** Deadline of one template render (ms, default 2 s, as the controller's --template-timeout). */
   templateTimeoutMs?: number;
+  /** The provider registry and caches (default: the built-in providers, fresh caches). */
+  providers?: ProviderServices;
 }
 
 export interface RenderResult {
@@ -67,6 +74,7 @@ class OfflineSources {
     private readonly kube: KubeAccess,
     private readonly literal: Record<string, string> | undefined,
     private readonly notes: string[],
+    private readonly providers: ProviderServices,
   ) {}
 
   private get namespace(): string {
@@ -90,9 +98,15 @@ class OfflineSources {
    */
   private async literalClient(): Promise<SecretsClient> {
     const data = Object.entries(this.literal ?? {}).map(([key, value]) => ({ key, value }));
-    const fake = await fakeProvider.newClient(
+    const fake = await openClient(
+      fakeProvider,
       { data },
-      { kube: this.kube, storeKind: "ClusterSecretStore", storeName: `eso-render-${process.pid}`, namespace: "" },
+      {
+        store: { kind: "ClusterSecretStore", namespace: "", name: `eso-render-${process.pid}` },
+        namespace: "",
+        kube: this.kube,
+        caches: this.providers.caches,
+      },
     );
     const unversioned = (ref: RemoteRef): RemoteRef => ({ ...ref, version: undefined });
     return Object.assign(Object.create(fake) as SecretsClient, {
@@ -128,15 +142,17 @@ class OfflineSources {
         );
       }
     }
-    const resolved = resolveProvider(store.spec.provider as Record<string, unknown>);
+    const resolved = this.providers.registry.resolve(store.spec.provider);
     if ("error" in resolved) throw new RenderError(`${describe(found)}: ${resolved.error}`);
-    const problems = resolved.provider.validateSpec(resolved.spec, kind);
-    if (problems.length > 0) throw new RenderError(`${describe(found)}: ${problems.join("; ")}`);
-    return resolved.provider.newClient(resolved.spec, {
-      kube: this.kube,
-      storeKind: kind,
-      storeName: name,
+    const { errors, warnings } = resolved.provider.validate(resolved.spec, kind);
+    this.notes.push(...warnings.map((w) => `${describe(found)}: ${w}`));
+    if (errors.length > 0) throw new RenderError(`${describe(found)}: ${errors.join("; ")}`);
+    const m = store.metadata ?? {};
+    return openClient(resolved.provider, resolved.spec, {
+      store: { kind, namespace: m.namespace ?? "", name, uid: m.uid, resourceVersion: m.resourceVersion },
       namespace: this.namespace,
+      kube: this.kube,
+      caches: this.providers.caches,
     });
   }
 
@@ -205,11 +221,12 @@ async function renderWith(input: RenderInput, render: RenderTemplate): Promise<R
   es.metadata = { ...(es.metadata ?? {}), namespace: es.metadata?.namespace ?? "default" };
   const namespace = es.metadata.namespace!;
   const kube = new ManifestKubeAccess(input.objects, namespace);
-  const sources = new OfflineSources(es, input.objects, kube, input.data, notes);
+  const providers = input.providers ?? { registry: registerBuiltinProviders(), caches: new ClientCaches() };
+  const sources = new OfflineSources(es, input.objects, kube, input.data, notes, providers);
 
-  let fetched: Awaited<ReturnType<typeof fetchSecretData>>;
+  let fetched: Awaited<ReturnType<typeof collectSecretData>>;
   try {
-    fetched = await fetchSecretData(
+    fetched = await collectSecretData(
       es,
       { client: (ref) => sources.client(ref), generate: (ref) => sources.generate(ref) },
       render,
@@ -221,39 +238,38 @@ async function renderWith(input: RenderInput, render: RenderTemplate): Promise<R
   }
   notes.push(...fetched.missing);
 
-  const target = es.spec.target ?? {};
-  const policy = target.creationPolicy ?? "Owner";
   const secretName = targetSecretName(es);
   const existing = existingTarget(input.objects, namespace, secretName);
-  if (Object.keys(fetched.data).length === 0) {
-    const deletion = target.deletionPolicy ?? "Retain";
-    if (deletion === "Delete")
-      notes.push(`no data: the controller would delete Secret ${namespace}/${secretName} (deletionPolicy=Delete)`);
-    if (deletion === "Retain")
+  const where = `${namespace}/${secretName}`;
+  // The controller's own policy branch; a dry run still renders what a write would contain.
+  switch (targetAction(es, Object.keys(fetched.data).length > 0, existing !== undefined)) {
+    case "delete":
+      notes.push(`no data: the controller would delete Secret ${where} (deletionPolicy=Delete)`);
+      break;
+    case "retain":
+      notes.push(`no data: the controller would leave Secret ${where} as it is (deletionPolicy=Retain)`);
+      break;
+    case "none":
+      notes.push("creationPolicy=None: the controller would not write this Secret");
+      break;
+    case "await-target":
       notes.push(
-        `no data: the controller would leave Secret ${namespace}/${secretName} as it is (deletionPolicy=Retain)`,
+        `creationPolicy=Merge: the controller only adds keys to an existing Secret ${where}; pass it with --secret-file to see the merged result`,
       );
+      break;
+    case "write":
+      break;
   }
-  if (policy === "None") notes.push("creationPolicy=None: the controller would not write this Secret");
-  if (policy === "Merge" && !existing) {
-    notes.push(
-      `creationPolicy=Merge: the controller only adds keys to an existing Secret ${namespace}/${secretName}; pass it with --secret-file to see the merged result`,
-    );
-  }
-  let out: Awaited<ReturnType<typeof applyTemplate>>;
+  const templateSources = {
+    configMap: (name: string) => kube.getConfigMap(namespace, name),
+    secret: (name: string) => kube.getSecret(namespace, name),
+  };
+  let out: TemplateOutput;
   try {
-    out = await applyTemplate(
-      target.template,
-      fetched.data,
-      es.metadata,
-      {
-        configMap: (name) => kube.getConfigMap(namespace, name),
-        secret: (name) => kube.getSecret(namespace, name),
-      },
-      render,
-    );
+    out = await renderTarget(es, fetched.data, templateSources, render);
   } catch (err) {
-    throw new RenderError(`spec.target.template: ${(err as Error).message}`);
+    const cause = err instanceof SyncFailure ? err.underlying : (err as Error);
+    throw new RenderError(`spec.target.template: ${cause.message}`);
   }
   try {
     return { secret: tidy(desiredSecret(es, existing, out)), notes };

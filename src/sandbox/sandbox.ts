@@ -3,8 +3,6 @@
  * it over HTTP, the demo manifests applied, and a live view of what syncs. Also the two demonstrations:
  * rotating a value at the (fake) provider, and tampering with a managed Secret so drift is restored.
  */
-import "../providers/all.js";
-import "../generators/all.js";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -12,18 +10,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Registry } from "prom-client";
 import { type ApiServer, startApiServer } from "../apiserver/index.js";
+import { type RunningControllers, startControllers } from "../controllers/index.js";
 import {
   EXTERNAL_SECRETS,
   isConflict,
   KubeClient,
   type KubeObject,
-  type ResourceType,
+  type ResourceDescriptor,
   SECRET_STORES,
   SECRETS,
-} from "../controllers/common/kube-client.js";
-import { type RunningControllers, startControllers } from "../controllers/index.js";
-import { connectionFromKubeConfig } from "../providers/kube-access.js";
-import { KubeClient as RuntimeKubeClient } from "../runtime/client.js";
+} from "../kube/index.js";
 import type { Logger } from "../runtime/logger.js";
 import { createMissing, installCRDs } from "./apply.js";
 import { DEMO } from "./demo.js";
@@ -90,7 +86,7 @@ async function until(
  */
 async function modify<T extends KubeObject>(
   client: KubeClient,
-  rt: ResourceType,
+  rt: ResourceDescriptor,
   namespace: string,
   name: string,
   change: (obj: T) => boolean,
@@ -125,15 +121,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     stops.push(() => api.stop());
     opts.write(`API server listening on ${api.url}${opts.dataDir ? ` (state kept in ${opts.dataDir})` : ""}`);
     const kubeConfig = api.kubeConfig();
-    const client = new KubeClient(await connectionFromKubeConfig(kubeConfig));
+    const client = new KubeClient({ kubeConfig, logger: opts.logger });
+    stops.push(async () => client.close());
     const crds = await installCRDs(client);
     opts.write(`installed ${crds} CustomResourceDefinitions (external-secrets.io v1 and v1beta1, generators)`);
 
-    const runtimeClient = new RuntimeKubeClient({ kubeConfig, logger: opts.logger });
-    stops.push(async () => runtimeClient.close());
     const controllers: RunningControllers = await startControllers({
       kubeConfig,
-      runtimeClient,
+      runtimeClient: client,
       registry: new Registry(),
       logger: opts.logger,
     });
@@ -141,7 +136,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     await controllers.synced();
     opts.write(`controllers started: ${controllers.controllers.map((c) => c.name).join(", ")}`);
 
-    const view = new SyncView(runtimeClient, opts.write);
+    const view = new SyncView(client, opts.write);
     stops.push(() => view.stop());
     await view.start();
     view.enable();

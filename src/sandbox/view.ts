@@ -3,17 +3,8 @@
  * refreshed, updated, restored after drift, failed), read from ExternalSecret conditions and Events.
  * Lines never carry values: conditions and events do not hold any.
  */
-import type { KubeClient } from "../runtime/client.js";
+import { EVENTS, EXTERNAL_SECRETS, type KubeClient, type KubeObject, type Stored } from "../kube/index.js";
 import { Informer } from "../runtime/informer.js";
-import { CoreEvents, type KubeObject, type ResourceDescriptor } from "../runtime/resource.js";
-
-const ExternalSecrets: ResourceDescriptor = {
-  group: "external-secrets.io",
-  version: "v1",
-  plural: "externalsecrets",
-  kind: "ExternalSecret",
-  namespaced: true,
-};
 
 interface Condition {
   type: string;
@@ -34,7 +25,7 @@ export interface ExternalSecretState {
   synced: boolean;
 }
 
-function stateOf(es: KubeObject): ExternalSecretState {
+function stateOf(es: Stored): ExternalSecretState {
   const spec = (es as { spec?: Record<string, any> }).spec ?? {};
   const status = (es as { status?: Record<string, any> }).status ?? {};
   const ready = ((status.conditions ?? []) as Condition[]).find((c) => c.type === "Ready");
@@ -68,8 +59,8 @@ export class SyncView {
     client: KubeClient,
     private readonly write: (line: string) => void,
   ) {
-    this.esInformer = new Informer<KubeObject>(client, ExternalSecrets);
-    this.eventInformer = new Informer<KubeObject>(client, CoreEvents);
+    this.esInformer = new Informer<KubeObject>(client, EXTERNAL_SECRETS);
+    this.eventInformer = new Informer<KubeObject>(client, EVENTS);
     this.esInformer.addHandler({
       add: (es) => this.onChange(undefined, es),
       update: (a, b) => this.onChange(a, b),
@@ -111,7 +102,7 @@ export class SyncView {
     this.write(`${clock()}  ${what.padEnd(9)} ${subject}${detail ? `  ${detail}` : ""}`);
   }
 
-  private onChange(before: KubeObject | undefined, after: KubeObject): void {
+  private onChange(before: Stored | undefined, after: Stored): void {
     const a = before ? stateOf(before) : undefined;
     const b = stateOf(after);
     const subject = `ExternalSecret ${b.namespace}/${b.name}`;
@@ -124,8 +115,8 @@ export class SyncView {
     }
   }
 
-  private onEvent(ev: KubeObject): void {
-    const e = ev as KubeObject & {
+  private onEvent(ev: Stored): void {
+    const e = ev as Stored & {
       involvedObject?: { kind?: string; name?: string; namespace?: string };
       reason?: string;
       message?: string;

@@ -4,19 +4,16 @@
  * certificate enters its rotation window. Reconciles never overlap; a failed one is retried with backoff.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import { KubeClient } from "../runtime/client.js";
+import {
+  CUSTOM_RESOURCE_DEFINITIONS,
+  KubeClient,
+  type KubeObject,
+  SECRETS,
+  VALIDATING_WEBHOOK_CONFIGURATIONS,
+} from "../kube/index.js";
 import { Informer } from "../runtime/informer.js";
 import type { Logger } from "../runtime/logger.js";
-import { CustomResourceDefinitions, type KubeObject, type ResourceDescriptor, Secrets } from "../runtime/resource.js";
 import { CertController, type CertControllerOptions, WEBHOOK_COMPONENT_SELECTOR } from "./cert-controller.js";
-
-const WEBHOOK_CONFIGS: ResourceDescriptor = {
-  group: "admissionregistration.k8s.io",
-  version: "v1",
-  plural: "validatingwebhookconfigurations",
-  kind: "ValidatingWebhookConfiguration",
-  namespaced: false,
-};
 
 /** setTimeout's ceiling (~24.8 days); longer waits are re-armed by the periodic pass anyway. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -45,7 +42,7 @@ export class CertRunner {
     this.controller = new CertController(opts.kubeConfig, opts);
     this.client = new KubeClient({ kubeConfig: opts.kubeConfig, logger: opts.log });
     const trigger = { add: () => this.trigger(), update: () => this.trigger(), delete: () => this.trigger() };
-    const secret = new Informer<KubeObject>(this.client, Secrets, {
+    const secret = new Informer<KubeObject>(this.client, SECRETS, {
       namespace: opts.secretNamespace,
       // One named Secret: RBAC can then grant list/watch by resourceName only.
       fieldSelector: `metadata.name=${opts.secretName}`,
@@ -53,7 +50,7 @@ export class CertRunner {
       // Only the name matters for triggering; never keep key material in the cache.
       transform: (s) => ({ apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata }),
     });
-    const crds = new Informer<KubeObject>(this.client, CustomResourceDefinitions, {
+    const crds = new Informer<KubeObject>(this.client, CUSTOM_RESOURCE_DEFINITIONS, {
       logger: opts.log,
       transform: (c) => ({
         apiVersion: c.apiVersion,
@@ -62,7 +59,7 @@ export class CertRunner {
         spec: { conversion: (c as { spec?: { conversion?: unknown } }).spec?.conversion },
       }),
     });
-    const configs = new Informer<KubeObject>(this.client, WEBHOOK_CONFIGS, {
+    const configs = new Informer<KubeObject>(this.client, VALIDATING_WEBHOOK_CONFIGURATIONS, {
       logger: opts.log,
       labelSelector: opts.webhookConfigName ? undefined : WEBHOOK_COMPONENT_SELECTOR,
     });

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { convert } from "../../src/api/conversion.js";
 import { formatValidationError, isESOObject, validateObject } from "../../src/api/validation.js";
-import { PROVIDER_FOLDERS } from "../../src/sandbox/load-providers.js";
+import { builtinProviders } from "../../src/providers/builtin.js";
 import { repoPath } from "./repo.js";
 
 function yamlFiles(dir: string): string[] {
@@ -63,8 +63,9 @@ test("the v1 examples cover every provider, generator and kind", () => {
   );
   const providerDir = repoPath("src/providers");
   const folders = readdirSync(providerDir).filter((n) => n !== "util" && statSync(join(providerDir, n)).isDirectory());
-  assert.deepEqual([...PROVIDER_FOLDERS].sort(), folders.sort());
-  assert.deepEqual([...providers].sort(), [...PROVIDER_FOLDERS].sort());
+  const registered = builtinProviders.map((p) => p.name).sort();
+  assert.deepEqual(registered, folders.sort());
+  assert.deepEqual([...providers].sort(), registered);
   for (const o of v1.filter((m) => m.apiVersion.startsWith("external-secrets.io/") && m.kind.includes("External"))) {
     assert.equal(o.apiVersion, "external-secrets.io/v1", o.metadata.name);
   }

@@ -84,6 +84,7 @@ describe("sandbox apply: REST resources from the API's resource table", () => {
           group: def.group,
           version: version.name,
           plural: def.plural,
+          kind: def.kind,
           namespaced: def.scope === "Namespaced",
         });
       }

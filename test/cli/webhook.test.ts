@@ -10,8 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { allCRDs } from "../../src/api/crds.js";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
-import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
-import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
+import { KubeClient } from "../../src/kube/index.js";
 import { issueCertBundle, serviceDnsNames } from "../../src/webhook/certs.js";
 import { freePort } from "../support/net.js";
 
@@ -21,9 +20,8 @@ const SERVICE = "eso-webhook";
 const SECRET = "eso-webhook-tls";
 const SERVICE_DNS = `${SERVICE}.${NS}.svc`;
 
-type Conn = Awaited<ReturnType<typeof connectionFromKubeConfig>>;
 let api: ApiServer;
-let conn: Conn;
+let client: KubeClient;
 let dir: string;
 const children: ChildProcess[] = [];
 
@@ -93,7 +91,8 @@ function postTls(port: number, path: string, body: unknown, ca: string): Promise
   });
 }
 
-const get = async (path: string): Promise<any> => (await kubeRequest(conn, "GET", path)).body;
+const send = (method: string, path: string, body?: unknown): Promise<any> => client.request({ method, path, body });
+const get = (path: string): Promise<any> => send("GET", path);
 const secretPath = `/api/v1/namespaces/${NS}/secrets/${SECRET}`;
 const crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 const vwcPath = "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations";
@@ -102,10 +101,10 @@ const unb64 = (s: string) => Buffer.from(s, "base64").toString();
 
 before(async () => {
   api = await startApiServer();
-  conn = await connectionFromKubeConfig(api.kubeConfig());
+  client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
   dir = await mkdtemp(join(tmpdir(), "eso-webhook-cli-"));
   await api.writeKubeconfig(join(dir, "kubeconfig"));
-  await kubeRequest(conn, "POST", "/api/v1/namespaces", {
+  await send("POST", "/api/v1/namespaces", {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: { name: NS },
@@ -121,7 +120,7 @@ before(async () => {
         },
       };
     }
-    await kubeRequest(conn, "POST", crdPath, crd);
+    await send("POST", crdPath, crd);
   }
   const hook = (name: string, service: string) => ({
     name,
@@ -137,7 +136,7 @@ before(async () => {
     ],
     clientConfig: { service: { name: service, namespace: NS, path: "/validate-externalsecrets" } },
   });
-  await kubeRequest(conn, "POST", vwcPath, {
+  await send("POST", vwcPath, {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingWebhookConfiguration",
     metadata: { name: "eso-webhook", labels: { "external-secrets.io/component": "webhook" } },
@@ -295,7 +294,7 @@ describe("eso certcontroller and eso webhook against the API server", () => {
       "tls.crt": b64(expiring.cert),
       "tls.key": b64(expiring.key),
     };
-    await kubeRequest(conn, "PUT", secretPath, secret);
+    await send("PUT", secretPath, secret);
     const rotated = await eventually(async () => {
       const s = await get(secretPath);
       const now = unb64(s.data["ca.crt"]);

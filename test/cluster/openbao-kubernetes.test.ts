@@ -10,24 +10,23 @@ import { after, before, describe, it } from "node:test";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { allCRDs } from "../../src/api/crds.js";
+import { type RunningControllers, startControllers } from "../../src/controllers/index.js";
 import {
+  CUSTOM_RESOURCE_DEFINITIONS,
   EXTERNAL_SECRETS,
   KubeClient,
   NAMESPACES,
+  resourcePath,
   SECRET_STORES,
   SECRETS,
-} from "../../src/controllers/common/kube-client.js";
-import { type RunningControllers, startControllers } from "../../src/controllers/index.js";
-import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
-import "../../src/providers/all.js";
-import { type KubeConnection, kubeRequest } from "../../src/providers/kubernetes/rest.js";
+  SERVICE_ACCOUNTS,
+} from "../../src/kube/index.js";
 import { eventually } from "../e2e/harness.js";
 import { BaoApi } from "./providers/openbao-api.js";
 import { realBinaries, realComponents } from "./providers/real-components.js";
 import type { ControlPlane } from "./support/components.js";
 
 const NS = "apps";
-const SERVICE_ACCOUNTS = { group: "", version: "v1", plural: "serviceaccounts", namespaced: true };
 const CLUSTER_ROLE_BINDINGS = {
   group: "rbac.authorization.k8s.io",
   version: "v1",
@@ -38,7 +37,6 @@ const CLUSTER_ROLE_BINDINGS = {
 let cp: ControlPlane | undefined;
 let bao: { addr: string; token: string; stop(): Promise<void> } | undefined;
 let controllers: RunningControllers | undefined;
-let conn: KubeConnection;
 let client: KubeClient;
 let api: BaoApi;
 
@@ -82,20 +80,15 @@ before(async () => {
 
   const kc = new KubeConfig();
   kc.loadFromFile(cp.kubeconfig);
-  conn = await connectionFromKubeConfig(kc);
-  client = new KubeClient(conn);
+  client = new KubeClient({ kubeConfig: kc, qps: 0 });
   for (const crd of allCRDs()) {
-    await kubeRequest(conn, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
   }
   for (const crd of allCRDs() as { metadata: { name: string } }[]) {
     await eventually(
       async () => {
-        const r = await kubeRequest(
-          conn,
-          "GET",
-          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`,
-        );
-        return (r.body?.status?.conditions ?? []).some((c: any) => c.type === "Established" && c.status === "True");
+        const r = await client.get(CUSTOM_RESOURCE_DEFINITIONS, "", crd.metadata.name);
+        return (r?.status?.conditions ?? []).some((c: any) => c.type === "Established" && c.status === "True");
       },
       30_000,
       `CRD ${crd.metadata.name} established`,
@@ -117,18 +110,13 @@ before(async () => {
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
     subjects: [{ kind: "ServiceAccount", name: "bao-reviewer", namespace: NS }],
   });
-  const review = await kubeRequest(conn, "POST", `/api/v1/namespaces/${NS}/serviceaccounts/bao-reviewer/token`, {
-    apiVersion: "authentication.k8s.io/v1",
-    kind: "TokenRequest",
-    spec: { expirationSeconds: 3600 },
-  });
-  assert.equal(review.status, 201, JSON.stringify(review.body));
+  const reviewerToken = await client.createToken(NS, "bao-reviewer", { audiences: [], expirationSeconds: 3600 });
 
   await api.enableAuth("kubernetes", "kubernetes");
   await api.call("POST", "auth/kubernetes/config", {
     kubernetes_host: cp.url,
     kubernetes_ca_cert: await readFile(cp.caFile, "utf8"),
-    token_reviewer_jwt: review.body.status.token,
+    token_reviewer_jwt: reviewerToken,
     disable_local_ca_jwt: true,
   });
   await api.policy("app-reader", `path "secret/data/app/*" { capabilities = ["read"] }`);
@@ -226,16 +214,12 @@ describe("Vault kubernetes auth through a real kube-apiserver's TokenReview", ()
       bound_service_account_namespaces: [NS],
       token_policies: ["app-reader"],
     });
-    const minted = await kubeRequest(conn, "POST", `/api/v1/namespaces/${NS}/serviceaccounts/short-lived/token`, {
-      apiVersion: "authentication.k8s.io/v1",
-      kind: "TokenRequest",
-      spec: { expirationSeconds: 600 },
-    });
+    const minted = await client.createToken(NS, "short-lived", { audiences: [], expirationSeconds: 600 });
     const login = (jwt: string) =>
       fetch(`${bao!.addr}/v1/auth/kubernetes/login`, { method: "POST", body: JSON.stringify({ role: "short", jwt }) });
-    assert.equal((await login(minted.body.status.token)).status, 200);
+    assert.equal((await login(minted)).status, 200);
     await client.delete(SERVICE_ACCOUNTS, NS, "short-lived");
     // Same signature, issuer and expiry: only the API server knows the ServiceAccount is gone.
-    await eventually(async () => (await login(minted.body.status.token)).status === 403, 30_000, "login refused");
+    await eventually(async () => (await login(minted)).status === 403, 30_000, "login refused");
   });
 });

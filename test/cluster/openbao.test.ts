@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { createSign, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
+import { PUSH_SECRETS } from "../../src/kube/index.js";
 import {
   createNamespace,
   createReadyStore,

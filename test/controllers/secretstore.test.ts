@@ -3,17 +3,22 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SecretStore } from "../../src/api/secretstore.js";
 import { validateStore } from "../../src/controllers/secretstore/reconciler.js";
-import "../../src/providers/all.js";
+import { registerBuiltinProviders } from "../../src/providers/builtin.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const store = (provider: Record<string, unknown>) =>
   ({ metadata: { name: "s", namespace: "ns" }, spec: { provider } }) as unknown as SecretStore;
 
 describe("validateStore", () => {
-  const kube = new MemoryKubeAccess();
+  const opts = {
+    kube: new MemoryKubeAccess(),
+    namespace: "ns",
+    providers: { registry: registerBuiltinProviders(), caches: new ClientCaches() },
+  };
 
   it("an unknown or not implemented provider is a clear not-ready result", async () => {
-    const v = await validateStore(store({ conjur: { url: "https://conjur" } }), "SecretStore", kube, "ns");
+    const v = await validateStore(store({ conjur: { url: "https://conjur" } }), "SecretStore", opts);
     assert.equal(v.ready, false);
     assert.equal(v.reason, "InvalidProviderConfig");
     assert.match(v.message, /spec\.provider\.conjur: provider is not supported/);
@@ -21,7 +26,7 @@ describe("validateStore", () => {
 
   it("zero or two providers name spec.provider", async () => {
     for (const p of [{}, { fake: { data: [] }, doppler: {} }]) {
-      const v = await validateStore(store(p), "SecretStore", kube, "ns");
+      const v = await validateStore(store(p), "SecretStore", opts);
       assert.equal(v.ready, false);
       assert.match(v.message, /spec\.provider: exactly one provider must be set/);
     }
@@ -31,15 +36,14 @@ describe("validateStore", () => {
     const v = await validateStore(
       store({ vault: { server: "http://127.0.0.1:1", auth: { tokenSecretRef: { name: "absent", key: "token" } } } }),
       "SecretStore",
-      kube,
-      "ns",
+      opts,
     );
     assert.equal(v.ready, false);
     assert.match(v.message, /tokenSecretRef/);
   });
 
   it("a valid store is ready and reports its capabilities", async () => {
-    const v = await validateStore(store({ fake: { data: [{ key: "k", value: "v" }] } }), "SecretStore", kube, "ns");
+    const v = await validateStore(store({ fake: { data: [{ key: "k", value: "v" }] } }), "SecretStore", opts);
     assert.deepEqual(v, { ready: true, reason: "Valid", message: "store validated", capabilities: "ReadWrite" });
   });
 });

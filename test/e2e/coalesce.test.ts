@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import { providerReads } from "../../src/providers/coalesce.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import {
   createAwsStore,
@@ -20,6 +20,9 @@ import {
   secretWrites,
   startHarness,
 } from "./harness.js";
+
+/** The controllers' provider caches, so a test can drop the reads they keep. */
+const caches = new ClientCaches();
 
 let h: Harness;
 let aws: FakeAws;
@@ -40,7 +43,7 @@ before(async () => {
   process.env[ENDPOINT_ENV.sts] = aws.url;
   for (const [id, secret] of Object.values(KEYS)) aws.addAccessKey(id, secret);
   for (const k of ["shared/one", "shared/two", "shared/three"]) aws.putSecretString(k, `value-of-${k}`);
-  h = await startHarness({ concurrency: 8, coalesceTtlMs: 30_000 });
+  h = await startHarness({ concurrency: 8, coalesceTtlMs: 30_000, providerCaches: caches });
   await createNamespace(h, "coalesce");
   await createAwsStore(h, "coalesce", "aws", "aws-creds", KEYS.a);
 });
@@ -48,8 +51,7 @@ before(async () => {
 after(async () => {
   await h.stop();
   await aws.stop();
-  providerReads.configure({ ttlMs: 5_000 });
-  providerReads.clear();
+  caches.clear();
 });
 
 describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
@@ -86,7 +88,7 @@ describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
     assert.ok(firstCycle >= 1 && firstCycle <= 3, `first cycle: ${firstCycle} provider calls`);
 
     // The next refresh cycle (interval 3 s): still at most 3 calls, and nothing changed so no Secret writes.
-    providerReads.clear();
+    caches.reads.clear();
     aws.requests.length = 0;
     h.api.resetCounts();
     const before = new Map<string, string>();

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CONFIGMAPS, EVENTS, generatorResource } from "../../src/controllers/common/kube-client.js";
+import { CONFIGMAPS, EVENTS, generatorResource } from "../../src/kube/index.js";
 import {
   createNamespace,
   createReadyStore,

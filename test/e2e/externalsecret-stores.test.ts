@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { CLUSTER_SECRET_STORES } from "../../src/controllers/common/kube-client.js";
+import { CLUSTER_SECRET_STORES } from "../../src/kube/index.js";
 import { type KubeTlsProxy, startKubeTlsProxy } from "../fakes/kube-tls-proxy.js";
 import {
   createNamespace,

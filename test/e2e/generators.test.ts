@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ECR_ENDPOINT_ENV } from "../../src/generators/ecr/index.js";
-import { GENERATOR_STATES } from "../../src/generators/state/manager.js";
+import { GENERATOR_STATES } from "../../src/kube/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import {

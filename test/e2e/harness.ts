@@ -7,23 +7,22 @@ import { Registry } from "prom-client";
 import { allCRDs } from "../../src/api/crds.js";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
 import {
-  CLUSTER_EXTERNAL_SECRETS,
-  CLUSTER_SECRET_STORES,
-  EXTERNAL_SECRETS,
-  KubeClient,
-  NAMESPACES,
-  type ResourceType,
-  SECRET_STORES,
-  SECRETS,
-} from "../../src/controllers/common/kube-client.js";
-import {
   type RunningControllers,
   type StartControllersOptions,
   startControllers,
 } from "../../src/controllers/index.js";
-import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
-import "../../src/providers/all.js";
-import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
+import {
+  CLUSTER_EXTERNAL_SECRETS,
+  CLUSTER_SECRET_STORES,
+  CUSTOM_RESOURCE_DEFINITIONS,
+  EXTERNAL_SECRETS,
+  KubeClient,
+  NAMESPACES,
+  type ResourceDescriptor,
+  resourcePath,
+  SECRET_STORES,
+  SECRETS,
+} from "../../src/kube/index.js";
 
 export { CLUSTER_EXTERNAL_SECRETS, CLUSTER_SECRET_STORES, EXTERNAL_SECRETS, NAMESPACES, SECRET_STORES, SECRETS };
 
@@ -37,10 +36,9 @@ export interface Harness {
 
 export async function startHarness(options: Partial<StartControllersOptions> = {}): Promise<Harness> {
   const api = await startApiServer();
-  const conn = await connectionFromKubeConfig(api.kubeConfig());
-  const client = new KubeClient(conn);
+  const client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
   for (const crd of allCRDs()) {
-    await kubeRequest(conn, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
   }
   const registry = new Registry();
   const controllers = await startControllers({
@@ -57,6 +55,7 @@ export async function startHarness(options: Partial<StartControllersOptions> = {
     registry,
     stop: async () => {
       await controllers.stop();
+      client.close();
       await api.stop();
     },
   };
@@ -274,7 +273,7 @@ export async function forceSync(
   }
 }
 
-export async function readyCondition(h: Harness, rt: ResourceType, namespace: string, name: string) {
+export async function readyCondition(h: Harness, rt: ResourceDescriptor, namespace: string, name: string) {
   const obj = await h.client.get(rt, namespace, name);
   return (obj?.status?.conditions ?? []).find((c: { type: string }) => c.type === "Ready") as
     | { status: string; reason?: string; message?: string }

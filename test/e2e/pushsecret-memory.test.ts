@@ -6,31 +6,32 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { allCRDs } from "../../src/api/crds.js";
+import type { PushSecret } from "../../src/api/pushsecret.js";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
-import { KubeClient, NAMESPACES, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
 import { type RunningControllers, startControllers } from "../../src/controllers/index.js";
-import { PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
 import {
   MAX_WATCHES,
   MAX_WATCHES_PER_NAMESPACE,
   SourceSecretWatch,
 } from "../../src/controllers/pushsecret/source-watch.js";
-import { storeTable } from "../../src/providers/fake/state.js";
-import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
-import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
 import {
-  type ListOptions,
-  type Query,
-  KubeClient as RuntimeKubeClient,
-  type WatchEvent,
-} from "../../src/runtime/client.js";
-import {
+  CUSTOM_RESOURCE_DEFINITIONS,
+  KubeClient,
   type KubeList,
   type KubeObject,
+  type ListOptions,
   MANAGED_SELECTOR,
+  NAMESPACES,
+  PUSH_SECRETS,
   type ResourceDescriptor,
-} from "../../src/runtime/resource.js";
-import "../../src/providers/all.js";
+  resourcePath,
+  SECRET_STORES,
+  SECRETS,
+  type Stored,
+  type WatchEvent,
+  type WatchOptions,
+} from "../../src/kube/index.js";
+import { storeTable } from "../../src/providers/fake/state.js";
 import { eventually, fakeStore, secretManifest } from "./harness.js";
 
 interface SecretRequest {
@@ -42,11 +43,11 @@ interface SecretRequest {
 }
 
 /** Runtime client that records every list and watch of Secrets it makes, and counts open Secret watches. */
-class RecordingClient extends RuntimeKubeClient {
+class RecordingClient extends KubeClient {
   readonly secretRequests: SecretRequest[] = [];
   readonly openWatches = new Map<string, number>();
 
-  override list<T extends KubeObject>(rd: ResourceDescriptor, opts: ListOptions = {}): Promise<KubeList<T>> {
+  override listPage<T extends KubeObject>(rd: ResourceDescriptor, opts: ListOptions = {}): Promise<KubeList<T>> {
     if (rd.plural === "secrets" && !opts.continue) {
       this.secretRequests.push({
         verb: "list",
@@ -56,28 +57,26 @@ class RecordingClient extends RuntimeKubeClient {
         limit: opts.limit,
       });
     }
-    return super.list<T>(rd, opts);
+    return super.listPage<T>(rd, opts);
   }
 
-  override async watchStream(
-    path: string,
-    query: Query,
-    onEvent: (ev: WatchEvent) => void,
-    signal?: AbortSignal,
+  override async watch<T extends KubeObject>(
+    rd: ResourceDescriptor,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent<Stored<T>>) => void,
   ): Promise<void> {
-    if (!/\/secrets$/.test(path)) return super.watchStream(path, query, onEvent, signal);
-    const namespace = /\/namespaces\/([^/]+)\//.exec(path)?.[1];
+    if (rd.plural !== "secrets") return super.watch(rd, opts, onEvent);
     const req: SecretRequest = {
       verb: "watch",
-      namespace,
-      labelSelector: query.labelSelector as string | undefined,
-      fieldSelector: query.fieldSelector as string | undefined,
+      namespace: opts.namespace,
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
     };
     this.secretRequests.push(req);
     const key = label(req);
     this.openWatches.set(key, (this.openWatches.get(key) ?? 0) + 1);
     try {
-      await super.watchStream(path, query, onEvent, signal);
+      await super.watch(rd, opts, onEvent);
     } finally {
       this.openWatches.set(key, (this.openWatches.get(key) ?? 1) - 1);
     }
@@ -124,10 +123,9 @@ const pushed = (key: string) => storeTable("app/fake").get(key)?.value;
 
 before(async () => {
   api = await startApiServer();
-  const conn = await connectionFromKubeConfig(api.kubeConfig());
-  client = new KubeClient(conn);
+  client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
   for (const crd of allCRDs()) {
-    await kubeRequest(conn, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
   }
   for (const ns of NS) {
     await client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
@@ -151,6 +149,7 @@ before(async () => {
 after(async () => {
   await controllers.stop();
   recorder.close();
+  client.close();
   await api.stop();
 });
 
@@ -213,8 +212,8 @@ describe("PushSecret source-Secret watches", () => {
 });
 
 describe("SourceSecretWatch scope", () => {
-  const ps = (namespace: string, name: string, secret: Record<string, unknown>): KubeObject =>
-    ({ metadata: { namespace, name }, spec: { selector: { secret } } }) as unknown as KubeObject;
+  const ps = (namespace: string, name: string, secret: Record<string, unknown>): Stored<PushSecret> =>
+    ({ metadata: { namespace, name }, spec: { selector: { secret } } }) as unknown as Stored<PushSecret>;
 
   it("collapses many sources into one namespace watch, and many watches into one over the scope", async () => {
     const seen: string[] = [];
@@ -242,7 +241,7 @@ describe("SourceSecretWatch scope", () => {
       watch.untrack(inApp[0]);
       assert.equal(watch.describe().length, MAX_WATCHES_PER_NAMESPACE);
 
-      const many: KubeObject[] = [];
+      const many: Stored<PushSecret>[] = [];
       for (let n = 0; many.length <= MAX_WATCHES; n++) {
         for (let i = 0; i < 4; i++) many.push(ps(`ns${n}`, `p${i}`, { selector: { matchLabels: { k: `v${i}` } } }));
       }

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Registry } from "prom-client";
-import { CLUSTER_PUSH_SECRETS, PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
-import { GENERATOR_STATE_FINALIZER, GENERATOR_STATES } from "../../src/generators/state/manager.js";
+import { GENERATOR_STATE_FINALIZER } from "../../src/generators/state/manager.js";
+import { CLUSTER_PUSH_SECRETS, GENERATOR_STATES, PUSH_SECRETS } from "../../src/kube/index.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
 import {
   CLUSTER_EXTERNAL_SECRETS,

@@ -4,8 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CLUSTER_PUSH_SECRETS, PUSH_SECRETS } from "../../src/controllers/pushsecret/resources.js";
-import { GENERATOR_STATES } from "../../src/generators/state/manager.js";
+import { CLUSTER_PUSH_SECRETS, GENERATOR_STATES, PUSH_SECRETS } from "../../src/kube/index.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { storeTable } from "../../src/providers/fake/state.js";
 import { FakeAws } from "../fakes/aws-server.js";

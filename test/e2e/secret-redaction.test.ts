@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EVENTS } from "../../src/controllers/common/kube-client.js";
+import { EVENTS } from "../../src/kube/index.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import {
   createNamespace,

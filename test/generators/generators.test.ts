@@ -4,10 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { getGenerator, resolveGenerator } from "../../src/generators/all.js";
+import { registerBuiltinGenerators } from "../../src/generators/builtin.js";
 import { base32Encode } from "../../src/generators/encoding.js";
 import type { GeneratorContext } from "../../src/generators/generator.js";
 import { DEFAULT_SYMBOLS, generatePassword } from "../../src/generators/password/password.js";
+import { getGenerator, resolveGenerator } from "../../src/generators/registry.js";
+
+registerBuiltinGenerators();
 
 const ctx = {} as GeneratorContext;
 const text = (b: Buffer | undefined) => (b ?? Buffer.alloc(0)).toString();

@@ -4,14 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { getGenerator, resolveGenerator } from "../../src/generators/all.js";
+import { registerBuiltinGenerators } from "../../src/generators/builtin.js";
 import { ECR_ENDPOINT_ENV, ECR_PUBLIC_ENDPOINT_ENV } from "../../src/generators/ecr/index.js";
 import type { GeneratorContext } from "../../src/generators/generator.js";
+import { getGenerator, resolveGenerator } from "../../src/generators/registry.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import { startWebhookFake, type WebhookFake } from "../fakes/webhook-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
+
+registerBuiltinGenerators();
 
 const kube = new MemoryKubeAccess()
   .setSecret("team-a", "vault-token", { token: "root-token" })

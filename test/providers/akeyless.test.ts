@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { akeylessProvider } from "../../src/providers/akeyless/index.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../../src/providers/errors.js";
 import type { ProviderContext, SecretsClient } from "../../src/providers/provider.js";
 import { type AkeylessFake, startAkeylessFake } from "../fakes/akeyless-server.js";
@@ -33,7 +34,7 @@ describe("akeyless provider", () => {
     kube = new MemoryKubeAccess()
       .setSecret("ns", "ak", { id: "p-123", type: "api_key", key: "the-access-key" })
       .setServiceAccount("ns", "eso");
-    ctx = { kube, storeKind: "SecretStore", storeName: "ak", namespace: "ns" };
+    ctx = { kube, caches: new ClientCaches(), storeKind: "SecretStore", storeName: "ak", namespace: "ns" };
   });
 
   const accessKeySpec = () => ({
@@ -118,7 +119,7 @@ describe("akeyless provider", () => {
   });
 
   test("spec validation", () => {
-    const errs = akeylessProvider.validateSpec({ authSecretRef: {} } as any, "SecretStore");
+    const errs = akeylessProvider.validate({ authSecretRef: {} } as any, "SecretStore").errors;
     assert.ok(errs.some((e) => e.includes("akeylessGWApiURL")));
     assert.ok(errs.some((e) => e.includes("authSecretRef")));
   });

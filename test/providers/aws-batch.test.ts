@@ -6,24 +6,23 @@
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import type { AWSProvider as AWSProviderSpec } from "../../src/api/providers/aws.js";
 import {
   BATCH_UNAVAILABLE_MS,
   batchAvailable,
   isBatchRefused,
   markBatchUnavailable,
 } from "../../src/providers/aws/batch-availability.js";
-import { clearCredentialCache } from "../../src/providers/aws/clients.js";
-import { AwsSecretsProvider, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import type { AWSProviderSpec } from "../../src/providers/aws/spec.js";
-import type { BatchReader } from "../../src/providers/coalesce.js";
-import type { ProviderContext, RemoteRef, SecretsClient } from "../../src/providers/provider.js";
+import { ENDPOINT_ENV, newAwsProvider } from "../../src/providers/aws/index.js";
+import { ClientCaches } from "../../src/providers/caches.js";
+import type { ProviderContext, RemoteRef } from "../../src/providers/provider.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const NS = "batch-team";
 const KEY = { id: "AKIABATCHDENIED00001", secret: "batch-denied-secret-key" };
 const COUNT = 6;
-const provider = new AwsSecretsProvider({
+const provider = newAwsProvider({
   maxAttempts: 2,
   retryBaseMs: 5,
   // Generous for a loaded machine; the timeout case below delays answers well past it.
@@ -43,20 +42,30 @@ const spec: AWSProviderSpec = {
 const refs: RemoteRef[] = Array.from({ length: COUNT }, (_, i) => ({ key: `app/${i}` }));
 
 let aws: FakeAws;
+/** SDK clients and credentials are kept for the length of one test. */
+let caches = new ClientCaches();
 let kube: MemoryKubeAccess;
 
-const ctx = (storeName = "aws"): ProviderContext => ({ kube, storeKind: "SecretStore", storeName, namespace: NS });
+const ctx = (storeName = "aws"): ProviderContext => ({
+  kube,
+  caches,
+  storeKind: "SecretStore",
+  storeName,
+  namespace: NS,
+});
 
 /** One reconcile's reads of every ref through one provider client, as the coalescer hands them over. */
 async function sync(storeName = "aws"): Promise<{ values: string[]; batchable: boolean }> {
-  const client = (await provider.newClient(spec, ctx(storeName))) as SecretsClient & BatchReader;
+  const client = await provider.newClient(spec, ctx(storeName));
+  const batch = client.batchReads;
+  assert.ok(batch, "a Secrets Manager client reads in batches");
   try {
-    const answers = await client.getSecretBatch(refs);
+    const answers = await batch.getSecretBatch(refs);
     const values = answers.map((a) => {
       if (a instanceof Error) throw a;
       return a.toString();
     });
-    return { values, batchable: client.batchable(refs[0]!) };
+    return { values, batchable: batch.batchable(refs[0]!) };
   } finally {
     await client.close();
   }
@@ -74,12 +83,13 @@ before(async () => {
 });
 
 after(async () => {
-  clearCredentialCache();
+  caches.clear();
   await aws.stop();
 });
 
 beforeEach(() => {
-  clearCredentialCache();
+  caches.clear();
+  caches = new ClientCaches();
   kube = new MemoryKubeAccess().setSecret(NS, "aws-creds", { id: KEY.id, secret: KEY.secret });
   aws.requests.length = 0;
 });

@@ -5,20 +5,23 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import type { AWSProvider as AWSProviderSpec } from "../../src/api/providers/aws.js";
+import { sdkClientStats } from "../../src/providers/aws/client.js";
 import { AwsClientCache } from "../../src/providers/aws/client-cache.js";
-import { cachedClientStats, clearCredentialCache } from "../../src/providers/aws/clients.js";
-import { memoize } from "../../src/providers/aws/credentials.js";
-import { AwsSecretsProvider, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import type { AWSProviderSpec } from "../../src/providers/aws/spec.js";
+import { ENDPOINT_ENV, newAwsProvider } from "../../src/providers/aws/index.js";
+import { memoize } from "../../src/providers/aws/kit/credentials.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import type { ProviderContext, SecretsClient, StoreKind } from "../../src/providers/provider.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
-const provider = new AwsSecretsProvider({ maxAttempts: 1, requestTimeoutMs: 2_000, connectionTimeoutMs: 2_000 });
+const provider = newAwsProvider({ maxAttempts: 1, requestTimeoutMs: 2_000, connectionTimeoutMs: 2_000 });
 const TENANT_A = { ns: "tenant-a", id: "AKIATENANTAAAAAAAAAA", secret: "tenant-a-secret-key" };
 const TENANT_B = { ns: "tenant-b", id: "AKIATENANTBBBBBBBBBB", secret: "tenant-b-secret-key" };
 
 let aws: FakeAws;
+/** SDK clients and credentials are kept for the length of one test. */
+let caches = new ClientCaches();
 let kube: MemoryKubeAccess;
 
 const spec = (extra: Partial<AWSProviderSpec> = {}): AWSProviderSpec => ({
@@ -34,7 +37,7 @@ const spec = (extra: Partial<AWSProviderSpec> = {}): AWSProviderSpec => ({
 });
 
 function ctx(namespace: string, storeName = "aws", storeKind: StoreKind = "SecretStore"): ProviderContext {
-  return { kube, storeKind, storeName, namespace };
+  return { kube, caches, storeKind, storeName, namespace };
 }
 
 /** One reconcile: build the client, read one key, close it. Returns the access key the read was signed with. */
@@ -58,12 +61,13 @@ before(async () => {
 });
 
 after(async () => {
-  clearCredentialCache();
+  caches.clear();
   await aws.stop();
 });
 
 beforeEach(() => {
-  clearCredentialCache();
+  caches.clear();
+  caches = new ClientCaches();
   kube = new MemoryKubeAccess();
   for (const t of [TENANT_A, TENANT_B]) kube.setSecret(t.ns, "aws-creds", { id: t.id, secret: t.secret });
   kube.setServiceAccount(TENANT_A.ns, "irsa", { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/a" });
@@ -73,9 +77,9 @@ beforeEach(() => {
 
 describe("aws: kept SDK clients", () => {
   test("reconciles of one store reuse one client; the credentials Secret is read once per reconcile", async () => {
-    const before = cachedClientStats().built;
+    const before = sdkClientStats(caches).built;
     for (let i = 0; i < 20; i++) assert.equal(await reconcile(ctx(TENANT_A.ns)), TENANT_A.id);
-    assert.deepEqual(cachedClientStats(), { kept: 1, built: before + 1 });
+    assert.deepEqual(sdkClientStats(caches), { kept: 1, built: before + 1 });
     assert.equal(kube.secretReads, 20, "one read of aws-creds per reconcile, not one per key");
   });
 
@@ -92,7 +96,7 @@ describe("aws: kept SDK clients", () => {
   });
 
   test("tenants with different credentials never share a client, even for the same store name", async () => {
-    const before = cachedClientStats().built;
+    const before = sdkClientStats(caches).built;
     for (let i = 0; i < 5; i++) {
       assert.equal(await reconcile(ctx(TENANT_A.ns)), TENANT_A.id);
       assert.equal(await reconcile(ctx(TENANT_B.ns)), TENANT_B.id);
@@ -100,7 +104,7 @@ describe("aws: kept SDK clients", () => {
       assert.equal(await reconcile(ctx(TENANT_A.ns, "cluster", "ClusterSecretStore")), TENANT_A.id);
       assert.equal(await reconcile(ctx(TENANT_B.ns, "cluster", "ClusterSecretStore")), TENANT_B.id);
     }
-    assert.deepEqual(cachedClientStats(), { kept: 4, built: before + 4 });
+    assert.deepEqual(sdkClientStats(caches), { kept: 4, built: before + 4 });
     for (const t of [TENANT_A, TENANT_B]) {
       assert.equal(aws.requests.filter((r) => r.accessKeyId === t.id).length, 10);
     }
@@ -126,7 +130,7 @@ describe("aws: kept SDK clients", () => {
     assert.equal(await reconcile(ctx(TENANT_A.ns)), TENANT_A.id);
     kube.setSecret(TENANT_A.ns, "aws-creds", { id: TENANT_B.id, secret: TENANT_B.secret });
     assert.equal(await reconcile(ctx(TENANT_A.ns)), TENANT_B.id);
-    assert.equal(cachedClientStats().kept, 1, "the client of the old credentials was dropped");
+    assert.equal(sdkClientStats(caches).kept, 1, "the client of the old credentials was dropped");
     // Same key id, new secret: a different client too (the old one would fail to sign).
     aws.addAccessKey(TENANT_B.id, "rotated-secret");
     kube.setSecret(TENANT_A.ns, "aws-creds", { id: TENANT_B.id, secret: "rotated-secret" });
@@ -140,7 +144,7 @@ describe("aws: kept SDK clients", () => {
       const c = await provider.newClient(spec(), ctx(TENANT_B.ns, `store-${i}`));
       await c.close();
     }
-    assert.ok(cachedClientStats().kept <= 256, `${cachedClientStats().kept} kept clients`);
+    assert.ok(sdkClientStats(caches).kept <= 256, `${sdkClientStats(caches).kept} kept clients`);
     assert.equal((await held.getSecret({ key: "shared/config" })).toString(), "config-value");
     await held.close();
   });

@@ -1,10 +1,10 @@
 /**
  * One running controller (in-process API server) on a loopback AWS, with a SecretStore in `ns` whose access key
  * the fake accepts. The batch gathering window is widened to 50 ms so the first syncs reliably meet in a batch
- * whatever the machine's load; stop() restores it.
+ * whatever the machine's load.
  */
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import { providerReads } from "../../src/providers/coalesce.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import { createAwsStore, createNamespace, type Harness, startHarness } from "../e2e/harness.js";
 import { FakeAws } from "../fakes/aws-server.js";
 
@@ -24,8 +24,8 @@ export async function startAwsController(
   process.env[ENDPOINT_ENV.sts] = aws.url;
   aws.addAccessKey(key[0], key[1]);
   prepare(aws);
-  providerReads.configure({ batchWindowMs: 50 });
-  const h = await startHarness({ concurrency: 8 });
+  const providerCaches = new ClientCaches({ reads: { batchWindowMs: 50 } });
+  const h = await startHarness({ concurrency: 8, providerCaches });
   await createNamespace(h, ns);
   await createAwsStore(h, ns, "aws", "aws-creds", key);
   return {
@@ -34,8 +34,7 @@ export async function startAwsController(
     stop: async () => {
       await h.stop();
       await aws.stop();
-      providerReads.configure({ batchWindowMs: 2 });
-      providerReads.clear();
+      providerCaches.clear();
     },
   };
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { clearCredentialCache } from "../../src/providers/aws/clients.js";
-import { AwsSecretsProvider, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import type { AWSProviderSpec } from "../../src/providers/aws/spec.js";
+import type { AWSProvider as AWSProviderSpec } from "../../src/api/providers/aws.js";
+import { ENDPOINT_ENV, newAwsProvider } from "../../src/providers/aws/index.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
   ProviderAuthError,
@@ -14,7 +14,7 @@ import { FakeAws } from "../fakes/aws-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const NS = "production";
-const provider = new AwsSecretsProvider({
+const provider = newAwsProvider({
   maxAttempts: 2,
   retryBaseMs: 5,
   requestTimeoutMs: 300,
@@ -22,10 +22,12 @@ const provider = new AwsSecretsProvider({
 });
 
 let aws: FakeAws;
+/** SDK clients and credentials are kept for the length of one test. */
+let caches = new ClientCaches();
 let kube: MemoryKubeAccess;
 
 function ctx(kind: StoreKind = "SecretStore", storeName = "aws-sm", namespace = NS): ProviderContext {
-  return { kube, storeKind: kind, storeName, namespace };
+  return { kube, caches, storeKind: kind, storeName, namespace };
 }
 
 const staticAuth = {
@@ -53,7 +55,8 @@ after(async () => {
 });
 
 beforeEach(() => {
-  clearCredentialCache();
+  caches.clear();
+  caches = new ClientCaches();
   aws.addAccessKey("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
   kube = new MemoryKubeAccess()
     .setSecret(NS, "aws-credentials", {
@@ -158,12 +161,15 @@ describe("aws: errors and retries", () => {
   });
 
   test("spec validation names fields", async () => {
-    assert.deepEqual(provider.validateSpec(sm(), "SecretStore"), []);
+    assert.deepEqual(provider.validate(sm(), "SecretStore").errors, []);
     assert.match(
-      provider.validateSpec({ service: "Nope" } as unknown as AWSProviderSpec, "SecretStore").join(),
+      provider.validate({ service: "Nope" } as unknown as AWSProviderSpec, "SecretStore").errors.join(),
       /service.*region/,
     );
-    assert.match(provider.validateSpec(sm({ role: "not-an-arn" }), "SecretStore").join(), /spec\.provider\.aws\.role/);
+    assert.match(
+      provider.validate(sm({ role: "not-an-arn" }), "SecretStore").errors.join(),
+      /spec\.provider\.aws\.role/,
+    );
     await assert.rejects(provider.newClient(sm({ region: "" }), ctx()), StoreConfigError);
   });
 });
@@ -223,7 +229,7 @@ describe("aws: authentication", () => {
     assert.deepEqual(target?.tags, { team: "payments" });
     assert.deepEqual(target?.transitiveTagKeys, ["team"]);
     aws.fault("AssumeRole", { status: 403, code: "AccessDenied", message: "not allowed" });
-    clearCredentialCache();
+    caches.clear();
     const denied = await provider.newClient(sm({ role: "arn:aws:iam::123456789012:role/target" }), ctx());
     await assert.rejects(denied.getSecret({ key: "production/database" }), ProviderAuthError);
     assert.equal((await denied.validate()).ready, true);

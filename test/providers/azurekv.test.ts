@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { azureKVProvider } from "../../src/providers/azurekv/index.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
   ProviderAuthError,
@@ -67,7 +68,7 @@ describe("azurekv provider (@azure/keyvault-* with @azure/identity)", () => {
         "azure.workload.identity/client-id": "wi-client",
         "azure.workload.identity/tenant-id": "tenant-1",
       });
-    ctx = { kube, storeKind: "SecretStore", storeName: "azure", namespace: "ns" };
+    ctx = { kube, caches: new ClientCaches(), storeKind: "SecretStore", storeName: "azure", namespace: "ns" };
   });
 
   const spSpec = (extra: Record<string, unknown> = {}) => ({
@@ -194,20 +195,20 @@ describe("azurekv provider (@azure/keyvault-* with @azure/identity)", () => {
   });
 
   test("spec validation and cloud selection", () => {
-    const errs = azureKVProvider.validateSpec({ vaultUrl: "not a url" } as any, "SecretStore");
+    const errs = azureKVProvider.validate({ vaultUrl: "not a url" } as any, "SecretStore").errors;
     assert.ok(errs.some((e) => e.includes("vaultUrl")));
     assert.ok(errs.some((e) => e.includes("clientId")));
     assert.deepEqual(
-      azureKVProvider.validateSpec(
+      azureKVProvider.validate(
         { vaultUrl: "https://v.vault.azure.net", authType: "ManagedIdentity" } as any,
         "SecretStore",
-      ),
+      ).errors,
       [],
     );
-    const stack = azureKVProvider.validateSpec(
+    const stack = azureKVProvider.validate(
       { vaultUrl: "https://v", authType: "ManagedIdentity", environmentType: "AzureStackCloud" } as any,
       "SecretStore",
-    );
+    ).errors;
     assert.ok(stack.some((e) => e.includes("customCloudConfig")));
   });
 });

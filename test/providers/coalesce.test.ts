@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { type BatchReader, ProviderReadCoalescer, RecordingKubeAccess } from "../../src/providers/coalesce.js";
+import { ProviderReadCoalescer, RecordingKubeAccess, type StoreIdentity } from "../../src/providers/coalesce.js";
 import { NoSecretError } from "../../src/providers/errors.js";
-import type { RemoteRef, SecretsClient } from "../../src/providers/provider.js";
+import type { BatchReads, RemoteRef, SecretsClient } from "../../src/providers/provider.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 /** A provider client over a map that counts calls and answers after a tick (so reads overlap). */
@@ -38,21 +38,21 @@ class CountingClient implements SecretsClient {
   async close(): Promise<void> {}
 }
 
-class BatchingClient extends CountingClient implements BatchReader {
+class BatchingClient extends CountingClient {
   batches: string[][] = [];
-  batchable(ref: RemoteRef) {
-    return !ref.version;
-  }
-  async getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]> {
-    this.batches.push(refs.map((r) => r.key));
-    return refs.map((r) => {
-      const v = this.values.get(r.key);
-      return v === undefined ? new NoSecretError("missing") : Buffer.from(v);
-    });
-  }
+  readonly batchReads: BatchReads = {
+    batchable: (ref) => !ref.version,
+    getSecretBatch: async (refs) => {
+      this.batches.push(refs.map((r) => r.key));
+      return refs.map((r) => {
+        const v = this.values.get(r.key);
+        return v === undefined ? new NoSecretError("missing") : Buffer.from(v);
+      });
+    },
+  };
 }
 
-const store = { kind: "SecretStore", namespace: "team-a", name: "aws", uid: "u1", resourceVersion: "1" };
+const store: StoreIdentity = { kind: "SecretStore", namespace: "team-a", name: "aws", uid: "u1", resourceVersion: "1" };
 
 describe("provider read coalescing", () => {
   test("concurrent identical reads share one provider call; each caller gets its own copy", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { ClientCaches } from "../../src/providers/caches.js";
 import { dopplerProvider } from "../../src/providers/doppler/index.js";
 import {
   NoSecretError,
@@ -37,7 +38,7 @@ describe("doppler provider", () => {
       JSON_BLOB: '{"user":"admin","nested":{"port":5432}}',
     });
     kube = new MemoryKubeAccess().setSecret("team", "doppler", { token: TOKEN });
-    ctx = { kube, storeKind: "SecretStore", storeName: "doppler", namespace: "team" };
+    ctx = { kube, caches: new ClientCaches(), storeKind: "SecretStore", storeName: "doppler", namespace: "team" };
   });
 
   async function client(extra: Record<string, unknown> = {}): Promise<SecretsClient> {
@@ -135,10 +136,10 @@ describe("doppler provider", () => {
       dopplerProvider.newClient({ auth: { secretRef: { dopplerToken: { name: "nope", key: "token" } } } } as any, ctx),
       StoreConfigError,
     );
-    const errs = dopplerProvider.validateSpec(
+    const errs = dopplerProvider.validate(
       { auth: { secretRef: { dopplerToken: { name: "x" } } } } as any,
       "ClusterSecretStore",
-    );
+    ).errors;
     assert.ok(errs.some((e) => e.includes("dopplerToken.key")));
     assert.ok(errs.some((e) => e.includes("dopplerToken.namespace")));
   });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ClientCaches } from "../../src/providers/caches.js";
 import { NoSecretError } from "../../src/providers/errors.js";
 import { fakeProvider } from "../../src/providers/fake/index.js";
 import type { KubeAccess, ProviderContext } from "../../src/providers/provider.js";
@@ -11,7 +12,7 @@ const kube: KubeAccess = {
 };
 
 function ctx(storeName: string): ProviderContext {
-  return { kube, storeKind: "SecretStore", storeName, namespace: "ns" };
+  return { kube, caches: new ClientCaches(), storeKind: "SecretStore", storeName, namespace: "ns" };
 }
 
 describe("fake provider", () => {
@@ -88,7 +89,7 @@ describe("fake provider", () => {
 
   it("validates spec and reports capabilities", async () => {
     assert.equal(fakeProvider.capabilities({ data: [] }), "ReadWrite");
-    assert.deepEqual(fakeProvider.validateSpec({ data: [{ key: "" }] }, "SecretStore").length, 2);
+    assert.deepEqual(fakeProvider.validate({ data: [{ key: "" }] }, "SecretStore").errors.length, 2);
     const bad = await fakeProvider.newClient({ data: [], validationResult: 2 }, ctx("s4"));
     assert.equal((await bad.validate()).ready, false);
   });

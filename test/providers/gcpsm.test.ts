@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
   ProviderAuthError,
@@ -58,7 +59,13 @@ describe("gcpsm provider (@google-cloud/secret-manager REST transport)", () => {
     kube = new MemoryKubeAccess()
       .setSecret("external-secrets", "gcp-sa-credentials", { "sa-key.json": saKey })
       .setServiceAccount("team", "external-secrets-sa");
-    ctx = { kube, storeKind: "ClusterSecretStore", storeName: "gcp-secretmanager", namespace: "team" };
+    ctx = {
+      kube,
+      caches: new ClientCaches(),
+      storeKind: "ClusterSecretStore",
+      storeName: "gcp-secretmanager",
+      namespace: "team",
+    };
   });
 
   // The seed's ClusterSecretStore, verbatim apart from nothing: secretRef to an SA key in another namespace.
@@ -214,10 +221,10 @@ describe("gcpsm provider (@google-cloud/secret-manager REST transport)", () => {
   });
 
   test("spec validation", () => {
-    const errs = gcpSMProvider.validateSpec(
+    const errs = gcpSMProvider.validate(
       { auth: { secretRef: { secretAccessKeySecretRef: { name: "x", key: "k" } } } } as any,
       "ClusterSecretStore",
-    );
+    ).errors;
     assert.ok(errs.some((e) => e.includes("projectID")));
     assert.ok(errs.some((e) => e.includes("namespace")));
   });

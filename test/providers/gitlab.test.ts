@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
   NotSupportedError,
@@ -42,7 +43,7 @@ describe("gitlab provider", () => {
     ]);
     fake.groups.set("8", [{ key: "SHARED", value: "g8" }]);
     kube = new MemoryKubeAccess().setSecret("ns", "gl", { token: fake.token });
-    ctx = { kube, storeKind: "SecretStore", storeName: "gitlab", namespace: "ns" };
+    ctx = { kube, caches: new ClientCaches(), storeKind: "SecretStore", storeName: "gitlab", namespace: "ns" };
   });
 
   const client = (extra: Record<string, unknown> = {}): Promise<SecretsClient> =>
@@ -114,14 +115,14 @@ describe("gitlab provider", () => {
   });
 
   test("spec validation", () => {
-    const errs = gitlabProvider.validateSpec(
+    const errs = gitlabProvider.validate(
       {
         auth: { SecretRef: { accessToken: { name: "gl", key: "t" } } },
         inheritFromGroups: true,
         groupIDs: ["1"],
       } as any,
       "SecretStore",
-    );
+    ).errors;
     assert.ok(errs.some((e) => e.includes("inheritFromGroups")));
     assert.ok(errs.some((e) => e.includes("groupIDs")));
   });

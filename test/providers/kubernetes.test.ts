@@ -1,18 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+import { KubeClient } from "../../src/kube/index.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import { NoSecretError } from "../../src/providers/errors.js";
-import { ClusterKubeAccess, connectionFromKubeConfig } from "../../src/providers/kube-access.js";
+import { ClusterKubeAccess } from "../../src/providers/kube-access.js";
 import { kubernetesProvider } from "../../src/providers/kubernetes/index.js";
-import { type KubeConnection, kubeRequest } from "../../src/providers/kubernetes/rest.js";
 import type { ProviderContext, SecretsClient } from "../../src/providers/provider.js";
 
 let api: ApiServer;
-let conn: KubeConnection;
+let admin: KubeClient;
 let kube: ClusterKubeAccess;
 
 async function put(path: string, body: unknown): Promise<void> {
-  await kubeRequest(conn, "POST", path, body);
+  await admin.request({ method: "POST", path, body });
 }
 
 function secret(ns: string, name: string, data: Record<string, string>, labels?: Record<string, string>) {
@@ -26,8 +27,8 @@ function secret(ns: string, name: string, data: Record<string, string>, labels?:
 
 before(async () => {
   api = await startApiServer();
-  conn = await connectionFromKubeConfig(api.kubeConfig());
-  kube = new ClusterKubeAccess(conn);
+  admin = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
+  kube = new ClusterKubeAccess(admin);
   for (const ns of ["store-ns", "remote"]) {
     await put("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
   }
@@ -49,7 +50,13 @@ after(async () => {
 });
 
 async function client(auth: Record<string, unknown>): Promise<SecretsClient> {
-  const ctx: ProviderContext = { kube, storeKind: "SecretStore", storeName: "k8s", namespace: "store-ns" };
+  const ctx: ProviderContext = {
+    kube,
+    caches: new ClientCaches(),
+    storeKind: "SecretStore",
+    storeName: "k8s",
+    namespace: "store-ns",
+  };
   return kubernetesProvider.newClient(
     { server: { url: api.url }, auth: auth as never, remoteNamespace: "remote" },
     ctx,
@@ -104,6 +111,6 @@ describe("kubernetes provider", () => {
       client({ token: { bearerToken: { name: "creds", key: "token", namespace: "remote" } } }),
       /may not reference another namespace/,
     );
-    assert.ok(kubernetesProvider.validateSpec({} as never, "SecretStore").length > 0);
+    assert.ok(kubernetesProvider.validate({} as never, "SecretStore").errors.length > 0);
   });
 });

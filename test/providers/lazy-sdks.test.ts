@@ -33,9 +33,11 @@ const { port1, port2 } = new MessageChannel();
 const seen = new Set();
 port1.on("message", (url) => { const m = ${SDKS}.exec(url); if (m) seen.add(m[0].split("/node_modules/")[1]); });
 register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, import.meta.url, { data: { port: port2 }, transferList: [port2] });
-await import(${JSON.stringify(`${src}providers/all.js`)});
-await import(${JSON.stringify(`${src}generators/all.js`)});
+const { registerBuiltinProviders } = await import(${JSON.stringify(`${src}providers/builtin.js`)});
+const { registerBuiltinGenerators } = await import(${JSON.stringify(`${src}generators/builtin.js`)});
 await import(${JSON.stringify(`${src}controllers/index.js`)});
+const registry = registerBuiltinProviders();
+registerBuiltinGenerators();
 await new Promise((r) => setTimeout(r, 100));
 const atStart = [...seen];
 ${after}
@@ -50,12 +52,13 @@ test("no provider SDK is loaded at start; a store's first client loads its own",
   await writeFile(
     script,
     child(`
-const { resolveProvider } = await import(${JSON.stringify(`${src}providers/registry.js`)});
-const r = resolveProvider({ aws: { service: "SecretsManager", region: "us-east-1",
+const { ClientCaches } = await import(${JSON.stringify(`${src}providers/caches.js`)});
+const r = registry.resolve({ aws: { service: "SecretsManager", region: "us-east-1",
   auth: { secretRef: { accessKeyIDSecretRef: { name: "c", key: "id" }, secretAccessKeySecretRef: { name: "c", key: "k" } } } } });
 const kube = { getSecret: async () => ({ id: Buffer.from("AKIAEXAMPLEEXAMPLE01"), k: Buffer.from("secret") }),
   getConfigMap: async () => undefined, createServiceAccountToken: async () => "" };
-const client = await r.provider.newClient(r.spec, { kube, storeKind: "SecretStore", storeName: "s", namespace: "ns" });
+const client = await r.provider.newClient(r.spec, { kube, caches: new ClientCaches(), storeKind: "SecretStore",
+  storeName: "s", namespace: "ns" });
 await client.close();`),
   );
   const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 60_000 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
   ProviderAuthError,
@@ -45,7 +46,7 @@ describe("onepassword provider (1Password Connect SDK)", () => {
     fake.addItem("shared", { title: "dup", fields: [{ label: "password", value: "a" }] });
     fake.addItem("shared", { title: "dup", fields: [{ label: "password", value: "b" }] });
     kube = new MemoryKubeAccess().setSecret("ns", "op", { token: fake.token });
-    ctx = { kube, storeKind: "SecretStore", storeName: "op", namespace: "ns" };
+    ctx = { kube, caches: new ClientCaches(), storeKind: "SecretStore", storeName: "op", namespace: "ns" };
   });
 
   const spec = (vaults: Record<string, number> = { prod: 1, shared: 2 }) => ({
@@ -136,10 +137,10 @@ describe("onepassword provider (1Password Connect SDK)", () => {
   });
 
   test("spec validation", () => {
-    const errs = onePasswordProvider.validateSpec(
+    const errs = onePasswordProvider.validate(
       { auth: { secretRef: { connectTokenSecretRef: { name: "x" } } }, vaults: {} } as any,
       "SecretStore",
-    );
+    ).errors;
     assert.ok(errs.some((e) => e.includes("connectHost")));
     assert.ok(errs.some((e) => e.includes("vaults")));
     assert.ok(errs.some((e) => e.includes("connectTokenSecretRef.key")));

@@ -2,18 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { NoSecretError } from "../../src/providers/errors.js";
-import {
-  compileGoRegexp,
-  escapeGjsonKey,
-  formatFloatF,
-  GoRegexpError,
-  getJsonProperty,
-  jsonToSecretMap,
-  matchTags,
-  newFindMatcher,
-  SecretMapError,
-  selectProperty,
-} from "../../src/providers/util/index.js";
+import { matchTags, newFindMatcher } from "../../src/providers/util/find.js";
+import { escapeGjsonKey } from "../../src/providers/util/gjson-path.js";
+import { compileGoRegexp, GoRegexpError } from "../../src/providers/util/go-regexp.js";
+import { getJsonProperty, selectProperty } from "../../src/providers/util/json-property.js";
+import { formatFloatF } from "../../src/providers/util/json-value.js";
+import { jsonToSecretMap, SecretMapError } from "../../src/providers/util/secret-map.js";
 
 const doc = JSON.stringify({
   name: { first: "Tom", last: "Anderson" },

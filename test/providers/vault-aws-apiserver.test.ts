@@ -7,11 +7,12 @@ import assert from "node:assert/strict";
 import { createVerify } from "node:crypto";
 import { after, before, test } from "node:test";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
-import { AwsSecretsProvider, ENDPOINT_ENV } from "../../src/providers/aws/index.js";
-import { ClusterKubeAccess, connectionFromKubeConfig } from "../../src/providers/kube-access.js";
-import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
+import { KubeClient } from "../../src/kube/index.js";
+import { ENDPOINT_ENV, newAwsProvider } from "../../src/providers/aws/index.js";
+import { ClientCaches } from "../../src/providers/caches.js";
+import { ClusterKubeAccess } from "../../src/providers/kube-access.js";
 import type { ProviderContext } from "../../src/providers/provider.js";
-import { VaultSecretsProvider } from "../../src/providers/vault/index.js";
+import { newVaultProvider } from "../../src/providers/vault/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
 
@@ -33,9 +34,9 @@ function verify(token: string, sub: string, audience: string): boolean {
 
 before(async () => {
   api = await startApiServer();
-  const conn = await connectionFromKubeConfig(api.kubeConfig());
-  kube = new ClusterKubeAccess(conn);
-  const create = (path: string, body: unknown) => kubeRequest(conn, "POST", path, body);
+  const admin = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
+  kube = new ClusterKubeAccess(admin);
+  const create = (path: string, body: unknown) => admin.request({ method: "POST", path, body });
   await create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "production" } });
   await create("/api/v1/namespaces/production/serviceaccounts", {
     apiVersion: "v1",
@@ -80,13 +81,14 @@ after(async () => {
 
 const ctx = (storeName: string): ProviderContext => ({
   kube,
+  caches: new ClientCaches(),
   storeKind: "SecretStore",
   storeName,
   namespace: "production",
 });
 
 test("seed Vault store (kubernetes auth, serviceAccountRef) logs in with a TokenRequest token", async () => {
-  const provider = new VaultSecretsProvider({ requestTimeoutMs: 2000, maxRetries: 0 });
+  const provider = newVaultProvider({ requestTimeoutMs: 2000, maxRetries: 0 });
   const c = await provider.newClient(
     {
       server: vault.url,
@@ -106,7 +108,7 @@ test("seed Vault store (kubernetes auth, serviceAccountRef) logs in with a Token
 });
 
 test("seed AWS store (jwt / IRSA) assumes the annotated role with an sts.amazonaws.com token", async () => {
-  const provider = new AwsSecretsProvider({ maxAttempts: 1, requestTimeoutMs: 2000 });
+  const provider = newAwsProvider({ maxAttempts: 1, requestTimeoutMs: 2000 });
   const c = await provider.newClient(
     {
       service: "SecretsManager",

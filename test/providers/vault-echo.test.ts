@@ -5,21 +5,24 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import type { VaultProvider as VaultProviderSpec } from "../../src/api/providers/vault.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import type { ProviderContext, SecretsClient } from "../../src/providers/provider.js";
-import { clearTokenCache, VaultSecretsProvider } from "../../src/providers/vault/index.js";
-import type { VaultProviderSpec } from "../../src/providers/vault/spec.js";
+import { newVaultProvider } from "../../src/providers/vault/index.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
-const provider = new VaultSecretsProvider({ requestTimeoutMs: 2_000, maxRetries: 0, retryBaseMs: 5 });
+const provider = newVaultProvider({ requestTimeoutMs: 2_000, maxRetries: 0, retryBaseMs: 5 });
 const NS = "echo";
 const TOKEN = "hvs.echo-test-token";
 const SECRET_ID = "approle-secret-id-42";
 
 let vault: FakeVault;
 let kube: MemoryKubeAccess;
+/** Logins are kept for the length of one test. */
+let caches: ClientCaches;
 
-const ctx = (): ProviderContext => ({ kube, storeKind: "SecretStore", storeName: "vault", namespace: NS });
+const ctx = (): ProviderContext => ({ kube, caches, storeKind: "SecretStore", storeName: "vault", namespace: NS });
 
 async function client(auth: VaultProviderSpec["auth"]): Promise<SecretsClient> {
   return provider.newClient({ server: vault.url, path: "secret", version: "v2", auth }, ctx());
@@ -44,7 +47,7 @@ after(async () => {
 });
 
 beforeEach(() => {
-  clearTokenCache();
+  caches = new ClientCaches();
   vault.clearFaults();
   kube = new MemoryKubeAccess()
     .setSecret(NS, "vault-token", { token: TOKEN })

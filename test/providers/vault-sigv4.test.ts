@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { signRequest } from "../../src/providers/aws/sigv4.js";
+import { signRequest } from "../../src/providers/aws/kit/sigv4.js";
 
 // The worked example from AWS's Signature Version 4 documentation (IAM ListUsers, 2015-08-30).
 test("SigV4 signer used by Vault iam auth reproduces AWS's documented example signature", () => {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import type { VaultProvider as VaultProviderSpec } from "../../src/api/providers/vault.js";
+import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
   ProviderAuthError,
@@ -7,19 +9,20 @@ import {
   StoreConfigError,
 } from "../../src/providers/errors.js";
 import type { ProviderContext, SecretsClient, StoreKind } from "../../src/providers/provider.js";
-import { clearTokenCache, VaultSecretsProvider } from "../../src/providers/vault/index.js";
-import type { VaultProviderSpec } from "../../src/providers/vault/spec.js";
+import { newVaultProvider } from "../../src/providers/vault/index.js";
 import { FakeVault, type LoginCheck, makeTestPki, type TestPki } from "../fakes/vault-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
-const provider = new VaultSecretsProvider({ requestTimeoutMs: 300, maxRetries: 0, retryBaseMs: 5 });
+const provider = newVaultProvider({ requestTimeoutMs: 300, maxRetries: 0, retryBaseMs: 5 });
 const NS = "production";
 
 let vault: FakeVault;
 let kube: MemoryKubeAccess;
+/** Logins are kept for the length of one test. */
+let caches: ClientCaches;
 
 function ctx(kind: StoreKind = "SecretStore", storeName = "vault-backend", namespace = NS): ProviderContext {
-  return { kube, storeKind: kind, storeName, namespace };
+  return { kube, caches, storeKind: kind, storeName, namespace };
 }
 
 async function client(spec: Omit<VaultProviderSpec, "server">, c = ctx()): Promise<SecretsClient> {
@@ -49,7 +52,7 @@ after(async () => {
 });
 
 beforeEach(() => {
-  clearTokenCache();
+  caches = new ClientCaches();
   kube = new MemoryKubeAccess()
     .setSecret(NS, "vault-token", { token: "root" })
     .setServiceAccount(NS, "vault-auth-sa")
@@ -177,7 +180,7 @@ describe("vault: errors", () => {
   });
 
   test("retries 5xx with backoff when configured", async () => {
-    const retrying = new VaultSecretsProvider({ requestTimeoutMs: 500, maxRetries: 2, retryBaseMs: 5 });
+    const retrying = newVaultProvider({ requestTimeoutMs: 500, maxRetries: 2, retryBaseMs: 5 });
     const c = await retrying.newClient({ server: vault.url, ...tokenStore() }, ctx());
     vault.fault("secret/data/myapp", { status: 500 }, 2);
     assert.equal((await c.getSecret({ key: "myapp", property: "password" })).toString(), "hunter2");
@@ -191,7 +194,7 @@ describe("vault: errors", () => {
     );
     kube = new MemoryKubeAccess();
     await assert.rejects(client(tokenStore()), StoreConfigError);
-    assert.deepEqual(provider.validateSpec({ server: vault.url, auth: {} }, "SecretStore"), []);
+    assert.deepEqual(provider.validate({ server: vault.url, auth: {} }, "SecretStore").errors, []);
   });
 });
 
@@ -383,7 +386,10 @@ describe("vault: auth methods and token lifecycle", () => {
           readYourWrites: true,
           forwardInconsistent: true,
           headers: { "X-Custom": "yes" },
-          auth: { namespace: "admin", userPass: { username: "u", secretRef: { name: "up", key: "password" } } },
+          auth: {
+            namespace: "admin",
+            userPass: { path: "userpass", username: "u", secretRef: { name: "up", key: "password" } },
+          },
         },
         ctx(),
       );

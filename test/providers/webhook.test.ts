@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
   NotSupportedError,
@@ -46,7 +47,7 @@ describe("webhook provider", () => {
     }));
     fake.routes.set("/slow", { delayMs: 1000, text: "late" });
     kube = new MemoryKubeAccess().setSecret("ns", "webhook-credentials", { username: "user", password: "pass" });
-    ctx = { kube, storeKind: "SecretStore", storeName: "wh", namespace: "ns" };
+    ctx = { kube, caches: new ClientCaches(), storeKind: "SecretStore", storeName: "wh", namespace: "ns" };
   });
 
   const spec = (extra: Record<string, unknown> = {}) => ({
@@ -158,8 +159,8 @@ describe("webhook provider", () => {
     }
     assert.ok(
       webhookProvider
-        .validateSpec({ url: "x", timeout: "soon" } as any, "SecretStore")
-        .some((e) => e.includes("timeout")),
+        .validate({ url: "x", timeout: "soon" } as any, "SecretStore")
+        .errors.some((e) => e.includes("timeout")),
     );
   });
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
+import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
 import {
   type Cluster,

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { secretDataHash } from "../../src/controllers/common/hash.js";
-import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
 import { ANNOTATION_DATA_HASH } from "../../src/controllers/externalsecret/constants.js";
+import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
 import {
   type Cluster,
   createNamespace,

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { secretDataHash } from "../../src/controllers/common/hash.js";
-import { EVENTS, EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
+import { EVENTS, EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
 import {
   type Cluster,
   canary,

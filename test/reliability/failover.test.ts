@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Registry } from "prom-client";
-import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
 import { startControllers } from "../../src/controllers/index.js";
+import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
 import { Manager } from "../../src/runtime/manager.js";
 import {
   type Cluster,

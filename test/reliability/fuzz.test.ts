@@ -12,9 +12,11 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import { joinPath, validateObject, validationErrors } from "../../src/api/validation.js";
-import { EXTERNAL_SECRETS, SECRET_STORES } from "../../src/controllers/common/kube-client.js";
-import { DecodeError, decodeValue } from "../../src/controllers/externalsecret/decode.js";
-import { webhookProvider } from "../../src/providers/webhook/provider.js";
+import { DecodeError, decodeValue } from "../../src/controllers/externalsecret/pipeline/decode.js";
+import { EXTERNAL_SECRETS, SECRET_STORES } from "../../src/kube/index.js";
+import { registerBuiltinProviders } from "../../src/providers/builtin.js";
+import { ClientCaches } from "../../src/providers/caches.js";
+import { webhookProvider } from "../../src/providers/webhook/index.js";
 import { renderESO, TemplateError } from "../../src/template/index.js";
 import { BadReviewError, handleAdmissionReview } from "../../src/webhook/admission.js";
 import { issueCertBundle } from "../../src/webhook/certs.js";
@@ -31,6 +33,8 @@ import {
   runControllers,
   startCluster,
 } from "./support.js";
+
+const validator = esoValidator(registerBuiltinProviders());
 
 /** Figures for the report: inputs tried per area. */
 const tried: Record<string, number> = {};
@@ -188,7 +192,7 @@ describe("fuzz: manifests and admission", () => {
         count("admission reviews");
         let out: ReturnType<typeof handleAdmissionReview>;
         try {
-          out = handleAdmissionReview(body, esoValidator);
+          out = handleAdmissionReview(body, validator);
         } catch (err) {
           assert.ok(err instanceof BadReviewError, String(err));
           assert.match(err.message, /^(body|request\.\w+):/);
@@ -211,7 +215,7 @@ describe("fuzz: manifests and admission", () => {
     const bundle = issueCertBundle(["localhost"], 1, ["127.0.0.1"]);
     const server: WebhookServer = await startWebhookServer({
       tls: { cert: bundle.cert, key: bundle.key },
-      validate: esoValidator,
+      validate: validator,
       convert: (o) => o,
     });
     const post = (body: Buffer | string) =>
@@ -387,7 +391,13 @@ describe("fuzz: provider responses", () => {
   it("the client resolves with bytes or rejects with an Error; never hangs", async () => {
     const client = await webhookProvider.newClient(
       { url: `${hook.url}/v?k={{ .remoteRef.key }}`, result: { jsonPath: "$.value" }, timeout: "2s" } as never,
-      { kube: new MemoryKubeAccess(), storeKind: "SecretStore", storeName: "fuzz", namespace: "ns" },
+      {
+        kube: new MemoryKubeAccess(),
+        caches: new ClientCaches(),
+        storeKind: "SecretStore",
+        storeName: "fuzz",
+        namespace: "ns",
+      },
     );
     try {
       for (const r of fc.sample(body, 120)) {

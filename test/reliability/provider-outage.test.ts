@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/controllers/common/kube-client.js";
-import { registerProvider } from "../../src/providers/registry.js";
-import { VaultSecretsProvider } from "../../src/providers/vault/index.js";
+import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
+import { registerBuiltinProviders } from "../../src/providers/builtin.js";
+import { newVaultProvider } from "../../src/providers/vault/index.js";
 import { defaultControllerRateLimiter } from "../../src/runtime/ratelimit.js";
 import { vaultTokenStoreManifest } from "../e2e/harness.js";
 import { FakeVault } from "../fakes/vault-server.js";
@@ -28,7 +28,9 @@ import {
 } from "./support.js";
 
 // Short provider timeouts so a hanging Vault costs the test seconds, not minutes; one provider-level retry.
-registerProvider(new VaultSecretsProvider({ requestTimeoutMs: 150, maxRetries: 1, retryBaseMs: 10 }));
+const providers = registerBuiltinProviders().register(
+  newVaultProvider({ requestTimeoutMs: 150, maxRetries: 1, retryBaseMs: 10 }),
+);
 
 const NS = "payments";
 let c: Cluster;
@@ -97,7 +99,7 @@ before(async () => {
     stringData: { token: "root-token" },
   });
   await c.client.create(SECRET_STORES, vaultTokenStoreManifest(NS, vault.url));
-  ctl = await runControllers(c, { logger: logs.logger, concurrency: 2 });
+  ctl = await runControllers(c, { logger: logs.logger, concurrency: 2, providers });
   for (const es of [
     externalSecret("db", NS, {
       refreshInterval: "1s",

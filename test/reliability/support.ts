@@ -9,17 +9,12 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { allCRDs } from "../../src/api/crds.js";
 import { type ApiServer, kubeconfigObject, startApiServer } from "../../src/apiserver/index.js";
-import { EVENTS, KubeClient, NAMESPACES } from "../../src/controllers/common/kube-client.js";
 import {
   type RunningControllers,
   type StartControllersOptions,
   startControllers,
 } from "../../src/controllers/index.js";
-import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
-import "../../src/providers/all.js";
-import "../../src/generators/all.js";
-import { kubeRequest } from "../../src/providers/kubernetes/rest.js";
-import { KubeClient as RuntimeKubeClient } from "../../src/runtime/client.js";
+import { CUSTOM_RESOURCE_DEFINITIONS, EVENTS, KubeClient, NAMESPACES, resourcePath } from "../../src/kube/index.js";
 import { createLogger, type Logger } from "../../src/runtime/logger.js";
 
 export { decoded, eventually, externalSecret, fakeStore } from "../e2e/harness.js";
@@ -77,11 +72,18 @@ export interface Cluster {
 
 export async function startCluster(opts: { watchHistory?: number } = {}): Promise<Cluster> {
   const api = await startApiServer({ watchHistory: opts.watchHistory });
-  const conn = await connectionFromKubeConfig(api.kubeConfig());
+  const client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
   for (const crd of allCRDs()) {
-    await kubeRequest(conn, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
   }
-  return { api, client: new KubeClient(conn), stop: () => api.stop() };
+  return {
+    api,
+    client,
+    stop: async () => {
+      client.close();
+      await api.stop();
+    },
+  };
 }
 
 export async function createNamespace(c: Cluster, name: string, labels?: Record<string, string>): Promise<void> {
@@ -98,9 +100,7 @@ export async function runControllers(
   const kubeConfig = url ? kubeConfigFor(url) : c.api.kubeConfig();
   // The client-side rate limit (50 qps by default, as upstream) can be lifted so big tests stay short.
   const runtimeClient =
-    qps === undefined
-      ? undefined
-      : new RuntimeKubeClient({ kubeConfig, qps, burst: 1_000, metrics: rest.runtimeMetrics });
+    qps === undefined ? undefined : new KubeClient({ kubeConfig, qps, burst: 1_000, metrics: rest.runtimeMetrics });
   const running = await startControllers({ kubeConfig, registry, storeRequeueMs: 60_000, runtimeClient, ...rest });
   await running.synced();
   const stop = running.stop.bind(running);

@@ -12,7 +12,7 @@ import {
   generatorResource,
   SECRET_STORES,
   SECRETS,
-} from "../../src/controllers/common/kube-client.js";
+} from "../../src/kube/index.js";
 import { vaultTokenStoreManifest } from "../e2e/harness.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import {

@@ -8,9 +8,8 @@ import { fileURLToPath } from "node:url";
 import { allCRDs } from "../../src/api/crds.js";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
 import { help, LEADER_ELECTION_ID, parseFlags, run } from "../../src/cli/controller.js";
-import { KubeClient } from "../../src/runtime/client.js";
+import { KubeClient, type KubeObject, LEASES, NAMESPACES, SECRETS } from "../../src/kube/index.js";
 import type { Lease } from "../../src/runtime/leader.js";
-import { type KubeObject, Leases, Namespaces, Secrets } from "../../src/runtime/resource.js";
 import { waitFor } from "./helpers.js";
 
 const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
@@ -106,7 +105,7 @@ describe("eso controller", () => {
   it("syncs an ExternalSecret against the API server, serves probes, and exits cleanly on SIGTERM", async () => {
     const kubeconfig = join(dir, "kubeconfig");
     await api.writeKubeconfig(kubeconfig);
-    await client.create(Namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: "app" } });
+    await client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name: "app" } });
     await client.request({
       method: "POST",
       path: "/apis/external-secrets.io/v1/namespaces/app/secretstores",
@@ -149,20 +148,16 @@ describe("eso controller", () => {
     try {
       await waitFor(
         async () => {
-          const s = await client.getOrUndefined<KubeObject & { data?: Record<string, string> }>(
-            Secrets,
-            "app",
-            "db-secret",
-          );
+          const s = await client.get<KubeObject & { data?: Record<string, string> }>(SECRETS, "app", "db-secret");
           return s?.data?.password !== undefined;
         },
         "Secret written by the controller",
         30_000,
       );
-      const secret = await client.get<KubeObject & { data: Record<string, string> }>(Secrets, "app", "db-secret");
-      assert.equal(Buffer.from(secret.data.password!, "base64").toString(), "s3cr3t-value");
-      const lease = await client.get<Lease>(Leases, "default", LEADER_ELECTION_ID);
-      assert.ok(lease.spec?.holderIdentity);
+      const secret = await client.get<KubeObject & { data: Record<string, string> }>(SECRETS, "app", "db-secret");
+      assert.equal(Buffer.from(secret!.data.password!, "base64").toString(), "s3cr3t-value");
+      const lease = await client.get<Lease>(LEASES, "default", LEADER_ELECTION_ID);
+      assert.ok(lease?.spec?.holderIdentity);
 
       const addrOf = (msg: string) => p.lines.find((l) => l.msg === msg)?.addr as string | undefined;
       const health = addrOf("serving health probes");
@@ -193,8 +188,8 @@ describe("eso controller", () => {
       p.child.kill("SIGTERM");
       const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("hung"), 20_000))]);
       assert.equal(code, 0, `exit code; stderr: ${p.stderr}`);
-      const released = await client.get<Lease>(Leases, "default", LEADER_ELECTION_ID);
-      assert.equal(released.spec?.holderIdentity, "", "lease released on shutdown");
+      const released = await client.get<Lease>(LEASES, "default", LEADER_ELECTION_ID);
+      assert.equal(released?.spec?.holderIdentity, "", "lease released on shutdown");
       assert.ok(p.lines.some((l) => l.msg === "shutdown complete"));
       const all = JSON.stringify(p.lines);
       assert.ok(!all.includes("s3cr3t-value"), "no secret value in any log line");

@@ -3,9 +3,8 @@ import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { KubeConfig } from "@kubernetes/client-node";
 import { kubeconfigObject } from "../../src/apiserver/index.js";
-import { ApiError, KubeClient } from "../../src/runtime/client.js";
+import { ApiError, CONFIGMAPS, KubeClient } from "../../src/kube/index.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
-import { ConfigMaps } from "../../src/runtime/resource.js";
 import { type Env, env } from "./helpers.js";
 
 /** Counts TCP connections made to the API server through it. */
@@ -43,7 +42,7 @@ describe("API client", () => {
   let e: Env;
   before(async () => {
     e = await env();
-    await e.client.create(ConfigMaps, {
+    await e.client.create(CONFIGMAPS, {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "c", namespace: "default" },
@@ -55,7 +54,7 @@ describe("API client", () => {
     const client = new KubeClient({ kubeConfig: e.api.kubeConfig(), qps: 20, burst: 5 });
     try {
       const started = Date.now();
-      await Promise.all(Array.from({ length: 15 }, () => client.get(ConfigMaps, "default", "c")));
+      await Promise.all(Array.from({ length: 15 }, () => client.get(CONFIGMAPS, "default", "c")));
       const took = Date.now() - started;
       // 5 go at once, the other 10 wait 50 ms each for a token: at least ~500 ms however fast the server is.
       assert.ok(took >= 450, `15 requests at qps 20 / burst 5 took only ${took} ms`);
@@ -71,7 +70,7 @@ describe("API client", () => {
     try {
       e.api.faults.failNext({ verb: "get", resource: "configmaps" }, 1, 429, "slow down");
       const started = Date.now();
-      const cm = await client.get(ConfigMaps, "default", "c");
+      const cm = await client.get(CONFIGMAPS, "default", "c");
       assert.equal(cm.metadata.name, "c");
       assert.ok(Date.now() - started >= 950, "waited for Retry-After: 1");
       const text = await metrics.text();
@@ -79,7 +78,7 @@ describe("API client", () => {
       assert.match(text, /rest_client_requests_total\{code="200",method="GET",host="[^"]+"\} 1/);
 
       e.api.faults.failNext({ verb: "get", resource: "configmaps" }, 1, 429, "slow down");
-      const err = await noRetry.get(ConfigMaps, "default", "c").catch((x: unknown) => x);
+      const err = await noRetry.get(CONFIGMAPS, "default", "c").catch((x: unknown) => x);
       assert.ok(err instanceof ApiError);
       assert.equal(err.code, 429);
       assert.equal(err.retryAfterSeconds, 1);
@@ -94,8 +93,8 @@ describe("API client", () => {
     const proxy = await countingProxy(e.api.url);
     const client = new KubeClient({ kubeConfig: proxy.kubeConfig, qps: 0 });
     try {
-      for (let i = 0; i < 20; i++) await client.get(ConfigMaps, "default", "c");
-      await client.list(ConfigMaps, { namespace: "default" });
+      for (let i = 0; i < 20; i++) await client.get(CONFIGMAPS, "default", "c");
+      await client.list(CONFIGMAPS, "default");
       assert.equal(proxy.connections(), 1);
     } finally {
       client.close();

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ApiEventRecorder } from "../../src/controllers/common/events.js";
-import { EVENTS, KubeClient } from "../../src/controllers/common/kube-client.js";
-import { connectionFromKubeConfig } from "../../src/providers/kube-access.js";
+import { EVENTS, type KubeClient } from "../../src/kube/index.js";
 import { type Env, env } from "./helpers.js";
 
 interface Ev {
@@ -22,7 +21,7 @@ describe("event recorder", () => {
   let client: KubeClient;
   before(async () => {
     e = await env();
-    client = new KubeClient(await connectionFromKubeConfig(e.api.kubeConfig()));
+    client = e.client;
   });
   after(() => e.close());
 

@@ -1,5 +1,5 @@
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
-import { KubeClient } from "../../src/runtime/client.js";
+import { KubeClient } from "../../src/kube/index.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
 
 export interface Env {

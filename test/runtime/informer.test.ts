@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { CONFIGMAPS, type KubeObject, MANAGED_SELECTOR, NAMESPACES, objectKey, SECRETS } from "../../src/kube/index.js";
 import { Informer } from "../../src/runtime/informer.js";
-import {
-  ConfigMaps,
-  type KubeObject,
-  MANAGED_SELECTOR,
-  Namespaces,
-  objectKey,
-  Secrets,
-} from "../../src/runtime/resource.js";
 import { type Env, env, waitFor } from "./helpers.js";
 
-const cm = (name: string, data: Record<string, string> = {}, namespace = "default"): KubeObject => ({
+type ConfigMap = KubeObject & { data?: Record<string, string> };
+
+const cm = (name: string, data: Record<string, string> = {}, namespace = "default"): ConfigMap => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: { name, namespace },
@@ -19,7 +14,7 @@ const cm = (name: string, data: Record<string, string> = {}, namespace = "defaul
 });
 
 async function serverState(e: Env, namespace?: string): Promise<Map<string, string>> {
-  const { items } = await e.client.listAll(ConfigMaps, { namespace });
+  const { items } = await e.client.listAll(CONFIGMAPS, { namespace });
   return new Map(items.map((o) => [objectKey(o), o.metadata.resourceVersion!]));
 }
 
@@ -31,13 +26,13 @@ describe("informer", () => {
   let e: Env;
   before(async () => {
     e = await env();
-    await e.client.create(ConfigMaps, cm("pre-1", { store: "vault" }));
+    await e.client.create(CONFIGMAPS, cm("pre-1", { store: "vault" }));
   });
   after(() => e.close());
 
   it("lists, watches adds/updates/deletes and maintains namespace and custom indexes", async () => {
-    const inf = new Informer(e.client, ConfigMaps, {
-      indexers: { store: (o) => [String((o.data as Record<string, string> | undefined)?.store ?? "")] },
+    const inf = new Informer<ConfigMap>(e.client, CONFIGMAPS, {
+      indexers: { store: (o) => [String(o.data?.store ?? "")] },
     });
     const events: string[] = [];
     inf.addHandler({
@@ -50,9 +45,9 @@ describe("informer", () => {
     assert.equal(inf.hasSynced(), true);
     assert.deepEqual(events, ["add pre-1"]);
     assert.equal(inf.cache.byIndex("store", "vault").length, 1);
-    await e.client.create(ConfigMaps, cm("w-1", { store: "aws" }));
-    await e.client.patch(ConfigMaps, "default", "w-1", { data: { store: "vault" } });
-    await e.client.delete(ConfigMaps, "default", "pre-1");
+    await e.client.create(CONFIGMAPS, cm("w-1", { store: "aws" }));
+    await e.client.patch(CONFIGMAPS, "default", "w-1", { data: { store: "vault" } });
+    await e.client.delete(CONFIGMAPS, "default", "pre-1");
     await waitFor(() => events.length === 4, "four events");
     assert.deepEqual(events, ["add pre-1", "add w-1", "update w-1", "delete pre-1"]);
     assert.deepEqual(
@@ -70,16 +65,16 @@ describe("informer", () => {
     const managedFields = [
       { manager: "kubectl", operation: "Update", apiVersion: "v1", fieldsType: "FieldsV1", fieldsV1: { "f:data": {} } },
     ];
-    const withFields = (name: string): KubeObject => ({
+    const withFields = (name: string): ConfigMap => ({
       ...cm(name, { k: "v" }, "mf"),
       metadata: { name, namespace: "mf", labels: { team: "a" }, managedFields },
     });
-    await e.client.create(Namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: "mf" } });
-    await e.client.create(ConfigMaps, withFields("listed"));
-    const inf = new Informer(e.client, ConfigMaps, { namespace: "mf" });
+    await e.client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name: "mf" } });
+    await e.client.create(CONFIGMAPS, withFields("listed"));
+    const inf = new Informer<ConfigMap>(e.client, CONFIGMAPS, { namespace: "mf" });
     inf.start();
     await inf.waitForSync();
-    await e.client.create(ConfigMaps, withFields("watched"));
+    await e.client.create(CONFIGMAPS, withFields("watched"));
     await waitFor(() => inf.cache.list("mf").length === 2, "both in the cache");
     for (const o of inf.cache.list("mf")) {
       assert.equal(o.metadata.managedFields, undefined, o.metadata.name);
@@ -88,8 +83,8 @@ describe("informer", () => {
     }
     // A write from a cached copy (no managedFields) leaves the server's managedFields in place.
     const cached = inf.cache.getByName("mf", "watched")!;
-    await e.client.replace(ConfigMaps, { ...cached, data: { k: "v2" } });
-    const server = await e.client.get(ConfigMaps, "mf", "watched");
+    await e.client.update(CONFIGMAPS, { ...cached, data: { k: "v2" } });
+    const server = await e.client.get(CONFIGMAPS, "mf", "watched");
     // As kube does, the server tracks field ownership itself (the client-supplied entry is recomputed, not kept).
     const kept = server?.metadata.managedFields;
     assert.ok(Array.isArray(kept) && kept.length > 0, "the API server keeps managedFields");
@@ -97,7 +92,7 @@ describe("informer", () => {
   });
 
   it("a cut watch loses no event: it resumes from the last resourceVersion", async () => {
-    const inf = new Informer(e.client, ConfigMaps, { namespace: "default" });
+    const inf = new Informer(e.client, CONFIGMAPS, { namespace: "default" });
     const added = new Set<string>();
     const deleted = new Set<string>();
     inf.addHandler({ add: (o) => added.add(o.metadata.name), delete: (o) => deleted.add(o.metadata.name) });
@@ -106,10 +101,10 @@ describe("informer", () => {
     const created: string[] = [];
     for (let i = 0; i < 40; i++) {
       const name = `cut-${i}`;
-      await e.client.create(ConfigMaps, cm(name, { i: String(i) }));
+      await e.client.create(CONFIGMAPS, cm(name, { i: String(i) }));
       created.push(name);
       if (i % 3 === 0) e.api.faults.cutWatches();
-      if (i % 5 === 4) await e.client.delete(ConfigMaps, "default", `cut-${i - 2}`);
+      if (i % 5 === 4) await e.client.delete(CONFIGMAPS, "default", `cut-${i - 2}`);
     }
     e.api.faults.cutWatches();
     const want = await serverState(e, "default");
@@ -127,8 +122,8 @@ describe("informer", () => {
   it("410 Gone leads to a relist and a consistent cache, with deletes for objects gone meanwhile", async () => {
     const small = await env({ watchHistory: 5 });
     try {
-      for (let i = 0; i < 5; i++) await small.client.create(ConfigMaps, cm(`g-${i}`));
-      const inf = new Informer(small.client, ConfigMaps, {});
+      for (let i = 0; i < 5; i++) await small.client.create(CONFIGMAPS, cm(`g-${i}`));
+      const inf = new Informer(small.client, CONFIGMAPS, {});
       const deleted: string[] = [];
       inf.addHandler({ delete: (o) => deleted.push(o.metadata.name) });
       inf.start();
@@ -137,9 +132,9 @@ describe("informer", () => {
       // Keep the watch down while more changes than the server's watch history happen.
       small.api.faults.failNext({ verb: "watch", resource: "configmaps" }, 1, 503);
       small.api.faults.cutWatches();
-      for (let i = 5; i < 20; i++) await small.client.create(ConfigMaps, cm(`g-${i}`));
-      await small.client.delete(ConfigMaps, "default", "g-0");
-      await small.client.delete(ConfigMaps, "default", "g-1");
+      for (let i = 5; i < 20; i++) await small.client.create(CONFIGMAPS, cm(`g-${i}`));
+      await small.client.delete(CONFIGMAPS, "default", "g-0");
+      await small.client.delete(CONFIGMAPS, "default", "g-1");
       await waitFor(() => inf.stats.relistsAfterGone >= 1, "relist after 410");
       const want = await serverState(small);
       await waitFor(async () => {
@@ -157,13 +152,13 @@ describe("informer", () => {
   it("caches no unrelated Secret: list and watch carry the managed label selector", async () => {
     const big = "x".repeat(8 * 1024);
     const payload = Buffer.from(big).toString("base64");
-    const inf = new Informer(e.client, Secrets, { labelSelector: MANAGED_SELECTOR });
+    const inf = new Informer(e.client, SECRETS, { labelSelector: MANAGED_SELECTOR });
     inf.start();
     await inf.waitForSync();
     const creates: Promise<unknown>[] = [];
     for (let i = 0; i < 1000; i++) {
       creates.push(
-        e.client.create(Secrets, {
+        e.client.create(SECRETS, {
           apiVersion: "v1",
           kind: "Secret",
           metadata: { name: `unrelated-${i}`, namespace: "default" },
@@ -173,7 +168,7 @@ describe("informer", () => {
       if (creates.length >= 50) await Promise.all(creates.splice(0));
     }
     await Promise.all(creates);
-    await e.client.create(Secrets, {
+    await e.client.create(SECRETS, {
       apiVersion: "v1",
       kind: "Secret",
       metadata: { name: "managed", namespace: "default", labels: { "reconcile.external-secrets.io/managed": "true" } },

@@ -4,12 +4,12 @@ import { after, before, describe, it } from "node:test";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { kubeconfigObject } from "../../src/apiserver/index.js";
+import { CONFIGMAPS, type KubeObject, LEASES } from "../../src/kube/index.js";
 import { FakeClock } from "../../src/runtime/clock.js";
 import { Controller } from "../../src/runtime/controller.js";
 import { Informer } from "../../src/runtime/informer.js";
 import { LeaderElector, type Lease, microTime } from "../../src/runtime/leader.js";
 import { Manager } from "../../src/runtime/manager.js";
-import { ConfigMaps, type KubeObject, Leases } from "../../src/runtime/resource.js";
 import { type Env, env, waitFor } from "./helpers.js";
 
 /** A TCP proxy to the API server that can be cut like a network partition (connections hang, nothing passes). */
@@ -57,7 +57,7 @@ function kubeConfigFor(url: string): KubeConfig {
   return kc;
 }
 
-const cm = (name: string): KubeObject => ({
+const cm = (name: string): KubeObject & { data: Record<string, string> } => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: { name, namespace: "default" },
@@ -97,14 +97,14 @@ async function replica(
     concurrency: 2,
     reconcile: async (req, { signal }) => {
       runs.push({ name: req.name, leader: manager.isLeader });
-      // "hold-*" ConfigMaps keep a reconcile in flight until the controller aborts it.
+      // "hold-*" CONFIGMAPS keep a reconcile in flight until the controller aborts it.
       if (req.name.startsWith("hold")) {
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
         aborted.push(req.name);
       }
     },
   });
-  const informer = new Informer(manager.client, ConfigMaps, { namespace: "default" });
+  const informer = new Informer(manager.client, CONFIGMAPS, { namespace: "default" });
   informer.addHandler({ add: (o) => controller.enqueue({ namespace: "default", name: o.metadata.name }) });
   controller.onStarted(() => {
     for (const o of informer.cache.list()) controller.enqueue({ namespace: "default", name: o.metadata.name });
@@ -118,7 +118,7 @@ async function replica(
 }
 
 async function lease(e: Env): Promise<Lease> {
-  return e.client.get<Lease>(Leases, "default", "eso-test");
+  return (await e.client.get<Lease>(LEASES, "default", "eso-test"))!;
 }
 
 describe("leader election", () => {
@@ -135,7 +135,7 @@ describe("leader election", () => {
     await a.manager.elected();
     const b = await replica("b", e.api.kubeConfig(), timing);
     try {
-      await e.client.create(ConfigMaps, cm("one"));
+      await e.client.create(CONFIGMAPS, cm("one"));
       await waitFor(() => a.runs.some((r) => r.name === "one"), "leader reconciles");
       // The standby keeps its cache in sync but never reconciles.
       await waitFor(() => b.informer.cache.get("default/one") !== undefined, "standby cache");
@@ -146,7 +146,7 @@ describe("leader election", () => {
       assert.match(await a.manager.registry.metrics(), /leader_election_master_status\{name="eso-test"\} 1/);
       assert.match(await b.manager.registry.metrics(), /leader_election_master_status\{name="eso-test"\} 0/);
 
-      await e.client.create(ConfigMaps, cm("hold-a"));
+      await e.client.create(CONFIGMAPS, cm("hold-a"));
       await waitFor(() => a.runs.some((r) => r.name === "hold-a"), "a reconcile in flight on the leader");
 
       // Cut the leader off: it stops leading after renewDeadline; b takes over after the lease expires.
@@ -159,7 +159,7 @@ describe("leader election", () => {
       assert.equal((await lease(e)).spec?.leaseTransitions, 1);
       await waitFor(() => b.runs.some((r) => r.name === "one"), "new leader replays its cache");
       await waitFor(() => b.runs.some((r) => r.name === "hold-a"), "new leader picks up the interrupted work");
-      await e.client.create(ConfigMaps, cm("two"));
+      await e.client.create(CONFIGMAPS, cm("two"));
       await waitFor(() => b.runs.some((r) => r.name === "two"), "new leader reconciles new work");
       assert.equal(a.runs.length, aRunsAtLoss, "the deposed leader does no more work");
       assert.ok(
@@ -174,7 +174,7 @@ describe("leader election", () => {
   });
 
   it("a released lease is taken over at once, long before it would expire", async () => {
-    await e.client.delete(Leases, "default", "eso-test");
+    await e.client.delete(LEASES, "default", "eso-test");
     const timing = { leaseDurationMs: 30_000, renewDeadlineMs: 20_000, retryPeriodMs: 100 };
     const a = await replica("a", e.api.kubeConfig(), timing);
     await a.manager.elected();
@@ -200,7 +200,7 @@ describe("leader election", () => {
   it("a standby waits leaseDuration (15 s by default) on its own clock before taking a held lease", async () => {
     const clock = new FakeClock(Date.now());
     const now = clock.now();
-    await e.client.create(Leases, {
+    await e.client.create(LEASES, {
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
       metadata: { name: "held", namespace: "default" },
@@ -237,14 +237,14 @@ describe("leader election", () => {
       clock.advance(2_400);
       await waitFor(() => elector.isLeader, "takes the lease after 15 s");
       assert.equal(started, 1);
-      const l = await e.client.get<Lease>(Leases, "default", "held");
+      const l = (await e.client.get<Lease>(LEASES, "default", "held"))!;
       assert.equal(l.spec?.holderIdentity, "standby");
       assert.equal(l.spec?.leaseTransitions, 1);
       assert.match(l.spec?.renewTime ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     } finally {
       await elector.stop();
     }
-    assert.equal((await e.client.get<Lease>(Leases, "default", "held")).spec?.holderIdentity, "");
+    assert.equal((await e.client.get<Lease>(LEASES, "default", "held"))?.spec?.holderIdentity, "");
   });
 
   it("rejects timings where the lease could expire before the leader notices", () => {

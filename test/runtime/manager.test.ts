@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Registry } from "prom-client";
+import { CONFIGMAPS, LEASES } from "../../src/kube/index.js";
 import { Controller } from "../../src/runtime/controller.js";
 import { parseBindAddress } from "../../src/runtime/health.js";
 import type { Lease } from "../../src/runtime/leader.js";
 import { Manager } from "../../src/runtime/manager.js";
-import { ConfigMaps, Leases } from "../../src/runtime/resource.js";
 import { type Env, env, waitFor } from "./helpers.js";
 
 async function get(addr: string, path: string): Promise<{ status: number; body: string }> {
@@ -55,7 +55,7 @@ describe("manager", () => {
 
       await m.elected();
       c.enqueue({ namespace: "ns", name: "w" });
-      await m.client.list(ConfigMaps, { namespace: "default" });
+      await m.client.list(CONFIGMAPS, "default");
       await waitFor(async () => /result="success"\} 1/.test((await get(m.metricsAddress!, "/metrics")).body), "metric");
       const metrics = await get(m.metricsAddress!, "/metrics");
       assert.equal(metrics.status, 200);
@@ -137,13 +137,13 @@ describe("manager", () => {
     const stopping = m.stop();
     c.enqueue({ namespace: "", name: "late" });
     await new Promise((r) => setTimeout(r, 100));
-    const lease = await e.client.get<Lease>(Leases, "default", "graceful");
-    assert.equal(lease.spec?.holderIdentity, "me", "the lease is held while reconciles drain");
+    const lease = await e.client.get<Lease>(LEASES, "default", "graceful");
+    assert.equal(lease?.spec?.holderIdentity, "me", "the lease is held while reconciles drain");
     release();
     await stopping;
     assert.deepEqual(done, [{ name: "slow", aborted: false }]);
-    const after = await e.client.get<Lease>(Leases, "default", "graceful");
-    assert.equal(after.spec?.holderIdentity, "");
+    const after = await e.client.get<Lease>(LEASES, "default", "graceful");
+    assert.equal(after?.spec?.holderIdentity, "");
     assert.equal(m.isLeader, false);
   });
 

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { generatorResource } from "../../src/controllers/common/kube-client.js";
+import { generatorResource } from "../../src/kube/index.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import {
   CLUSTER_SECRET_STORES,

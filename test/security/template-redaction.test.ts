@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EVENTS } from "../../src/controllers/common/kube-client.js";
+import { EVENTS } from "../../src/kube/index.js";
 import { createLogger } from "../../src/runtime/logger.js";
 import {
   createNamespace,

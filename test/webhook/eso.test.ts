@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { request } from "node:https";
 import { after, before, describe, test } from "node:test";
+import { registerBuiltinProviders } from "../../src/providers/builtin.js";
+import { type FakeSpec, fakeProvider } from "../../src/providers/fake/index.js";
+import type { Provider } from "../../src/providers/provider.js";
 import { issueCertBundle } from "../../src/webhook/certs.js";
 import { esoConverter, esoValidator } from "../../src/webhook/eso.js";
 import { startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
@@ -35,13 +38,30 @@ const v1beta1Store = {
   },
 };
 
+/** A fake provider that warns about the key "noisy", as a provider may warn about a store it still accepts. */
+const warningFake: Provider<FakeSpec> = {
+  ...fakeProvider,
+  validate: (spec, kind) => ({
+    errors: fakeProvider.validate(spec, kind).errors,
+    warnings: spec.data.some((d) => d.key === "noisy") ? ["spec.provider.fake.data: key noisy is deprecated"] : [],
+  }),
+};
+const providers = registerBuiltinProviders().register(warningFake);
+
+const fakeStore = (data: unknown[]) => ({
+  apiVersion: "external-secrets.io/v1",
+  kind: "ClusterSecretStore",
+  metadata: { name: "demo" },
+  spec: { provider: { fake: { data } } },
+});
+
 describe("webhook with the external-secrets.io API", () => {
   const tls = issueCertBundle(["localhost"], 30, ["127.0.0.1"]);
   let server: WebhookServer;
   before(async () => {
     server = await startWebhookServer({
       tls: { cert: tls.cert, key: tls.key },
-      validate: esoValidator,
+      validate: esoValidator(providers),
       convert: esoConverter,
     });
   });
@@ -82,6 +102,26 @@ describe("webhook with the external-secrets.io API", () => {
       out.response.warnings[0],
       /^warning: SecretStore production\/vault-backend: spec\.providr: unknown field/,
     );
+  });
+
+  test("a store its provider finds invalid is denied, naming the provider's field", async () => {
+    const vault = v1beta1Store.spec.provider.vault;
+    const out = await admit({ ...v1beta1Store, spec: { provider: { vault: { ...vault, server: "vault:8200" } } } });
+    assert.equal(out.response.allowed, false);
+    assert.match(
+      out.response.status.message,
+      /^SecretStore production\/vault-backend: spec\.provider\.vault\.server: must be an http\(s\) URL$/,
+    );
+  });
+
+  test("a provider's warnings come back as admission warnings; the store is admitted", async () => {
+    const out = await admit(fakeStore([{ key: "noisy", value: "v" }]));
+    assert.equal(out.response.allowed, true);
+    assert.deepEqual(out.response.warnings, [
+      "warning: ClusterSecretStore demo: spec.provider.fake.data: key noisy is deprecated",
+    ]);
+    const quiet = await admit(fakeStore([{ key: "calm", value: "v" }]));
+    assert.deepEqual(quiet.response, { uid: "r1", allowed: true });
   });
 
   test("admits a seed manifest", async () => {

@@ -26,3 +26,4 @@ export const FakeProviderV1beta1Schema = Type.Object({
     }),
   ),
 });
+export type FakeProviderV1beta1 = Static<typeof FakeProviderV1beta1Schema>;

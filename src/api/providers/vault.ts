@@ -40,7 +40,7 @@ export const VaultJwtAuthSchema = Type.Object({
   role: Type.Optional(Type.String()),
   secretRef: Type.Optional(SecretKeySelectorSchema),
   kubernetesServiceAccountToken: Type.Optional(VaultKubernetesServiceAccountTokenAuthSchema),
-  /** Not an upstream field: circulating guides (seed 003) write it; read as kubernetesServiceAccountToken's. */
+  /** Not an upstream field: circulating guides write it; read as kubernetesServiceAccountToken's. */
   serviceAccountRef: Type.Optional(ServiceAccountSelectorSchema),
 });
 

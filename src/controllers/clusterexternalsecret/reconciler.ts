@@ -3,11 +3,10 @@
  * kept equal to its template; removed from namespaces that stop matching.
  */
 import type { ClusterExternalSecret } from "../../api/clusterexternalsecret.js";
-import type { Result } from "../../runtime/controller.js";
+import { CLUSTER_EXTERNAL_SECRETS, EXTERNAL_SECRETS, type KubeClient, type KubeObject } from "../../kube/index.js";
+import type { ReconcileContext, Request, Result } from "../../runtime/controller.js";
 import type { Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
-import type { KubeObject } from "../../runtime/resource.js";
-import { CLUSTER_EXTERNAL_SECRETS, EXTERNAL_SECRETS, type KubeClient } from "../common/kube-client.js";
 import type { EsoMetrics } from "../common/metrics.js";
 import { NamespaceFanOut } from "../common/namespace-fanout.js";
 import type { LabelSelector } from "../common/selector.js";
@@ -42,7 +41,8 @@ export class ClusterExternalSecretReconciler {
     );
   }
 
-  async reconcile(name: string, signal?: AbortSignal): Promise<Result | undefined> {
+  async reconcile({ name }: Request, ctx?: Pick<ReconcileContext, "signal">): Promise<Result | undefined> {
+    const signal = ctx?.signal;
     const done = this.opts.metrics?.reconcileTimer("ClusterExternalSecret", name);
     try {
       return await this.reconcileOnce(name, signal);

@@ -4,13 +4,12 @@
  * PushSecret of the same name that this ClusterPushSecret does not own is never touched.
  */
 import type { ClusterPushSecret } from "../../api/pushsecret.js";
-import type { Result } from "../../runtime/controller.js";
+import { CLUSTER_PUSH_SECRETS, type KubeClient, type KubeObject, PUSH_SECRETS } from "../../kube/index.js";
+import type { ReconcileContext, Request, Result } from "../../runtime/controller.js";
 import type { Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
-import type { KubeObject } from "../../runtime/resource.js";
-import type { KubeClient } from "../common/kube-client.js";
 import { NamespaceFanOut } from "../common/namespace-fanout.js";
-import { CLUSTER_PUSH_SECRETS, PUSH_SECRET_API_VERSION, PUSH_SECRETS } from "../pushsecret/resources.js";
+import { PUSH_SECRET_API_VERSION } from "../pushsecret/resources.js";
 
 export interface ClusterPushSecretReconcilerOptions {
   client: KubeClient;
@@ -41,7 +40,8 @@ export class ClusterPushSecretReconciler {
     );
   }
 
-  async reconcile(name: string, signal?: AbortSignal): Promise<Result | undefined> {
+  async reconcile({ name }: Request, ctx?: Pick<ReconcileContext, "signal">): Promise<Result | undefined> {
+    const signal = ctx?.signal;
     const cps = await this.opts.client.get<ClusterPushSecret>(CLUSTER_PUSH_SECRETS, "", name, signal);
     if (!cps || cps.metadata?.deletionTimestamp) return undefined;
     return this.fanOut.reconcile({

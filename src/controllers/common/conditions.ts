@@ -1,4 +1,5 @@
 /** Status conditions with Kubernetes semantics: lastTransitionTime only moves when the status flips. */
+import { rfc3339 } from "../../kube/index.js";
 
 export interface Condition {
   type: string;
@@ -19,9 +20,4 @@ export function setCondition(conditions: Condition[] | undefined, next: Conditio
     current && current.status === next.status && current.lastTransitionTime ? current.lastTransitionTime : rfc3339(now);
   const others = (conditions ?? []).filter((c) => c.type !== next.type);
   return [...others, { ...next, lastTransitionTime }];
-}
-
-/** Kubernetes metav1.Time: RFC 3339 with second precision. */
-export function rfc3339(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
 }

@@ -7,8 +7,7 @@
  * Writes for one Event are serialized, so concurrent repeats never create duplicates. Messages never carry secret
  * values (callers pass fixed texts or sanitized errors).
  */
-import type { KubeClient, KubeObject } from "./kube-client.js";
-import { EVENTS, isNotFound } from "./kube-client.js";
+import { EVENTS, isNotFound, type KubeClient, type KubeObject } from "../../kube/index.js";
 
 export interface EventRecorder {
   event(obj: KubeObject, type: "Normal" | "Warning", reason: string, message: string): void;
@@ -115,13 +114,7 @@ export class ApiEventRecorder implements EventRecorder {
     const lastTimestamp = seconds(now);
     if (rec.name) {
       try {
-        const path = this.client.path(EVENTS, rec.namespace, rec.name);
-        await this.client.send(
-          "PATCH",
-          path,
-          { count, lastTimestamp, message: ev.message },
-          { contentType: "application/merge-patch+json" },
-        );
+        await this.client.patch(EVENTS, rec.namespace, rec.name, { count, lastTimestamp, message: ev.message });
         return;
       } catch (err) {
         if (!isNotFound(err)) throw err;
@@ -140,7 +133,7 @@ export class ApiEventRecorder implements EventRecorder {
       firstTimestamp: rec.firstTimestamp,
       lastTimestamp,
       count,
-    } as KubeObject);
+    });
     rec.name = name;
   }
 

@@ -5,9 +5,8 @@
  * never secret data or error text.
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import type { BatchReader } from "../../providers/coalesce.js";
 import { ProviderAuthError } from "../../providers/errors.js";
-import type { RemoteRef, SecretsClient } from "../../providers/provider.js";
+import type { ProviderCallMetrics } from "../../providers/instrument.js";
 
 export type SyncStatus = "success" | "error";
 export type ReconciledKind = "ExternalSecret" | "SecretStore" | "ClusterSecretStore" | "ClusterExternalSecret";
@@ -19,7 +18,7 @@ function elapsedNs(start: bigint): number {
   return Number(process.hrtime.bigint() - start);
 }
 
-export class EsoMetrics {
+export class EsoMetrics implements ProviderCallMetrics {
   // Upstream ESO.
   readonly syncCalls: Counter<"name" | "namespace">;
   readonly syncCallsError: Counter<"name" | "namespace">;
@@ -187,100 +186,20 @@ export class EsoMetrics {
     }
   }
 
+  /** One provider client call by outcome; an authentication failure also counts against the store. */
+  countProviderCall(provider: string, store: string, call: string, err?: unknown): void {
+    this.providerApiCalls.inc({ provider, call, status: err === undefined ? "success" : "error" });
+    if (err instanceof ProviderAuthError) this.storeAuthFailures.inc({ store });
+  }
+
+  countSecretsRead(provider: string, count: number): void {
+    this.secretsRead.inc({ store_provider: provider }, count);
+  }
+
   /** The Ready condition of a ClusterExternalSecret. */
   recordClusterExternalSecretReady(name: string, ready: boolean): void {
     for (const status of ["True", "False"]) {
       this.cesCondition.set({ name, condition: "Ready", status }, (ready ? "True" : "False") === status ? 1 : 0);
     }
   }
-}
-
-export interface InstrumentTarget {
-  provider: string;
-  store: string;
-}
-
-const clientCalls = {
-  getSecret: "GetSecret",
-  getSecretMap: "GetSecretMap",
-  getAllSecrets: "GetAllSecrets",
-  pushSecret: "PushSecret",
-  deleteSecret: "DeleteSecret",
-  secretExists: "SecretExists",
-  validate: "Validate",
-} as const satisfies Partial<Record<keyof SecretsClient, string>>;
-
-/**
- * Builds a provider client through `create` and counts every call made on it: provider API calls by
- * outcome, remote secrets read, and authentication failures (client construction included).
- */
-export async function instrumentClient(
-  metrics: EsoMetrics | undefined,
-  target: InstrumentTarget,
-  create: () => Promise<SecretsClient>,
-): Promise<SecretsClient> {
-  if (!metrics) return create();
-  const { provider, store } = target;
-  const count = (call: string, err?: unknown) => {
-    metrics.providerApiCalls.inc({ provider, call, status: err === undefined ? "success" : "error" });
-    if (err instanceof ProviderAuthError) metrics.storeAuthFailures.inc({ store });
-  };
-  let inner: SecretsClient;
-  try {
-    inner = await create();
-  } catch (err) {
-    count("NewClient", err);
-    throw err;
-  }
-  const wrap =
-    <A extends unknown[], R>(call: string, fn: (...args: A) => Promise<R>, read?: (r: R) => number) =>
-    async (...args: A): Promise<R> => {
-      let result: R;
-      try {
-        result = await fn(...args);
-      } catch (err) {
-        count(call, err);
-        throw err;
-      }
-      count(call);
-      const n = read?.(result) ?? 0;
-      if (n > 0) metrics.secretsRead.inc({ store_provider: provider }, n);
-      return result;
-    };
-  const instrumented: SecretsClient = {
-    getSecret: wrap(
-      clientCalls.getSecret,
-      (ref) => inner.getSecret(ref),
-      () => 1,
-    ),
-    getSecretMap: wrap(
-      clientCalls.getSecretMap,
-      (ref) => inner.getSecretMap(ref),
-      () => 1,
-    ),
-    getAllSecrets: wrap(
-      clientCalls.getAllSecrets,
-      (find) => inner.getAllSecrets(find),
-      (r) => Object.keys(r).length,
-    ),
-    pushSecret: wrap(clientCalls.pushSecret, (source, data) => inner.pushSecret(source, data)),
-    deleteSecret: wrap(clientCalls.deleteSecret, (ref) => inner.deleteSecret(ref)),
-    secretExists: wrap(clientCalls.secretExists, (ref) => inner.secretExists(ref)),
-    validate: wrap(clientCalls.validate, () => inner.validate()),
-    close: () => inner.close(),
-  };
-  // Forward the optional batch read (e.g. AWS BatchGetSecretValue) so the coalescing layer can still use it.
-  const batch = inner as Partial<BatchReader>;
-  if (typeof batch.getSecretBatch === "function" && typeof batch.batchable === "function") {
-    const reader: BatchReader = {
-      getSecretBatch: wrap(
-        "GetSecretBatch",
-        (refs: RemoteRef[]) => batch.getSecretBatch!(refs),
-        (answers) => answers.filter((a) => !(a instanceof Error)).length,
-      ),
-      batchable: (ref) => batch.batchable!(ref),
-    };
-    return Object.assign(instrumented, reader);
-  }
-  return instrumented;
 }

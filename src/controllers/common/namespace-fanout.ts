@@ -5,12 +5,14 @@
  * A same-named child the owner does not own is never touched.
  */
 import { parseDuration } from "../../api/duration.js";
+import { type KubeClient, type KubeObject, NAMESPACES, type ResourceDescriptor } from "../../kube/index.js";
 import type { Result } from "../../runtime/controller.js";
 import type { Informer } from "../../runtime/informer.js";
-import type { KubeObject as CachedObject } from "../../runtime/resource.js";
 import { type Condition, setCondition } from "./conditions.js";
-import { isConflict, type KubeClient, type KubeObject, NAMESPACES, type ResourceType } from "./kube-client.js";
 import { type LabelSelector, selectorMatches } from "./selector.js";
+import { writeStatusIfChanged } from "./status-writer.js";
+
+type ChildObject = KubeObject & { spec?: unknown };
 
 export interface NamespaceObj {
   metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -36,11 +38,11 @@ export function selectNamespaces(
 /** The kinds of one fan-out and how they are spelled. */
 export interface FanOutKinds {
   ownerKind: string;
-  ownerResource: ResourceType;
+  ownerResource: ResourceDescriptor;
   /** apiVersion in the children's ownerReference when the owner object carries none. */
   ownerApiVersion: string;
   childKind: string;
-  childResource: ResourceType;
+  childResource: ResourceDescriptor;
   childApiVersion: string;
   /** Owner status field holding the children's name, to clean up after a rename. */
   statusNameField: string;
@@ -80,13 +82,13 @@ export class NamespaceFanOut {
     private readonly client: KubeClient,
     private readonly kinds: FanOutKinds,
     private readonly now: () => number = Date.now,
-    private readonly namespaces?: Informer<CachedObject>,
+    private readonly namespaces?: Informer<KubeObject>,
   ) {}
 
   private async listNamespaces(): Promise<NamespaceObj[]> {
     const inf = this.namespaces;
     // The informer keeps metadata only; a terminating namespace is recognised by its deletionTimestamp.
-    if (inf?.hasSynced()) return inf.cache.list() as unknown as NamespaceObj[];
+    if (inf?.hasSynced()) return inf.cache.list();
     return this.client.list<NamespaceObj>(NAMESPACES);
   }
 
@@ -115,7 +117,6 @@ export class NamespaceFanOut {
       await this.removeOwned(owner, previousName || childName, ns);
     }
 
-    const before = JSON.stringify(previous);
     const status: Record<string, unknown> = { ...previous };
     status[kinds.statusNameField] = childName;
     status.provisionedNamespaces = provisioned;
@@ -128,15 +129,9 @@ export class NamespaceFanOut {
         : { type: "Ready", status: "True", reason: "Ready", message: `all ${kinds.childKind}s are provisioned` },
       new Date(this.now()),
     );
-    owner.status = status;
     req.onReady?.(failed.length === 0);
-    if (JSON.stringify(status) !== before) {
-      try {
-        await client.updateStatus(kinds.ownerResource, owner as never);
-      } catch (err) {
-        if (isConflict(err)) return { requeue: true };
-        throw err;
-      }
+    if ((await writeStatusIfChanged(client, kinds.ownerResource, owner, status)) === "conflict") {
+      return { requeue: true };
     }
     let refreshMs: number;
     try {
@@ -151,7 +146,7 @@ export class NamespaceFanOut {
   private async apply(req: FanOutRequest, namespace: string): Promise<string | undefined> {
     const { client, kinds } = this;
     const { owner, childName: name, childSpec: spec } = req;
-    const existing = await client.get<KubeObject>(kinds.childResource, namespace, name);
+    const existing = await client.get<ChildObject>(kinds.childResource, namespace, name);
     if (existing && !this.owns(owner, existing)) return kinds.conflictReason;
     const meta = req.childMetadata ?? {};
     if (!existing) {
@@ -174,7 +169,7 @@ export class NamespaceFanOut {
           ownerReferences: [ownerReference],
         },
         spec,
-      } as never);
+      });
       return undefined;
     }
     const labels = { ...(existing.metadata?.labels ?? {}), ...(meta.labels ?? {}) };
@@ -190,7 +185,7 @@ export class NamespaceFanOut {
       ...existing,
       metadata: { ...existing.metadata, labels, annotations },
       spec,
-    } as never);
+    });
     return undefined;
   }
 

@@ -5,14 +5,17 @@
  */
 import type { SecretStoreRef } from "../../api/meta.js";
 import type { SecretStore } from "../../api/secretstore.js";
-import { CachedKubeAccess } from "../../providers/cached-kube-access.js";
-import { type ProviderReadCoalescer, providerReads, RecordingKubeAccess } from "../../providers/coalesce.js";
+import { CLUSTER_SECRET_STORES, type KubeClient, NAMESPACES, SECRET_STORES } from "../../kube/index.js";
+import { ClusterKubeAccess } from "../../providers/kube-access.js";
+import { openClient, type ProviderServices } from "../../providers/open-client.js";
 import type { KubeAccess, SecretsClient, StoreKind } from "../../providers/provider.js";
-import { resolveProvider } from "../../providers/registry.js";
-import { getCondition } from "./conditions.js";
-import { CLUSTER_SECRET_STORES, type KubeClient, NAMESPACES, SECRET_STORES } from "./kube-client.js";
-import { type EsoMetrics, instrumentClient } from "./metrics.js";
+import type { EsoMetrics } from "./metrics.js";
 import { clusterStoreAllowsNamespace, storeMatchesClass } from "./store-access.js";
+
+/** A store's Ready condition, as its controller last wrote it. */
+function readyCondition(store: SecretStore): { status: string; reason?: string } | undefined {
+  return store.status?.conditions?.find((c) => c.type === "Ready");
+}
 
 export class StoreAccessError extends Error {
   override readonly name = "StoreAccessError";
@@ -27,15 +30,17 @@ export interface StoreResolverOptions {
   signal?: AbortSignal;
   /** Epoch ms of the reconcile deadline (caps providers' own timeouts). */
   deadline?: number;
+  /** The provider registry and caches of the process. */
+  providers: ProviderServices;
   /** Counts provider API calls, secrets read and auth failures. */
   metrics?: EsoMetrics;
-  /** Shared provider read layer (default: the process-wide one). */
-  coalescer?: ProviderReadCoalescer;
   /**
    * The user asked for this sync (the ExternalSecret's spec, labels or annotations changed, e.g. the
    * force-sync annotation): drop answers cached for the stores it uses so it reads the provider now.
    */
   fresh?: boolean;
+  /** Where stores are read (default: the client); a sync passes the stores it already resolved. */
+  lookup?: (kind: StoreKind, name: string) => Promise<SecretStore | undefined>;
 }
 
 export function storeKindOf(ref: SecretStoreRef | undefined): StoreKind {
@@ -80,7 +85,7 @@ export class StoreClients {
     if (kind === "ClusterSecretStore" && !this.opts.clusterStoreEnabled) {
       throw new StoreAccessError(`ClusterSecretStore ${JSON.stringify(name)}: cluster stores are disabled`);
     }
-    const store = await getStore(client, kind, name, this.namespace);
+    const store = await (this.opts.lookup?.(kind, name) ?? getStore(client, kind, name, this.namespace));
     if (!store) {
       throw new StoreAccessError(
         kind === "ClusterSecretStore"
@@ -106,30 +111,21 @@ export class StoreClients {
       }
     }
     if (this.opts.floodGate) {
-      const ready = getCondition(store.status?.conditions as never, "Ready");
+      const ready = readyCondition(store);
       if (ready?.status !== "True") throw new StoreAccessError(`${kind} ${JSON.stringify(name)} is not ready`);
     }
-    const resolved = resolveProvider(store.spec.provider as Record<string, unknown>);
+    const resolved = this.opts.providers.registry.resolve(store.spec.provider);
     if ("error" in resolved) throw new StoreAccessError(`${kind} ${JSON.stringify(name)}: ${resolved.error}`);
-    // Reads go through the shared coalescing layer, scoped by store identity and resolved credentials.
-    const recording = new RecordingKubeAccess(
-      this.opts.fresh && kube instanceof CachedKubeAccess ? kube.fresh() : kube,
-    );
-    const built = await instrumentClient(this.opts.metrics, { provider: resolved.provider.name, store: name }, () =>
-      resolved.provider.newClient(resolved.spec, {
-        kube: recording,
-        storeKind: kind,
-        storeName: name,
-        namespace: this.namespace,
-        signal: this.opts.signal,
-        deadline: this.opts.deadline,
-      }),
-    );
-    const reads = this.opts.coalescer ?? providerReads;
     const m = store.metadata ?? {};
-    const identity = { kind, namespace: m.namespace ?? "", name, uid: m.uid, resourceVersion: m.resourceVersion };
-    return reads.wrap(built, reads.scope(identity, this.namespace, recording.fingerprint()), {
-      fresh: this.opts.fresh,
+    return openClient(resolved.provider, resolved.spec, {
+      store: { kind, namespace: m.namespace ?? "", name, uid: m.uid, resourceVersion: m.resourceVersion },
+      namespace: this.namespace,
+      kube: this.opts.fresh && kube instanceof ClusterKubeAccess ? kube.fresh() : kube,
+      caches: this.opts.providers.caches,
+      signal: this.opts.signal,
+      deadline: this.opts.deadline,
+      metrics: this.opts.metrics,
+      reads: this.opts.fresh ? "fresh" : "shared",
     });
   }
 
@@ -162,7 +158,7 @@ export function referencedStores(spec: {
 }
 
 function readyOf(store: SecretStore): string {
-  const c = getCondition(store.status?.conditions as never, "Ready");
+  const c = readyCondition(store);
   return `${c?.status ?? ""}/${c?.reason ?? ""}`;
 }
 

@@ -1,7 +1,5 @@
 /** Labels, annotations, reasons and messages shared with upstream ESO. */
 
-export const LABEL_MANAGED = "reconcile.external-secrets.io/managed";
-export const LABEL_MANAGED_VALUE = "true";
 export const LABEL_OWNER = "reconcile.external-secrets.io/created-by";
 export const ANNOTATION_DATA_HASH = "reconcile.external-secrets.io/data-hash";
 /** Keys this operator wrote into a Secret it does not own (creationPolicy Merge), so vanished ones can be removed. */

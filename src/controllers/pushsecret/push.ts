@@ -5,9 +5,9 @@
 import type { PushSecret, PushSecretDataEntry, PushSecretDataTo } from "../../api/pushsecret.js";
 import type { PushRemoteRef, PushSource, SecretsClient } from "../../providers/provider.js";
 import { goRegexpMatch } from "../../providers/util/go-regexp.js";
+import { rewriteMap } from "../common/rewrite.js";
+import type { RenderTemplate } from "../common/secret-template.js";
 import { selectorMatches } from "../common/selector.js";
-import type { RenderTemplate } from "../externalsecret/render.js";
-import { rewriteMap } from "../externalsecret/rewrite.js";
 import { reverseKeys } from "./source.js";
 import { parseStoreKey, type StoreTarget, storeKey } from "./stores.js";
 

@@ -9,23 +9,23 @@
 import { parseDuration } from "../../api/duration.js";
 import type { PushSecret } from "../../api/pushsecret.js";
 import { GeneratorStateManager } from "../../generators/state/manager.js";
+import { CONFIGMAPS, type KubeClient, PUSH_SECRETS, rfc3339, SECRETS } from "../../kube/index.js";
+import type { ProviderServices } from "../../providers/open-client.js";
 import type { KubeAccess, PushSource } from "../../providers/provider.js";
-import type { Result } from "../../runtime/controller.js";
+import type { ReconcileContext, Request, Result } from "../../runtime/controller.js";
 import { DEFAULT_RECONCILE_TIMEOUT_MS, type Deadline, raceAbort, startDeadline } from "../../runtime/deadline.js";
 import type { Logger } from "../../runtime/logger.js";
-import { type Condition, getCondition, rfc3339, setCondition } from "../common/conditions.js";
+import { type Condition, getCondition, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
 import { resourceVersionOf } from "../common/hash.js";
-import { CONFIGMAPS, isConflict, type KubeClient, SECRETS } from "../common/kube-client.js";
+import { applyTemplate, type RenderTemplate } from "../common/secret-template.js";
+import { writeStatusIfChanged } from "../common/status-writer.js";
 import { StoreClients } from "../common/stores.js";
-import type { RenderTemplate } from "../externalsecret/render.js";
-import { applyTemplate } from "../externalsecret/template.js";
 import { deleteRemoved, mergeSynced, pushToStore, type SyncedMap } from "./push.js";
 import {
   GENERATOR_STATE_KEY,
   MESSAGE_SYNCED,
   PUSH_SECRET_FINALIZER,
-  PUSH_SECRETS,
   REASON_ERRORED,
   REASON_SYNCED,
 } from "./resources.js";
@@ -38,6 +38,8 @@ export interface PushSecretReconcilerOptions {
   /** Reads straight from the API server, for retries after a write conflict (default: `client`). */
   server?: KubeClient;
   kube: KubeAccess;
+  /** The provider registry and caches of the process. */
+  providers: ProviderServices;
   events: EventRecorder;
   render: RenderTemplate;
   log: Logger;
@@ -84,7 +86,8 @@ export class PushSecretReconciler {
     }
   }
 
-  async reconcile(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
+  async reconcile({ namespace, name }: Request, ctx?: Pick<ReconcileContext, "signal">): Promise<Result | undefined> {
+    const signal = ctx?.signal;
     const { client } = this.opts;
     let ps = await client.get<PushSecret>(PUSH_SECRETS, namespace, name, signal);
     if (!ps) {
@@ -99,16 +102,16 @@ export class PushSecretReconciler {
       if (!held) return undefined;
       if (policy === "Delete") await this.deleteAll(ps, signal);
       ps.metadata.finalizers = finalizers.filter((f) => f !== PUSH_SECRET_FINALIZER);
-      await client.update(PUSH_SECRETS, ps as never);
+      await client.update(PUSH_SECRETS, ps);
       this.pushed.delete(keyOf(ps));
       return undefined;
     }
     if (policy === "Delete" && !held) {
       ps.metadata = { ...ps.metadata, finalizers: [...finalizers, PUSH_SECRET_FINALIZER] };
-      ps = await client.update(PUSH_SECRETS, ps as never);
+      ps = await client.update(PUSH_SECRETS, ps);
     } else if (policy !== "Delete" && held) {
       ps.metadata!.finalizers = finalizers.filter((f) => f !== PUSH_SECRET_FINALIZER);
-      ps = await client.update(PUSH_SECRETS, ps as never);
+      ps = await client.update(PUSH_SECRETS, ps);
     }
     return this.sync(ps, signal);
   }
@@ -130,6 +133,7 @@ export class PushSecretReconciler {
       {
         client: this.opts.client,
         kube: this.opts.kube,
+        providers: this.opts.providers,
         controllerClass: this.opts.controllerClass,
         clusterStoreEnabled: this.opts.clusterStoreEnabled !== false,
         // As upstream, pushing does not wait for the store to report Ready.
@@ -239,7 +243,7 @@ export class PushSecretReconciler {
         new Date(now),
       ),
     };
-    this.opts.events.event(ps as never, "Normal", REASON_SYNCED, message);
+    this.opts.events.event(ps, "Normal", REASON_SYNCED, message);
     const written = await this.writeStatus(ps, before);
     if (!written) return { requeue: true };
     return intervalMs > 0 ? { requeueAfter: intervalMs } : undefined;
@@ -337,7 +341,7 @@ export class PushSecretReconciler {
         now,
       ),
     };
-    this.opts.events.event(ps as never, "Warning", REASON_ERRORED, failure.message);
+    this.opts.events.event(ps, "Warning", REASON_ERRORED, failure.message);
     this.opts.log.warn(
       { namespace: ps.metadata?.namespace, name: ps.metadata?.name, error: failure.message },
       "push failed",
@@ -348,27 +352,16 @@ export class PushSecretReconciler {
 
   /** Writes status when it changed; on a conflict re-reads once and reapplies. False when still conflicting. */
   private async writeStatus(ps: PushSecret, before: string): Promise<boolean> {
-    if (JSON.stringify(ps.status ?? {}) === before) return true;
     const { client } = this.opts;
-    try {
-      await client.updateStatus(PUSH_SECRETS, ps as never);
-      return true;
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-    }
+    const status = ps.status ?? {};
+    const stored = { ...ps, status: JSON.parse(before) as PushSecret["status"] };
+    if ((await writeStatusIfChanged(client, PUSH_SECRETS, stored, status)) !== "conflict") return true;
     const fresh = await (this.opts.server ?? client).get<PushSecret>(
       PUSH_SECRETS,
       ps.metadata?.namespace ?? "",
       ps.metadata?.name ?? "",
     );
     if (!fresh) return true;
-    fresh.status = ps.status;
-    try {
-      await client.updateStatus(PUSH_SECRETS, fresh as never);
-      return true;
-    } catch (err) {
-      if (isConflict(err)) return false;
-      throw err;
-    }
+    return (await writeStatusIfChanged(client, PUSH_SECRETS, fresh, status)) !== "conflict";
   }
 }

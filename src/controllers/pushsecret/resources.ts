@@ -1,20 +1,7 @@
-/** API paths, finalizer and reasons of the PushSecret controllers (external-secrets.io/v1alpha1). */
-import { GROUP } from "../../api/constants.js";
-import type { ResourceType } from "../common/kube-client.js";
+/** Finalizer and reasons of the PushSecret controllers (external-secrets.io/v1alpha1). */
+import { apiVersionOf, PUSH_SECRETS } from "../../kube/index.js";
 
-export const PUSH_SECRETS: ResourceType = {
-  group: GROUP,
-  version: "v1alpha1",
-  plural: "pushsecrets",
-  namespaced: true,
-};
-export const CLUSTER_PUSH_SECRETS: ResourceType = {
-  group: GROUP,
-  version: "v1alpha1",
-  plural: "clusterpushsecrets",
-  namespaced: false,
-};
-export const PUSH_SECRET_API_VERSION = `${GROUP}/v1alpha1`;
+export const PUSH_SECRET_API_VERSION = apiVersionOf(PUSH_SECRETS);
 
 /** Held while pushed keys must be removed from the providers (deletionPolicy Delete). */
 export const PUSH_SECRET_FINALIZER = "pushsecret.externalsecrets.io/finalizer";

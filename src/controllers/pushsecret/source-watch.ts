@@ -11,10 +11,9 @@
  * and trimmed page by page, so a list holds at most one page of Secret data at a time.
  */
 import type { PushSecret } from "../../api/pushsecret.js";
-import type { KubeClient } from "../../runtime/client.js";
+import { type KubeClient, type KubeObject, SECRETS, type Stored } from "../../kube/index.js";
 import { type EventHandler, Informer } from "../../runtime/informer.js";
 import type { Logger } from "../../runtime/logger.js";
-import { type KubeObject, Secrets } from "../../runtime/resource.js";
 import { selectorToQuery } from "./selector.js";
 
 /** Above this many distinct sources in one namespace, one namespace-wide watch is cheaper than many. */
@@ -39,8 +38,8 @@ export interface SourceWatchOptions {
 }
 
 /** What one PushSecret needs watched: "name:<n>", "labels:<query>", ALL, or nothing (generator source). */
-function watchKeyOf(ps: KubeObject): string | undefined {
-  const sel = (ps as unknown as PushSecret).spec?.selector?.secret;
+function watchKeyOf(ps: PushSecret): string | undefined {
+  const sel = ps.spec?.selector?.secret;
   if (!sel) return undefined;
   if (sel.name) return `name:${sel.name}`;
   if (!sel.selector) return undefined;
@@ -53,7 +52,7 @@ function watchKeyOf(ps: KubeObject): string | undefined {
   }
 }
 
-function trimmed(s: KubeObject): KubeObject {
+function trimmed(s: Stored): Stored {
   const m = s.metadata;
   return {
     apiVersion: s.apiVersion,
@@ -86,7 +85,7 @@ export class SourceSecretWatch {
   constructor(private readonly opts: SourceWatchOptions) {}
 
   /** Records what a PushSecret (added or updated) reads and adjusts the watches. */
-  track(ps: KubeObject): void {
+  track(ps: Stored<PushSecret>): void {
     const ns = ps.metadata.namespace ?? "";
     const key = `${ns}/${ps.metadata.name}`;
     const want = ps.metadata.deletionTimestamp ? undefined : watchKeyOf(ps);
@@ -97,7 +96,7 @@ export class SourceSecretWatch {
     this.change(ns, before, want);
   }
 
-  untrack(ps: KubeObject): void {
+  untrack(ps: Stored): void {
     const ns = ps.metadata.namespace ?? "";
     const key = `${ns}/${ps.metadata.name}`;
     const before = this.wants.get(key);
@@ -165,7 +164,7 @@ export class SourceSecretWatch {
 
   private startInformer(id: string): Informer<KubeObject> {
     const [ns, key] = id.split("\t") as [string, string];
-    const inf = new Informer<KubeObject>(this.opts.client, Secrets, {
+    const inf = new Informer<KubeObject>(this.opts.client, SECRETS, {
       namespace: ns === "*" ? this.opts.namespace : ns || undefined,
       fieldSelector: key.startsWith("name:") ? `metadata.name=${key.slice(5)}` : undefined,
       labelSelector: key.startsWith("labels:") ? key.slice(7) : undefined,

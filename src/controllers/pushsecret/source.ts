@@ -5,9 +5,8 @@
  */
 import type { PushSecret } from "../../api/pushsecret.js";
 import { type LoadedGenerator, loadGenerator } from "../../generators/resolve.js";
+import { type KubeClient, SECRETS } from "../../kube/index.js";
 import type { KubeAccess, PushSource } from "../../providers/provider.js";
-import type { KubeClient } from "../common/kube-client.js";
-import { SECRETS } from "../common/kube-client.js";
 import { selectorMatches } from "../common/selector.js";
 import { selectorToQuery } from "./selector.js";
 

@@ -6,8 +6,8 @@
  */
 import type { PushSecret, PushSecretStoreRef } from "../../api/pushsecret.js";
 import type { SecretStore } from "../../api/secretstore.js";
+import { CLUSTER_SECRET_STORES, type KubeClient, SECRET_STORES } from "../../kube/index.js";
 import type { StoreKind } from "../../providers/provider.js";
-import { CLUSTER_SECRET_STORES, type KubeClient, SECRET_STORES } from "../common/kube-client.js";
 import { selectorMatches } from "../common/selector.js";
 import { storeMatchesClass } from "../common/store-access.js";
 import { StoreAccessError } from "../common/stores.js";

@@ -4,9 +4,10 @@
  * is a clear not-ready condition, never a crash.
  */
 import type { SecretStore } from "../../api/secretstore.js";
-import type { KubeAccess, StoreKind } from "../../providers/provider.js";
-import { resolveProvider } from "../../providers/registry.js";
-import type { Result } from "../../runtime/controller.js";
+import { CLUSTER_SECRET_STORES, type KubeClient, SECRET_STORES } from "../../kube/index.js";
+import { openClient, type ProviderServices } from "../../providers/open-client.js";
+import type { KubeAccess, SecretsClient, StoreKind } from "../../providers/provider.js";
+import type { ReconcileContext, Request, Result } from "../../runtime/controller.js";
 import {
   DEFAULT_RECONCILE_TIMEOUT_MS,
   DeadlineExceededError,
@@ -16,8 +17,8 @@ import {
 import type { Logger } from "../../runtime/logger.js";
 import { type Condition, getCondition, setCondition } from "../common/conditions.js";
 import type { EventRecorder } from "../common/events.js";
-import { CLUSTER_SECRET_STORES, isConflict, type KubeClient, SECRET_STORES } from "../common/kube-client.js";
-import { type EsoMetrics, instrumentClient } from "../common/metrics.js";
+import type { EsoMetrics } from "../common/metrics.js";
+import { writeStatusIfChanged } from "../common/status-writer.js";
 import { storeMatchesClass } from "../common/store-access.js";
 
 export const REASON_STORE_VALID = "Valid";
@@ -28,6 +29,8 @@ export interface SecretStoreReconcilerOptions {
   kind: StoreKind;
   client: KubeClient;
   kube: KubeAccess;
+  /** The provider registry and caches of the process. */
+  providers: ProviderServices;
   events: EventRecorder;
   metrics: EsoMetrics;
   log: Logger;
@@ -50,35 +53,50 @@ export interface StoreValidation {
   capabilities?: "ReadOnly" | "WriteOnly" | "ReadWrite";
 }
 
+export interface StoreValidationOptions {
+  kube: KubeAccess;
+  /** Where credentials the store names without a namespace resolve. */
+  namespace: string;
+  providers: ProviderServices;
+  signal?: AbortSignal;
+  metrics?: EsoMetrics;
+  /** Epoch ms of the reconcile deadline. */
+  deadline?: number;
+}
+
 /** Validates one store: spec checks, client construction, provider validate(). Never throws. */
 export async function validateStore(
   store: SecretStore,
   kind: StoreKind,
-  kube: KubeAccess,
-  namespace: string,
-  signal?: AbortSignal,
-  metrics?: EsoMetrics,
-  deadline?: number,
+  opts: StoreValidationOptions,
 ): Promise<StoreValidation> {
-  const resolved = resolveProvider(store.spec?.provider as Record<string, unknown>);
+  const resolved = opts.providers.registry.resolve(store.spec?.provider);
   if ("error" in resolved) return { ready: false, reason: REASON_INVALID_PROVIDER_CONFIG, message: resolved.error };
   const { provider, spec } = resolved;
   let capabilities: StoreValidation["capabilities"];
   try {
     capabilities = provider.capabilities(spec);
-    const problems = provider.validateSpec(spec, kind);
+    const problems = provider.validate(spec, kind).errors;
     if (problems.length > 0) {
       return { ready: false, reason: REASON_INVALID_PROVIDER_CONFIG, message: problems.join("; "), capabilities };
     }
   } catch (err) {
     return { ready: false, reason: REASON_INVALID_PROVIDER_CONFIG, message: (err as Error).message };
   }
-  let client: Awaited<ReturnType<typeof provider.newClient>>;
+  let client: SecretsClient;
   try {
-    const storeName = store.metadata?.name ?? "";
-    client = await instrumentClient(metrics, { provider: provider.name, store: storeName }, () =>
-      provider.newClient(spec, { kube, storeKind: kind, storeName, namespace, signal, deadline }),
-    );
+    const m = store.metadata ?? {};
+    client = await openClient(provider, spec, {
+      store: { kind, namespace: m.namespace ?? "", name: m.name ?? "", uid: m.uid, resourceVersion: m.resourceVersion },
+      namespace: opts.namespace,
+      kube: opts.kube,
+      caches: opts.providers.caches,
+      signal: opts.signal,
+      deadline: opts.deadline,
+      metrics: opts.metrics,
+      // Validation reads nothing worth sharing with syncs.
+      reads: "direct",
+    });
   } catch (err) {
     return {
       ready: false,
@@ -113,7 +131,8 @@ export async function validateStore(
 export class SecretStoreReconciler {
   constructor(private readonly opts: SecretStoreReconcilerOptions) {}
 
-  async reconcile(namespace: string, name: string, signal?: AbortSignal): Promise<Result | undefined> {
+  async reconcile({ namespace, name }: Request, ctx?: Pick<ReconcileContext, "signal">): Promise<Result | undefined> {
+    const signal = ctx?.signal;
     const done = this.opts.metrics.reconcileTimer(this.opts.kind, name, namespace);
     try {
       return await this.reconcileOnce(namespace, name, signal);
@@ -134,27 +153,19 @@ export class SecretStoreReconciler {
 
     const ns = kind === "ClusterSecretStore" ? (this.opts.clusterStoreNamespace ?? "default") : namespace;
     const v = await this.validateWithinDeadline(store, ns, signal);
-    const before = JSON.stringify(store.status ?? {});
     const previous = getCondition(store.status?.conditions as Condition[] | undefined, "Ready");
-    store.status = store.status ?? {};
-    store.status.conditions = setCondition(
-      store.status.conditions as Condition[] | undefined,
+    const status = { ...(store.status ?? {}) };
+    status.conditions = setCondition(
+      status.conditions as Condition[] | undefined,
       { type: "Ready", status: v.ready ? "True" : "False", reason: v.reason, message: v.message },
       new Date(this.opts.now?.() ?? Date.now()),
     );
-    if (v.capabilities) store.status.capabilities = v.capabilities;
+    if (v.capabilities) status.capabilities = v.capabilities;
     if (previous?.status !== (v.ready ? "True" : "False") || previous?.reason !== v.reason) {
-      this.opts.events.event({ ...store, kind } as never, v.ready ? "Normal" : "Warning", v.reason, v.message);
+      this.opts.events.event({ ...store, kind }, v.ready ? "Normal" : "Warning", v.reason, v.message);
     }
     this.opts.metrics.recordStoreReady(kind, name, namespace, v.ready);
-    if (JSON.stringify(store.status) !== before) {
-      try {
-        await client.updateStatus(rt, store as never);
-      } catch (err) {
-        if (isConflict(err)) return { requeue: true };
-        throw err;
-      }
-    }
+    if ((await writeStatusIfChanged(client, rt, store, status)) === "conflict") return { requeue: true };
     // As upstream, a store that fails validation is retried with the controller's backoff (5 ms doubling), so
     // its ExternalSecrets are released soon after the provider or credential recovers, not at the next interval.
     if (!v.ready) return { requeue: true };
@@ -167,7 +178,14 @@ export class SecretStoreReconciler {
     const deadline = startDeadline(this.opts.reconcileTimeoutMs ?? DEFAULT_RECONCILE_TIMEOUT_MS, signal);
     try {
       return await raceAbort(
-        validateStore(store, this.opts.kind, this.opts.kube, ns, deadline.signal, this.opts.metrics, deadline.at),
+        validateStore(store, this.opts.kind, {
+          kube: this.opts.kube,
+          namespace: ns,
+          providers: this.opts.providers,
+          signal: deadline.signal,
+          metrics: this.opts.metrics,
+          deadline: deadline.at,
+        }),
         deadline.signal,
       );
     } catch (err) {

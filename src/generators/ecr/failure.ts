@@ -3,8 +3,8 @@
  * to look at and never repeats credential material: the server's message is kept (it says which principal
  * lacks which permission) with the caller's secret key and session token blanked out.
  */
-import type { AwsIdentity } from "../../providers/aws/credentials.js";
-import { AUTH_CODES, awsErrorCode } from "../../providers/aws/errors.js";
+import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
+import { AUTH_CODES, awsErrorCode } from "../../providers/aws/kit/errors.js";
 import { redactValues } from "../../template/redact.js";
 import { GeneratorError } from "../generator.js";
 

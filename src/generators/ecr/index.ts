@@ -4,26 +4,18 @@
  * retries). Values: username, password, proxy_endpoint (private only) and expires_at (Unix seconds), as
  * upstream. Endpoints can be redirected with AWS_ECR_ENDPOINT / AWS_ECR_PUBLIC_ENDPOINT (ENDPOINT_ENV).
  */
-import type { AwsIdentity } from "../../providers/aws/credentials.js";
+import type { ECRAuthorizationTokenSpec } from "../../api/generators.js";
+import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
 import {
   type AwsSdkTuning,
   clientConfig,
   DEFAULT_TUNING,
   ENDPOINT_ENV,
   endpointFor,
-} from "../../providers/aws/sdk-options.js";
-import type { AWSAuthSpec } from "../../providers/aws/spec.js";
+} from "../../providers/aws/kit/sdk-options.js";
 import { type Generator, GeneratorError } from "../generator.js";
-import { registerGenerator } from "../registry.js";
 import { ecrFailure, type FailureContext } from "./failure.js";
 import { PUBLIC_REGION, publicAuthorizationData } from "./public.js";
-
-export interface ECRAuthorizationTokenSpec {
-  region: string;
-  auth?: AWSAuthSpec;
-  role?: string;
-  scope?: "private" | "public";
-}
 
 export const ECR_ENDPOINT_ENV = ENDPOINT_ENV.ecr;
 export const ECR_PUBLIC_ENDPOINT_ENV = ENDPOINT_ENV.ecrpublic;
@@ -94,12 +86,12 @@ export function newEcrAuthorizationTokenGenerator(
       }
       const region = scope === "public" ? PUBLIC_REGION : spec.region;
       // The AWS SDK (credential chain, ECR client) is loaded on first use, not by every controller start.
-      const { buildCredentials } = await import("../../providers/aws/credentials.js");
+      const { buildCredentials } = await import("../../providers/aws/kit/credentials.js");
       const { provider } = await buildCredentials(
         spec.auth,
         { role: spec.role },
         region,
-        { kube: ctx.kube, storeKind: "SecretStore", storeName: "ecrauthorizationtoken", namespace: ctx.namespace },
+        { kube: ctx.kube, storeKind: "SecretStore", namespace: ctx.namespace },
         settings,
         "spec",
       );
@@ -126,5 +118,3 @@ export function newEcrAuthorizationTokenGenerator(
 }
 
 export const ecrAuthorizationTokenGenerator = newEcrAuthorizationTokenGenerator();
-
-registerGenerator(ecrAuthorizationTokenGenerator);

@@ -3,10 +3,10 @@
  * dependencies): SigV4-signed POST, each attempt bounded by the shared request timeout and the caller's
  * abort signal, retried on throttling, 5xx, timeouts and network errors by the shared jitter strategy.
  */
-import type { AwsIdentity } from "../../providers/aws/credentials.js";
-import { JitterRetryStrategy } from "../../providers/aws/retry.js";
-import type { AwsSdkTuning } from "../../providers/aws/sdk-options.js";
-import { signRequest } from "../../providers/aws/sigv4.js";
+import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
+import { JitterRetryStrategy } from "../../providers/aws/kit/retry.js";
+import type { AwsSdkTuning } from "../../providers/aws/kit/sdk-options.js";
+import { signRequest } from "../../providers/aws/kit/sigv4.js";
 import { boundedJson, ResponseTooLargeError } from "../../providers/util/bounded-body.js";
 import { realClock, sleep } from "../../runtime/clock.js";
 

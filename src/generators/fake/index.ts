@@ -1,5 +1,4 @@
 import type { Generator } from "../generator.js";
-import { registerGenerator } from "../registry.js";
 
 export interface FakeGeneratorSpec {
   controller?: string;
@@ -16,5 +15,3 @@ export const fakeGenerator: Generator<FakeGeneratorSpec> = {
     return { data };
   },
 };
-
-registerGenerator(fakeGenerator);

@@ -1,6 +1,5 @@
 import { encodeOutput } from "../encoding.js";
 import type { Generator } from "../generator.js";
-import { registerGenerator } from "../registry.js";
 import { DEFAULT_SYMBOLS, generatePassword } from "./password.js";
 
 export interface PasswordSpec {
@@ -37,5 +36,3 @@ export const passwordGenerator: Generator<PasswordSpec> = {
     return { data };
   },
 };
-
-registerGenerator(passwordGenerator);

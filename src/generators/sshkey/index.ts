@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
 import { type Generator, GeneratorError } from "../generator.js";
-import { registerGenerator } from "../registry.js";
 import {
   authorizedKeyLine,
   ed25519PrivateFields,
@@ -56,5 +55,3 @@ export const sshKeyGenerator: Generator<SSHKeySpec> = {
     return { data: { privateKey: Buffer.from(privateKey), publicKey: Buffer.from(publicKey) } };
   },
 };
-
-registerGenerator(sshKeyGenerator);

@@ -6,18 +6,11 @@
  * deletes it once the deadline passes. A value that could not be used is cleaned up at once.
  */
 import { createHash } from "node:crypto";
-import { GENERATORS_API_VERSION, GENERATORS_GROUP, LABEL_GENERATOR_STATE_OWNER } from "../../api/constants.js";
-import { rfc3339 } from "../../controllers/common/conditions.js";
-import type { KubeClient, ResourceType } from "../../controllers/common/kube-client.js";
+import { GENERATORS_API_VERSION, LABEL_GENERATOR_STATE_OWNER } from "../../api/constants.js";
+import { GENERATOR_STATES, type KubeClient, rfc3339 } from "../../kube/index.js";
 import type { GeneratorContext } from "../generator.js";
 import type { LoadedGenerator } from "../resolve.js";
 
-export const GENERATOR_STATES: ResourceType = {
-  group: GENERATORS_GROUP,
-  version: "v1alpha1",
-  plural: "generatorstates",
-  namespaced: true,
-};
 export const GENERATOR_STATE_FINALIZER = "generatorstate.externalsecrets.io/finalizer";
 /** Upstream's --generator-gc-grace-period default. */
 const DEFAULT_GC_GRACE_MS = 2 * 60_000;
@@ -107,8 +100,8 @@ export class GeneratorStateManager {
         resource: snapshot(loaded),
         state,
       },
-    } as never);
-    return (created as { metadata?: { name?: string } }).metadata?.name ?? "";
+    });
+    return created.metadata.name;
   }
 
   /** Gives every state of `key` except those named in `keep` (and those already flagged) a GC deadline. */
@@ -119,7 +112,7 @@ export class GeneratorStateManager {
     for (const gs of await this.list(key)) {
       if (kept.has(gs.metadata.name) || gs.spec.garbageCollectionDeadline || gs.metadata.deletionTimestamp) continue;
       // A patch, so the listed object may be a cached summary without the recorded state.
-      await this.client.mergePatch(GENERATOR_STATES, this.namespace, gs.metadata.name, {
+      await this.client.patch(GENERATOR_STATES, this.namespace, gs.metadata.name, {
         spec: { garbageCollectionDeadline: deadline },
       });
       flagged++;

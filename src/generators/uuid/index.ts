@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Generator } from "../generator.js";
-import { registerGenerator } from "../registry.js";
 
 export const uuidGenerator: Generator<Record<string, never>> = {
   kind: "UUID",
@@ -9,5 +8,3 @@ export const uuidGenerator: Generator<Record<string, never>> = {
     return { data: { uuid: Buffer.from(randomUUID()) } };
   },
 };
-
-registerGenerator(uuidGenerator);

@@ -1,4 +1,3 @@
-import { pushValue, setJsonProperty } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -11,8 +10,9 @@ import type {
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
+import { pushValue, setJsonProperty } from "../util/push-value.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import type { AkeylessApi } from "./api.js";
+import type { AkeylessApi } from "./transport.js";
 
 function parseVersion(version: string | undefined, key: string): number | undefined {
   if (!version || version === "latest") return undefined;

@@ -1,6 +1,1 @@
-import { registerProvider } from "../registry.js";
-import { akeylessProvider } from "./provider.js";
-
-registerProvider(akeylessProvider);
-
-export { akeylessProvider };
+export { akeylessProvider } from "./provider.js";

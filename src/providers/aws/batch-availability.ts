@@ -5,7 +5,7 @@
  * granted permission is picked up; a client built for other credentials starts with batching allowed.
  * Transient failures (throttling, 5xx, timeouts) never count: the next batch tries again.
  */
-import { awsErrorCode } from "./errors.js";
+import { awsErrorCode } from "./kit/errors.js";
 
 export const BATCH_UNAVAILABLE_MS = 10 * 60_000;
 

@@ -1,7 +1,2 @@
-import { registerProvider } from "../registry.js";
-import { AwsSecretsProvider } from "./provider.js";
-
-export { AwsSecretsProvider } from "./provider.js";
-export { ENDPOINT_ENV } from "./sdk-options.js";
-
-registerProvider(new AwsSecretsProvider());
+export { ENDPOINT_ENV } from "./kit/sdk-options.js";
+export { awsProvider, newAwsProvider } from "./provider.js";

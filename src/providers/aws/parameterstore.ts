@@ -32,11 +32,11 @@ import type {
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import { awsCall, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
-import type { CredentialProvider } from "./credentials.js";
-import { isNotFound, mapAwsError } from "./errors.js";
 import { tagsToJson } from "./json-util.js";
+import { type CredentialProvider, credentialsReady } from "./kit/credentials.js";
+import { awsCall, isNotFound, mapAwsError } from "./kit/errors.js";
 import { isManaged, parsePushMetadata, tagsWithOwnership, valueToPush } from "./push-metadata.js";
+import { syncTags, tagList, tagMap } from "./tags.js";
 
 interface PsPushMetadata {
   secretType: ParameterType;
@@ -209,7 +209,7 @@ export class ParameterStoreSecrets implements SecretsClient {
   }
 
   validate(): Promise<ValidationResult> {
-    return validateCredentials(this.credentials);
+    return credentialsReady(this.credentials);
   }
 
   async close(): Promise<void> {

@@ -20,9 +20,9 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from "@aws-sdk/client-secrets-manager";
-import type { BatchReader } from "../coalesce.js";
 import { NoSecretError, StoreConfigError } from "../errors.js";
 import type {
+  BatchReads,
   FindRef,
   PushRemoteRef,
   PushSecretData,
@@ -35,11 +35,11 @@ import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import { batchAvailable, isBatchRefused, markBatchUnavailable } from "./batch-availability.js";
-import { awsCall, syncTags, tagList, tagMap, validateCredentials } from "./common.js";
-import type { CredentialProvider } from "./credentials.js";
-import { isNotFound, mapAwsError } from "./errors.js";
 import { setJsonProperty, tagsToJson } from "./json-util.js";
+import { type CredentialProvider, credentialsReady } from "./kit/credentials.js";
+import { awsCall, isNotFound, mapAwsError } from "./kit/errors.js";
 import { isManaged, parsePushMetadata, tagsWithOwnership, valueToPush } from "./push-metadata.js";
+import { syncTags, tagList, tagMap } from "./tags.js";
 
 const INITIAL_VERSION = "00000000-0000-0000-0000-000000000001";
 const CURRENT = "AWSCURRENT";
@@ -70,8 +70,12 @@ function payload(out: { SecretString?: string; SecretBinary?: Uint8Array } | und
   return undefined;
 }
 
-export class SecretsManagerSecrets implements SecretsClient, BatchReader {
+export class SecretsManagerSecrets implements SecretsClient {
   private readonly cache = new Map<string, Buffer>();
+  readonly batchReads: BatchReads = {
+    batchable: (ref) => this.batchable(ref),
+    getSecretBatch: (refs) => this.getSecretBatch(refs),
+  };
 
   constructor(
     private readonly sm: SecretsManagerClient,
@@ -125,7 +129,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
    * Current-version reads of the secret value can be served by BatchGetSecretValue, unless this client's
    * caller was recently refused that operation (then the coalescer reads them one by one straight away).
    */
-  batchable(ref: RemoteRef): boolean {
+  private batchable(ref: RemoteRef): boolean {
     return (!ref.version || ref.version === CURRENT) && ref.metadataPolicy !== "Fetch" && batchAvailable(this.sm);
   }
 
@@ -134,7 +138,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
    * secret, per-secret error, no batch permission, transient failure) is read one by one, so each ref gets
    * exactly the value or error getSecret would give.
    */
-  async getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]> {
+  private async getSecretBatch(refs: RemoteRef[]): Promise<(Buffer | Error)[]> {
     await this.prefetchCurrent(refs.filter((r) => this.batchable(r)));
     return Promise.all(refs.map((r) => this.getSecret(r).catch((err: unknown) => err as Error)));
   }
@@ -342,7 +346,7 @@ export class SecretsManagerSecrets implements SecretsClient, BatchReader {
   }
 
   validate(): Promise<ValidationResult> {
-    return validateCredentials(this.credentials);
+    return credentialsReady(this.credentials);
   }
 
   async close(): Promise<void> {

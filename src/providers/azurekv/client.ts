@@ -2,7 +2,6 @@ import type { TokenCredential } from "@azure/identity";
 import type { CertificateClient } from "@azure/keyvault-certificates";
 import type { KeyClient } from "@azure/keyvault-keys";
 import type { SecretClient } from "@azure/keyvault-secrets";
-import { pushValue, setJsonProperty } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -15,10 +14,11 @@ import type {
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
+import { pushValue, setJsonProperty } from "../util/push-value.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import type { AzureClientOptions } from "./credential.js";
 import { azureCall } from "./errors.js";
 import { jwkJson, parseObjectKey } from "./refs.js";
+import type { AzureClientOptions } from "./sdk-options.js";
 
 export const MANAGED_BY_TAG = "managed-by";
 export const MANAGED_BY_VALUE = "external-secrets";

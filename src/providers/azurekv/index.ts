@@ -1,6 +1,1 @@
-import { registerProvider } from "../registry.js";
-import { azureKVProvider } from "./provider.js";
-
-registerProvider(azureKVProvider);
-
-export { azureKVProvider };
+export { azureKVProvider } from "./provider.js";

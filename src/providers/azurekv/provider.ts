@@ -1,8 +1,10 @@
+/** The "azurekv" provider: secrets, keys and certificates of one Azure Key Vault. */
 import type { AzureKVProvider } from "../../api/providers/azurekv.js";
-import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
+import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
+import { newCredential } from "./auth/resolve.js";
 import { AzureKVClient } from "./client.js";
 import { cloudEndpoints } from "./clouds.js";
-import { azureClientOptions, newCredential } from "./credential.js";
+import { azureClientOptions } from "./sdk-options.js";
 
 const FIELD = "spec.provider.azurekv";
 
@@ -11,7 +13,7 @@ export const azureKVProvider: Provider<AzureKVProvider> = {
   capabilities(): Capabilities {
     return "ReadWrite";
   },
-  validateSpec(spec: AzureKVProvider, storeKind: StoreKind): string[] {
+  validate(spec: AzureKVProvider, storeKind: StoreKind): SpecValidation {
     const errs: string[] = [];
     if (!spec?.vaultUrl) errs.push(`${FIELD}.vaultUrl: is required`);
     else {
@@ -45,7 +47,7 @@ export const azureKVProvider: Provider<AzureKVProvider> = {
     if (spec?.environmentType === "AzureStackCloud" && !spec.customCloudConfig?.activeDirectoryEndpoint) {
       errs.push(`${FIELD}.customCloudConfig.activeDirectoryEndpoint: is required for AzureStackCloud`);
     }
-    return errs;
+    return { errors: errs, warnings: [] };
   },
   async newClient(spec: AzureKVProvider, ctx: ProviderContext): Promise<SecretsClient> {
     const cloud = cloudEndpoints(spec);

@@ -10,9 +10,9 @@ import type {
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
+import { pushValue } from "../util/push-value.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import type { DopplerApi } from "./api.js";
-import { pushValue } from "./push-value.js";
+import type { DopplerApi } from "./transport.js";
 
 /** Key under which dataFrom.find returns the downloaded secrets file when spec.format is set (as upstream). */
 export const SECRETS_FILE_KEY = "DOPPLER_SECRETS_FILE";

@@ -1,6 +1,1 @@
-import { registerProvider } from "../registry.js";
-import { dopplerProvider } from "./provider.js";
-
-registerProvider(dopplerProvider);
-
-export { dopplerProvider };
+export { dopplerProvider } from "./provider.js";

@@ -1,37 +1,20 @@
-import { StoreConfigError } from "../errors.js";
-import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
-import { resolveSecretKeyString, serviceAccountToken } from "../resolvers.js";
-import { DopplerApi, dopplerHost } from "./api.js";
+/** The "doppler" provider: one Doppler project config, read and written through the Doppler API. */
+import type { DopplerProvider } from "../../api/providers/doppler.js";
+import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
+import { resolveToken } from "./auth/resolve.js";
 import { DopplerClient } from "./client.js";
-import type { DopplerSpec } from "./spec.js";
+import { DopplerApi } from "./transport.js";
 
 const FIELD = "spec.provider.doppler";
 const TRANSFORMERS = ["upper-camel", "camel", "lower-snake", "tf-var", "dotnet-env", "lower-kebab"];
 const FORMATS = ["json", "dotnet-json", "env", "yaml", "docker"];
 
-async function resolveToken(spec: DopplerSpec, ctx: ProviderContext): Promise<string> {
-  const ref = spec.auth?.secretRef?.dopplerToken;
-  if (ref) return resolveSecretKeyString(ctx, ref, `${FIELD}.auth.secretRef.dopplerToken`);
-  const oidc = spec.auth?.oidcConfig;
-  if (oidc) {
-    const sa = await serviceAccountToken(
-      ctx,
-      oidc.serviceAccountRef,
-      [dopplerHost()],
-      `${FIELD}.auth.oidcConfig.serviceAccountRef`,
-      oidc.expirationSeconds ?? 600,
-    );
-    return DopplerApi.oidcLogin(oidc.identity, sa, ctx.signal);
-  }
-  throw new StoreConfigError(`${FIELD}.auth: one of secretRef or oidcConfig is required`);
-}
-
-export const dopplerProvider: Provider<DopplerSpec> = {
+export const dopplerProvider: Provider<DopplerProvider> = {
   name: "doppler",
   capabilities(): Capabilities {
     return "ReadWrite";
   },
-  validateSpec(spec: DopplerSpec, storeKind: StoreKind): string[] {
+  validate(spec: DopplerProvider, storeKind: StoreKind): SpecValidation {
     const errs: string[] = [];
     const ref = spec?.auth?.secretRef?.dopplerToken;
     const oidc = spec?.auth?.oidcConfig;
@@ -49,9 +32,9 @@ export const dopplerProvider: Provider<DopplerSpec> = {
     if (spec?.format && !FORMATS.includes(spec.format)) {
       errs.push(`${FIELD}.format: must be one of ${FORMATS.join(", ")}`);
     }
-    return errs;
+    return { errors: errs, warnings: [] };
   },
-  async newClient(spec: DopplerSpec, ctx: ProviderContext): Promise<SecretsClient> {
+  async newClient(spec: DopplerProvider, ctx: ProviderContext): Promise<SecretsClient> {
     const token = await resolveToken(spec, ctx);
     const api = new DopplerApi(token, { project: spec.project, config: spec.config }, ctx.signal);
     return new DopplerClient(api, { format: spec.format, nameTransformer: spec.nameTransformer });

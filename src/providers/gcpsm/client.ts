@@ -1,5 +1,4 @@
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import { pushValue, setJsonProperty } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -12,6 +11,7 @@ import type {
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
+import { pushValue, setJsonProperty } from "../util/push-value.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import { GcpPreconditionError, gcpCall } from "./errors.js";
 

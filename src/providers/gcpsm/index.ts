@@ -1,6 +1,1 @@
-import { registerProvider } from "../registry.js";
-import { gcpSMProvider } from "./provider.js";
-
-registerProvider(gcpSMProvider);
-
-export { gcpSMProvider };
+export { gcpSMProvider } from "./provider.js";

@@ -3,7 +3,7 @@ import type { FindRef, RemoteRef, SecretsClient, ValidationResult } from "../pro
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import type { GitlabApi, GitlabVariable } from "./api.js";
+import type { GitlabApi, GitlabVariable } from "./transport.js";
 
 export interface GitlabTarget {
   projectID?: string;

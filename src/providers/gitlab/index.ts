@@ -1,6 +1,1 @@
-import { registerProvider } from "../registry.js";
-import { gitlabProvider } from "./provider.js";
-
-registerProvider(gitlabProvider);
-
-export { gitlabProvider };
+export { gitlabProvider } from "./provider.js";

@@ -1,10 +1,10 @@
+/** The "gitlab" provider: project and group CI/CD variables, read-only, with a personal or group access token. */
 import type { GitlabProvider } from "../../api/providers/gitlab.js";
 import { StoreConfigError } from "../errors.js";
-import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
-import { resolveSecretKeyString } from "../resolvers.js";
-import { resolveCABundle } from "../webhook/ca.js";
-import { GitlabApi } from "./api.js";
+import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
+import { resolveCABundle, resolveSecretKeyString } from "../resolvers.js";
 import { GitlabClient } from "./client.js";
+import { GitlabApi } from "./transport.js";
 
 const FIELD = "spec.provider.gitlab";
 
@@ -13,7 +13,7 @@ export const gitlabProvider: Provider<GitlabProvider> = {
   capabilities(): Capabilities {
     return "ReadOnly";
   },
-  validateSpec(spec: GitlabProvider, storeKind: StoreKind): string[] {
+  validate(spec: GitlabProvider, storeKind: StoreKind): SpecValidation {
     const errs: string[] = [];
     const ref = spec?.auth?.SecretRef?.accessToken;
     if (!ref?.name) errs.push(`${FIELD}.auth.SecretRef.accessToken.name: is required`);
@@ -35,7 +35,7 @@ export const gitlabProvider: Provider<GitlabProvider> = {
         errs.push(`${FIELD}.url: is not a valid URL`);
       }
     }
-    return errs;
+    return { errors: errs, warnings: [] };
   },
   async newClient(spec: GitlabProvider, ctx: ProviderContext): Promise<SecretsClient> {
     const ref = spec?.auth?.SecretRef?.accessToken;

@@ -3,6 +3,15 @@
  * provider: a Secret is a JSON object of its keys; property selects a key (or a gjson path into it);
  * find matches Secret names by regexp or labels by tags.
  */
+
+import {
+  ApiError,
+  decodeSecretData as decodeData,
+  encodeSecretData as encodeData,
+  type KubeClient,
+  resourcePath,
+  SECRETS,
+} from "../../kube/index.js";
 import { NoSecretError, NotSupportedError, ProviderAuthError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -15,7 +24,6 @@ import type {
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
-import { decodeData, encodeData, KubeApiError, type KubeConnection, kubeGet, kubeRequest } from "./rest.js";
 
 interface SecretObj {
   metadata: {
@@ -55,22 +63,19 @@ function metadataJson(secret: SecretObj): Buffer {
   return Buffer.from(`{"annotations":${m.annotations!.toString()},"labels":${m.labels!.toString()}}`, "utf8");
 }
 
-const enc = encodeURIComponent;
-
 export class KubernetesClient implements SecretsClient {
   constructor(
-    private readonly conn: KubeConnection,
+    private readonly client: KubeClient,
     private readonly namespace: string,
     private readonly signal?: AbortSignal,
   ) {}
 
-  private path(name?: string): string {
-    const base = `/api/v1/namespaces/${enc(this.namespace)}/secrets`;
-    return name === undefined ? base : `${base}/${enc(name)}`;
+  private get(name: string): Promise<SecretObj | undefined> {
+    return this.client.get<SecretObj>(SECRETS, this.namespace, name, this.signal);
   }
 
   private wrap(err: unknown, what: string): Error {
-    if (err instanceof KubeApiError) {
+    if (err instanceof ApiError && err.code > 0) {
       if (err.code === 401 || err.code === 403) {
         return new ProviderAuthError(`kubernetes: ${what}: not authorized (HTTP ${err.code})`);
       }
@@ -82,7 +87,7 @@ export class KubernetesClient implements SecretsClient {
   private async read(name: string): Promise<SecretObj> {
     let secret: SecretObj | undefined;
     try {
-      secret = await kubeGet<SecretObj>(this.conn, this.path(name), this.signal);
+      secret = await this.get(name);
     } catch (err) {
       throw this.wrap(err, `get secret ${JSON.stringify(name)}`);
     }
@@ -104,21 +109,20 @@ export class KubernetesClient implements SecretsClient {
   async getAllSecrets(find: FindRef): Promise<Record<string, Buffer>> {
     if (find.path) throw new NotSupportedError("kubernetes: find.path is not supported by the kubernetes provider");
     const matcher = newFindMatcher({ name: find.name, tags: find.tags });
-    let query = "";
+    let selector: string | undefined;
     if (find.tags && Object.keys(find.tags).length > 0) {
-      const selector = Object.entries(find.tags)
+      selector = Object.entries(find.tags)
         .map(([k, v]) => `${k}=${v}`)
         .join(",");
-      query = `?labelSelector=${enc(selector)}`;
     }
-    let list: { items?: SecretObj[] };
+    let items: SecretObj[];
     try {
-      list = (await kubeRequest(this.conn, "GET", this.path() + query, undefined, { signal: this.signal })).body;
+      items = await this.client.list<SecretObj>(SECRETS, this.namespace, selector, this.signal);
     } catch (err) {
       throw this.wrap(err, "list secrets");
     }
     const out: Record<string, Buffer> = {};
-    for (const item of list.items ?? []) {
+    for (const item of items) {
       if (!matcher.matches(item.metadata.name, item.metadata.labels)) continue;
       out[item.metadata.name] = valuesJson(decodeData(item.data));
     }
@@ -131,7 +135,7 @@ export class KubernetesClient implements SecretsClient {
       throw new StoreConfigError("kubernetes: remoteRef.property is required to push a single secret key");
     }
     const name = data.remoteRef.remoteKey;
-    const existing = await kubeGet<SecretObj>(this.conn, this.path(name), this.signal).catch((err) => {
+    const existing = await this.get(name).catch((err) => {
       throw this.wrap(err, `get secret ${JSON.stringify(name)}`);
     });
     let remoteData = decodeData(existing?.data);
@@ -154,15 +158,15 @@ export class KubernetesClient implements SecretsClient {
     if (!existing) (body as any).apiVersion = "v1";
     if (!existing) (body as any).kind = "Secret";
     try {
-      if (existing) await kubeRequest(this.conn, "PUT", this.path(name), body, { signal: this.signal });
-      else await kubeRequest(this.conn, "POST", this.path(), body, { signal: this.signal });
+      if (existing) await this.client.update(SECRETS, body, this.signal);
+      else await this.client.create(SECRETS, body, this.signal);
     } catch (err) {
       throw this.wrap(err, `write secret ${JSON.stringify(name)}`);
     }
   }
 
   async deleteSecret(ref: PushRemoteRef): Promise<void> {
-    const existing = await kubeGet<SecretObj>(this.conn, this.path(ref.remoteKey), this.signal).catch((err) => {
+    const existing = await this.get(ref.remoteKey).catch((err) => {
       throw this.wrap(err, `get secret ${JSON.stringify(ref.remoteKey)}`);
     });
     if (!existing) return;
@@ -172,19 +176,19 @@ export class KubernetesClient implements SecretsClient {
         if (!(ref.property in data)) return;
         delete data[ref.property];
         if (Object.keys(data).length > 0) {
-          await kubeRequest(this.conn, "PUT", this.path(ref.remoteKey), { ...existing, data: encodeData(data) });
+          await this.client.update(SECRETS, { ...existing, data: encodeData(data) });
           return;
         }
       }
-      await kubeRequest(this.conn, "DELETE", this.path(ref.remoteKey), undefined, { signal: this.signal });
+      await this.client.delete(SECRETS, this.namespace, ref.remoteKey, { signal: this.signal });
     } catch (err) {
-      if (err instanceof KubeApiError && err.code === 404) return;
+      if (err instanceof ApiError && err.code === 404) return;
       throw this.wrap(err, `delete secret ${JSON.stringify(ref.remoteKey)}`);
     }
   }
 
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
-    const existing = await kubeGet<SecretObj>(this.conn, this.path(ref.remoteKey), this.signal).catch((err) => {
+    const existing = await this.get(ref.remoteKey).catch((err) => {
       throw this.wrap(err, `get secret ${JSON.stringify(ref.remoteKey)}`);
     });
     if (!existing) return false;
@@ -193,13 +197,16 @@ export class KubernetesClient implements SecretsClient {
 
   async validate(): Promise<ValidationResult> {
     try {
-      await kubeRequest(this.conn, "GET", `${this.path()}?limit=1`, undefined, {
+      await this.client.request({
+        method: "GET",
+        path: resourcePath(SECRETS, this.namespace),
+        query: { limit: 1 },
         signal: this.signal,
         timeoutMs: 10_000,
       });
       return { ready: true };
     } catch (err) {
-      if (err instanceof KubeApiError && (err.code === 401 || err.code === 403)) {
+      if (err instanceof ApiError && (err.code === 401 || err.code === 403)) {
         return {
           ready: false,
           message: `kubernetes: cannot list secrets in namespace ${this.namespace}: HTTP ${err.code}`,

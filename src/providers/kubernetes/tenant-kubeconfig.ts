@@ -5,9 +5,9 @@
  * or send the operator's own files to a server of their choosing. Only inline data is accepted.
  */
 import { parse } from "yaml";
+import type { KubeConnection } from "../../kube/index.js";
 import { StoreConfigError } from "../errors.js";
 import { tenantPolicy } from "../tenant-policy.js";
-import type { KubeConnection } from "./rest.js";
 
 type Obj = Record<string, unknown>;
 

@@ -1,5 +1,4 @@
 import type { FullItem } from "@1password/connect";
-import { pushValue } from "../doppler/push-value.js";
 import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
 import type {
   FindRef,
@@ -11,19 +10,16 @@ import type {
   ValidationResult,
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
-import type { ConnectApi } from "./connect.js";
+import { pushValue } from "../util/push-value.js";
+import type { ConnectApi, ItemField } from "./connect.js";
 
 const FILE_PREFIX = "file/";
 const FIELD_PREFIX = "field/";
 const DEFAULT_FIELD = "password";
 
-type Field = NonNullable<FullItem["fields"]>[number];
-
-// The SDK's enum values on the wire, spelled here so this module does not load the SDK (its .d.ts declares the
+// The SDK's enum value on the wire, spelled here so this module does not load the SDK (its .d.ts declares the
 // enums without their string values).
 const CATEGORY_DOCUMENT = "DOCUMENT";
-const CATEGORY_SERVER = "SERVER";
-const FIELD_CONCEALED = "CONCEALED";
 
 /** Which part of an item a property addresses, as upstream: explicit prefixes, else by item category. */
 function objectType(item: FullItem, property: string | undefined): { kind: "file" | "field"; name: string } {
@@ -153,22 +149,16 @@ export class OnePasswordClient implements SecretsClient {
       );
     }
     if (items.length === 0) {
-      const item = {
-        title: data.remoteRef.remoteKey,
-        category: CATEGORY_SERVER,
-        vault: { id: vault.id },
-        fields: [{ label, value, type: FIELD_CONCEALED }],
-      } as unknown as FullItem;
-      await this.api.createItem(vault.id, item);
+      await this.api.createItem(vault.id, data.remoteRef.remoteKey, [this.api.concealedField(label, value)]);
       return;
     }
     const item = items[0]!;
-    const fields: Field[] = [...(item.fields ?? [])];
+    const fields: ItemField[] = [...(item.fields ?? [])];
     const existing = fields.find((f) => f.label === label);
     if (existing?.value === value) return;
     if (existing) existing.value = value;
-    else fields.push({ label, value, type: FIELD_CONCEALED } as unknown as Field);
-    await this.api.updateItem(vault.id, { ...item, fields } as FullItem);
+    else fields.push(this.api.concealedField(label, value));
+    await this.api.updateFields(vault.id, item, fields);
   }
 
   async deleteSecret(ref: PushRemoteRef): Promise<void> {
@@ -181,7 +171,7 @@ export class OnePasswordClient implements SecretsClient {
     const fields = (item.fields ?? []).filter((f) => f.label !== label);
     if (fields.length === (item.fields ?? []).length) return;
     if (fields.length === 0) await this.api.deleteItem(vault.id, item.id ?? "");
-    else await this.api.updateItem(vault.id, { ...item, fields } as FullItem);
+    else await this.api.updateFields(vault.id, item, fields);
   }
 
   async secretExists(ref: PushRemoteRef): Promise<boolean> {

@@ -2,10 +2,13 @@
  * The 1Password Connect calls the provider makes, through the official @1password/connect SDK, with its
  * errors mapped to the provider error classes. Messages name vaults and items, never field values.
  */
+import { Readable } from "node:stream";
 import type { FullItem, OPConnect } from "@1password/connect";
 import { NoSecretError, StoreConfigError } from "../errors.js";
-import { statusError } from "../webhook/http-client.js";
-import { BoundedConnectClient } from "./request-client.js";
+import { statusError } from "../util/http-client.js";
+import { BoundedConnectClient } from "./transport.js";
+
+export type ItemField = NonNullable<FullItem["fields"]>[number];
 
 export interface ConnectApi {
   vaultIdByTitle(title: string): Promise<string>;
@@ -13,8 +16,12 @@ export interface ConnectApi {
   listItems(vaultId: string): Promise<{ id: string; title: string; tags: string[] }[]>;
   item(vaultId: string, itemId: string): Promise<FullItem>;
   fileContent(vaultId: string, itemId: string, fileId: string): Promise<Buffer>;
-  createItem(vaultId: string, item: FullItem): Promise<FullItem>;
-  updateItem(vaultId: string, item: FullItem): Promise<FullItem>;
+  /** A concealed field, as PushSecret writes values. */
+  concealedField(label: string, value: string): ItemField;
+  /** Creates a Server item holding `fields`. */
+  createItem(vaultId: string, title: string, fields: ItemField[]): Promise<FullItem>;
+  /** Replaces the fields of an existing item. */
+  updateFields(vaultId: string, item: FullItem, fields: ItemField[]): Promise<FullItem>;
   deleteItem(vaultId: string, itemId: string): Promise<void>;
 }
 
@@ -43,7 +50,7 @@ export async function newConnectApi(
   signal?: AbortSignal,
 ): Promise<ConnectApi> {
   // Loaded on first use: stores of other providers never pay for the SDK (and its HTTP client).
-  const { OnePasswordConnect } = await import("@1password/connect");
+  const { FieldType, FullItem, ItemCategory, OnePasswordConnect } = await import("@1password/connect");
   const op: OPConnect = OnePasswordConnect({
     serverURL: serverURL.replace(/\/+$/, ""),
     token,
@@ -68,12 +75,25 @@ export async function newConnectApi(
     fileContent: (vaultId, itemId, fileId) =>
       call(`file ${fileId}`, async () => {
         const stream = await op.getFileContentStream(vaultId, itemId, fileId);
+        if (!(stream instanceof Readable)) throw new Error("file content is not a stream");
         const chunks: Buffer[] = [];
-        for await (const c of stream as unknown as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(c));
+        for await (const c of stream) chunks.push(Buffer.from(c));
         return Buffer.concat(chunks);
       }),
-    createItem: (vaultId, item) => call(`create item "${item.title}"`, () => op.createItem(vaultId, item)),
-    updateItem: (vaultId, item) => call(`update item "${item.title}"`, () => op.updateItem(vaultId, item)),
+    concealedField: (label, value) => ({ label, value, type: FieldType.Concealed }),
+    createItem: (vaultId, title, fields) => {
+      const item = Object.assign(new FullItem(), {
+        title,
+        category: ItemCategory.Server,
+        vault: { id: vaultId },
+        fields,
+      });
+      return call(`create item "${title}"`, () => op.createItem(vaultId, item));
+    },
+    updateFields: (vaultId, item, fields) => {
+      const updated = Object.assign(new FullItem(), item, { fields });
+      return call(`update item "${item.title}"`, () => op.updateItem(vaultId, updated));
+    },
     deleteItem: (vaultId, itemId) => call(`delete item ${itemId}`, () => op.deleteItemById(vaultId, itemId)),
   };
 }

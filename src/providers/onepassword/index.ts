@@ -1,6 +1,1 @@
-import { registerProvider } from "../registry.js";
-import { onePasswordProvider } from "./provider.js";
-
-registerProvider(onePasswordProvider);
-
-export { onePasswordProvider };
+export { onePasswordProvider } from "./provider.js";

@@ -1,5 +1,6 @@
+/** The "onepassword" provider: items in 1Password vaults, through a 1Password Connect server. */
 import type { OnePasswordProvider } from "../../api/providers/onepassword.js";
-import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
+import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
 import { resolveSecretKeyString } from "../resolvers.js";
 import { OnePasswordClient } from "./client.js";
 import { newConnectApi } from "./connect.js";
@@ -18,7 +19,7 @@ export const onePasswordProvider: Provider<OnePasswordProvider> = {
   capabilities(): Capabilities {
     return "ReadWrite";
   },
-  validateSpec(spec: OnePasswordProvider, storeKind: StoreKind): string[] {
+  validate(spec: OnePasswordProvider, storeKind: StoreKind): SpecValidation {
     const errs: string[] = [];
     const ref = spec?.auth?.secretRef?.connectTokenSecretRef;
     if (!ref?.name) errs.push(`${FIELD}.auth.secretRef.connectTokenSecretRef.name: is required`);
@@ -38,7 +39,7 @@ export const onePasswordProvider: Provider<OnePasswordProvider> = {
       errs.push(`${FIELD}.vaults: at least one vault is required`);
     const orders = Object.values(spec?.vaults ?? {});
     if (new Set(orders).size !== orders.length) errs.push(`${FIELD}.vaults: each vault needs a distinct order`);
-    return errs;
+    return { errors: errs, warnings: [] };
   },
   async newClient(spec: OnePasswordProvider, ctx: ProviderContext): Promise<SecretsClient> {
     const token = await resolveSecretKeyString(

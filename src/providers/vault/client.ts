@@ -11,8 +11,9 @@ import type {
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
-import type { VaultHttp } from "./http.js";
-import { goJson, type KvStore, type SecretData, secretValue } from "./kv.js";
+import { goJson } from "./kit/go-json.js";
+import type { VaultHttp } from "./kit/transport.js";
+import { type KvStore, type SecretData, secretValue } from "./kv.js";
 import { deleteSecret, pushSecret } from "./push.js";
 
 export class VaultClient implements SecretsClient {

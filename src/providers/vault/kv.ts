@@ -4,9 +4,10 @@
  */
 import { NoSecretError } from "../errors.js";
 import { selectProperty } from "../util/json-property.js";
-import { vaultError } from "./http.js";
+import { goJson } from "./kit/go-json.js";
+import type { VaultSession } from "./kit/session.js";
+import { vaultError } from "./kit/transport.js";
 import { dataPath, type KvLayout, metadataPath } from "./paths.js";
-import type { VaultSession } from "./session.js";
 
 export type SecretData = Record<string, unknown>;
 
@@ -17,19 +18,6 @@ export interface ReadResult {
 }
 
 const SYSTEM_METADATA_KEYS = ["created_time", "current_version", "delete_version_after"];
-
-/** JSON with object keys sorted, as Go's encoding/json renders maps. */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, (v as Record<string, unknown>)[k]]),
-        )
-      : v,
-  );
-}
 
 export class KvStore {
   constructor(

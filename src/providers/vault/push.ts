@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { NoSecretError, StoreConfigError } from "../errors.js";
 import type { PushRemoteRef, PushSecretData, PushSource } from "../provider.js";
-import { vaultError } from "./http.js";
+import { vaultError } from "./kit/transport.js";
 import type { KvStore, SecretData } from "./kv.js";
 import { dataPath, metadataPath } from "./paths.js";
 

@@ -1,6 +1,1 @@
-import { registerProvider } from "../registry.js";
-import { webhookProvider } from "./provider.js";
-
-registerProvider(webhookProvider);
-
-export { webhookProvider };
+export { webhookProvider } from "./provider.js";

@@ -1,9 +1,9 @@
+/** The "webhook" provider: any HTTP endpoint, read-only; the request is templated per remote reference. */
 import { DurationError, parseDuration } from "../../api/duration.js";
 import type { WebhookProvider } from "../../api/providers/webhook.js";
 import { NotSupportedError, StoreConfigError } from "../errors.js";
-import type { Capabilities, Provider, ProviderContext, SecretsClient, StoreKind } from "../provider.js";
-import { refNamespace } from "../resolvers.js";
-import { resolveCABundle } from "./ca.js";
+import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
+import { refNamespace, resolveCABundle } from "../resolvers.js";
 import { WebhookClient } from "./client.js";
 
 const FIELD = "spec.provider.webhook";
@@ -39,7 +39,7 @@ export const webhookProvider: Provider<WebhookProvider> = {
   capabilities(): Capabilities {
     return "ReadOnly";
   },
-  validateSpec(spec: WebhookProvider, storeKind: StoreKind): string[] {
+  validate(spec: WebhookProvider, storeKind: StoreKind): SpecValidation {
     const errs: string[] = [];
     if (!spec?.url) errs.push(`${FIELD}.url: is required`);
     if (spec?.timeout) {
@@ -58,7 +58,7 @@ export const webhookProvider: Provider<WebhookProvider> = {
         errs.push(`${FIELD}.secrets[${i}].secretRef.namespace: is required for a ClusterSecretStore`);
       }
     }
-    return errs;
+    return { errors: errs, warnings: [] };
   },
   async newClient(spec: WebhookProvider, ctx: ProviderContext): Promise<SecretsClient> {
     if (!spec?.url) throw new StoreConfigError(`${FIELD}.url: is required`);

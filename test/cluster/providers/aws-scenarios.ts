@@ -16,8 +16,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { PUSH_SECRETS } from "../../../src/controllers/pushsecret/resources.js";
-import { clearCredentialCache } from "../../../src/providers/aws/clients.js";
+import { PUSH_SECRETS } from "../../../src/kube/index.js";
 import { ENDPOINT_ENV } from "../../../src/providers/aws/index.js";
 import {
   createNamespace,
@@ -117,7 +116,7 @@ export function awsScenarios(backend: AwsBackend): void {
         [ENDPOINT_ENV.sts]: url,
         [ENDPOINT_ENV.ecr]: url,
       });
-      clearCredentialCache();
+      // A new harness keeps its own SDK clients: none survive from another scenario.
       h = await startHarness();
       await createNamespace(h, ns);
       await h.client.create(SECRETS, secretManifest(ns, "aws-creds", { id: ACCESS_KEY[0], secret: ACCESS_KEY[1] }));

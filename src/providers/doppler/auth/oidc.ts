@@ -1,0 +1,18 @@
+/** auth.oidcConfig: a ServiceAccount token (audience: the Doppler API host) exchanged for a short-lived API token. */
+import type { DopplerProvider } from "../../../api/providers/doppler.js";
+import type { ProviderContext } from "../../provider.js";
+import { serviceAccountToken } from "../../resolvers.js";
+import { DopplerApi, dopplerHost } from "../transport.js";
+
+type OidcConfig = NonNullable<NonNullable<DopplerProvider["auth"]>["oidcConfig"]>;
+
+export async function oidcToken(oidc: OidcConfig, ctx: ProviderContext, field: string): Promise<string> {
+  const sa = await serviceAccountToken(
+    ctx,
+    oidc.serviceAccountRef,
+    [dopplerHost()],
+    `${field}.serviceAccountRef`,
+    oidc.expirationSeconds ?? 600,
+  );
+  return DopplerApi.oidcLogin(oidc.identity, sa, ctx.signal);
+}

@@ -1,1 +1,0 @@
-export type { DopplerProvider as DopplerSpec } from "../../api/providers/doppler.js";

@@ -1,0 +1,28 @@
+import { readFile } from "node:fs/promises";
+import { ProviderAuthError } from "../../errors.js";
+import { gcpEndpoints } from "../endpoints.js";
+import { serviceAccountKeySource } from "./service-account-key.js";
+import { type TokenSource, tokenCall } from "./token-source.js";
+
+/** Application default credentials: GOOGLE_APPLICATION_CREDENTIALS (a key file), else the metadata server. */
+export function defaultCredentialsSource(signal?: AbortSignal): TokenSource {
+  const file = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+  if (file) {
+    let inner: TokenSource | undefined;
+    return async () => {
+      if (!inner)
+        inner = serviceAccountKeySource(await readFile(file, "utf8"), "GOOGLE_APPLICATION_CREDENTIALS", signal);
+      return inner();
+    };
+  }
+  return async () => {
+    const r = await tokenCall(
+      `${gcpEndpoints.metadata()}/computeMetadata/v1/instance/service-accounts/default/token`,
+      { headers: { "Metadata-Flavor": "Google" } },
+      "metadata server token",
+      signal,
+    );
+    if (!r.access_token) throw new ProviderAuthError("gcpsm: metadata server token: response carries no access_token");
+    return { token: r.access_token, expiresAt: Date.now() + Number(r.expires_in ?? 3600) * 1000 };
+  };
+}
