@@ -59,10 +59,14 @@ export type LocalObjectReference = Static<typeof LocalObjectReferenceSchema>;
 export const LabelSelectorRequirementSchema = Type.Object({
   key: Type.String(),
   operator: Type.String({ description: "In, NotIn, Exists or DoesNotExist." }),
-  values: Type.Optional(Type.Array(Type.String())),
+  values: Type.Optional(Type.Array(Type.String(), { "x-kubernetes-list-type": "atomic" })),
 });
-export const LabelSelectorSchema = Type.Object({
-  matchLabels: Type.Optional(StringMap()),
-  matchExpressions: Type.Optional(Type.Array(LabelSelectorRequirementSchema)),
-});
+/** Atomic as upstream's (metav1.LabelSelector): server-side apply replaces a selector whole, never merges two. */
+export const LabelSelectorSchema = Type.Object(
+  {
+    matchLabels: Type.Optional(StringMap()),
+    matchExpressions: Type.Optional(Type.Array(LabelSelectorRequirementSchema, { "x-kubernetes-list-type": "atomic" })),
+  },
+  { "x-kubernetes-map-type": "atomic" },
+);
 export type LabelSelector = Static<typeof LabelSelectorSchema>;

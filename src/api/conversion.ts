@@ -25,6 +25,8 @@ interface V1Only {
   validationResult?: number;
   /** [dataFrom index, rewrite index, merge] */
   rewriteMerge?: [number, number, unknown][];
+  /** spec.syncWindows (ExternalSecret / ClusterExternalSecret) */
+  syncWindows?: unknown;
 }
 interface V1beta1Only {
   /** Fake data keys whose value came from valueMap (JSON-encoded in v1's value). */
@@ -82,6 +84,7 @@ function toV1(obj: Obj): Obj {
     if (restore.validationResult !== undefined) fake.validationResult = restore.validationResult;
   }
   const spec = esSpec(obj);
+  if (spec && restore.syncWindows !== undefined) spec.syncWindows = restore.syncWindows;
   if (spec && restore.rewriteMerge) {
     for (const [i, j, merge] of restore.rewriteMerge) {
       const entry = spec.dataFrom?.[i];
@@ -116,6 +119,10 @@ function toV1beta1(obj: Obj): Obj {
     }
   }
   const spec = esSpec(obj);
+  if (spec && spec.syncWindows !== undefined) {
+    stash.syncWindows = spec.syncWindows;
+    delete spec.syncWindows;
+  }
   if (spec && Array.isArray(spec.dataFrom)) {
     spec.dataFrom.forEach((entry: unknown, i: number) => {
       if (!isObj(entry) || !Array.isArray(entry.rewrite)) return;

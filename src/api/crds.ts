@@ -26,6 +26,9 @@ const KEEP = new Set([
   "maxProperties",
   "nullable",
   "x-kubernetes-preserve-unknown-fields",
+  "x-kubernetes-int-or-string",
+  "x-kubernetes-map-type",
+  "x-kubernetes-list-type",
 ]);
 
 /** One TypeBox schema as a Kubernetes structural openAPIV3Schema. */

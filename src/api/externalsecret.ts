@@ -3,7 +3,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import { ConditionSchema, ObjectMetaSchema, SecretStoreRefSchema } from "./meta.js";
 import { DateTime, Duration, Nullable, ObjectName, SecretDataKey, StringEnum, StringMap } from "./schema.js";
 
-export const CreationPolicyValues = ["Owner", "Orphan", "Merge", "None"] as const;
+export const CreationPolicyValues = ["Owner", "Orphan", "Merge", "None", "CreateOrMerge"] as const;
 export const DeletionPolicyValues = ["Delete", "Merge", "Retain"] as const;
 export const RefreshPolicyValues = ["CreatedOnce", "Periodic", "OnChange"] as const;
 export const MetadataPolicyValues = ["None", "Fetch"] as const;
@@ -58,6 +58,9 @@ export const TemplateFromSchema = Type.Object({
   secret: Type.Optional(TemplateRefSchema),
   target: Type.Optional(StringEnum(TemplateTargetValues, { default: "Data" })),
   literal: Type.Optional(Type.String()),
+  valuesDecodingStrategy: Type.Optional(
+    StringEnum(DecodingStrategyValues, { description: "Decoding applied to each rendered value; None when omitted." }),
+  ),
 });
 export type TemplateFrom = Static<typeof TemplateFromSchema>;
 
@@ -68,6 +71,7 @@ export const ExternalSecretTemplateSchema = Type.Object({
     Type.Object({
       annotations: Type.Optional(StringMap()),
       labels: Type.Optional(StringMap()),
+      finalizers: Type.Optional(Type.Array(Type.String(), { description: "Finalizers set on the written target." })),
     }),
   ),
   mergePolicy: Type.Optional(StringEnum(TemplateMergePolicyValues, { default: "Replace" })),
@@ -76,17 +80,26 @@ export const ExternalSecretTemplateSchema = Type.Object({
 });
 export type ExternalSecretTemplate = Static<typeof ExternalSecretTemplateSchema>;
 
+/** target.manifest: write the result into an object of this kind instead of a Secret (upstream's generic targets). */
+export const ManifestReferenceSchema = Type.Object({
+  apiVersion: Type.String({ minLength: 1, description: "API version of the target, e.g. v1 or argoproj.io/v1alpha1." }),
+  kind: Type.String({ minLength: 1, description: "Kind of the target, e.g. ConfigMap." }),
+});
+export type ManifestReference = Static<typeof ManifestReferenceSchema>;
+
 export const ExternalSecretTargetSchema = Type.Object({
   name: Type.Optional(ObjectName({ description: "Name of the Secret; defaults to the ExternalSecret's name." })),
   creationPolicy: Type.Optional(StringEnum(CreationPolicyValues, { default: "Owner" })),
   deletionPolicy: Type.Optional(StringEnum(DeletionPolicyValues, { default: "Retain" })),
   template: Type.Optional(ExternalSecretTemplateSchema),
   immutable: Type.Optional(Type.Boolean()),
+  manifest: Type.Optional(ManifestReferenceSchema),
   immediate: Type.Optional(
     Type.Boolean({
       description:
-        "Not an upstream field; guides to event-driven refresh write it, so it is accepted and such manifests apply. " +
-        "Store notifications re-sync every ExternalSecret that reads the notified key, with or without it.",
+        "Not an upstream ESO field, and setting it changes nothing. Published guides to event-driven refresh put " +
+        "it in their manifests, so it is accepted to let those manifests apply unchanged. Refresh on a store " +
+        "notification needs no flag: every ExternalSecret that reads the notified key is re-synced.",
     }),
   ),
 });
@@ -136,6 +149,9 @@ export const ExternalSecretFindSchema = Type.Object({
   tags: Type.Optional(StringMap()),
   conversionStrategy: Type.Optional(StringEnum(ConversionStrategyValues, { default: "Default" })),
   decodingStrategy: Type.Optional(StringEnum(DecodingStrategyValues, { default: "None" })),
+  nullBytePolicy: Type.Optional(
+    StringEnum(NullBytePolicyValues, { description: "Fail: refuse found values that contain a NUL byte." }),
+  ),
 });
 export type ExternalSecretFind = Static<typeof ExternalSecretFindSchema>;
 
@@ -144,6 +160,7 @@ export const RewriteTransformSchema = Type.Object({ template: Type.String() });
 export const RewriteMergeSchema = Type.Object({
   into: Type.Optional(Type.String({ default: "" })),
   priority: Type.Optional(Type.Array(Type.String())),
+  priorityPolicy: Type.Optional(StringEnum(["IgnoreNotFound", "Strict"] as const, { default: "Strict" })),
   conflictPolicy: Type.Optional(StringEnum(["Ignore", "Error"] as const, { default: "Error" })),
   strategy: Type.Optional(StringEnum(["Extract", "JSON"] as const, { default: "Extract" })),
 });
@@ -181,6 +198,26 @@ export interface ExternalSecretDataFrom {
   sourceRef?: StoreGeneratorSourceRef;
 }
 
+export const SyncWindowKindValues = ["allow", "deny"] as const;
+/** Cron (5 fields, @-shorthand or "@every <duration>"), as upstream's validation pattern. */
+export const SYNC_WINDOW_SCHEDULE_PATTERN =
+  "^(@(annually|yearly|monthly|weekly|daily|midnight|hourly)|@every [^\\s]+.*|[^\\s]+( [^\\s]+){4})$";
+export const SyncWindowEntrySchema = Type.Object({
+  schedule: Type.String({
+    minLength: 1,
+    pattern: SYNC_WINDOW_SCHEDULE_PATTERN,
+    description: 'Cron expression (UTC) opening each window, e.g. "0 22 * * 1-5", or @daily, @every 1h.',
+  }),
+  duration: Duration({ description: 'How long each window stays open, e.g. "8h".' }),
+});
+export const SyncWindowsSchema = Type.Object({
+  kind: StringEnum(SyncWindowKindValues, {
+    description: "allow: periodic refreshes only inside a window; deny: none inside any window.",
+  }),
+  windows: Type.Array(SyncWindowEntrySchema, { minItems: 1 }),
+});
+export type SyncWindows = Static<typeof SyncWindowsSchema>;
+
 export function externalSecretSpecSchema(version: "v1" | "v1beta1") {
   return Type.Object({
     secretStoreRef: Type.Optional(SecretStoreRefSchema),
@@ -189,6 +226,7 @@ export function externalSecretSpecSchema(version: "v1" | "v1beta1") {
     refreshInterval: Type.Optional(
       Duration({ default: "1h", description: 'Go duration between syncs, e.g. "1h", "2h30m"; "0" syncs once.' }),
     ),
+    ...(version === "v1" ? { syncWindows: Type.Optional(SyncWindowsSchema) } : {}),
     data: Type.Optional(Type.Array(ExternalSecretDataSchema)),
     dataFrom: Type.Optional(Type.Array(dataFromSchema(version === "v1"))),
   });
@@ -199,6 +237,7 @@ export interface ExternalSecretSpec {
   target?: ExternalSecretTarget;
   refreshPolicy?: RefreshPolicy;
   refreshInterval?: string;
+  syncWindows?: SyncWindows;
   data?: ExternalSecretData[];
   dataFrom?: ExternalSecretDataFrom[];
 }

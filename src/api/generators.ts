@@ -3,18 +3,19 @@ import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { ConditionSchema, ObjectMetaSchema } from "./meta.js";
 import { AWSAuthSchema } from "./providers/aws.js";
 import { vaultFields } from "./providers/vault.js";
-import { webhookFields } from "./providers/webhook.js";
+import { WebhookResultSchema, webhookFields } from "./providers/webhook.js";
 import { DateTime, FreeForm, StringEnum, StringMap } from "./schema.js";
 
 export const PasswordEncodingValues = ["base64", "base64url", "base32", "hex", "raw"] as const;
 
 export const PasswordSpecSchema = Type.Object({
-  length: Type.Optional(Type.Integer({ default: 24, minimum: 0 })),
+  // length, noUpper and allowRepeat are required as upstream; their defaults fill them in when omitted.
+  length: Type.Integer({ default: 24, minimum: 0 }),
   digits: Type.Optional(Type.Integer({ minimum: 0, description: "Number of digits; default 25% of length." })),
   symbols: Type.Optional(Type.Integer({ minimum: 0, description: "Number of symbols; default 25% of length." })),
   symbolCharacters: Type.Optional(Type.String()),
-  noUpper: Type.Optional(Type.Boolean({ default: false })),
-  allowRepeat: Type.Optional(Type.Boolean({ default: false })),
+  noUpper: Type.Boolean({ default: false }),
+  allowRepeat: Type.Boolean({ default: false }),
   encoding: Type.Optional(StringEnum(PasswordEncodingValues, { default: "raw" })),
   secretKeys: Type.Optional(Type.Array(Type.String(), { description: 'Keys to fill; default ["password"].' })),
 });
@@ -31,14 +32,27 @@ export type FakeSpec = Static<typeof FakeSpecSchema>;
 
 export const SSHKeySpecSchema = Type.Object({
   keyType: Type.Optional(StringEnum(["rsa", "ecdsa", "ed25519"] as const, { default: "rsa" })),
-  keySize: Type.Optional(Type.Integer({ description: "RSA: 2048, 3072 or 4096; ECDSA: 256, 384 or 521." })),
+  keySize: Type.Optional(
+    Type.Integer({ minimum: 256, maximum: 8192, description: "RSA: 2048, 3072 or 4096; ECDSA: 256, 384 or 521." }),
+  ),
   comment: Type.Optional(Type.String()),
 });
 export type SSHKeySpec = Static<typeof SSHKeySpecSchema>;
 
 export const VaultDynamicSecretSpecSchema = Type.Object({
+  controller: Type.Optional(
+    Type.String({
+      description:
+        "The controller class that handles this generator (as a store's spec.controller); empty means every controller.",
+    }),
+  ),
   method: Type.Optional(Type.String({ description: "HTTP method, default GET." })),
   parameters: Type.Optional(FreeForm({ description: "Request body for non-GET methods." })),
+  getParameters: Type.Optional(
+    Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: "Query string sent on GET calls (each key may repeat); ignored for other methods.",
+    }),
+  ),
   resultType: Type.Optional(StringEnum(["Data", "Auth", "Raw"] as const, { default: "Data" })),
   provider: Type.Object(vaultFields),
   path: Type.String(),
@@ -60,7 +74,8 @@ export const ECRAuthorizationTokenSpecSchema = Type.Object({
 });
 export type ECRAuthorizationTokenSpec = Static<typeof ECRAuthorizationTokenSpecSchema>;
 
-export const WebhookSpecSchema = Type.Object(webhookFields);
+/** As upstream, the generator requires `result` (the provider does not). */
+export const WebhookSpecSchema = Type.Object({ ...webhookFields, result: WebhookResultSchema });
 export type WebhookSpec = Static<typeof WebhookSpecSchema>;
 
 /** Kind name -> spec schema and the key its spec takes inside a ClusterGenerator. */

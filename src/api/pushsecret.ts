@@ -52,6 +52,13 @@ export type PushSecretDataEntry = Static<typeof PushSecretDataSchema>;
 
 export const PushSecretDataToSchema = Type.Object({
   storeRef: Type.Optional(PushSecretStoreRefSchema),
+  remoteKey: Type.Optional(
+    Type.String({
+      description:
+        "Push every matched (and rewritten) key to this one provider secret as a single object; " +
+        "unset pushes each key as its own secret.",
+    }),
+  ),
   match: Type.Optional(Type.Object({ regexp: Type.Optional(Type.String()) })),
   rewrite: Type.Optional(
     Type.Array(

@@ -58,6 +58,7 @@ const readyReason: PrinterColumn = {
   jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
 };
 const age: PrinterColumn = { name: "AGE", type: "date", jsonPath: ".metadata.creationTimestamp" };
+const lastSync: PrinterColumn = { name: "Last Sync", type: "date", jsonPath: ".status.refreshTime" };
 
 const storeColumns: PrinterColumn[] = [
   age,
@@ -126,6 +127,7 @@ export const resources: ResourceDef[] = [
       { name: "Refresh Interval", type: "string", jsonPath: ".spec.refreshInterval" },
       readyReason,
       readyStatus,
+      lastSync,
     ],
     status: true,
   },
@@ -154,7 +156,7 @@ export const resources: ResourceDef[] = [
     categories: [CATEGORY],
     scope: "Namespaced",
     versions: [{ name: "v1alpha1", storage: true, schema: PushSecretSchema }],
-    printerColumns: [age, readyReason, { name: "Last Sync", type: "date", jsonPath: ".status.refreshTime" }],
+    printerColumns: [age, readyReason, lastSync],
     status: true,
   },
   {

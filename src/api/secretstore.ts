@@ -1,9 +1,10 @@
 /** SecretStore and ClusterSecretStore (external-secrets.io v1 and v1beta1; same schema in both). */
-import { type Static, Type } from "@sinclair/typebox";
+import { Kind, type Static, Type, TypeRegistry } from "@sinclair/typebox";
 import { LabelSelectorSchema } from "./common.js";
+import { parseDuration } from "./duration.js";
 import { ConditionSchema, ObjectMetaSchema } from "./meta.js";
 import { SecretStoreProviderSchema, SecretStoreProviderV1beta1Schema } from "./providers/index.js";
-import { NamespaceName, StringEnum } from "./schema.js";
+import { NamespaceName } from "./schema.js";
 
 export const CapabilitiesValues = ["ReadOnly", "WriteOnly", "ReadWrite"] as const;
 
@@ -19,13 +20,43 @@ export const SecretStoreRetrySettingsSchema = Type.Object({
   retryInterval: Type.Optional(Type.String({ description: "Go duration between retries." })),
 });
 
+if (!TypeRegistry.Has("IntOrString")) {
+  TypeRegistry.Set("IntOrString", (_schema, value) => typeof value === "string" || Number.isInteger(value));
+}
+
+/** An integer or a string (Kubernetes' x-kubernetes-int-or-string), as upstream's intstr.IntOrString. */
+function IntOrString(options: { description?: string } = {}) {
+  return Type.Unsafe<number | string>({ ...options, "x-kubernetes-int-or-string": true, [Kind]: "IntOrString" });
+}
+
+/**
+ * spec.refreshInterval in ms, as upstream reads it: an integer is seconds (the legacy form), a string a Go
+ * duration ("5m", "1h"). Unset, 0, negative or unparsable: undefined (the controller's default applies).
+ */
+export function storeRefreshIntervalMs(spec: { refreshInterval?: number | string } | undefined): number | undefined {
+  const value = spec?.refreshInterval;
+  let ms: number | undefined;
+  if (typeof value === "number") ms = value * 1000;
+  else if (typeof value === "string" && value !== "") {
+    try {
+      ms = /^\d+$/.test(value) ? Number(value) * 1000 : parseDuration(value);
+    } catch {
+      ms = undefined;
+    }
+  }
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 export function secretStoreSpecSchema(version: "v1" | "v1beta1") {
   return Type.Object({
     controller: Type.Optional(Type.String({ description: "Selects the ESO controller instance (its class)." })),
     provider: version === "v1" ? SecretStoreProviderSchema : SecretStoreProviderV1beta1Schema,
     retrySettings: Type.Optional(SecretStoreRetrySettingsSchema),
     refreshInterval: Type.Optional(
-      Type.Integer({ description: "Store re-validation interval in seconds; 0 uses the controller default." }),
+      IntOrString({
+        description:
+          'Store re-validation interval: integer seconds, or a Go duration such as "5m"; empty or 0 uses the controller default.',
+      }),
     ),
     conditions: Type.Optional(
       Type.Array(ClusterSecretStoreConditionSchema, { description: "ClusterSecretStore only: allowed namespaces." }),
@@ -37,7 +68,8 @@ export type SecretStoreSpec = Static<typeof SecretStoreSpecSchema>;
 
 export const SecretStoreStatusSchema = Type.Object({
   conditions: Type.Optional(Type.Array(ConditionSchema)),
-  capabilities: Type.Optional(StringEnum(CapabilitiesValues)),
+  // A plain string upstream (no enum): the values this controller writes are CapabilitiesValues.
+  capabilities: Type.Optional(Type.String({ description: "ReadOnly, WriteOnly or ReadWrite." })),
 });
 export type SecretStoreStatus = Static<typeof SecretStoreStatusSchema>;
 

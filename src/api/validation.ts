@@ -174,11 +174,16 @@ export function externalSecretSpecIssues(spec: unknown, path = "spec"): FieldIss
   const out: FieldIssue[] = [];
   if (!isObj(spec)) return out;
   checkDuration(spec.refreshInterval, `${path}.refreshInterval`, out);
+  if (isObj(spec.syncWindows)) {
+    arr(spec.syncWindows.windows).forEach((w, i) => {
+      if (isObj(w)) checkDuration(w.duration, `${path}.syncWindows.windows[${i}].duration`, out);
+    });
+  }
 
   const target = isObj(spec.target) ? spec.target : {};
   const creation = target.creationPolicy ?? "Owner";
   const deletion = target.deletionPolicy ?? "Retain";
-  if (deletion === "Delete" && (creation === "Merge" || creation === "None")) {
+  if (deletion === "Delete" && (creation === "Merge" || creation === "CreateOrMerge" || creation === "None")) {
     out.push({
       path: `${path}.target.deletionPolicy`,
       message: `deletionPolicy Delete requires a Secret the controller owns; not allowed with creationPolicy ${creation} (use creationPolicy Owner)`,
@@ -250,6 +255,9 @@ function storeIssues(obj: Obj): FieldIssue[] {
   const spec = isObj(obj.spec) ? obj.spec : {};
   if (isObj(spec.retrySettings))
     checkDuration(spec.retrySettings.retryInterval, "spec.retrySettings.retryInterval", out);
+  if (typeof spec.refreshInterval === "string" && !/^\d+$/.test(spec.refreshInterval)) {
+    checkDuration(spec.refreshInterval, "spec.refreshInterval", out);
+  }
   arr(spec.conditions).forEach((c, i) => {
     if (isObj(c))
       arr(c.namespaceRegexes).forEach((r, j) => {

@@ -37,7 +37,7 @@ export function groups(types: Iterable<TypeStore>): GroupInfo[] {
   }
   for (const g of byGroup.values()) {
     g.versions.sort(compareVersions);
-    g.preferred = g.versions[0];
+    g.preferred = g.versions[0]!;
   }
   return [...byGroup.values()].sort((a, b) => {
     const ac = a.types.some((t) => t.custom);

@@ -11,7 +11,7 @@ const loopbackNames = new Set(["localhost", "127.0.0.1", "[::1]"]);
 /** The host part of a Host header ("name", "name:port", "[v6]" or "[v6]:port"), lower-cased; undefined if malformed. */
 export function hostName(header: string): string | undefined {
   const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(header.trim());
-  return m ? m[1].toLowerCase().replace(/\.$/, "") : undefined;
+  return m ? m[1]!.toLowerCase().replace(/\.$/, "") : undefined;
 }
 
 /** Host names the server answers to: loopback names, plus the address it is bound to when that is a specific one. */

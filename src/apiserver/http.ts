@@ -48,7 +48,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
@@ -90,11 +90,11 @@ export function parseResourcePath(method: string, path: string, query: URLSearch
   let rest: string[];
   if (segs[0] === "api" && segs.length >= 3) {
     group = "";
-    version = segs[1];
+    version = segs[1]!;
     rest = segs.slice(2);
   } else if (segs[0] === "apis" && segs.length >= 4) {
-    group = segs[1];
-    version = segs[2];
+    group = segs[1]!;
+    version = segs[2]!;
     rest = segs.slice(3);
   } else return undefined;
   rest = rest.map(decodeURIComponent);
@@ -355,9 +355,9 @@ export class HttpFrontEnd {
     }
     const segs = trimmed.split("/").filter((s) => s !== "");
     let doc: KObj | undefined;
-    if (segs[0] === "api" && segs.length === 2) doc = apiResourceList(types(), "", segs[1]);
-    else if (segs[0] === "apis" && segs.length === 2) doc = apiGroup(types(), segs[1]);
-    else if (segs[0] === "apis" && segs.length === 3) doc = apiResourceList(types(), segs[1], segs[2]);
+    if (segs[0] === "api" && segs.length === 2) doc = apiResourceList(types(), "", segs[1]!);
+    else if (segs[0] === "apis" && segs.length === 2) doc = apiGroup(types(), segs[1]!);
+    else if (segs[0] === "apis" && segs.length === 3) doc = apiResourceList(types(), segs[1]!, segs[2]!);
     if (doc) sendObj(res, 200, doc);
     else sendError(res, new ApiError(404, "the server could not find the requested resource", "NotFound"));
   }

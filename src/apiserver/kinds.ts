@@ -44,9 +44,9 @@ export function validateName(resource: string, name: string, path = "metadata.na
 function validQualifiedName(key: string): boolean {
   const parts = key.split("/");
   if (parts.length > 2) return false;
-  const name = parts[parts.length - 1];
+  const name = parts[parts.length - 1] ?? "";
   if (name.length > 63 || !qualifiedNamePart.test(name)) return false;
-  if (parts.length === 2) return parts[0].length > 0 && parts[0].length <= 253 && dns1123Subdomain.test(parts[0]);
+  if (parts.length === 2) return parts[0]!.length > 0 && parts[0]!.length <= 253 && dns1123Subdomain.test(parts[0]!);
   return true;
 }
 
@@ -149,7 +149,7 @@ function checkBase64(kind: string, field: KObj | undefined): number {
     if (typeof v !== "string" || v.length % 4 !== 0 || !base64Re.test(v)) {
       const s = String(v);
       let at = 0;
-      while (at < s.length && /[A-Za-z0-9+/=]/.test(s[at])) at++;
+      while (at < s.length && /[A-Za-z0-9+/=]/.test(s[at]!)) at++;
       throw new ApiError(
         400,
         `${kind} in version "v1" cannot be handled as a ${kind}: illegal base64 data at input byte ${Math.min(at, s.length)}`,

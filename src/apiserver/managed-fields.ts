@@ -38,7 +38,7 @@ export function managerOf(query: URLSearchParams, userAgent: string | undefined)
   if (explicit) return explicit;
   // kube drops non-printable characters.
   const prefix = (userAgent ?? "")
-    .split("/")[0]
+    .split("/")[0]!
     .replace(/[\x00-\x1f\x7f]/g, "")
     .slice(0, 128);
   return prefix || "unknown";
@@ -121,7 +121,7 @@ function at(obj: unknown, p: Path): unknown {
 
 function removeAt(obj: KObj, p: Path): void {
   const parent = at(obj, p.slice(0, -1));
-  const seg = p[p.length - 1];
+  const seg = p[p.length - 1] ?? "";
   if (seg.startsWith("f:") && isObject(parent)) delete parent[seg.slice(2)];
   else if (Array.isArray(parent)) {
     const el = at(obj, p);
@@ -136,7 +136,7 @@ function toFieldsV1(set: Map<string, Path>): KObj {
   for (const p of sorted) {
     let node = root;
     for (let i = 0; i < p.length; i++) {
-      const seg = p[i];
+      const seg = p[i]!;
       if (!node[seg]) node[seg] = {};
       node = node[seg];
       if (i === p.length - 1 && Object.keys(node).length > 0) node["."] = {};

@@ -31,7 +31,7 @@ function operation(op: KObj): KObj {
   const params = (parameters ?? []).map(parameter);
   if (isObject(requestBody)) {
     const types = Object.keys(requestBody.content ?? {});
-    const schema = requestBody.content?.[types[0]]?.schema;
+    const schema = requestBody.content?.[types[0] ?? ""]?.schema;
     out.consumes = types;
     params.unshift({ name: "body", in: "body", required: true, schema: refs(schema) });
   }

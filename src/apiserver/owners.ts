@@ -14,7 +14,7 @@ export function refKey(r: Ref): string {
 }
 
 export function parseRefKey(k: string): Ref {
-  const [tk, ns, name] = k.split(sep);
+  const [tk = "", ns = "", name = ""] = k.split(sep);
   return { tk, ns, name };
 }
 

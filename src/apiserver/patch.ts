@@ -120,7 +120,7 @@ function resolveParent(doc: unknown, tokens: string[]): { parent: any; key: stri
       throw patchFailed();
     }
   }
-  return { parent: cur, key: tokens[tokens.length - 1] };
+  return { parent: cur, key: tokens[tokens.length - 1]! };
 }
 
 function getAt(doc: unknown, path: string): unknown {

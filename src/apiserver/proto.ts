@@ -106,7 +106,7 @@ class Reader {
     let shift = 0n;
     for (;;) {
       if (this.pos >= this.buf.length) throw badRequest("truncated protobuf varint");
-      const b = this.buf[this.pos++];
+      const b = this.buf[this.pos++]!;
       result |= BigInt(b & 0x7f) << shift;
       if ((b & 0x80) === 0) return result;
       shift += 7n;

@@ -76,7 +76,7 @@ export function select(
   let cont: string | undefined;
   let remaining: number | undefined;
   for (let i = 0; i < candidates.length; i++) {
-    const o = candidates[i];
+    const o = candidates[i]!;
     if (after) {
       const ons = o.metadata.namespace ?? "";
       if (ons < after.ns || (ons === after.ns && o.metadata.name <= after.name)) continue;
@@ -84,7 +84,7 @@ export function select(
     if (labels && !labels(o)) continue;
     if (fields && !fields(o)) continue;
     if (limit > 0 && items.length === limit) {
-      const last = items[items.length - 1];
+      const last = items[items.length - 1]!;
       cont = Buffer.from(JSON.stringify({ rv, ns: last.metadata.namespace ?? "", name: last.metadata.name })).toString(
         "base64url",
       );

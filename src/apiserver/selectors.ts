@@ -36,22 +36,22 @@ export function parseLabelSelector(s: string): Req[] {
     let m = setOp.exec(term);
     if (m) {
       const values = new Set(
-        m[3]
+        m[3]!
           .split(",")
           .map((v) => v.trim())
           .filter((v) => v !== ""),
       );
-      reqs.push({ op: m[2] as "in" | "notin", key: m[1], values });
+      reqs.push({ op: m[2] as "in" | "notin", key: m[1]!, values });
       continue;
     }
     m = cmpOp.exec(term);
     if (m) {
-      reqs.push({ op: m[2] === "!=" ? "ne" : "eq", key: m[1], value: m[3] });
+      reqs.push({ op: m[2] === "!=" ? "ne" : "eq", key: m[1]!, value: m[3]! });
       continue;
     }
     m = keyOnly.exec(term);
     if (m) {
-      reqs.push({ op: m[1] ? "notexists" : "exists", key: m[2] });
+      reqs.push({ op: m[1] ? "notexists" : "exists", key: m[2]! });
       continue;
     }
     throw badRequest(`unable to parse requirement: invalid label selector: "${term}"`);
@@ -117,10 +117,10 @@ export function fieldMatcher(s: string | null | undefined, allowed?: string[]): 
   for (const term of splitTerms(s)) {
     const m = cmpOp.exec(term);
     if (!m) throw badRequest(`invalid field selector: "${term}"`);
-    if (allowed && !allowed.includes(m[1])) {
+    if (allowed && !allowed.includes(m[1]!)) {
       throw badRequest(`"${m[1]}" is not a known field selector: only ${allowed.map((f) => `"${f}"`).join(", ")}`);
     }
-    reqs.push({ key: m[1], value: m[3], neg: m[2] === "!=" });
+    reqs.push({ key: m[1]!, value: m[3]!, neg: m[2] === "!=" });
   }
   if (reqs.length === 0) return undefined;
   return (obj) => {

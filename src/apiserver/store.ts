@@ -86,7 +86,7 @@ export class TypeStore {
     // Trim in batches so the amortized cost per write stays O(1).
     if (this.events.length > this.historyCap + (this.historyCap >> 2) + 1) {
       const drop = this.events.length - this.historyCap;
-      this.compactedRv = this.events[drop - 1].rv;
+      this.compactedRv = this.events[drop - 1]!.rv;
       this.events.splice(0, drop);
     }
     for (const w of this.watchers) {
@@ -103,7 +103,7 @@ export class TypeStore {
     let hi = this.events.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.events[mid].rv <= rv) lo = mid + 1;
+      if (this.events[mid]!.rv <= rv) lo = mid + 1;
       else hi = mid;
     }
     return this.events.slice(lo);

@@ -84,13 +84,13 @@ export class TokenIssuer {
     let header: any;
     let payload: any;
     try {
-      header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
-      payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+      header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8"));
+      payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
     } catch {
       return undefined;
     }
     if (header?.alg !== "RS256" || header.kid !== this.keyId) return undefined;
-    const signature = Buffer.from(parts[2], "base64url");
+    const signature = Buffer.from(parts[2]!, "base64url");
     if (!createVerify("RSA-SHA256").update(`${parts[0]}.${parts[1]}`).verify(this.publicKey, signature)) {
       return undefined;
     }

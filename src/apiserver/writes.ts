@@ -205,7 +205,7 @@ export function patch(
 ): { obj: KObj; created: boolean } {
   const ts = state.resolve(ri.group, ri.version, ri.resource);
   const existing = ts.get(ri.namespace ?? "", ri.name!);
-  const kind = contentType.split(";")[0].trim();
+  const kind = contentType.split(";")[0]!.trim();
   const applying = kind === "application/apply-patch+yaml";
   if (applying) requireApplyManager(ri.query);
   const force = ri.query.get("force") === "true";

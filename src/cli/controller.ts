@@ -91,6 +91,11 @@ const flags: Record<string, FlagSpec> = {
     default: "0",
     help: "ExternalSecret syncs one store may run at once (0: half of --concurrent, at least 1)",
   },
+  "unsafe-allow-generic-targets": {
+    type: "bool",
+    default: "false",
+    help: "let ExternalSecrets write spec.target.manifest kinds (ConfigMaps, custom resources), which are not encrypted at rest",
+  },
   "allow-kubeconfig-proxy": {
     type: "bool",
     default: "false",
@@ -239,6 +244,7 @@ async function serve(
       templateTimeoutMs: parseDuration(String(f["template-timeout"])),
       notifyCoalesceWindowMs: timing.notifyCoalesceMs,
       maxConcurrentPerStore: Math.max(0, Number(f["max-concurrent-per-store"])),
+      allowGenericTargets: Boolean(f["unsafe-allow-generic-targets"]),
       deferControllerStart: true,
     });
     let notifyServer: NotifyServer | undefined;

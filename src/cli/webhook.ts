@@ -10,7 +10,7 @@ import { parseDuration } from "../api/duration.js";
 import { registerBuiltinProviders } from "../providers/builtin.js";
 import { EndpointServers } from "../runtime/health.js";
 import { createLogger } from "../runtime/logger.js";
-import { servingProblem } from "../webhook/certs.js";
+import { servingProblem } from "../util/serving-certs.js";
 import { esoConverter, esoValidator } from "../webhook/eso.js";
 import { startWebhookServer, type WebhookServer } from "../webhook/server.js";
 import { FlagError, type FlagSpec, flagHelp, parseFlags, usageError } from "./flags.js";

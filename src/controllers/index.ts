@@ -17,6 +17,7 @@ import type { ProviderServices } from "../providers/open-client.js";
 import type { KubeAccess } from "../providers/provider.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { configureTenantPolicy, type TenantPolicy } from "../providers/tenant-policy.js";
+import type { Clock } from "../runtime/clock.js";
 import type { Controller } from "../runtime/controller.js";
 import { ControllerSet } from "../runtime/controller-builder.js";
 import { type Logger, silentLogger } from "../runtime/logger.js";
@@ -80,6 +81,10 @@ export interface StartControllersOptions {
   maxConcurrentPerStore?: number;
   /** --notify-coalesce-window: notifications for one ExternalSecret within it cause one refresh (ms, default 1 s). */
   notifyCoalesceWindowMs?: number;
+  /** --unsafe-allow-generic-targets: ExternalSecrets may write spec.target.manifest kinds (default false). */
+  allowGenericTargets?: boolean;
+  /** Time source of the queues, informers and ExternalSecret refresh decisions (tests inject a FakeClock). */
+  clock?: Clock;
 }
 
 export interface RunningControllers {
@@ -137,12 +142,15 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     logger: log,
     metrics: opts.runtimeMetrics,
     concurrency: opts.concurrency,
+    clock: opts.clock,
   });
   const externalSecrets = setupExternalSecrets(set, deps, {
     floodGate: opts.floodGate,
     jitter: opts.jitter,
     maxConcurrentPerStore: opts.maxConcurrentPerStore,
     notifyCoalesceWindowMs: opts.notifyCoalesceWindowMs ?? DEFAULT_COALESCE_WINDOW_MS,
+    allowGenericTargets: opts.allowGenericTargets,
+    now: opts.clock?.now.bind(opts.clock),
   });
   const stores = { storeRequeueMs: opts.storeRequeueMs, clusterStoreNamespace: opts.clusterStoreNamespace };
   setupSecretStores(set, deps, "SecretStore", stores);

@@ -8,6 +8,8 @@ export interface GeneratorContext {
   kube: KubeAccess;
   /** Namespace of the ExternalSecret / PushSecret using the generator. */
   namespace: string;
+  /** --controller-class of the running controller (generators with a `controller` field honour it). */
+  controllerClass?: string;
   signal?: AbortSignal;
 }
 

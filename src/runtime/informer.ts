@@ -50,6 +50,11 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   clock?: Clock;
 }
 
+const FIRST_BACKOFF_MS = 200;
+const MAX_BACKOFF_MS = 30_000;
+/** A list/watch that ran this long before failing resets the retry backoff (client-go: 2 minutes). */
+export const BACKOFF_RESET_MS = 120_000;
+
 export class Informer<T extends KubeObject = KubeObject> {
   readonly resource: ResourceDescriptor;
   readonly cache: Indexer<T>;
@@ -140,6 +145,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private async loop(signal: AbortSignal): Promise<void> {
     let backoff = 0;
     while (!signal.aborted) {
+      const started = this.clock.now();
       try {
         if (this.rv === undefined) await this.relist(signal);
         const delivered = await this.watchOnce(signal);
@@ -153,7 +159,10 @@ export class Informer<T extends KubeObject = KubeObject> {
           this.rv = undefined;
           continue;
         }
-        backoff = backoff ? Math.min(backoff * 2, 30_000) : 200;
+        // As client-go's backoff manager: a list/watch that worked for a while before it broke starts over at the
+        // first step, so a long-lived watch that drops now and then is not retried ever more slowly.
+        if (this.clock.now() - started >= BACKOFF_RESET_MS) backoff = 0;
+        backoff = backoff ? Math.min(backoff * 2, MAX_BACKOFF_MS) : FIRST_BACKOFF_MS;
         this.log.warn({ err: e, retryInMs: backoff }, "list/watch failed");
         await this.pause(signal, backoff);
       }

@@ -47,13 +47,13 @@ export class MetricsAuthorizer {
     if (!m) return 401;
     const path = new URL(req.url ?? "/", "http://metrics").pathname;
     const verb = (req.method ?? "GET").toLowerCase();
-    const key = createHash("sha256").update(`${verb} ${path} `).update(m[1]).digest("base64url");
+    const key = createHash("sha256").update(`${verb} ${path} `).update(m[1]!).digest("base64url");
     const hit = this.cache.get(key);
     if (hit && hit.until > this.now()) return hit.decision;
     if (this.inFlight >= this.maxInFlight) return 429;
     this.inFlight++;
     try {
-      const decision = await this.review(m[1], path, verb);
+      const decision = await this.review(m[1]!, path, verb);
       if (decision !== 500) this.remember(key, decision);
       return decision;
     } finally {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, watch } from "node:fs";
 import { join } from "node:path";
 import type { Server as TlsServer } from "node:tls";
-import { issueCertBundle } from "../webhook/certs.js";
+import { issueCertBundle } from "../util/serving-certs.js";
 
 export interface MetricsTlsOptions {
   /** Directory holding the certificate and key; empty for a self-signed pair. */

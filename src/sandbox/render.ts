@@ -14,6 +14,7 @@ import { storeKindOf } from "../controllers/common/stores.js";
 import { collectSecretData } from "../controllers/externalsecret/pipeline/collect.js";
 import { desiredSecret, targetSecretName } from "../controllers/externalsecret/pipeline/desired.js";
 import { SyncFailure } from "../controllers/externalsecret/pipeline/failure.js";
+import { desiredTarget, manifestOf } from "../controllers/externalsecret/pipeline/generic-target.js";
 import { targetAction } from "../controllers/externalsecret/pipeline/plan.js";
 import { renderTarget } from "../controllers/externalsecret/pipeline/render.js";
 import type { SecretObject } from "../controllers/externalsecret/pipeline/secret-object.js";
@@ -196,6 +197,25 @@ function existingTarget(objects: Manifest[], namespace: string, name: string): S
   return { ...rest, metadata: { ...found.metadata, namespace }, data } as SecretObject;
 }
 
+/** The live generic target (spec.target.manifest), when the user supplied it. */
+function existingGeneric(
+  objects: Manifest[],
+  namespace: string,
+  name: string,
+  manifest: { apiVersion: string; kind: string },
+): SecretObject | undefined {
+  const found = objects.find(
+    (o) =>
+      o.apiVersion === manifest.apiVersion &&
+      o.kind === manifest.kind &&
+      o.metadata.name === name &&
+      (o.metadata.namespace ?? namespace) === namespace,
+  );
+  return found
+    ? ({ ...structuredClone(found), metadata: { ...found.metadata, namespace } } as SecretObject)
+    : undefined;
+}
+
 function tidy(secret: SecretObject): SecretObject {
   const meta = secret.metadata;
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "managedFields", "generation"]) delete meta[k];
@@ -239,22 +259,27 @@ async function renderWith(input: RenderInput, render: RenderTemplate): Promise<R
   notes.push(...fetched.missing);
 
   const secretName = targetSecretName(es);
-  const existing = existingTarget(input.objects, namespace, secretName);
+  const manifest = manifestOf(es);
+  const existing = manifest
+    ? existingGeneric(input.objects, namespace, secretName, manifest)
+    : existingTarget(input.objects, namespace, secretName);
+  const what = manifest?.kind ?? "Secret";
   const where = `${namespace}/${secretName}`;
+  if (manifest) notes.push(`generic target ${what}: the controller writes it only with --unsafe-allow-generic-targets`);
   // The controller's own policy branch; a dry run still renders what a write would contain.
   switch (targetAction(es, Object.keys(fetched.data).length > 0, existing !== undefined)) {
     case "delete":
-      notes.push(`no data: the controller would delete Secret ${where} (deletionPolicy=Delete)`);
+      notes.push(`no data: the controller would delete ${what} ${where} (deletionPolicy=Delete)`);
       break;
     case "retain":
-      notes.push(`no data: the controller would leave Secret ${where} as it is (deletionPolicy=Retain)`);
+      notes.push(`no data: the controller would leave ${what} ${where} as it is (deletionPolicy=Retain)`);
       break;
     case "none":
-      notes.push("creationPolicy=None: the controller would not write this Secret");
+      notes.push(`creationPolicy=None: the controller would not write this ${what}`);
       break;
     case "await-target":
       notes.push(
-        `creationPolicy=Merge: the controller only adds keys to an existing Secret ${where}; pass it with --secret-file to see the merged result`,
+        `creationPolicy=Merge: the controller only adds keys to an existing ${what} ${where}; pass it with ${manifest ? "-f" : "--secret-file"} to see the merged result`,
       );
       break;
     case "write":
@@ -272,7 +297,8 @@ async function renderWith(input: RenderInput, render: RenderTemplate): Promise<R
     throw new RenderError(`spec.target.template: ${cause.message}`);
   }
   try {
-    return { secret: tidy(desiredSecret(es, existing, out)), notes };
+    const written = manifest ? desiredTarget(es, existing, out) : desiredSecret(es, existing, out);
+    return { secret: tidy(written), notes };
   } catch (err) {
     throw new RenderError(`spec.target: ${(err as Error).message}`);
   }
@@ -280,8 +306,25 @@ async function renderWith(input: RenderInput, render: RenderTemplate): Promise<R
 
 /** A copy of the Secret with every value replaced by its size. */
 export function maskSecret(secret: SecretObject): SecretObject {
+  if (secret.kind !== "Secret") return maskPlain(secret);
   const data: Record<string, string> = {};
   for (const [k, v] of Object.entries(secret.data ?? {}))
     data[k] = `<masked: ${Buffer.from(v, "base64").length} bytes>`;
   return { ...secret, data };
+}
+
+/** A generic target (plain-text values in data or spec.data) with every value replaced by its size. */
+function maskPlain(obj: SecretObject): SecretObject {
+  const mask = (m: unknown) =>
+    Object.fromEntries(
+      Object.entries((m ?? {}) as Record<string, unknown>).map(([k, v]) => [
+        k,
+        `<masked: ${Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v))} bytes>`,
+      ]),
+    );
+  const out: SecretObject = { ...obj };
+  if (obj.data) out.data = mask(obj.data);
+  const spec = obj.spec as Record<string, unknown> | undefined;
+  if (spec && typeof spec === "object") out.spec = { ...spec, ...(spec.data ? { data: mask(spec.data) } : {}) };
+  return out;
 }

@@ -14,7 +14,7 @@ import {
   type V1CustomResourceDefinition,
   type V1ValidatingWebhookConfiguration,
 } from "@kubernetes/client-node";
-import { type CertBundle, issueCertBundle, needsRotation, serviceDnsNames } from "./certs.js";
+import { type CertBundle, issueCertBundle, needsRotation, serviceDnsNames } from "../util/serving-certs.js";
 
 export interface CertControllerOptions {
   secretName: string;

@@ -23,7 +23,11 @@ function structuralProblems(s: Schema, path: string, out: string[]): void {
   for (const banned of ["anyOf", "oneOf", "allOf", "not", "patternProperties", "$ref", "const"]) {
     if (banned in s) out.push(`${path}: ${banned}`);
   }
-  if (!s.type && !s["x-kubernetes-preserve-unknown-fields"]) out.push(`${path}: no type`);
+  // x-kubernetes-int-or-string stands in for the type (Kubernetes requires the type to be empty then).
+  if (!s.type && !s["x-kubernetes-preserve-unknown-fields"] && !s["x-kubernetes-int-or-string"]) {
+    out.push(`${path}: no type`);
+  }
+  if (s.type && s["x-kubernetes-int-or-string"]) out.push(`${path}: int-or-string with a type`);
   if (s.type === "object" && !s.properties && !s.additionalProperties && !s["x-kubernetes-preserve-unknown-fields"]) {
     if (!path.endsWith(".metadata") && !path.endsWith("uuidSpec") && !/\.spec$/.test(path))
       out.push(`${path}: untyped object`);
@@ -115,7 +119,7 @@ test("defaults and enums are those of upstream ESO", () => {
   assert.equal(spec.properties.refreshInterval.default, "1h");
   const target = spec.properties.target.properties;
   assert.equal(target.creationPolicy.default, "Owner");
-  assert.deepEqual(target.creationPolicy.enum, ["Owner", "Orphan", "Merge", "None"]);
+  assert.deepEqual(target.creationPolicy.enum, ["Owner", "Orphan", "Merge", "None", "CreateOrMerge"]);
   assert.equal(target.deletionPolicy.default, "Retain");
   assert.deepEqual(target.deletionPolicy.enum, ["Delete", "Merge", "Retain"]);
   const template = target.template.properties;

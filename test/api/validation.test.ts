@@ -80,13 +80,19 @@ const cases: Case[] = [
     "bad creationPolicy",
     mutate((s) => (s.target.creationPolicy = "Always")),
     "spec.target.creationPolicy",
-    /Owner, Orphan, Merge, None/,
+    /Owner, Orphan, Merge, None, CreateOrMerge/,
   ],
   [
     "deletionPolicy Delete with creationPolicy Merge",
     mutate((s) => Object.assign(s.target, { creationPolicy: "Merge", deletionPolicy: "Delete" })),
     "spec.target.deletionPolicy",
     /creationPolicy Merge/,
+  ],
+  [
+    "deletionPolicy Delete with creationPolicy CreateOrMerge",
+    mutate((s) => Object.assign(s.target, { creationPolicy: "CreateOrMerge", deletionPolicy: "Delete" })),
+    "spec.target.deletionPolicy",
+    /creationPolicy CreateOrMerge/,
   ],
   [
     "deletionPolicy Delete with creationPolicy None",

@@ -77,7 +77,7 @@ test("TokenRequest returns an RS256 JWT verifiable with the issuer's public key"
     body: { spec: { audiences: ["vault"], expirationSeconds: 900 } },
   });
   const token = tr.status!.token!;
-  const [h, p, s] = token.split(".");
+  const [h = "", p = "", s = ""] = token.split(".");
   const ok = createVerify("RSA-SHA256")
     .update(`${h}.${p}`)
     .verify(createPublicKey(server.serviceAccountIssuer.publicKeyPem), Buffer.from(s, "base64url"));
@@ -90,7 +90,7 @@ test("TokenRequest returns an RS256 JWT verifiable with the issuer's public key"
   assert.equal(claims["kubernetes.io"].namespace, "default");
   assert.equal(claims["kubernetes.io"].serviceaccount.name, "eso");
   const jwks = (await (await fetch(`${server.url}/openid/v1/jwks`)).json()) as { keys: { kid: string }[] };
-  assert.equal(jwks.keys[0].kid, JSON.parse(Buffer.from(h, "base64url").toString()).kid);
+  assert.equal(jwks.keys[0]!.kid, JSON.parse(Buffer.from(h, "base64url").toString()).kid);
   await assert.rejects(
     core.createNamespacedServiceAccountToken({
       namespace: "default",

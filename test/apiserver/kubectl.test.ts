@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
 import { kubectlBinaries, repoRoot } from "../support/kubectl.js";
+import { eventually } from "../support/poll.js";
 
 const exec = promisify(execFile);
 
@@ -151,13 +152,7 @@ test("kubectl get -w streams changes", async () => {
   child.stdout.on("data", (d: Buffer) => {
     out += d.toString();
   });
-  const seen = async (re: RegExp) => {
-    const deadline = Date.now() + 10_000;
-    while (!re.test(out)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; got:\n${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const seen = (re: RegExp) => eventually(() => re.test(out), { timeoutMs: 10_000, what: () => `${re}; got:\n${out}` });
   try {
     await seen(/^w0\s+1\s+/m);
     const r = await kubectl("create", "configmap", "w1", "--from-literal=a=b", "--from-literal=c=d");
@@ -184,7 +179,7 @@ test("kubectl create (protobuf bodies): secret, serviceaccount, token", async ()
   assert.equal(r.code, 0, r.stderr);
   r = await kubectl("create", "token", "robot", "--audience=vault", "--duration=2h");
   assert.equal(r.code, 0, r.stderr);
-  const claims = JSON.parse(Buffer.from(r.stdout.trim().split(".")[1], "base64url").toString());
+  const claims = JSON.parse(Buffer.from(r.stdout.trim().split(".")[1]!, "base64url").toString());
   assert.equal(claims.sub, "system:serviceaccount:default:robot");
   assert.deepEqual(claims.aud, ["vault"]);
   assert.equal(claims.exp - claims.iat, 7200);
@@ -238,7 +233,7 @@ test("kubectl applies the ESO CRD bundle (server-side) and the examples, then re
   // Short name and upstream's printer columns.
   r = await kubectl("get", "es", "-n", "demo", "db-credentials");
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^NAME\s+STORETYPE\s+STORE\s+REFRESH INTERVAL\s+STATUS\s+READY\n/);
+  assert.match(r.stdout, /^NAME\s+STORETYPE\s+STORE\s+REFRESH INTERVAL\s+STATUS\s+READY\s+LAST SYNC\n/);
   assert.match(r.stdout, /\ndb-credentials\s+SecretStore\s+aws-secretsmanager\s+1h\s/);
   // The category lists every kind of the group.
   r = await kubectl("get", "external-secrets", "-A", "-o", "name");

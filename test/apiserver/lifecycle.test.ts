@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as k8s from "@kubernetes/client-node";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+import { eventually } from "../support/poll.js";
 
 let server: ApiServer;
 let core: k8s.CoreV1Api;
@@ -15,14 +16,6 @@ before(async () => {
 after(async () => {
   await server.stop();
 });
-
-async function until(cond: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function exists(name: string, ns = "gc"): Promise<boolean> {
   try {
@@ -52,7 +45,7 @@ test("background propagation deletes dependents once every owner is gone", async
   await dependent("dep-a", [a]);
   await dependent("dep-ab", [a, b]);
   await core.deleteNamespacedConfigMap({ namespace: "gc", name: "owner-a" });
-  await until(async () => !(await exists("dep-a")), "dep-a collected");
+  await eventually(async () => !(await exists("dep-a")), { what: "dep-a collected" });
   const shared = await core.readNamespacedConfigMap({ namespace: "gc", name: "dep-ab" });
   assert.deepEqual(
     shared.metadata!.ownerReferences!.map((r) => r.name),
@@ -60,7 +53,7 @@ test("background propagation deletes dependents once every owner is gone", async
     "the dangling reference is removed, the live one kept",
   );
   await core.deleteNamespacedConfigMap({ namespace: "gc", name: "owner-b" });
-  await until(async () => !(await exists("dep-ab")), "dep-ab collected");
+  await eventually(async () => !(await exists("dep-ab")), { what: "dep-ab collected" });
 });
 
 test("orphan propagation keeps dependents and removes the owner reference", async () => {
@@ -81,7 +74,7 @@ test("foreground propagation removes dependents before the owner", async () => {
     propagationPolicy: "Foreground",
   });
   assert.ok(res);
-  await until(async () => !(await exists("owner-f")), "owner-f deleted after its dependents");
+  await eventually(async () => !(await exists("owner-f")), { what: "owner-f deleted after its dependents" });
   assert.equal(await exists("dep-f"), false);
 });
 
@@ -108,10 +101,13 @@ test("deleting a namespace removes its objects, waits for finalizers, and refuse
     body: { metadata: { name: "held", finalizers: ["x.io/f"] } },
   });
   await core.deleteNamespace({ name: "doomed" });
-  await until(async () => {
-    const l = await core.listNamespacedSecret({ namespace: "doomed" });
-    return l.items.length === 0;
-  }, "secrets removed");
+  await eventually(
+    async () => {
+      const l = await core.listNamespacedSecret({ namespace: "doomed" });
+      return l.items.length === 0;
+    },
+    { what: "secrets removed" },
+  );
   const ns = await core.readNamespace({ name: "doomed" });
   assert.equal(ns.status!.phase, "Terminating");
   await assert.rejects(
@@ -122,14 +118,17 @@ test("deleting a namespace removes its objects, waits for finalizers, and refuse
     { namespace: "doomed", name: "held", body: { metadata: { finalizers: null } } },
     k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
   );
-  await until(async () => {
-    try {
-      await core.readNamespace({ name: "doomed" });
-      return false;
-    } catch (e) {
-      return (e as k8s.ApiException<unknown>).code === 404;
-    }
-  }, "namespace gone");
+  await eventually(
+    async () => {
+      try {
+        await core.readNamespace({ name: "doomed" });
+        return false;
+      } catch (e) {
+        return (e as k8s.ApiException<unknown>).code === 404;
+      }
+    },
+    { what: "namespace gone" },
+  );
 });
 
 test("delete preconditions and deletecollection with a label selector", async () => {
@@ -144,7 +143,7 @@ test("delete preconditions and deletecollection with a label selector", async ()
     body: { preconditions: { uid: cm.metadata!.uid } },
   });
   for (const n of ["x1", "x2", "y1"]) {
-    await core.createNamespacedConfigMap({ namespace: "gc", body: { metadata: { name: n, labels: { set: n[0] } } } });
+    await core.createNamespacedConfigMap({ namespace: "gc", body: { metadata: { name: n, labels: { set: n[0]! } } } });
   }
   await core.deleteCollectionNamespacedConfigMap({ namespace: "gc", labelSelector: "set=x" });
   const left = await core.listNamespacedConfigMap({ namespace: "gc", labelSelector: "set" });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as k8s from "@kubernetes/client-node";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+import { eventually } from "../support/poll.js";
 
 let server: ApiServer;
 let core: k8s.CoreV1Api;
@@ -297,13 +298,10 @@ test("events: core/v1 events are created, listed with field selectors and collec
   assert.equal(listed.items.length, 1);
   assert.equal(listed.items[0]!.reason, "Updated");
   await core.deleteNamespace({ name: "ev" });
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const left = await req("GET", "/api/v1/namespaces/ev");
-    if (left.code === 404) break;
-    if (Date.now() > deadline) throw new Error("namespace ev was not removed");
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await eventually(async () => (await req("GET", "/api/v1/namespaces/ev")).code === 404, {
+    timeoutMs: 5000,
+    what: "namespace ev removed",
+  });
   assert.equal((await core.listEventForAllNamespaces({ fieldSelector: "metadata.namespace=ev" })).items.length, 0);
 });
 
@@ -468,13 +466,11 @@ test("deleting a CRD removes its custom resources, then the CRD, and stops servi
   const watch = fetch(`${server.url}${base}?watch=true&resourceVersion=0&timeoutSeconds=5`);
   const del = await req("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/doomeds.example.com");
   assert.equal(del.code, 200);
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const crdNow = await req("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/doomeds.example.com");
-    if (crdNow.code === 404) break;
-    if (Date.now() > deadline) throw new Error("CRD was not removed");
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await eventually(
+    async () =>
+      (await req("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/doomeds.example.com")).code === 404,
+    { timeoutMs: 5000, what: "CRD removed" },
+  );
   assert.equal((await req("GET", base)).code, 404);
   const discovery = await req("GET", "/apis/example.com/v1");
   assert.ok(!discovery.body?.resources?.some((r: any) => r.name === "doomeds"));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as k8s from "@kubernetes/client-node";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+import { eventually } from "../support/poll.js";
 
 let server: ApiServer;
 let kc: k8s.KubeConfig;
@@ -17,14 +18,6 @@ before(async () => {
 after(async () => {
   await server.stop();
 });
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Reads a raw watch stream and returns the parsed events once the stream ends or `count` events arrived. */
 async function rawWatch(path: string, count: number): Promise<any[]> {
@@ -77,7 +70,7 @@ test("watch streams ADDED, MODIFIED, DELETED from a resourceVersion, filtered by
     k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
   );
   await core.deleteNamespacedConfigMap({ namespace: "w", name: "other" });
-  await until(() => events.length >= 5, "5 events");
+  await eventually(() => events.length >= 5, { what: "5 events" });
   req.abort();
   assert.deepEqual(
     events.map(([t, n]) => `${t} ${n}`),
@@ -145,12 +138,12 @@ test("client-node informer keeps its cache right when watches are cut", async ()
   });
   await informer.start();
   await core.createNamespacedConfigMap({ namespace: "w", body: { metadata: { name: "i1", labels: { team: "inf" } } } });
-  await until(() => names().includes("i1"), "i1 in the cache");
+  await eventually(() => names().includes("i1"), { what: "i1 in the cache" });
   server.faults.cutWatches();
   await core.createNamespacedConfigMap({ namespace: "w", body: { metadata: { name: "i2", labels: { team: "inf" } } } });
-  await until(() => names().includes("i2"), "i2 in the cache after the watch was cut");
+  await eventually(() => names().includes("i2"), { what: "i2 in the cache after the watch was cut" });
   await core.deleteNamespacedConfigMap({ namespace: "w", name: "i1" });
-  await until(() => !names().includes("i1"), "i1 removed");
+  await eventually(() => !names().includes("i1"), { what: "i1 removed" });
   stopped = true;
   await informer.stop();
   assert.equal(errors, 0);

@@ -364,7 +364,7 @@ describe("Helm chart", () => {
         { ports: [8081], from: undefined },
       ]);
       // Each policy selects its component's pods, and every rendered containerPort is admitted.
-      for (const [policy, suffix] of [
+      for (const [policy, suffix] of <[string, string][]>[
         ["eso-external-secrets", ""],
         ["eso-external-secrets-webhook", "-webhook"],
         ["eso-external-secrets-cert-controller", "-cert-controller"],

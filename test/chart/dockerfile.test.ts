@@ -23,7 +23,7 @@ function instructions(text: string): Instruction[] {
     const full = pending + line;
     pending = "";
     const m = /^(\w+)\s+(.*)$/.exec(full);
-    if (m) out.push({ op: m[1].toUpperCase(), args: m[2].trim() });
+    if (m) out.push({ op: m[1]!.toUpperCase(), args: m[2]!.trim() });
   }
   return out;
 }
@@ -36,12 +36,12 @@ function finalStage(text: string): { base: string; body: Instruction[] } {
   for (const [i, ins] of all.entries()) {
     if (ins.op === "FROM") lastFrom = i;
     else if (ins.op === "ARG" && lastFrom === -1) {
-      const [name, value = ""] = ins.args.split("=", 2);
+      const [name = "", value = ""] = ins.args.split("=", 2);
       args.set(name, value);
     }
   }
   assert.ok(lastFrom >= 0, "the Dockerfile has a FROM");
-  const image = all[lastFrom].args.split(/\s+/)[0];
+  const image = all[lastFrom]!.args.split(/\s+/)[0]!;
   const base = image.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a, b) => args.get(a ?? b) ?? "");
   return { base, body: all.slice(lastFrom + 1) };
 }

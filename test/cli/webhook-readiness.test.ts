@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { connect } from "node:tls";
-import { issueCertBundle } from "../../src/webhook/certs.js";
+import { issueCertBundle } from "../../src/util/serving-certs.js";
 import { freePort, httpStatus } from "../support/net.js";
+import { eventually } from "../support/poll.js";
 import { RunningEso } from "./cli-runner.js";
 
 const dir = mkdtempSync(join(tmpdir(), "eso-webhook-ready-"));
@@ -21,15 +22,6 @@ function servedFingerprint(port: number): Promise<string> {
     });
     socket.on("error", () => resolve(""));
   });
-}
-
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 test("eso webhook readiness follows the served certificate: expiring or wrong name is not ready, a rotated one is", async () => {
@@ -60,11 +52,13 @@ test("eso webhook readiness follows the served certificate: expiring or wrong na
     const other = issueCertBundle(["other.example.com"], 30);
     write(other);
     const otherFingerprint = new X509Certificate(other.cert).fingerprint256;
-    await until("the other certificate served", async () => (await servedFingerprint(port)) === otherFingerprint);
+    await eventually(async () => (await servedFingerprint(port)) === otherFingerprint, {
+      what: "the other certificate served",
+    });
     assert.notEqual(await readyz(), 200, "a certificate for another name is not ready");
 
     write(issueCertBundle([name], 30));
-    await until("ready after rotation", async () => (await readyz()) === 200);
+    await eventually(async () => (await readyz()) === 200, { what: "ready after rotation" });
   } finally {
     assert.equal(await webhook.stop("SIGTERM"), 0, webhook.stderr);
   }

@@ -11,8 +11,9 @@ import { fileURLToPath } from "node:url";
 import { allCRDs } from "../../src/api/crds.js";
 import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
 import { KubeClient } from "../../src/kube/index.js";
-import { issueCertBundle, serviceDnsNames } from "../../src/webhook/certs.js";
+import { issueCertBundle, serviceDnsNames } from "../../src/util/serving-certs.js";
 import { freePort } from "../support/net.js";
+import { eventually } from "../support/poll.js";
 
 const cli = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const NS = "external-secrets";
@@ -24,26 +25,6 @@ let api: ApiServer;
 let client: KubeClient;
 let dir: string;
 const children: ChildProcess[] = [];
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  what: string | (() => string),
-  timeoutMs = 30_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const label = typeof what === "string" ? what : what();
-  throw new Error(`timed out waiting for ${label} ${last ? String(last) : ""}`);
-}
 
 function eso(args: string[]): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -173,7 +154,7 @@ describe("eso certcontroller and eso webhook against the API server", () => {
         const s = await get(secretPath).catch(() => undefined);
         return s?.data?.["ca.crt"] ? s : undefined;
       },
-      () => `the certificate Secret; cert controller output:\n${certController.output()}`,
+      { what: () => `the certificate Secret; cert controller output:\n${certController.output()}` },
     );
     ca = unb64(secret.data["ca.crt"]);
     const leaf = new X509Certificate(unb64(secret.data["tls.crt"]));
@@ -181,18 +162,26 @@ describe("eso certcontroller and eso webhook against the API server", () => {
     for (const name of serviceDnsNames(SERVICE, NS)) assert.ok(leaf.checkHost(name), name);
 
     const caBundle = b64(ca);
-    await eventually(async () => {
-      const es = await get(`${crdPath}/externalsecrets.external-secrets.io`);
-      return es.spec.conversion.webhook.clientConfig.caBundle === caBundle;
-    }, "CRD conversion caBundle");
+    await eventually(
+      async () => {
+        const es = await get(`${crdPath}/externalsecrets.external-secrets.io`);
+        return es.spec.conversion.webhook.clientConfig.caBundle === caBundle;
+      },
+      { what: "CRD conversion caBundle" },
+    );
     const single = await get(`${crdPath}/passwords.generators.external-secrets.io`);
     assert.equal(single.spec.conversion?.webhook, undefined, "CRDs without a conversion webhook are left alone");
-    const vwc = await eventually(async () => {
-      const v = await get(`${vwcPath}/eso-webhook`);
-      return v.webhooks[0].clientConfig.caBundle === caBundle ? v : undefined;
-    }, "webhook caBundle");
+    const vwc = await eventually(
+      async () => {
+        const v = await get(`${vwcPath}/eso-webhook`);
+        return v.webhooks[0].clientConfig.caBundle === caBundle ? v : undefined;
+      },
+      { what: "webhook caBundle" },
+    );
     assert.equal(vwc.webhooks[1].clientConfig.caBundle, undefined, "another service's webhook is not touched");
-    await eventually(async () => (await httpGet(`http://127.0.0.1:${health}/readyz`)).status === 200, "readyz");
+    await eventually(async () => (await httpGet(`http://127.0.0.1:${health}/readyz`)).status === 200, {
+      what: "readyz",
+    });
   });
 
   test("the webhook waits for its certificate, then answers AdmissionReview and ConversionReview over HTTPS", async () => {
@@ -208,10 +197,9 @@ describe("eso certcontroller and eso webhook against the API server", () => {
       `--metrics-addr=127.0.0.1:${metrics}`,
       "--loglevel=error",
     ]);
-    await eventually(
-      async () => (await httpGet(`http://127.0.0.1:${health}/healthz`)).status === 200,
-      "webhook liveness",
-    );
+    await eventually(async () => (await httpGet(`http://127.0.0.1:${health}/healthz`)).status === 200, {
+      what: "webhook liveness",
+    });
     assert.notEqual((await httpGet(`http://127.0.0.1:${health}/readyz`)).status, 200, "not ready without a cert");
 
     // What the kubelet does with the Secret volume.
@@ -220,7 +208,9 @@ describe("eso certcontroller and eso webhook against the API server", () => {
     await mkdir(certDir, { recursive: true });
     await writeFile(join(certDir, "tls.key"), unb64(secret.data["tls.key"]));
     await writeFile(join(certDir, "tls.crt"), unb64(secret.data["tls.crt"]));
-    await eventually(async () => (await httpGet(`http://127.0.0.1:${health}/readyz`)).status === 200, "ready");
+    await eventually(async () => (await httpGet(`http://127.0.0.1:${health}/readyz`)).status === 200, {
+      what: "ready",
+    });
 
     const denied = await postTls(
       port,
@@ -295,21 +285,27 @@ describe("eso certcontroller and eso webhook against the API server", () => {
       "tls.key": b64(expiring.key),
     };
     await send("PUT", secretPath, secret);
-    const rotated = await eventually(async () => {
-      const s = await get(secretPath);
-      const now = unb64(s.data["ca.crt"]);
-      return now !== expiring.caCert && now !== ca ? now : undefined;
-    }, "rotation");
+    const rotated = await eventually(
+      async () => {
+        const s = await get(secretPath);
+        const now = unb64(s.data["ca.crt"]);
+        return now !== expiring.caCert && now !== ca ? now : undefined;
+      },
+      { what: "rotation" },
+    );
     const leaf = new X509Certificate(unb64((await get(secretPath)).data["tls.crt"]));
     assert.ok(Date.parse(leaf.validTo) > Date.now() + 300 * 86_400_000, "the new certificate is valid for a year");
-    await eventually(async () => {
-      const es = await get(`${crdPath}/externalsecrets.external-secrets.io`);
-      const vwc = await get(`${vwcPath}/eso-webhook`);
-      return (
-        es.spec.conversion.webhook.clientConfig.caBundle === b64(rotated) &&
-        vwc.webhooks[0].clientConfig.caBundle === b64(rotated)
-      );
-    }, "the rotated CA injected");
+    await eventually(
+      async () => {
+        const es = await get(`${crdPath}/externalsecrets.external-secrets.io`);
+        const vwc = await get(`${vwcPath}/eso-webhook`);
+        return (
+          es.spec.conversion.webhook.clientConfig.caBundle === b64(rotated) &&
+          vwc.webhooks[0].clientConfig.caBundle === b64(rotated)
+        );
+      },
+      { what: "the rotated CA injected" },
+    );
     assert.equal(await stop(certController), 0, certController.output());
   });
 

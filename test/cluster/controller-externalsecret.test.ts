@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { eventually, sleep } from "./support/kube.js";
+import { eventually } from "../support/poll.js";
+import { clusterPoll, sleep } from "./support/kube.js";
 import { externalSecret, fakeStore, useOperator } from "./support/operator.js";
 
 const NS = "app";
@@ -37,7 +38,10 @@ const op = useOperator({
         { key: "pass", value: "s3cret" },
       ]),
     );
-    await eventually(async () => (await kube.ready("secretstores", NS, "fake"))?.status === "True", "store Ready");
+    await eventually(async () => (await kube.ready("secretstores", NS, "fake"))?.status === "True", {
+      ...clusterPoll,
+      what: "store Ready",
+    });
   },
 });
 
@@ -55,7 +59,7 @@ describe("ExternalSecret against the real API server", () => {
         ],
       }),
     );
-    const data = await eventually(() => kube.secretData(NS, "app-secrets"), "Secret written");
+    const data = await eventually(() => kube.secretData(NS, "app-secrets"), { ...clusterPoll, what: "Secret written" });
     assert.deepEqual(data, { "db-password": "p1", "api-key": "token-1" });
     const cond = await kube.waitReady("externalsecrets", NS, "app-secrets");
     assert.equal(cond.reason, "SecretSynced");
@@ -66,21 +70,24 @@ describe("ExternalSecret against the real API server", () => {
     await kube.patch("secretstores", NS, "fake", {
       spec: { provider: { fake: { data: storeData({ "/db": '{"password":"p2"}' }) } } },
     });
-    await eventually(async () => (await kube.secretData(NS, "app-secrets"))?.["db-password"] === "p2", "rotation");
+    await eventually(async () => (await kube.secretData(NS, "app-secrets"))?.["db-password"] === "p2", {
+      ...clusterPoll,
+      what: "rotation",
+    });
 
     // drift: a user edits the Secret with kubectl; the controller puts it back
     await kube.patch("secrets", NS, "app-secrets", {
       data: { "db-password": Buffer.from("hacked").toString("base64") },
     });
-    await eventually(
-      async () => (await kube.secretData(NS, "app-secrets"))?.["db-password"] === "p2",
-      "drift restored",
-    );
+    await eventually(async () => (await kube.secretData(NS, "app-secrets"))?.["db-password"] === "p2", {
+      ...clusterPoll,
+      what: "drift restored",
+    });
     await kube.delete("secrets", NS, "app-secrets");
-    await eventually(
-      async () => (await kube.secretData(NS, "app-secrets"))?.["db-password"] === "p2",
-      "deleted Secret re-created",
-    );
+    await eventually(async () => (await kube.secretData(NS, "app-secrets"))?.["db-password"] === "p2", {
+      ...clusterPoll,
+      what: "deleted Secret re-created",
+    });
   });
 
   it("dataFrom extract and find with rewrite, into an immutable Secret", async () => {
@@ -96,7 +103,7 @@ describe("ExternalSecret against the real API server", () => {
         ],
       }),
     );
-    const data = await eventually(() => kube.secretData(NS, "from"), "Secret written");
+    const data = await eventually(() => kube.secretData(NS, "from"), { ...clusterPoll, what: "Secret written" });
     assert.deepEqual(data, { x: "1", y: "2", "found-a": "A", "found-b": "B" });
     assert.equal((await kube.get("secrets", NS, "from"))?.immutable, true);
   });
@@ -131,7 +138,7 @@ describe("ExternalSecret against the real API server", () => {
         ],
       }),
     );
-    const data = await eventually(() => kube.secretData(NS, "templated"), "templated Secret");
+    const data = await eventually(() => kube.secretData(NS, "templated"), { ...clusterPoll, what: "templated Secret" });
     assert.deepEqual(data, {
       username: "admin",
       password: "S3CRET",
@@ -154,10 +161,10 @@ describe("ExternalSecret against the real API server", () => {
       "templated",
       `force-sync=${Date.now()}`,
     ]);
-    await eventually(
-      async () => (await kube.secretData(NS, "templated"))?.["config.yaml"] === "u=admin",
-      "re-rendered",
-    );
+    await eventually(async () => (await kube.secretData(NS, "templated"))?.["config.yaml"] === "u=admin", {
+      ...clusterPoll,
+      what: "re-rendered",
+    });
   });
 
   it("refreshInterval: a generator source is not re-read before the interval; force-sync reads it at once", async () => {
@@ -180,14 +187,21 @@ describe("ExternalSecret against the real API server", () => {
         ],
       }),
     );
-    await eventually(async () => (await kube.secretData(NS, "forced"))?.v === "payments", "generated value synced");
+    await eventually(async () => (await kube.secretData(NS, "forced"))?.v === "payments", {
+      ...clusterPoll,
+      what: "generated value synced",
+    });
     await kube.waitReady("externalsecrets", NS, "forced");
     const before = (await kube.get("externalsecrets", NS, "forced"))?.status.refreshTime;
     await kube.patch("fakes.generators.external-secrets.io", NS, "forced-gen", { spec: { data: { v: "billing" } } });
+    // Real time (real cluster): the operator runs in its own process on the real clock.
     await sleep(3_000);
     assert.equal((await kube.secretData(NS, "forced"))?.v, "payments", "no refresh before the interval");
     await kube.kubectl(["annotate", "--overwrite", "-n", NS, "externalsecret", "forced", `force-sync=${Date.now()}`]);
-    await eventually(async () => (await kube.secretData(NS, "forced"))?.v === "billing", "forced refresh");
+    await eventually(async () => (await kube.secretData(NS, "forced"))?.v === "billing", {
+      ...clusterPoll,
+      what: "forced refresh",
+    });
     const es = await kube.get("externalsecrets", NS, "forced");
     assert.ok(Date.parse(es?.status.refreshTime) >= Date.parse(before));
   });
@@ -216,8 +230,14 @@ describe("ExternalSecret against the real API server", () => {
         ],
       }),
     );
-    await eventually(async () => (await kube.secretData(NS, "periodic"))?.v === "one", "first sync");
+    await eventually(async () => (await kube.secretData(NS, "periodic"))?.v === "one", {
+      ...clusterPoll,
+      what: "first sync",
+    });
     await kube.patch("fakes.generators.external-secrets.io", NS, "periodic-gen", { spec: { data: { v: "two" } } });
-    await eventually(async () => (await kube.secretData(NS, "periodic"))?.v === "two", "periodic refresh");
+    await eventually(async () => (await kube.secretData(NS, "periodic"))?.v === "two", {
+      ...clusterPoll,
+      what: "periodic refresh",
+    });
   });
 });

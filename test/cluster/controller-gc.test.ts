@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import { startControllerManager } from "./support/controller-manager.js";
-import { eventually, sleep } from "./support/kube.js";
+import { clusterPoll, sleep } from "./support/kube.js";
 import { externalSecret, fakeStore, useOperator } from "./support/operator.js";
 
 const NS = "gc";
@@ -32,14 +33,21 @@ describe("garbage collection by kube-controller-manager", () => {
   it("deleting an ExternalSecret collects its owned Secret and keeps an orphaned one", async () => {
     const { kube } = op;
     await kube.apply([externalSecret("owned", NS, spec()), externalSecret("orphaned", NS, spec("Orphan"))]);
-    await eventually(async () => (await kube.secretData(NS, "owned"))?.a === "A", "owned Secret");
-    await eventually(async () => (await kube.secretData(NS, "orphaned"))?.a === "A", "orphaned Secret");
+    await eventually(async () => (await kube.secretData(NS, "owned"))?.a === "A", {
+      ...clusterPoll,
+      what: "owned Secret",
+    });
+    await eventually(async () => (await kube.secretData(NS, "orphaned"))?.a === "A", {
+      ...clusterPoll,
+      what: "orphaned Secret",
+    });
     await kube.kubectl(["delete", "externalsecret", "owned", "orphaned", "-n", NS]);
-    await eventually(
-      async () => (await kube.get("secrets", NS, "owned")) === undefined,
-      "owned Secret collected",
-      60_000,
-    );
+    await eventually(async () => (await kube.get("secrets", NS, "owned")) === undefined, {
+      ...clusterPoll,
+      what: "owned Secret collected",
+      timeoutMs: 60_000,
+    });
+    // Real time (real cluster): gives kube-controller-manager's GC a chance to wrongly collect it.
     await sleep(2_000);
     assert.deepEqual(await kube.secretData(NS, "orphaned"), { a: "A" });
   });
@@ -47,7 +55,7 @@ describe("garbage collection by kube-controller-manager", () => {
   it("foreground deletion of an ExternalSecret waits for its Secret (blockOwnerDeletion)", async () => {
     const { kube } = op;
     await kube.apply(externalSecret("fg", NS, spec()));
-    await eventually(async () => (await kube.secretData(NS, "fg"))?.a === "A", "fg Secret");
+    await eventually(async () => (await kube.secretData(NS, "fg"))?.a === "A", { ...clusterPoll, what: "fg Secret" });
     await kube.kubectl(["delete", "externalsecret", "fg", "-n", NS, "--cascade=foreground", "--timeout=60s"]);
     assert.equal(await kube.get("secrets", NS, "fg"), undefined);
     assert.equal(await kube.get("externalsecrets", NS, "fg"), undefined);
@@ -74,20 +82,23 @@ describe("garbage collection by kube-controller-manager", () => {
       },
     });
     for (const ns of ["fan-1", "fan-2"]) {
-      await eventually(async () => (await kube.secretData(ns, "fanned"))?.k === "v", `${ns} Secret`);
+      await eventually(async () => (await kube.secretData(ns, "fanned"))?.k === "v", {
+        ...clusterPoll,
+        what: `${ns} Secret`,
+      });
     }
     await kube.delete("clusterexternalsecrets", undefined, "fan");
     for (const ns of ["fan-1", "fan-2"]) {
-      await eventually(
-        async () => (await kube.get("externalsecrets", ns, "fan")) === undefined,
-        `${ns} ExternalSecret collected`,
-        60_000,
-      );
-      await eventually(
-        async () => (await kube.get("secrets", ns, "fanned")) === undefined,
-        `${ns} Secret collected`,
-        60_000,
-      );
+      await eventually(async () => (await kube.get("externalsecrets", ns, "fan")) === undefined, {
+        ...clusterPoll,
+        what: `${ns} ExternalSecret collected`,
+        timeoutMs: 60_000,
+      });
+      await eventually(async () => (await kube.get("secrets", ns, "fanned")) === undefined, {
+        ...clusterPoll,
+        what: `${ns} Secret collected`,
+        timeoutMs: 60_000,
+      });
     }
   });
 
@@ -96,7 +107,10 @@ describe("garbage collection by kube-controller-manager", () => {
     await kube.createNamespace("doomed");
     await kube.apply(fakeStore("fake", "doomed", [{ key: "a", value: "A" }]));
     await kube.apply([externalSecret("one", "doomed", spec()), externalSecret("two", "doomed", spec("Orphan"))]);
-    await eventually(async () => (await kube.secretData("doomed", "two"))?.a === "A", "doomed Secret");
+    await eventually(async () => (await kube.secretData("doomed", "two"))?.a === "A", {
+      ...clusterPoll,
+      what: "doomed Secret",
+    });
     await kube.kubectl(["delete", "namespace", "doomed", "--timeout=90s"]);
     assert.equal(await kube.get("namespaces", undefined, "doomed"), undefined);
   });

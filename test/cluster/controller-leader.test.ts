@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import { OPERATOR_NAMESPACE } from "./support/cluster.js";
 import { type EsoProcess, startController } from "./support/eso.js";
-import { eventually } from "./support/kube.js";
+import { clusterPoll } from "./support/kube.js";
 import { externalSecret, fakeStore, useOperator } from "./support/operator.js";
 
 const NS = "le";
@@ -47,7 +48,7 @@ describe("leader election with two replicas", () => {
     const { kube } = op;
     const holder = await eventually(
       async () => (await kube.get("leases", OPERATOR_NAMESPACE, LEASE))?.spec.holderIdentity,
-      "lease held",
+      { ...clusterPoll, what: "lease held" },
     );
     const leaders = op.controllers.filter((c) => acquiredAs(c) === holder);
     assert.equal(leaders.length, 1, "exactly one replica acquired the lease");
@@ -57,16 +58,26 @@ describe("leader election with two replicas", () => {
 
     await kube.waitReady("secretstores", NS, "fake");
     await kube.apply(externalSecret("before", NS, spec));
-    await eventually(async () => (await kube.secretData(NS, "before"))?.k === "v", "synced by the first leader");
+    await eventually(async () => (await kube.secretData(NS, "before"))?.k === "v", {
+      ...clusterPoll,
+      what: "synced by the first leader",
+    });
 
     leader!.kill(); // SIGKILL: no graceful release; the standby waits for the lease to expire
-    await eventually(() => acquiredAs(standby), "standby acquired the lease", 60_000);
+    await eventually(() => acquiredAs(standby), {
+      ...clusterPoll,
+      what: "standby acquired the lease",
+      timeoutMs: 60_000,
+    });
     const lease = await kube.get("leases", OPERATOR_NAMESPACE, LEASE);
     assert.equal(lease?.spec.holderIdentity, acquiredAs(standby));
     assert.notEqual(lease?.spec.holderIdentity, holder);
     assert.ok((lease?.spec.leaseTransitions ?? 0) >= 1);
 
     await kube.apply(externalSecret("after", NS, spec));
-    await eventually(async () => (await kube.secretData(NS, "after"))?.k === "v", "synced by the new leader");
+    await eventually(async () => (await kube.secretData(NS, "after"))?.k === "v", {
+      ...clusterPoll,
+      what: "synced by the new leader",
+    });
   });
 });

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { eventually, type Obj, sleep } from "./support/kube.js";
+import { eventually } from "../support/poll.js";
+import { clusterPoll, type Obj, sleep } from "./support/kube.js";
 import { externalSecret, fakeStore, useOperator } from "./support/operator.js";
 
 const NS = "pol";
@@ -43,7 +44,7 @@ describe("creationPolicy", () => {
         data: [{ secretKey: "a", remoteRef: { key: "a" } }],
       }),
     );
-    await eventually(async () => (await data("owned"))?.a === "A", "owned Secret");
+    await eventually(async () => (await data("owned"))?.a === "A", { ...clusterPoll, what: "owned Secret" });
     const es = await kube.get("externalsecrets", NS, "owned");
     const s = await kube.get("secrets", NS, "owned");
     assert.deepEqual(s?.metadata.ownerReferences, [
@@ -68,13 +69,14 @@ describe("creationPolicy", () => {
         data: [{ secretKey: "a", remoteRef: { key: "a" } }],
       }),
     );
-    await eventually(async () => (await data("orphan"))?.a === "A", "orphan Secret");
+    await eventually(async () => (await data("orphan"))?.a === "A", { ...clusterPoll, what: "orphan Secret" });
     assert.equal((await kube.get("secrets", NS, "orphan"))?.metadata.ownerReferences, undefined);
     await kube.delete("externalsecrets", NS, "orphan");
-    await eventually(
-      async () => (await kube.get("externalsecrets", NS, "orphan")) === undefined,
-      "ExternalSecret gone",
-    );
+    await eventually(async () => (await kube.get("externalsecrets", NS, "orphan")) === undefined, {
+      ...clusterPoll,
+      what: "ExternalSecret gone",
+    });
+    // Real time (real cluster): gives a wrong delete a chance to happen.
     await sleep(1_000);
     assert.deepEqual(await data("orphan"), { a: "A" });
   });
@@ -94,7 +96,7 @@ describe("creationPolicy", () => {
     assert.match(waiting.message ?? "", /CreationPolicy=Merge/);
     assert.equal(await kube.get("secrets", NS, "merge"), undefined);
     await kube.apply(secretManifest("merge", { mine: "keep" }));
-    await eventually(async () => (await data("merge"))?.a === "A", "merged");
+    await eventually(async () => (await data("merge"))?.a === "A", { ...clusterPoll, what: "merged" });
     assert.deepEqual(await data("merge"), { a: "A", mine: "keep" });
     assert.equal((await kube.get("secrets", NS, "merge"))?.metadata.ownerReferences, undefined);
   });
@@ -142,14 +144,17 @@ describe("deletionPolicy", () => {
       externalSecret("del-retain", NS, spec(undefined, ["b"])),
     ]);
     for (const n of ["del-merge", "del-delete", "del-retain"]) {
-      await eventually(async () => (await data(n))?.b === "B", `${n} synced`);
+      await eventually(async () => (await data(n))?.b === "B", { ...clusterPoll, what: `${n} synced` });
     }
     await setStoreData({ a: "A", json: ALL.json });
-    await eventually(async () => (await kube.get("secrets", NS, "del-delete")) === undefined, "Delete: Secret deleted");
-    await eventually(
-      async () => JSON.stringify(await data("del-merge")) === '{"a":"A"}',
-      "Merge: vanished key removed",
-    );
+    await eventually(async () => (await kube.get("secrets", NS, "del-delete")) === undefined, {
+      ...clusterPoll,
+      what: "Delete: Secret deleted",
+    });
+    await eventually(async () => JSON.stringify(await data("del-merge")) === '{"a":"A"}', {
+      ...clusterPoll,
+      what: "Merge: vanished key removed",
+    });
     const deleted = await kube.ready("externalsecrets", NS, "del-delete");
     assert.equal(deleted?.reason, "SecretDeleted");
     const retained = await kube.waitReady("externalsecrets", NS, "del-retain", "False");
@@ -157,6 +162,9 @@ describe("deletionPolicy", () => {
     assert.deepEqual(await data("del-retain"), { b: "B" });
     await setStoreData(ALL);
     // the key is back: deletionPolicy Delete creates the Secret again
-    await eventually(async () => (await data("del-delete"))?.b === "B", "Delete: Secret re-created");
+    await eventually(async () => (await data("del-delete"))?.b === "B", {
+      ...clusterPoll,
+      what: "Delete: Secret re-created",
+    });
   });
 });

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { eventually, type Obj, sleep } from "./support/kube.js";
+import { eventually } from "../support/poll.js";
+import { clusterPoll, type Obj, sleep } from "./support/kube.js";
 import { externalSecret, fakeStore, useOperator } from "./support/operator.js";
 
 const NS = "push";
@@ -102,10 +103,16 @@ describe("PushSecret", () => {
         data: [{ secretKey: "pw", remoteRef: { key: "db-password" } }],
       }),
     );
-    await eventually(async () => (await kube.secretData(NS, "read-back"))?.pw === "p1", "pushed value read back");
+    await eventually(async () => (await kube.secretData(NS, "read-back"))?.pw === "p1", {
+      ...clusterPoll,
+      what: "pushed value read back",
+    });
 
     await kube.patch("secrets", NS, "db", { data: { password: b64("p2") } });
-    await eventually(async () => (await kube.secretData(NS, "read-back"))?.pw === "p2", "re-pushed value read back");
+    await eventually(async () => (await kube.secretData(NS, "read-back"))?.pw === "p2", {
+      ...clusterPoll,
+      what: "re-pushed value read back",
+    });
     const events = await kube.list("events", NS);
     assert.ok(events.some((e) => e.involvedObject?.name === "push-db" && e.reason === "Synced"));
     assert.ok(!JSON.stringify([await kube.get("pushsecrets", NS, "push-db"), events]).includes("p2"));
@@ -127,7 +134,10 @@ describe("PushSecret", () => {
     const ps = await kube.get("pushsecrets", NS, "push-kube");
     assert.ok(ps?.metadata.finalizers?.includes("pushsecret.externalsecrets.io/finalizer"));
     await kube.delete("pushsecrets", NS, "push-kube");
-    await eventually(async () => (await kube.get("pushsecrets", NS, "push-kube")) === undefined, "PushSecret gone");
+    await eventually(async () => (await kube.get("pushsecrets", NS, "push-kube")) === undefined, {
+      ...clusterPoll,
+      what: "PushSecret gone",
+    });
     const left = await kube.secretData("remote", "pushed");
     assert.ok(
       left === undefined || !("username" in left),
@@ -151,17 +161,24 @@ describe("generators", () => {
         ...fromGenerator("Password", "pw"),
       }),
     ]);
-    const once = await eventually(async () => (await kube.secretData(NS, "pw-once"))?.password, "CreatedOnce password");
+    const once = await eventually(async () => (await kube.secretData(NS, "pw-once"))?.password, {
+      ...clusterPoll,
+      what: "CreatedOnce password",
+    });
     assert.equal(once.length, 20);
     assert.equal(once.replace(/[^0-9]/g, "").length, 4);
-    const first = await eventually(
-      async () => (await kube.secretData(NS, "pw-periodic"))?.password,
-      "Periodic password",
+    const first = await eventually(async () => (await kube.secretData(NS, "pw-periodic"))?.password, {
+      ...clusterPoll,
+      what: "Periodic password",
+    });
+    await eventually(
+      async () => {
+        const now = (await kube.secretData(NS, "pw-periodic"))?.password;
+        return now !== undefined && now !== first;
+      },
+      { ...clusterPoll, what: "Periodic rotation" },
     );
-    await eventually(async () => {
-      const now = (await kube.secretData(NS, "pw-periodic"))?.password;
-      return now !== undefined && now !== first;
-    }, "Periodic rotation");
+    // Real time (real cluster): the operator runs in its own process on the real clock.
     await sleep(2_000);
     assert.equal((await kube.secretData(NS, "pw-once"))?.password, once);
   });
@@ -182,15 +199,16 @@ describe("generators", () => {
       state("expired", new Date(Date.now() - 1_000).toISOString().replace(/\.\d+Z$/, "Z")),
       state("current"),
     ]);
-    await eventually(
-      async () => (await kube.get("generatorstates", NS, "expired")) === undefined,
-      "expired state deleted",
-    );
+    await eventually(async () => (await kube.get("generatorstates", NS, "expired")) === undefined, {
+      ...clusterPoll,
+      what: "expired state deleted",
+    });
     // Ready is written through the status subresource (generatorstates/status in the chart's ClusterRole)
     const ready = await kube.waitReady("generatorstates", NS, "current");
     assert.equal(ready.message, "GeneratorState created");
     const current = await kube.get("generatorstates", NS, "current");
     assert.ok(current?.metadata.finalizers?.length);
+    // Real time (real cluster): a wrong finalizer removal would show by now.
     await sleep(1_000);
     assert.ok(await kube.get("generatorstates", NS, "current"));
   });

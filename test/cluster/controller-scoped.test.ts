@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { eventually, type Obj, sleep } from "./support/kube.js";
+import { eventually } from "../support/poll.js";
+import { clusterPoll, type Obj, sleep } from "./support/kube.js";
 import { externalSecret, fakeStore, useOperator } from "./support/operator.js";
 
 const NS = "team-a";
@@ -37,7 +38,10 @@ describe("namespace-scoped install", () => {
     ]);
     await kube.waitReady("secretstores", NS, "fake");
     await kube.apply([externalSecret("es", NS, spec), externalSecret("es", "team-b", spec)]);
-    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v", "synced in the scoped namespace");
+    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v", {
+      ...clusterPoll,
+      what: "synced in the scoped namespace",
+    });
     await kube.waitReady("externalsecrets", NS, "es");
 
     await kube.apply([
@@ -64,8 +68,12 @@ describe("namespace-scoped install", () => {
     const ps = await kube.get("pushsecrets", NS, "push");
     assert.ok(ps?.metadata.finalizers?.includes("pushsecret.externalsecrets.io/finalizer"));
     await kube.delete("pushsecrets", NS, "push");
-    await eventually(async () => (await kube.get("pushsecrets", NS, "push")) === undefined, "PushSecret finalized");
+    await eventually(async () => (await kube.get("pushsecrets", NS, "push")) === undefined, {
+      ...clusterPoll,
+      what: "PushSecret finalized",
+    });
 
+    // Real time (real cluster): a write outside the watched namespace would show by now.
     await sleep(2_000);
     assert.equal(await kube.get("secrets", "team-b", "es"), undefined);
     assert.equal((await kube.get("externalsecrets", "team-b", "es"))?.status, undefined);

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { eventually, type Obj } from "./support/kube.js";
+import { eventually } from "../support/poll.js";
+import { clusterPoll, type Obj } from "./support/kube.js";
 import { externalSecret, fakeStore, useOperator } from "./support/operator.js";
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
@@ -152,10 +153,13 @@ describe("kubernetes provider against this real cluster", () => {
     assert.deepEqual(JSON.parse(got?.cache ?? "{}"), { pw: "x" });
 
     // the real API server's RBAC denies the account without a Role: a clear condition, no Secret
-    const noRoleStore = await eventually(async () => {
-      const c = await kube.ready("secretstores", "kube", "no-role");
-      return c?.status ? c : undefined;
-    }, "no-role store validated");
+    const noRoleStore = await eventually(
+      async () => {
+        const c = await kube.ready("secretstores", "kube", "no-role");
+        return c?.status ? c : undefined;
+      },
+      { ...clusterPoll, what: "no-role store validated" },
+    );
     await kube.apply(
       externalSecret("kube-denied", "kube", {
         refreshInterval: "1h",
@@ -204,10 +208,13 @@ describe("ClusterExternalSecret", () => {
       },
     });
     const statusOf = async () => (await kube.get("clusterexternalsecrets", undefined, "fan"))?.status ?? {};
-    const st = await eventually(async () => {
-      const s = await statusOf();
-      return (s.provisionedNamespaces ?? []).length === 3 && (s.failedNamespaces ?? []).length === 1 ? s : undefined;
-    }, "fan-out status");
+    const st = await eventually(
+      async () => {
+        const s = await statusOf();
+        return (s.provisionedNamespaces ?? []).length === 3 && (s.failedNamespaces ?? []).length === 1 ? s : undefined;
+      },
+      { ...clusterPoll, what: "fan-out status" },
+    );
     assert.deepEqual(st.provisionedNamespaces, ["api", "named", "web"]);
     assert.equal(st.failedNamespaces[0].namespace, "taken");
     assert.match(st.failedNamespaces[0].reason, /already exists/);
@@ -219,7 +226,10 @@ describe("ClusterExternalSecret", () => {
       assert.equal(es?.metadata.ownerReferences[0].kind, "ClusterExternalSecret");
       assert.equal(es?.metadata.ownerReferences[0].uid, ces?.metadata.uid);
       assert.equal(es?.metadata.ownerReferences[0].controller, true);
-      await eventually(async () => (await kube.secretData(ns, "app-creds"))?.value === "fanned-out", `${ns} Secret`);
+      await eventually(async () => (await kube.secretData(ns, "app-creds"))?.value === "fanned-out", {
+        ...clusterPoll,
+        what: `${ns} Secret`,
+      });
     }
     const foreign = await kube.get("externalsecrets", "taken", "app-creds");
     assert.equal(foreign?.metadata.ownerReferences, undefined);
@@ -229,21 +239,24 @@ describe("ClusterExternalSecret", () => {
     // db starts matching, web stops matching
     await kube.kubectl(["label", "namespace", "db", "tier=frontend", "--overwrite"]);
     await kube.kubectl(["label", "namespace", "web", "tier=legacy", "--overwrite"]);
-    await eventually(
-      async () => JSON.stringify((await statusOf()).provisionedNamespaces) === '["api","db","named"]',
-      "namespaces followed",
-    );
-    await eventually(
-      async () => (await kube.get("externalsecrets", "web", "app-creds")) === undefined,
-      "web child removed",
-    );
-    await eventually(async () => (await kube.secretData("db", "app-creds"))?.value === "fanned-out", "db Secret");
+    await eventually(async () => JSON.stringify((await statusOf()).provisionedNamespaces) === '["api","db","named"]', {
+      ...clusterPoll,
+      what: "namespaces followed",
+    });
+    await eventually(async () => (await kube.get("externalsecrets", "web", "app-creds")) === undefined, {
+      ...clusterPoll,
+      what: "web child removed",
+    });
+    await eventually(async () => (await kube.secretData("db", "app-creds"))?.value === "fanned-out", {
+      ...clusterPoll,
+      what: "db Secret",
+    });
 
     // a deleted child is re-created
     await kube.delete("externalsecrets", "api", "app-creds");
-    await eventually(
-      async () => (await kube.get("externalsecrets", "api", "app-creds")) !== undefined,
-      "child re-created",
-    );
+    await eventually(async () => (await kube.get("externalsecrets", "api", "app-creds")) !== undefined, {
+      ...clusterPoll,
+      what: "child re-created",
+    });
   });
 });

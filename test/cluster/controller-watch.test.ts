@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   applyChartRbac,
   type Cluster,
@@ -17,7 +18,7 @@ import {
 } from "./support/cluster.js";
 import { type ConnectionCutter, startConnectionCutter } from "./support/cutter.js";
 import { type EsoProcess, startController } from "./support/eso.js";
-import { eventually, type Kube, sleep } from "./support/kube.js";
+import { clusterPoll, type Kube, sleep } from "./support/kube.js";
 import { externalSecret, fakeStore } from "./support/operator.js";
 
 const NS = "watch";
@@ -55,34 +56,50 @@ const spec = {
 describe("informers across cut connections", () => {
   it("changes made just before every connection is cut are still seen", async () => {
     await kube.apply(externalSecret("es", NS, spec));
-    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v1", "first sync");
+    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v1", { ...clusterPoll, what: "first sync" });
+    // Real time (real cluster): lets the watches re-establish before the next change and cut.
     await sleep(1_000);
 
     await kube.patch("secretstores", NS, "fake", {
       spec: { provider: { fake: { data: [{ key: "k", value: "v2" }] } } },
     });
     assert.ok(cutter.cutAll() > 0, "the controller had open connections (its watches)");
-    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v2", "store change seen", 45_000);
+    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v2", {
+      ...clusterPoll,
+      what: "store change seen",
+      timeoutMs: 45_000,
+    });
 
+    // Real time (real cluster): lets the watches re-establish before the next change and cut.
     await sleep(1_000);
     await kube.patch("secrets", NS, "es", { data: { k: Buffer.from("tampered").toString("base64") } });
     cutter.cutAll();
-    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v2", "drift restored", 45_000);
+    await eventually(async () => (await kube.secretData(NS, "es"))?.k === "v2", {
+      ...clusterPoll,
+      what: "drift restored",
+      timeoutMs: 45_000,
+    });
 
+    // Real time (real cluster): lets the watches re-establish before the next change and cut.
     await sleep(1_000);
     await kube.apply(externalSecret("late", NS, spec));
     cutter.cutAll();
-    await eventually(async () => (await kube.secretData(NS, "late"))?.k === "v2", "new ExternalSecret synced", 45_000);
+    await eventually(async () => (await kube.secretData(NS, "late"))?.k === "v2", {
+      ...clusterPoll,
+      what: "new ExternalSecret synced",
+      timeoutMs: 45_000,
+    });
 
+    // Real time (real cluster): lets the watches re-establish before the next change and cut.
     await sleep(1_000);
     await kube.delete("externalsecrets", NS, "late");
     cutter.cutAll();
     await kube.apply(externalSecret("late", NS, { ...spec, target: { name: "late-renamed" } }));
-    await eventually(
-      async () => (await kube.secretData(NS, "late-renamed"))?.k === "v2",
-      "re-created ExternalSecret synced",
-      45_000,
-    );
+    await eventually(async () => (await kube.secretData(NS, "late-renamed"))?.k === "v2", {
+      ...clusterPoll,
+      what: "re-created ExternalSecret synced",
+      timeoutMs: 45_000,
+    });
     assert.ok(controller.proc.running);
   });
 });

@@ -21,7 +21,8 @@ import {
   SECRETS,
   SERVICE_ACCOUNTS,
 } from "../../src/kube/index.js";
-import { eventually } from "../e2e/harness.js";
+
+import { eventually } from "../support/poll.js";
 import { BaoApi } from "./providers/openbao-api.js";
 import { realBinaries, realComponents } from "./providers/real-components.js";
 import type { ControlPlane } from "./support/components.js";
@@ -90,8 +91,7 @@ before(async () => {
         const r = await client.get(CUSTOM_RESOURCE_DEFINITIONS, "", crd.metadata.name);
         return (r?.status?.conditions ?? []).some((c: any) => c.type === "Established" && c.status === "True");
       },
-      30_000,
-      `CRD ${crd.metadata.name} established`,
+      { timeoutMs: 30_000, what: `CRD ${crd.metadata.name} established` },
     );
   }
 
@@ -146,8 +146,7 @@ describe("Vault kubernetes auth through a real kube-apiserver's TokenReview", ()
         const c = await condition(SECRET_STORES, "vault-k8s");
         return c?.status ? c : undefined;
       },
-      30_000,
-      "store condition",
+      { timeoutMs: 30_000, what: "store condition" },
     );
     assert.equal(ready.status, "True", ready.message);
     await client.create(EXTERNAL_SECRETS, {
@@ -160,7 +159,10 @@ describe("Vault kubernetes auth through a real kube-apiserver's TokenReview", ()
         data: [{ secretKey: "api_key", remoteRef: { key: "app/config", property: "api_key" } }],
       },
     });
-    const secret = await eventually(() => client.get(SECRETS, NS, "app-config"), 30_000, "Secret app-config");
+    const secret = await eventually(() => client.get(SECRETS, NS, "app-config"), {
+      timeoutMs: 30_000,
+      what: "Secret app-config",
+    });
     assert.equal(Buffer.from(secret.data.api_key, "base64").toString(), "real-cluster-key");
     const es = await client.get(EXTERNAL_SECRETS, NS, "app-config");
     assert.equal(es.metadata.uid, secret.metadata.ownerReferences?.[0]?.uid, "owned by its ExternalSecret");
@@ -173,8 +175,7 @@ describe("Vault kubernetes auth through a real kube-apiserver's TokenReview", ()
         const cond = await condition(SECRET_STORES, "vault-unbound");
         return cond?.status === "False" ? cond : undefined;
       },
-      30_000,
-      "unbound store not Ready",
+      { timeoutMs: 30_000, what: "unbound store not Ready" },
     );
     assert.doesNotMatch(c.message ?? "", /eyJ/, "no token in the condition message");
   });
@@ -192,8 +193,7 @@ describe("Vault kubernetes auth through a real kube-apiserver's TokenReview", ()
           const c = await condition(SECRET_STORES, name);
           return c?.status ? c : undefined;
         },
-        30_000,
-        `${name} condition`,
+        { timeoutMs: 30_000, what: `${name} condition` },
       );
     await client.create(SECRET_STORES, kubernetesStore("vault-aud", "eso-vault", "app-aud", ["openbao.test"]));
     const ok = await outcome("vault-aud");
@@ -220,6 +220,6 @@ describe("Vault kubernetes auth through a real kube-apiserver's TokenReview", ()
     assert.equal((await login(minted)).status, 200);
     await client.delete(SERVICE_ACCOUNTS, NS, "short-lived");
     // Same signature, issuer and expiry: only the API server knows the ServiceAccount is gone.
-    await eventually(async () => (await login(minted)).status === 403, 30_000, "login refused");
+    await eventually(async () => (await login(minted)).status === 403, { timeoutMs: 30_000, what: "login refused" });
   });
 });

@@ -10,11 +10,11 @@ import assert from "node:assert/strict";
 import { createSign, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { PUSH_SECRETS } from "../../src/kube/index.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   forceSync,
   type Harness,
@@ -24,7 +24,7 @@ import {
   secretData,
   secretManifest,
   startHarness,
-} from "../e2e/harness.js";
+} from "../support/world.js";
 import { BaoApi } from "./providers/openbao-api.js";
 import { realBinaries, realComponents } from "./providers/real-components.js";
 import { syncedData } from "./providers/synced.js";
@@ -121,7 +121,10 @@ describe("KV reads with token auth", () => {
     assert.equal(first.token, "t1");
     await api.putKv2("secret", "app/rotating", { token: "t2" });
     await forceSync(h, NS, "kv2-rotate");
-    await eventually(async () => (await secretData(h, NS, "kv2-rotate")).token === "t2", 30_000, "t2 synced");
+    await eventually(async () => (await secretData(h, NS, "kv2-rotate")).token === "t2", {
+      timeoutMs: 30_000,
+      what: "t2 synced",
+    });
   });
 
   it("KV v2: find by name regexp under a path, and by custom_metadata tags", async () => {
@@ -169,10 +172,13 @@ describe("KV reads with token auth", () => {
         data: [{ secretKey: "v", remoteRef: { key: "x", property: "v" } }],
       }),
     );
-    const c = await eventually(async () => {
-      const cond = await readyCondition(h, EXTERNAL_SECRETS, NS, "denied");
-      return cond?.status === "False" ? cond : undefined;
-    }, 30_000);
+    const c = await eventually(
+      async () => {
+        const cond = await readyCondition(h, EXTERNAL_SECRETS, NS, "denied");
+        return cond?.status === "False" ? cond : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.doesNotMatch(c.message ?? "", /hidden/);
     assert.equal(await h.client.get(SECRETS, NS, "denied"), undefined);
   });
@@ -225,10 +231,13 @@ describe("auth methods: AppRole, userpass, JWT", () => {
         auth: { userPass: { path: "userpass", username: "eso", secretRef: { name: "userpass-bad", key: "password" } } },
       }),
     );
-    const c = await eventually(async () => {
-      const cond = await readyCondition(h, SECRET_STORES, NS, "userpass-bad");
-      return cond?.status === "False" ? cond : undefined;
-    }, 30_000);
+    const c = await eventually(
+      async () => {
+        const cond = await readyCondition(h, SECRET_STORES, NS, "userpass-bad");
+        return cond?.status === "False" ? cond : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.match(c.message ?? "", /userpass|login|auth/i);
     assert.doesNotMatch(c.message ?? "", /Zq81/);
   });
@@ -319,7 +328,10 @@ describe("PushSecret to KV v2", () => {
         ],
       },
     });
-    await eventually(async () => (await api.kv2("secret", "pushed/app"))?.password === "push-1", 30_000, "pushed");
+    await eventually(async () => (await api.kv2("secret", "pushed/app"))?.password === "push-1", {
+      timeoutMs: 30_000,
+      what: "pushed",
+    });
     const meta = (await api.call("GET", "secret/metadata/pushed/app")).data;
     assert.equal(meta.custom_metadata.team, "payments");
     assert.equal(meta.custom_metadata["managed-by"], "external-secrets");
@@ -327,12 +339,18 @@ describe("PushSecret to KV v2", () => {
     const s = await h.client.get(SECRETS, NS, "to-push");
     s.data.password = Buffer.from("push-2").toString("base64");
     await h.client.update(SECRETS, s);
-    await eventually(async () => (await api.kv2("secret", "pushed/app"))?.password === "push-2", 30_000, "updated");
+    await eventually(async () => (await api.kv2("secret", "pushed/app"))?.password === "push-2", {
+      timeoutMs: 30_000,
+      what: "updated",
+    });
     const versions = (await api.call("GET", "secret/metadata/pushed/app")).data.current_version;
     assert.equal(versions, 2, "one new version per change, none for unchanged syncs");
 
     await h.client.delete(PUSH_SECRETS, NS, "push");
-    await eventually(async () => (await api.kv2("secret", "pushed/app")) === undefined, 30_000, "deleted from OpenBao");
+    await eventually(async () => (await api.kv2("secret", "pushed/app")) === undefined, {
+      timeoutMs: 30_000,
+      what: "deleted from OpenBao",
+    });
   });
 });
 
@@ -428,7 +446,10 @@ describe("token expiry and renewal", () => {
 
     await api.putKv2("secret", "ttl/value", { v: "after" });
     for (const name of ["ttl-renewable", "ttl-capped"]) {
-      await eventually(async () => (await secretData(h, NS, name)).v === "after", 15_000, `${name} still syncing`);
+      await eventually(async () => (await secretData(h, NS, name)).v === "after", {
+        timeoutMs: 15_000,
+        what: `${name} still syncing`,
+      });
     }
     const seconds = (Date.now() - started) / 1000;
     const logins = async (role: string) => {

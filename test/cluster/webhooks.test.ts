@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   applyChartRbac,
   type Cluster,
@@ -15,7 +16,7 @@ import {
   startCluster,
 } from "./support/cluster.js";
 import { type EsoProcess, startController } from "./support/eso.js";
-import { eventually, type Kube, KubectlError, type Obj } from "./support/kube.js";
+import { clusterPoll, type Kube, KubectlError, type Obj } from "./support/kube.js";
 import { startWebhooks, WEBHOOK_CONFIG, WEBHOOK_SECRET, type Webhooks } from "./support/webhooks.js";
 
 const NS = "conv";
@@ -65,28 +66,37 @@ async function refused(manifest: Obj): Promise<string> {
 
 describe("the cert controller's CA, injected into URL clientConfigs", () => {
   it("the CRDs' conversion webhook and every validating webhook trust the issued CA; the certificate covers 127.0.0.1", async () => {
-    const secret = await eventually(async () => {
-      const s = await kube.get("secrets", OPERATOR_NAMESPACE, WEBHOOK_SECRET);
-      return s?.data?.["ca.crt"] ? s : undefined;
-    }, "certificate issued");
+    const secret = await eventually(
+      async () => {
+        const s = await kube.get("secrets", OPERATOR_NAMESPACE, WEBHOOK_SECRET);
+        return s?.data?.["ca.crt"] ? s : undefined;
+      },
+      { ...clusterPoll, what: "certificate issued" },
+    );
     const ca = secret.data["ca.crt"] as string;
     const leaf = new X509Certificate(Buffer.from(secret.data["tls.crt"], "base64"));
     assert.equal(leaf.checkIP("127.0.0.1"), "127.0.0.1");
     assert.ok(leaf.verify(new X509Certificate(Buffer.from(ca, "base64")).publicKey));
 
-    await eventually(async () => {
-      const vwc = JSON.parse(
-        await kube.kubectl(["get", "validatingwebhookconfiguration", WEBHOOK_CONFIG, "-o", "json"]),
-      );
-      return (vwc.webhooks as Obj[]).every(
-        (w) => w.clientConfig.caBundle === ca && w.clientConfig.url.startsWith(webhooks.base),
-      );
-    }, "caBundle in every validating webhook");
+    await eventually(
+      async () => {
+        const vwc = JSON.parse(
+          await kube.kubectl(["get", "validatingwebhookconfiguration", WEBHOOK_CONFIG, "-o", "json"]),
+        );
+        return (vwc.webhooks as Obj[]).every(
+          (w) => w.clientConfig.caBundle === ca && w.clientConfig.url.startsWith(webhooks.base),
+        );
+      },
+      { ...clusterPoll, what: "caBundle in every validating webhook" },
+    );
     for (const name of CONVERTED_CRDS) {
-      await eventually(async () => {
-        const crd = JSON.parse(await kube.kubectl(["get", "crd", name, "-o", "json"]));
-        return crd.spec.conversion.strategy === "Webhook" && crd.spec.conversion.webhook.clientConfig.caBundle === ca;
-      }, `conversion caBundle in ${name}`);
+      await eventually(
+        async () => {
+          const crd = JSON.parse(await kube.kubectl(["get", "crd", name, "-o", "json"]));
+          return crd.spec.conversion.strategy === "Webhook" && crd.spec.conversion.webhook.clientConfig.caBundle === ca;
+        },
+        { ...clusterPoll, what: `conversion caBundle in ${name}` },
+      );
     }
   });
 });
@@ -144,17 +154,20 @@ describe("conversion through the real API server", () => {
     assert.equal(esBeta.spec.secretStoreRef.name, "old");
 
     // the controller (reading v1) syncs what was written as v1beta1; its v1 status reads back as v1beta1 too
-    await eventually(
-      async () => (await kube.secretData(NS, "old-es"))?.user === "admin",
-      "synced from a v1beta1 manifest",
-    );
+    await eventually(async () => (await kube.secretData(NS, "old-es"))?.user === "admin", {
+      ...clusterPoll,
+      what: "synced from a v1beta1 manifest",
+    });
     assert.deepEqual(await kube.secretData(NS, "old-es"), { plain: "p", user: "admin" });
-    const statusBeta = await eventually(async () => {
-      const o = await getAs("externalsecrets.v1beta1.external-secrets.io", "old-es");
-      return (o.status?.conditions as Obj[] | undefined)?.find((c) => c.type === "Ready" && c.status === "True")
-        ? o
-        : undefined;
-    }, "Ready as v1beta1");
+    const statusBeta = await eventually(
+      async () => {
+        const o = await getAs("externalsecrets.v1beta1.external-secrets.io", "old-es");
+        return (o.status?.conditions as Obj[] | undefined)?.find((c) => c.type === "Ready" && c.status === "True")
+          ? o
+          : undefined;
+      },
+      { ...clusterPoll, what: "Ready as v1beta1" },
+    );
     assert.equal(statusBeta.apiVersion, "external-secrets.io/v1beta1");
   });
 

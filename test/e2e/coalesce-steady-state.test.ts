@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   decoded,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   type Harness,
@@ -16,7 +16,7 @@ import {
   SECRET_STORES,
   SECRETS,
   startHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 let h: Harness;
 const NS = "steady";
@@ -55,7 +55,10 @@ describe("steady state", () => {
         }),
       );
     }
-    await eventually(async () => [...(await refreshTimes()).values()].every((t) => t !== ""), 30_000, "all synced");
+    await eventually(async () => [...(await refreshTimes()).values()].every((t) => t !== ""), {
+      timeoutMs: 30_000,
+      what: "all synced",
+    });
     assert.deepEqual(decoded(await h.client.get(SECRETS, NS, "es-3")), { user: "app", pass: "pw" });
 
     const start = await refreshTimes();
@@ -65,8 +68,7 @@ describe("steady state", () => {
         const now = await refreshTimes();
         return [...start].every(([name, t]) => now.get(name) !== t);
       },
-      30_000,
-      "every ExternalSecret refreshed again",
+      { timeoutMs: 30_000, what: "every ExternalSecret refreshed again" },
     );
     const counts = h.api.requestCounts();
     const n = (k: string) => counts[k] ?? 0;
@@ -81,6 +83,9 @@ describe("steady state", () => {
     const s = await h.client.get(SECRETS, NS, "es-0");
     s.data.user = Buffer.from("tampered").toString("base64");
     await h.client.update(SECRETS, s);
-    await eventually(async () => decoded(await h.client.get(SECRETS, NS, "es-0")).user === "app", 15_000, "restored");
+    await eventually(async () => decoded(await h.client.get(SECRETS, NS, "es-0")).user === "app", {
+      timeoutMs: 15_000,
+      what: "restored",
+    });
   });
 });

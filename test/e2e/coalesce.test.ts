@@ -7,19 +7,19 @@ import { after, before, describe, it } from "node:test";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { ClientCaches } from "../../src/providers/caches.js";
 import { FakeAws } from "../fakes/aws-server.js";
+import { eventually } from "../support/poll.js";
 import {
   createAwsStore,
   createNamespace,
   decoded,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   type Harness,
   readyCondition,
   SECRETS,
   secretWrites,
   startHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 /** The controllers' provider caches, so a test can drop the reads they keep. */
 const caches = new ClientCaches();
@@ -76,8 +76,7 @@ describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
         }
         return true;
       },
-      60_000,
-      "100 ExternalSecrets Ready",
+      { timeoutMs: 60_000, what: "100 ExternalSecrets Ready" },
     );
     assert.deepEqual(decoded(await h.client.get(SECRETS, "coalesce", "es-42")), {
       one: "value-of-shared/one",
@@ -103,9 +102,9 @@ describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
         }
         return true;
       },
-      60_000,
-      "second cycle",
+      { timeoutMs: 60_000, what: "second cycle" },
     );
+    // Real time: lets the cycle's last in-flight provider reads finish before counting them.
     await new Promise((r) => setTimeout(r, 300));
     const second = reads();
     assert.ok(second >= 1 && second <= 3, `second cycle: ${second} provider calls`);
@@ -130,8 +129,7 @@ describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
       );
       await eventually(
         async () => decoded(await h.client.get(SECRETS, "coalesce", name!)).v === "value-of-shared/one",
-        30_000,
-        `${name} synced`,
+        { timeoutMs: 30_000, what: `${name} synced` },
       );
     }
     // Store A's answer for shared/one is cached; store B still asks AWS, with its own key.
@@ -148,6 +146,9 @@ describe("coalesced provider reads (AWS Secrets Manager test server)", () => {
     const es = await h.client.get(EXTERNAL_SECRETS, "coalesce", "via-b");
     es.metadata.annotations = { "force-sync": "2" };
     await h.client.update(EXTERNAL_SECRETS, es);
-    await eventually(async () => reads("AKIACCCCCCCCCCCCCCCC") === 1, 30_000, "read with rotated credentials");
+    await eventually(async () => reads("AKIACCCCCCCCCCCCCCCC") === 1, {
+      timeoutMs: 30_000,
+      what: "read with rotated credentials",
+    });
   });
 });

@@ -6,18 +6,18 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   CLUSTER_EXTERNAL_SECRETS,
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   NAMESPACES,
   secretData,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 const h = useHarness({}, async (h) => {
   await createReadyStore(h, fakeStore("shared", undefined, [{ key: "k", value: "fanned-out" }]));
@@ -94,11 +94,10 @@ describe("ClusterExternalSecret", () => {
     // db starts matching, web stops matching
     await setLabels("db", { tier: "frontend" });
     await setLabels("web", { tier: "legacy" });
-    await eventually(
-      async () => JSON.stringify((await statusOf()).provisionedNamespaces) === '["api","db","named"]',
-      15_000,
-      "namespaces followed",
-    );
+    await eventually(async () => JSON.stringify((await statusOf()).provisionedNamespaces) === '["api","db","named"]', {
+      timeoutMs: 15_000,
+      what: "namespaces followed",
+    });
     await eventually(async () => (await h.client.get(EXTERNAL_SECRETS, "web", "app-creds")) === undefined);
     await eventually(async () => (await secretData(h, "db", "app-creds")).value === "fanned-out");
 
@@ -109,7 +108,10 @@ describe("ClusterExternalSecret", () => {
     // deleting the ClusterExternalSecret removes what it created, never the foreign one
     await h.client.delete(CLUSTER_EXTERNAL_SECRETS, "", "fan");
     for (const ns of ["api", "db", "named"]) {
-      await eventually(async () => (await h.client.get(EXTERNAL_SECRETS, ns, "app-creds")) === undefined, 15_000, ns);
+      await eventually(async () => (await h.client.get(EXTERNAL_SECRETS, ns, "app-creds")) === undefined, {
+        timeoutMs: 15_000,
+        what: ns,
+      });
     }
     assert.ok(await h.client.get(EXTERNAL_SECRETS, "taken", "app-creds"));
   });

@@ -7,14 +7,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CONFIGMAPS, EVENTS, generatorResource } from "../../src/kube/index.js";
+import { FakeClock } from "../../src/runtime/clock.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   decoded,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
+  type Harness,
   readyCondition,
   SECRET_STORES,
   SECRETS,
@@ -22,12 +24,12 @@ import {
   secretManifest,
   secretWrites,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 const NS = "feat";
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
-const h = useHarness({}, async (h) => {
+async function setup(h: Harness): Promise<void> {
   await createNamespace(h, NS);
   await createReadyStore(
     h,
@@ -38,17 +40,22 @@ const h = useHarness({}, async (h) => {
       { key: "rotating", value: "v1" },
     ]),
   );
-});
+}
 
-const data = (name: string) => secretData(h, NS, name);
+const h = useHarness({}, setup);
+// A second world whose controllers run on a manual clock: the refresh interval passes when the test says so.
+const clock = new FakeClock(Date.now());
+const timed = useHarness({ clock }, setup);
 
-async function setRemote(key: string, value: string): Promise<void> {
+const data = (name: string, w = h) => secretData(w, NS, name);
+
+async function setRemote(key: string, value: string, w = h): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const store = await h.client.get(SECRET_STORES, NS, "fake");
+    const store = await w.client.get(SECRET_STORES, NS, "fake");
     const entry = store.spec.provider.fake.data.find((d: { key: string }) => d.key === key);
     entry.value = value;
     try {
-      await h.client.update(SECRET_STORES, store);
+      await w.client.update(SECRET_STORES, store);
       return;
     } catch (err) {
       if (attempt > 5) throw err;
@@ -56,12 +63,12 @@ async function setRemote(key: string, value: string): Promise<void> {
   }
 }
 
-async function annotate(name: string, annotations: Record<string, string>): Promise<void> {
+async function annotate(name: string, annotations: Record<string, string>, w = h): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const es = await h.client.get(EXTERNAL_SECRETS, NS, name);
+    const es = await w.client.get(EXTERNAL_SECRETS, NS, name);
     es.metadata.annotations = { ...(es.metadata.annotations ?? {}), ...annotations };
     try {
-      await h.client.update(EXTERNAL_SECRETS, es);
+      await w.client.update(EXTERNAL_SECRETS, es);
       return;
     } catch (err) {
       if (attempt > 5) throw err;
@@ -70,6 +77,17 @@ async function annotate(name: string, annotations: Record<string, string>): Prom
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Moves the manual clock past `n` refresh intervals of 1 s, waiting after each for `name`'s refresh. */
+async function passIntervals(w: Harness, name: string, n: number): Promise<void> {
+  for (let i = 1; i <= n; i++) {
+    const before = (await w.client.get(EXTERNAL_SECRETS, NS, name)).status.refreshTime;
+    clock.advance(1_100);
+    await eventually(async () => (await w.client.get(EXTERNAL_SECRETS, NS, name)).status.refreshTime !== before, {
+      what: `${name}'s refresh after interval ${i}`,
+    });
+  }
+}
 
 describe("templates", () => {
   it("templateFrom ConfigMap, Secret and literal into Data, Annotations and Labels, with templateAs", async () => {
@@ -111,7 +129,10 @@ describe("templates", () => {
         ],
       }),
     );
-    await eventually(async () => (await data("templated")).username === "admin", 15_000, "templated secret");
+    await eventually(async () => (await data("templated")).username === "admin", {
+      timeoutMs: 15_000,
+      what: "templated secret",
+    });
     const s = await h.client.get(SECRETS, NS, "templated");
     assert.equal(s.type, "kubernetes.io/basic-auth");
     assert.deepEqual(decoded(s), {
@@ -133,7 +154,10 @@ describe("templates", () => {
     cm.data["config.yaml"] = "u={{ .user }}";
     await h.client.update(CONFIGMAPS, cm);
     await annotate("templated", { "force-sync": "1" });
-    await eventually(async () => (await data("templated"))["config.yaml"] === "u=admin", 15_000, "re-rendered");
+    await eventually(async () => (await data("templated"))["config.yaml"] === "u=admin", {
+      timeoutMs: 15_000,
+      what: "re-rendered",
+    });
   });
 
   it("a template error is a clear condition naming the template key, and the Secret is left alone", async () => {
@@ -200,8 +224,7 @@ describe("sources and value handling", () => {
         if (c?.status === "False") throw new Error(c.message);
         return false;
       },
-      15_000,
-      "sourced synced",
+      { timeoutMs: 15_000, what: "sourced synced" },
     );
     assert.deepEqual(await data("sourced"), {
       "default-store": "admin",
@@ -234,30 +257,40 @@ describe("sources and value handling", () => {
 
 describe("refreshPolicy and force-sync", () => {
   it("CreatedOnce syncs once; OnChange syncs on spec/metadata changes; Periodic follows the interval", async () => {
+    const w = timed;
     const spec = (refreshPolicy: string) => ({
       refreshInterval: "1s",
       refreshPolicy,
       secretStoreRef: { name: "fake" },
       data: [{ secretKey: "v", remoteRef: { key: "rotating" } }],
     });
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("once", NS, spec("CreatedOnce")));
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("onchange", NS, spec("OnChange")));
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("periodic", NS, spec("Periodic")));
+    await w.client.create(EXTERNAL_SECRETS, externalSecret("once", NS, spec("CreatedOnce")));
+    await w.client.create(EXTERNAL_SECRETS, externalSecret("onchange", NS, spec("OnChange")));
+    await w.client.create(EXTERNAL_SECRETS, externalSecret("periodic", NS, spec("Periodic")));
     for (const n of ["once", "onchange", "periodic"]) {
-      await eventually(async () => (await data(n)).v === "v1", 15_000, `${n} synced`);
+      await eventually(async () => (await data(n, w)).v === "v1", { timeoutMs: 15_000, what: `${n} synced` });
     }
-    await setRemote("rotating", "v2");
-    await eventually(async () => (await data("periodic")).v === "v2", 15_000, "periodic rotated");
-    await sleep(2500);
-    assert.equal((await data("once")).v, "v1", "CreatedOnce never refreshes");
-    assert.equal((await data("onchange")).v, "v1", "OnChange waits for a change");
+    await setRemote("rotating", "v2", w);
+    await eventually(async () => (await data("periodic", w)).v === "v2", {
+      timeoutMs: 15_000,
+      what: "periodic rotated",
+    });
+    // Two refresh intervals pass: Periodic refreshes each time, the others do not.
+    await passIntervals(w, "periodic", 2);
+    assert.equal((await data("once", w)).v, "v1", "CreatedOnce never refreshes");
+    assert.equal((await data("onchange", w)).v, "v1", "OnChange waits for a change");
 
-    await annotate("onchange", { "force-sync": "1" });
-    await eventually(async () => (await data("onchange")).v === "v2", 15_000, "OnChange refreshed on change");
-    await annotate("once", { "force-sync": "1" });
+    await annotate("onchange", { "force-sync": "1" }, w);
+    await eventually(async () => (await data("onchange", w)).v === "v2", {
+      timeoutMs: 15_000,
+      what: "OnChange refreshed on change",
+    });
+    await annotate("once", { "force-sync": "1" }, w);
+    // Real time: the annotation is handled by the watch at once; there is no signal that a reconcile chose not to
+    // write, so the test gives it time to do so.
     await sleep(1500);
-    assert.equal((await data("once")).v, "v1", "CreatedOnce ignores later changes");
-    await setRemote("rotating", "v1");
+    assert.equal((await data("once", w)).v, "v1", "CreatedOnce ignores later changes");
+    await setRemote("rotating", "v1", w);
   });
 
   it("the force-sync annotation syncs before the refresh interval is due", async () => {
@@ -281,15 +314,16 @@ describe("refreshPolicy and force-sync", () => {
         ],
       }),
     );
-    await eventually(async () => (await data("forced")).v === "payments", 15_000, "forced synced");
+    await eventually(async () => (await data("forced")).v === "payments", { timeoutMs: 15_000, what: "forced synced" });
     const before = (await h.client.get(EXTERNAL_SECRETS, NS, "forced")).status.refreshTime;
     const gen = await h.client.get(generatorResource("Fake"), NS, "forced-gen");
     gen.spec.data.v = "billing";
     await h.client.update(generatorResource("Fake"), gen);
+    // Real time: the refresh interval is 1h; this only gives the watch a chance to (wrongly) react to the change.
     await sleep(1500);
     assert.equal((await data("forced")).v, "payments", "no refresh before the interval");
     await annotate("forced", { "force-sync": String(Date.now()) });
-    await eventually(async () => (await data("forced")).v === "billing", 15_000, "forced refresh");
+    await eventually(async () => (await data("forced")).v === "billing", { timeoutMs: 15_000, what: "forced refresh" });
     const es = await h.client.get(EXTERNAL_SECRETS, NS, "forced");
     assert.ok(Date.parse(es.status.refreshTime) >= Date.parse(before));
   });
@@ -306,7 +340,7 @@ describe("immutable targets", () => {
         data: [{ secretKey: "v", remoteRef: { key: "user" } }],
       }),
     );
-    await eventually(async () => (await data("frozen")).v === "admin", 15_000, "frozen synced");
+    await eventually(async () => (await data("frozen")).v === "admin", { timeoutMs: 15_000, what: "frozen synced" });
     const rv = (await h.client.get(SECRETS, NS, "frozen")).metadata.resourceVersion;
     await setRemote("user", "root");
     const c = await eventually(async () => {
@@ -331,13 +365,16 @@ describe("drift", () => {
         data: [{ secretKey: "v", remoteRef: { key: "pass" } }],
       }),
     );
-    await eventually(async () => (await data("watched")).v === "s3cret", 15_000, "watched synced");
+    await eventually(async () => (await data("watched")).v === "s3cret", { timeoutMs: 15_000, what: "watched synced" });
     const live = await h.client.get(SECRETS, NS, "watched");
     live.data.v = b64("tampered");
     live.data.extra = b64("injected");
     await h.client.update(SECRETS, live);
     // The interval is an hour: only the Secret watch can bring it back this fast.
-    await eventually(async () => JSON.stringify(await data("watched")) === '{"v":"s3cret"}', 10_000, "restored");
+    await eventually(async () => JSON.stringify(await data("watched")) === '{"v":"s3cret"}', {
+      timeoutMs: 10_000,
+      what: "restored",
+    });
     const events = await eventually(async () => {
       const list = await h.client.list(EVENTS, NS);
       const found = list.filter(
@@ -353,11 +390,12 @@ describe("drift", () => {
 
 describe("no-change refresh cost", () => {
   it("each periodic refresh with nothing new writes no Secret and makes a bounded number of API calls", async () => {
+    const w = timed;
     // Only this ExternalSecret refreshes during the measurement.
-    for (const es of await h.client.list(EXTERNAL_SECRETS, NS)) {
-      await h.client.delete(EXTERNAL_SECRETS, NS, es.metadata.name);
+    for (const es of await w.client.list(EXTERNAL_SECRETS, NS)) {
+      await w.client.delete(EXTERNAL_SECRETS, NS, es.metadata.name);
     }
-    await h.client.create(
+    await w.client.create(
       EXTERNAL_SECRETS,
       externalSecret("steady", NS, {
         refreshInterval: "1s",
@@ -365,17 +403,17 @@ describe("no-change refresh cost", () => {
         data: [{ secretKey: "v", remoteRef: { key: "user" } }],
       }),
     );
-    await eventually(async () => (await data("steady")).v === "admin", 15_000, "steady synced");
-    const start = (await h.client.get(EXTERNAL_SECRETS, NS, "steady")).status.refreshTime;
-    h.api.resetCounts();
-    await sleep(4000);
-    const counts = h.api.requestCounts();
-    const now = (await h.client.get(EXTERNAL_SECRETS, NS, "steady")).status.refreshTime;
+    await eventually(async () => (await data("steady", w)).v === "admin", { timeoutMs: 15_000, what: "steady synced" });
+    const start = (await w.client.get(EXTERNAL_SECRETS, NS, "steady")).status.refreshTime;
+    w.api.resetCounts();
+    await passIntervals(w, "steady", 4);
+    const counts = w.api.requestCounts();
+    const now = (await w.client.get(EXTERNAL_SECRETS, NS, "steady")).status.refreshTime;
     // Each refresh records its time in status: one status write per refresh, and nothing else is written.
     const refreshes = counts["update externalsecrets/status"] ?? 0;
     assert.ok(Date.parse(now) > Date.parse(start), "refreshes happened");
     assert.ok(refreshes >= 2, `refreshes: ${refreshes}`);
-    assert.equal(secretWrites(h), 0, JSON.stringify(counts));
+    assert.equal(secretWrites(w), 0, JSON.stringify(counts));
     const writes = Object.entries(counts).filter(
       ([k]) => !/^(get|list|watch) /.test(k) && !k.startsWith("create events"),
     );

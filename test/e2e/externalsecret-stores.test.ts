@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { CLUSTER_SECRET_STORES } from "../../src/kube/index.js";
 import { type KubeTlsProxy, startKubeTlsProxy } from "../fakes/kube-tls-proxy.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   readyCondition,
@@ -20,7 +20,7 @@ import {
   secretData,
   secretManifest,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 let proxy: KubeTlsProxy;
 const b64 = (s: string) => Buffer.from(s).toString("base64");
@@ -58,8 +58,7 @@ async function condition(
       const c = await readyCondition(h, kind, ns, name);
       return c?.status === status ? c : undefined;
     },
-    20_000,
-    `${ns}/${name} Ready=${status}`,
+    { timeoutMs: 20_000, what: `${ns}/${name} Ready=${status}` },
   );
 }
 
@@ -117,11 +116,10 @@ describe("ClusterSecretStore conditions and SecretStore scope", () => {
     const local = await h.client.get(SECRET_STORES, "listed", "local");
     local.spec.provider.fake.data[0].value = "local-value-2";
     await h.client.update(SECRET_STORES, local);
-    await eventually(
-      async () => (await secretData(h, "listed", "same")).v === "local-value-2",
-      10_000,
-      "users re-synced after the store changed",
-    );
+    await eventually(async () => (await secretData(h, "listed", "same")).v === "local-value-2", {
+      timeoutMs: 10_000,
+      what: "users re-synced after the store changed",
+    });
 
     // the store goes away: its users are re-queued at once, explain it, and keep their Secret
     await h.client.delete(SECRET_STORES, "listed", "local");
@@ -131,7 +129,10 @@ describe("ClusterSecretStore conditions and SecretStore scope", () => {
 
     // creationPolicy Owner: deleting the ExternalSecret garbage-collects its Secret
     await h.client.delete(EXTERNAL_SECRETS, "listed", "same");
-    await eventually(async () => (await h.client.get(SECRETS, "listed", "same")) === undefined, 15_000, "Secret GC");
+    await eventually(async () => (await h.client.get(SECRETS, "listed", "same")) === undefined, {
+      timeoutMs: 15_000,
+      what: "Secret GC",
+    });
   });
 });
 
@@ -149,6 +150,7 @@ describe("controller class and configuration errors", () => {
     await h.client.create(EXTERNAL_SECRETS, externalSecret("uses-blue", "classes", esSpec("blue")));
     await condition(SECRET_STORES, "classes", "blue", "True");
     await condition(EXTERNAL_SECRETS, "classes", "uses-blue", "True");
+    // Real time: checks that the other class's objects are never touched; nothing signals "ignored".
     await sleep(1000);
     assert.equal((await h.client.get(SECRET_STORES, "classes", "green")).status, undefined);
     assert.equal((await h.client.get(EXTERNAL_SECRETS, "classes", "uses-green")).status, undefined);

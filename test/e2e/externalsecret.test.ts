@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   readyCondition,
@@ -13,7 +13,7 @@ import {
   secretData,
   secretWrites,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 const h = useHarness({}, async (h) => {
   await createNamespace(h, "app");
@@ -43,7 +43,10 @@ describe("ExternalSecret end to end (fake store)", () => {
         ],
       }),
     );
-    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p1", 15_000, "secret synced");
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p1", {
+      timeoutMs: 15_000,
+      what: "secret synced",
+    });
     assert.deepEqual(await appData("app-secrets"), { "db-password": "p1", "api-key": "token-1" });
     const cond = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, "app", "app-secrets"));
     assert.equal(cond.status, "True");
@@ -61,16 +64,25 @@ describe("ExternalSecret end to end (fake store)", () => {
     const store = await h.client.get(SECRET_STORES, "app", "fake");
     store.spec.provider.fake.data[0].value = '{"user":"admin","password":"p2"}';
     await h.client.update(SECRET_STORES, store);
-    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", 15_000, "rotation");
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", {
+      timeoutMs: 15_000,
+      what: "rotation",
+    });
 
     // tampering is restored within seconds
     const live = await h.client.get(SECRETS, "app", "app-secrets");
     live.data["db-password"] = Buffer.from("hacked").toString("base64");
     await h.client.update(SECRETS, live);
-    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", 10_000, "drift restored");
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", {
+      timeoutMs: 10_000,
+      what: "drift restored",
+    });
     // deletion is restored too
     await h.client.delete(SECRETS, "app", "app-secrets");
-    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", 10_000, "deleted restored");
+    await eventually(async () => (await appData("app-secrets"))["db-password"] === "p2", {
+      timeoutMs: 10_000,
+      what: "deleted restored",
+    });
     const metrics = await h.registry.getSingleMetricAsString("externalsecrets_drift_detected_total");
     assert.match(metrics, /name="app-secrets"/);
   });
@@ -84,7 +96,7 @@ describe("ExternalSecret end to end (fake store)", () => {
         data: [{ secretKey: "k", remoteRef: { key: "/api" } }],
       }),
     );
-    await eventually(async () => (await appData("quiet")).k === "token-1", 15_000, "quiet synced");
+    await eventually(async () => (await appData("quiet")).k === "token-1", { timeoutMs: 15_000, what: "quiet synced" });
     const first = (await h.client.get(EXTERNAL_SECRETS, "app", "quiet")).status.refreshTime;
     const rv = (await h.client.get(SECRETS, "app", "quiet")).metadata.resourceVersion;
     h.api.resetCounts();
@@ -93,8 +105,7 @@ describe("ExternalSecret end to end (fake store)", () => {
         const t = (await h.client.get(EXTERNAL_SECRETS, "app", "quiet")).status.refreshTime;
         return Date.parse(t) >= Date.parse(first) + 2000;
       },
-      15_000,
-      "two more refreshes",
+      { timeoutMs: 15_000, what: "two more refreshes" },
     );
     assert.equal(secretWrites(h), 0, JSON.stringify(h.api.requestCounts()));
     assert.equal((await h.client.get(SECRETS, "app", "quiet")).metadata.resourceVersion, rv);
@@ -109,7 +120,7 @@ describe("ExternalSecret end to end (fake store)", () => {
         data: [{ secretKey: "k", remoteRef: { key: "/api" } }],
       }),
     );
-    await eventually(async () => (await appData("keep")).k === "token-1", 15_000, "keep synced");
+    await eventually(async () => (await appData("keep")).k === "token-1", { timeoutMs: 15_000, what: "keep synced" });
     const es = await h.client.get(EXTERNAL_SECRETS, "app", "keep");
     es.spec.data[0].remoteRef.key = "/missing";
     await h.client.update(EXTERNAL_SECRETS, es);
@@ -118,8 +129,7 @@ describe("ExternalSecret end to end (fake store)", () => {
         const c = await readyCondition(h, EXTERNAL_SECRETS, "app", "keep");
         return c?.status === "False" ? c : undefined;
       },
-      15_000,
-      "error condition",
+      { timeoutMs: 15_000, what: "error condition" },
     );
     assert.equal(cond.reason, "SecretSyncedError");
     assert.match(cond.message ?? "", /\/missing/);

@@ -10,10 +10,10 @@ import { ECR_ENDPOINT_ENV } from "../../src/generators/ecr/index.js";
 import { GENERATOR_STATES } from "../../src/kube/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   readyCondition,
   SECRETS,
@@ -21,7 +21,7 @@ import {
   secretManifest,
   setEnv,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 let vault: FakeVault;
 let aws: FakeAws;
@@ -82,9 +82,13 @@ describe("Password generator through an ExternalSecret", () => {
         ...fromGenerator("Password", "pw"),
       }),
     );
-    const first = await eventually(async () => (await readData("pw-once")).password, 15_000, "password");
+    const first = await eventually(async () => (await readData("pw-once")).password, {
+      timeoutMs: 15_000,
+      what: "password",
+    });
     assert.equal(first.length, 20);
     assert.equal(first.replace(/[^0-9]/g, "").length, 4);
+    // Real time: a CreatedOnce ExternalSecret must stay put over two real refresh intervals; no event marks "did nothing".
     await sleep(2500);
     assert.equal((await readData("pw-once")).password, first, "CreatedOnce never regenerates");
   });
@@ -98,14 +102,16 @@ describe("Password generator through an ExternalSecret", () => {
         ...fromGenerator("Password", "pw"),
       }),
     );
-    const first = await eventually(async () => (await readData("pw-rotating")).password, 15_000, "password");
+    const first = await eventually(async () => (await readData("pw-rotating")).password, {
+      timeoutMs: 15_000,
+      what: "password",
+    });
     const second = await eventually(
       async () => {
         const p = (await readData("pw-rotating")).password;
         return p && p !== first ? p : undefined;
       },
-      15_000,
-      "rotation",
+      { timeoutMs: 15_000, what: "rotation" },
     );
     assert.equal(second.length, 20);
   });
@@ -121,7 +127,7 @@ describe("Password generator through an ExternalSecret", () => {
       EXTERNAL_SECRETS,
       externalSecret("from-cluster", NS, fromGenerator("ClusterGenerator", "shared-uuid")),
     );
-    const id = await eventually(async () => (await readData("from-cluster")).uuid, 15_000, "uuid");
+    const id = await eventually(async () => (await readData("from-cluster")).uuid, { timeoutMs: 15_000, what: "uuid" });
     assert.match(id, /^[0-9a-f-]{36}$/);
   });
 });
@@ -215,13 +221,15 @@ describe("GeneratorState from ExternalSecrets", () => {
         const s = await states();
         return s.length >= 2 && s.some((x: any) => x.spec.garbageCollectionDeadline) ? s : undefined;
       },
-      20_000,
-      "superseded states",
+      { timeoutMs: 20_000, what: "superseded states" },
     );
     assert.ok(all.filter((s: any) => !s.spec.garbageCollectionDeadline).length <= 1);
     for (const s of all) assert.equal(s.metadata.ownerReferences[0].kind, "ExternalSecret");
     await h.client.delete(EXTERNAL_SECRETS, NS, "rotating-db");
-    await eventually(async () => (await states()).length === 0, 20_000, "states collected with the ExternalSecret");
+    await eventually(async () => (await states()).length === 0, {
+      timeoutMs: 20_000,
+      what: "states collected with the ExternalSecret",
+    });
     for (const s of all) assert.ok(vault.revokedLeases.includes(s.spec.state.leaseID), "lease revoked");
   });
 });
@@ -258,7 +266,10 @@ describe("GeneratorState garbage collection", () => {
     const current = await issueLease();
     await stateFor("expired", expired, new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, "Z"));
     await stateFor("current", current);
-    await eventually(async () => !(await h.client.get(GENERATOR_STATES, NS, "expired")), 15_000, "expired state gone");
+    await eventually(async () => !(await h.client.get(GENERATOR_STATES, NS, "expired")), {
+      timeoutMs: 15_000,
+      what: "expired state gone",
+    });
     assert.ok(vault.revokedLeases.includes(expired));
     const kept = await eventually(async () => {
       const gs = await h.client.get(GENERATOR_STATES, NS, "current");
@@ -269,7 +280,10 @@ describe("GeneratorState garbage collection", () => {
     assert.ok(!vault.revokedLeases.includes(current));
 
     await h.client.delete(GENERATOR_STATES, NS, "current");
-    await eventually(async () => !(await h.client.get(GENERATOR_STATES, NS, "current")), 15_000, "deleted state gone");
+    await eventually(async () => !(await h.client.get(GENERATOR_STATES, NS, "current")), {
+      timeoutMs: 15_000,
+      what: "deleted state gone",
+    });
     assert.ok(vault.revokedLeases.includes(current), "deletion runs the cleanup too");
   });
 });

@@ -2,19 +2,19 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   CLUSTER_EXTERNAL_SECRETS,
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   readyCondition,
   SECRETS,
   secretData,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 let denying: Server;
 let denyingUrl: string;
@@ -93,8 +93,7 @@ describe("metrics after syncs through the controllers", () => {
     await eventually(async () => (await secretData(h, "metrics", "from-cluster")).password);
     await eventually(
       async () => (await readyCondition(h, EXTERNAL_SECRETS, "metrics", "locked-out"))?.status === "False",
-      15_000,
-      "auth failure surfaces",
+      { timeoutMs: 15_000, what: "auth failure surfaces" },
     );
 
     // Tamper with the managed Secret: the restore counts as drift.

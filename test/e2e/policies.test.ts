@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   readyCondition,
@@ -13,7 +13,7 @@ import {
   secretData,
   secretManifest,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 const NS = "pol";
 
@@ -51,6 +51,7 @@ describe("creationPolicy", () => {
     const s = await h.client.get(SECRETS, NS, "orphan");
     assert.equal(s.metadata.ownerReferences, undefined);
     await h.client.delete(EXTERNAL_SECRETS, NS, "orphan");
+    // Real time: gives the garbage collector a chance to (wrongly) delete the orphaned Secret.
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await data("orphan")).a, "A");
   });
@@ -71,7 +72,7 @@ describe("creationPolicy", () => {
     assert.match(waiting.message ?? "", /CreationPolicy=Merge/);
     assert.equal(await h.client.get(SECRETS, NS, "merge"), undefined);
     await h.client.create(SECRETS, secretManifest(NS, "merge", { mine: "keep" }));
-    await eventually(async () => (await data("merge")).a === "A", 15_000, "merged");
+    await eventually(async () => (await data("merge")).a === "A", { timeoutMs: 15_000, what: "merged" });
     assert.deepEqual(await data("merge"), { a: "A", mine: "keep" });
   });
 
@@ -144,8 +145,13 @@ describe("deletionPolicy and dataFrom", () => {
       { key: "a", value: "A" },
       { key: "json", value: '{"x":"1","y":"2"}' },
     ]);
-    await eventually(async () => (await h.client.get(SECRETS, NS, "del-delete")) === undefined, 15_000, "deleted");
-    await eventually(async () => JSON.stringify(await data("del-merge")) === JSON.stringify({ a: "A" }), 15_000);
+    await eventually(async () => (await h.client.get(SECRETS, NS, "del-delete")) === undefined, {
+      timeoutMs: 15_000,
+      what: "deleted",
+    });
+    await eventually(async () => JSON.stringify(await data("del-merge")) === JSON.stringify({ a: "A" }), {
+      timeoutMs: 15_000,
+    });
     const deleted = await readyCondition(h, EXTERNAL_SECRETS, NS, "del-delete");
     assert.equal(deleted?.reason, "SecretDeleted");
     const retained = await eventually(async () => {

@@ -11,11 +11,11 @@ import { after, before, describe, it } from "node:test";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
+import { eventually } from "../support/poll.js";
 import {
   CLUSTER_SECRET_STORES,
   createNamespace,
   EXTERNAL_SECRETS,
-  eventually,
   forceSync,
   readyCondition,
   SECRET_STORES,
@@ -25,7 +25,7 @@ import {
   setEnv,
   useHarness,
   waitForSecretData,
-} from "./harness.js";
+} from "../support/world.js";
 
 const SERVICE_ACCOUNTS = { group: "", version: "v1", plural: "serviceaccounts", namespaced: true };
 const V1BETA1 = "external-secrets.io/v1beta1";
@@ -110,8 +110,7 @@ async function ready(kind: typeof SECRET_STORES, ns: string, name: string) {
       const cond = await readyCondition(h, kind, ns, name);
       return cond?.status ? cond : undefined;
     },
-    20_000,
-    `${ns}/${name} condition`,
+    { timeoutMs: 20_000, what: `${ns}/${name} condition` },
   );
   assert.equal(c.status, "True", `${ns}/${name}: ${c.message}`);
 }
@@ -133,8 +132,7 @@ async function forceSyncAndWait(ns: string, name: string): Promise<void> {
         synced !== String(es.status?.syncedResourceVersion)
       );
     },
-    20_000,
-    `${ns}/${name} synced after force-sync`,
+    { timeoutMs: 20_000, what: `${ns}/${name} synced after force-sync` },
   );
 }
 

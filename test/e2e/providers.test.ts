@@ -12,19 +12,19 @@ import { after, before, describe, it } from "node:test";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { type AkeylessFake, startAkeylessFake } from "../fakes/akeyless-server.js";
 import { FakeAws } from "../fakes/aws-server.js";
-import { type AzureKVFake, startAzureKVFake } from "../fakes/azurekv-server.js";
+import { type AzureKVFake, selfSignedCert, startAzureKVFake } from "../fakes/azurekv-server.js";
 import { type DopplerFake, startDopplerFake } from "../fakes/doppler-server.js";
 import { type GcpFake, startGcpFake } from "../fakes/gcpsm-server.js";
 import { type GitlabFake, startGitlabFake } from "../fakes/gitlab-server.js";
 import { type OnePasswordFake, startOnePasswordFake } from "../fakes/onepassword-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import { startWebhookFake, type WebhookFake } from "../fakes/webhook-server.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   decoded,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   forceSync,
   readyCondition,
@@ -33,7 +33,7 @@ import {
   secretManifest,
   setEnv,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 /** What each failure must say (the provider's words, wrapped by the controller). */
 const EXPECT = {
@@ -66,12 +66,16 @@ let doppler: DopplerFake;
 let gitlab: GitlabFake;
 let akeyless: AkeylessFake;
 let webhook: WebhookFake;
+let webhookNtlm: WebhookFake;
 let caDir: string;
 let gcpKey: string;
 let gcpOtherKey: string;
 let restoreEnv: () => void;
 
 const MANY = 10_000;
+const acmLeaf = selfSignedCert("www.example.com", ["www.example.com"]);
+const acmChain = selfSignedCert("Example CA", []);
+let acmArn = "";
 const repeat = (status: number) => Array.from({ length: MANY }, () => status);
 
 before(async () => {
@@ -83,6 +87,12 @@ before(async () => {
   aws.addAccessKey("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
   aws.putSecretString("production/rds-postgres", JSON.stringify({ username: "u", password: "pw", host: "h" }));
   aws.putParameter("/production/db/host", "db.internal", "SecureString");
+  acmArn = aws.putCertificate({
+    certificatePem: acmLeaf.certPem,
+    chainPem: acmChain.certPem,
+    privateKeyPem: acmLeaf.keyPem,
+    exportable: true,
+  });
 
   gcp = await startGcpFake();
   gcpKey = gcp.newServiceAccountKey("eso@my-gcp-project-123.iam.gserviceaccount.com");
@@ -121,9 +131,16 @@ before(async () => {
     return key === "db" ? { json: { data: { password: "wh-pw" } } } : { status: 404, text: "unknown key" };
   });
 
+  webhookNtlm = await startWebhookFake({ ntlm: { domain: "CORP", user: "svc-eso", password: "ntlm-pass" } });
+  webhookNtlm.routes.set("/secrets", (req) => {
+    const key = new URL(req.url, "http://x").searchParams.get("key");
+    return key === "db" ? { json: { data: { password: "ntlm-pw" } } } : { status: 404, text: "unknown key" };
+  });
+
   restoreEnv = setEnv({
     [ENDPOINT_ENV.secretsmanager]: aws.url,
     [ENDPOINT_ENV.ssm]: aws.url,
+    [ENDPOINT_ENV.acm]: aws.url,
     [ENDPOINT_ENV.sts]: aws.url,
     GCP_SECRETMANAGER_ENDPOINT: gcp.url,
     ESO_AZURE_CA_BUNDLE: join(caDir, "ca.pem"),
@@ -146,6 +163,7 @@ after(async () => {
     gitlab.close(),
     akeyless.close(),
     webhook.close(),
+    webhookNtlm.close(),
   ]);
   rmSync(caDir, { recursive: true, force: true });
   restoreEnv();
@@ -208,6 +226,21 @@ const CASES: ProviderCase[] = [
     expected: "db.internal",
     badCredentials: () => awsCreds("AKIAREVOKEDEXAMPLE00"),
     fault: (kind) => awsFault(kind, "GetParameter"),
+    clear: () => aws.clearFaults(),
+  },
+  {
+    name: "aws-certificatemanager",
+    secrets: () => awsCreds(),
+    provider: () => ({ aws: { service: "CertificateManager", region: "us-east-1", auth: awsAuth } }),
+    get remoteRef() {
+      return { key: acmArn };
+    },
+    missingKey: "arn:aws:acm:us-east-1:123456789012:certificate/absent",
+    get expected() {
+      return `${[acmLeaf.certPem, acmChain.certPem, acmLeaf.keyPem].map((p) => p.trim()).join("\n")}\n`;
+    },
+    badCredentials: () => awsCreds("AKIAREVOKEDEXAMPLE00"),
+    fault: (kind) => awsFault(kind, "GetCertificate"),
     clear: () => aws.clearFaults(),
   },
   {
@@ -341,6 +374,30 @@ const CASES: ProviderCase[] = [
       webhook.faults.length = 0;
     },
   },
+  {
+    name: "webhook-ntlm",
+    secrets: () => ({ ntlm: { username: "CORP\\svc-eso", password: "ntlm-pass" } }),
+    provider: () => ({
+      webhook: {
+        url: `${webhookNtlm.url}/secrets?key={{ .remoteRef.key }}`,
+        result: { jsonPath: "$.data.password" },
+        auth: {
+          ntlm: {
+            usernameSecret: { name: "ntlm", key: "username" },
+            passwordSecret: { name: "ntlm", key: "password" },
+          },
+        },
+      },
+    }),
+    remoteRef: { key: "db" },
+    missingKey: "absent",
+    expected: "ntlm-pw",
+    badCredentials: () => ({ ntlm: { username: "CORP\\svc-eso", password: "wrong" } }),
+    fault: (kind) => webhookNtlm.faults.push(...repeat(kind === "throttle" ? 429 : 500)),
+    clear: () => {
+      webhookNtlm.faults.length = 0;
+    },
+  },
 ];
 
 async function putSecrets(ns: string, secrets: Record<string, Record<string, string>>): Promise<void> {
@@ -352,14 +409,13 @@ async function putSecrets(ns: string, secrets: Record<string, Record<string, str
   }
 }
 
-async function waitFor(ns: string, status: "True" | "False", what: string) {
+async function untilReadyStatus(ns: string, status: "True" | "False", what: string) {
   return eventually(
     async () => {
       const c = await readyCondition(h, EXTERNAL_SECRETS, ns, "app");
       return c?.status === status ? c : undefined;
     },
-    30_000,
-    what,
+    { timeoutMs: 30_000, what: what },
   );
 }
 
@@ -380,8 +436,7 @@ describe("every provider end to end: success and failure conditions", () => {
           const c = await readyCondition(h, SECRET_STORES, ns, "store");
           return c?.status ? c : undefined;
         },
-        30_000,
-        `${pc.name} store validated`,
+        { timeoutMs: 30_000, what: `${pc.name} store validated` },
       );
       assert.equal(store.status, "True", `${pc.name} store: ${store.message}`);
 
@@ -395,14 +450,14 @@ describe("every provider end to end: success and failure conditions", () => {
           data: [{ secretKey: "value", remoteRef: pc.remoteRef }],
         }),
       );
-      const ok = await waitFor(ns, "True", `${pc.name} synced`);
+      const ok = await untilReadyStatus(ns, "True", `${pc.name} synced`);
       assert.equal(ok.reason, "SecretSynced");
       const good = await h.client.get(SECRETS, ns, "app");
       assert.deepEqual(decoded(good), { value: pc.expected });
       let rv = good.metadata.resourceVersion;
 
       const expectFailure = async (pattern: RegExp, what: string) => {
-        const c = await waitFor(ns, "False", `${pc.name}: ${what}`);
+        const c = await untilReadyStatus(ns, "False", `${pc.name}: ${what}`);
         assert.equal(c.reason, "SecretSyncedError", `${pc.name} ${what}`);
         assert.match(c.message ?? "", pattern, `${pc.name} ${what}: ${c.message}`);
         assert.ok(!(c.message ?? "").includes(pc.expected), `${pc.name} ${what}: message leaks the value`);
@@ -412,7 +467,7 @@ describe("every provider end to end: success and failure conditions", () => {
       };
       const recover = async (what: string, patch?: (es: any) => void) => {
         await forceSync(h, ns, "app", patch);
-        await waitFor(ns, "True", `${pc.name} recovered from ${what}`);
+        await untilReadyStatus(ns, "True", `${pc.name} recovered from ${what}`);
         // The ExternalSecret's annotations are copied to the Secret, so the force-sync stamp is written once.
         const live = await eventually(
           async () => {
@@ -422,8 +477,7 @@ describe("every provider end to end: success and failure conditions", () => {
               ? s
               : undefined;
           },
-          30_000,
-          `${pc.name} Secret carries the new stamp`,
+          { timeoutMs: 30_000, what: `${pc.name} Secret carries the new stamp` },
         );
         assert.deepEqual(decoded(live), { value: pc.expected });
         rv = live.metadata.resourceVersion;
@@ -491,11 +545,11 @@ describe("a provider that does not answer in time", () => {
         data: [{ secretKey: "value", remoteRef: { key: "k" } }],
       }),
     );
-    await waitFor(ns, "True", "timeout case synced");
+    await untilReadyStatus(ns, "True", "timeout case synced");
     const rv = (await h.client.get(SECRETS, ns, "app")).metadata.resourceVersion;
     slow = true;
     await forceSync(h, ns, "app");
-    const c = await waitFor(ns, "False", "timeout condition");
+    const c = await untilReadyStatus(ns, "False", "timeout condition");
     assert.match(c.message ?? "", /timed out|timeout/i);
     const live = await h.client.get(SECRETS, ns, "app");
     assert.equal(live.metadata.resourceVersion, rv);

@@ -5,9 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { allCRDs } from "../../src/api/crds.js";
 import type { PushSecret } from "../../src/api/pushsecret.js";
-import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+import type { ApiServer } from "../../src/apiserver/index.js";
 import { type RunningControllers, startControllers } from "../../src/controllers/index.js";
 import {
   MAX_WATCHES,
@@ -15,7 +14,6 @@ import {
   SourceSecretWatch,
 } from "../../src/controllers/pushsecret/source-watch.js";
 import {
-  CUSTOM_RESOURCE_DEFINITIONS,
   KubeClient,
   type KubeList,
   type KubeObject,
@@ -24,7 +22,6 @@ import {
   NAMESPACES,
   PUSH_SECRETS,
   type ResourceDescriptor,
-  resourcePath,
   SECRET_STORES,
   SECRETS,
   type Stored,
@@ -32,7 +29,8 @@ import {
   type WatchOptions,
 } from "../../src/kube/index.js";
 import { storeTable } from "../../src/providers/fake/state.js";
-import { eventually, fakeStore, secretManifest } from "./harness.js";
+import { eventually } from "../support/poll.js";
+import { fakeStore, secretManifest, startCluster } from "../support/world.js";
 
 interface SecretRequest {
   verb: "list" | "watch";
@@ -122,17 +120,13 @@ async function setToken(name: string, value: string): Promise<void> {
 const pushed = (key: string) => storeTable("app/fake").get(key)?.value;
 
 before(async () => {
-  api = await startApiServer();
-  client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
-  for (const crd of allCRDs()) {
-    await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
-  }
+  ({ api, client } = await startCluster());
   for (const ns of NS) {
     await client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
   }
   const blob = "x".repeat(2048);
   for (let i = 0; i < UNRELATED; i++) {
-    await client.create(SECRETS, secretManifest(NS[i % NS.length], `unrelated-${i}`, { blob }, { tier: "web" }));
+    await client.create(SECRETS, secretManifest(NS[i % NS.length]!, `unrelated-${i}`, { blob }, { tier: "web" }));
   }
   await client.create(SECRETS, secretManifest("app", "src", { token: "one" }));
   await client.create(SECRETS, secretManifest("app", "labelled", { token: "l1" }, { push: "me" }));
@@ -172,18 +166,21 @@ describe("PushSecret source-Secret watches", () => {
 
   it("a name-selected source is watched by name only, and its change is re-pushed", async () => {
     await client.create(PUSH_SECRETS, pushSecret("by-name", { name: "src" }, "from-src"));
-    await eventually(async () => pushed("from-src") === "one", 15_000, "first push");
-    await eventually(async () => recorder.sourceWatches().length === 1, 15_000, "source watch open");
+    await eventually(async () => pushed("from-src") === "one", { timeoutMs: 15_000, what: "first push" });
+    await eventually(async () => recorder.sourceWatches().length === 1, {
+      timeoutMs: 15_000,
+      what: "source watch open",
+    });
     assert.deepEqual(recorder.sourceWatches(), ["app labels= fields=metadata.name=src"]);
     const lists = recorder.secretRequests.filter((r) => r.verb === "list" && r.labelSelector !== MANAGED_SELECTOR);
     assert.ok(lists.length > 0 && lists.every((r) => r.namespace === "app" && (r.limit ?? 500) <= 50), "small pages");
 
     await setToken("src", "two");
-    await eventually(async () => pushed("from-src") === "two", 15_000, "source change pushed");
+    await eventually(async () => pushed("from-src") === "two", { timeoutMs: 15_000, what: "source change pushed" });
     // A change arrives on the open watch: no new list or watch request.
     const before = recorder.secretRequests.length;
     await setToken("src", "three");
-    await eventually(async () => pushed("from-src") === "three", 15_000, "second change pushed");
+    await eventually(async () => pushed("from-src") === "three", { timeoutMs: 15_000, what: "second change pushed" });
     assert.ok(recorder.secretRequests.length - before <= 2, "no relist per change");
   });
 
@@ -192,20 +189,22 @@ describe("PushSecret source-Secret watches", () => {
       PUSH_SECRETS,
       pushSecret("by-label", { selector: { matchLabels: { push: "me" } } }, "from-label"),
     );
-    await eventually(async () => pushed("from-label") === "l1", 15_000, "first push");
-    await eventually(
-      async () => recorder.sourceWatches().includes("app labels=push=me fields="),
-      15_000,
-      "label watch",
-    );
+    await eventually(async () => pushed("from-label") === "l1", { timeoutMs: 15_000, what: "first push" });
+    await eventually(async () => recorder.sourceWatches().includes("app labels=push=me fields="), {
+      timeoutMs: 15_000,
+      what: "label watch",
+    });
     await setToken("labelled", "l2");
-    await eventually(async () => pushed("from-label") === "l2", 15_000, "labelled change pushed");
+    await eventually(async () => pushed("from-label") === "l2", { timeoutMs: 15_000, what: "labelled change pushed" });
   });
 
   it("source watches end when the last PushSecret is gone", async () => {
     await client.delete(PUSH_SECRETS, "app", "by-name");
     await client.delete(PUSH_SECRETS, "app", "by-label");
-    await eventually(async () => recorder.sourceWatches().length === 0, 15_000, "source watches closed");
+    await eventually(async () => recorder.sourceWatches().length === 0, {
+      timeoutMs: 15_000,
+      what: "source watches closed",
+    });
     const namespaces = new Set(recorder.secretRequests.map((r) => r.namespace ?? "*"));
     assert.ok(!namespaces.has("quiet"), "a namespace without PushSecrets is never touched");
   });
@@ -236,9 +235,9 @@ describe("SourceSecretWatch scope", () => {
       for (const p of inApp.slice(2)) watch.track(p);
       assert.deepEqual(watch.describe(), ["app: all"], "too many names: one watch of the namespace");
       // The namespace watch lists the namespace's Secrets, stripped to metadata.
-      await eventually(async () => seen.includes("app/src"), 15_000, "namespace watch listed");
+      await eventually(async () => seen.includes("app/src"), { timeoutMs: 15_000, what: "namespace watch listed" });
       assert.deepEqual([...cachedFields].sort(), ["apiVersion", "kind", "metadata"], "no data kept");
-      watch.untrack(inApp[0]);
+      watch.untrack(inApp[0]!);
       assert.equal(watch.describe().length, MAX_WATCHES_PER_NAMESPACE);
 
       const many: Stored<PushSecret>[] = [];
@@ -254,6 +253,9 @@ describe("SourceSecretWatch scope", () => {
     } finally {
       await watch.stop();
     }
-    await eventually(async () => recorder.sourceWatches().length === 0, 15_000, "all source watches closed");
+    await eventually(async () => recorder.sourceWatches().length === 0, {
+      timeoutMs: 15_000,
+      what: "all source watches closed",
+    });
   });
 });

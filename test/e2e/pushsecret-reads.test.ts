@@ -10,18 +10,18 @@ import { Registry } from "prom-client";
 import { GENERATOR_STATE_FINALIZER } from "../../src/generators/state/manager.js";
 import { CLUSTER_PUSH_SECRETS, GENERATOR_STATES, PUSH_SECRETS } from "../../src/kube/index.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
+import { eventually } from "../support/poll.js";
 import {
   CLUSTER_EXTERNAL_SECRETS,
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   fakeStore,
   readyCondition,
   SECRETS,
   secretManifest,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 const runtimeMetrics = new RuntimeMetrics({ registry: new Registry() });
 const TEAM = ["reads-a", "reads-b"];
@@ -120,8 +120,7 @@ describe("steady-state reads", () => {
         done.ces = (await reconciles("clusterexternalsecret")) - start.ces;
         return done.ps >= 3 && done.cps >= 3 && done.ces >= 3;
       },
-      30_000,
-      "three refreshes of each",
+      { timeoutMs: 30_000, what: "three refreshes of each" },
     );
     const counts = h.api.requestCounts();
     const n = (key: string) => counts[key] ?? 0;
@@ -171,8 +170,7 @@ describe("steady-state reads", () => {
       async () =>
         (await reconciles("generatorstate")) - start >= 2 &&
         (h.api.requestCounts()["update generatorstates/status"] ?? 0) >= 1,
-      15_000,
-      "two GeneratorState reconciles",
+      { timeoutMs: 15_000, what: "two GeneratorState reconciles" },
     );
     const counts = h.api.requestCounts();
     assert.equal(counts["get generatorstates"] ?? 0, 0, JSON.stringify(counts));

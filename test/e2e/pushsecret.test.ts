@@ -9,10 +9,10 @@ import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { storeTable } from "../../src/providers/fake/state.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
+import { eventually } from "../support/poll.js";
 import {
   CLUSTER_SECRET_STORES,
   createNamespace,
-  eventually,
   fakeStore,
   NAMESPACES,
   readyCondition,
@@ -22,7 +22,7 @@ import {
   setEnv,
   useHarness,
   vaultTokenStoreManifest,
-} from "./harness.js";
+} from "../support/world.js";
 
 let vault: FakeVault;
 let aws: FakeAws;
@@ -122,7 +122,7 @@ describe("PushSecret to the fake provider", () => {
         ],
       }),
     );
-    await eventually(async () => fakeValue("app/fake", "db-password") === "p1", 15_000, "pushed");
+    await eventually(async () => fakeValue("app/fake", "db-password") === "p1", { timeoutMs: 15_000, what: "pushed" });
     assert.deepEqual(JSON.parse(fakeValue("app/fake", "db-all")!), { user: "admin", password: "p1" });
     const cond = await eventually(async () => {
       const c = await ready("app", "push-db");
@@ -137,7 +137,10 @@ describe("PushSecret to the fake provider", () => {
     assert.ok(events.some((e: any) => e.involvedObject?.name === "push-db" && e.reason === "Synced"));
 
     await setSecretValue("app", "db", "password", "p2");
-    await eventually(async () => fakeValue("app/fake", "db-password") === "p2", 15_000, "source change pushed");
+    await eventually(async () => fakeValue("app/fake", "db-password") === "p2", {
+      timeoutMs: 15_000,
+      what: "source change pushed",
+    });
     // Nothing about the values reaches status or events.
     const after = JSON.stringify([
       await h.client.get(PUSH_SECRETS, "app", "push-db"),
@@ -159,7 +162,10 @@ describe("PushSecret to the fake provider", () => {
         ],
       }),
     );
-    await eventually(async () => fakeValue("app/fake", "token-once") === "t1", 15_000, "new key created");
+    await eventually(async () => fakeValue("app/fake", "token-once") === "t1", {
+      timeoutMs: 15_000,
+      what: "new key created",
+    });
     const cond = await eventually(async () => {
       const c = await ready("app", "push-once");
       return c?.status === "True" ? c : undefined;
@@ -169,12 +175,12 @@ describe("PushSecret to the fake provider", () => {
 
     // The changed Secret is synced again (a later refreshTime), yet the remote value stays.
     const refreshed = (await h.client.get(PUSH_SECRETS, "app", "push-once")).status.refreshTime;
+    // Real time: refreshTime has one-second resolution, so the next sync must land in a later second.
     await new Promise((r) => setTimeout(r, 1100));
     await setSecretValue("app", "creds", "token", "t2");
     await eventually(
       async () => (await h.client.get(PUSH_SECRETS, "app", "push-once")).status.refreshTime !== refreshed,
-      15_000,
-      "re-synced after the Secret changed",
+      { timeoutMs: 15_000, what: "re-synced after the Secret changed" },
     );
     assert.equal(fakeValue("app/fake", "token-once"), "t1", "existing value kept");
     assert.equal(fakeValue("app/fake", "preexisting"), "from-the-store");
@@ -193,19 +199,31 @@ describe("PushSecret to the fake provider", () => {
         ],
       }),
     );
-    await eventually(async () => fakeValue("app/fake", "del-password") !== undefined, 15_000, "pushed");
+    await eventually(async () => fakeValue("app/fake", "del-password") !== undefined, {
+      timeoutMs: 15_000,
+      what: "pushed",
+    });
     const ps = await h.client.get(PUSH_SECRETS, "app", "push-delete");
     assert.ok(ps.metadata.finalizers.includes("pushsecret.externalsecrets.io/finalizer"));
 
     await updatePushSecret("app", "push-delete", (o) => {
       o.spec.data = o.spec.data.filter((d: any) => d.match.remoteRef.remoteKey !== "del-user");
     });
-    await eventually(async () => fakeValue("app/fake", "del-user") === undefined, 15_000, "dropped entry removed");
+    await eventually(async () => fakeValue("app/fake", "del-user") === undefined, {
+      timeoutMs: 15_000,
+      what: "dropped entry removed",
+    });
     assert.ok(fakeValue("app/fake", "del-password") !== undefined);
 
     await h.client.delete(PUSH_SECRETS, "app", "push-delete");
-    await eventually(async () => fakeValue("app/fake", "del-password") === undefined, 15_000, "remote key deleted");
-    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "app", "push-delete")), 15_000, "PushSecret gone");
+    await eventually(async () => fakeValue("app/fake", "del-password") === undefined, {
+      timeoutMs: 15_000,
+      what: "remote key deleted",
+    });
+    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "app", "push-delete")), {
+      timeoutMs: 15_000,
+      what: "PushSecret gone",
+    });
   });
 
   it("deletionPolicy None leaves pushed keys behind", async () => {
@@ -217,9 +235,12 @@ describe("PushSecret to the fake provider", () => {
         data: [{ match: { secretKey: "token", remoteRef: { remoteKey: "kept" } } }],
       }),
     );
-    await eventually(async () => fakeValue("app/fake", "kept") !== undefined, 15_000, "pushed");
+    await eventually(async () => fakeValue("app/fake", "kept") !== undefined, { timeoutMs: 15_000, what: "pushed" });
     await h.client.delete(PUSH_SECRETS, "app", "push-keep");
-    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "app", "push-keep")), 15_000, "gone");
+    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "app", "push-keep")), {
+      timeoutMs: 15_000,
+      what: "gone",
+    });
     assert.ok(fakeValue("app/fake", "kept") !== undefined);
   });
 
@@ -233,12 +254,13 @@ describe("PushSecret to the fake provider", () => {
         data: [{ match: { secretKey: "a", remoteRef: { remoteKey: "from-label" } } }],
       }),
     );
-    await eventually(async () => fakeValue("app/labelled", "from-label") === "1", 15_000, "label push").catch(
-      async (err) => {
-        const st = (await h.client.get(PUSH_SECRETS, "app", "push-labels")).status;
-        throw new Error(`${err.message}; status: ${JSON.stringify(st)}`);
-      },
-    );
+    await eventually(async () => fakeValue("app/labelled", "from-label") === "1", {
+      timeoutMs: 15_000,
+      what: "label push",
+    }).catch(async (err) => {
+      const st = (await h.client.get(PUSH_SECRETS, "app", "push-labels")).status;
+      throw new Error(`${err.message}; status: ${JSON.stringify(st)}`);
+    });
     assert.equal(fakeValue("app/fake", "from-label"), undefined, "unlabelled store untouched");
 
     await h.client.create(GENERATOR("passwords"), {
@@ -258,9 +280,15 @@ describe("PushSecret to the fake provider", () => {
         data: [{ match: { secretKey: "password", remoteRef: { remoteKey: "generated" } } }],
       }),
     );
-    const first = await eventually(async () => fakeValue("app/fake", "generated"), 15_000, "generated pushed");
+    const first = await eventually(async () => fakeValue("app/fake", "generated"), {
+      timeoutMs: 15_000,
+      what: "generated pushed",
+    });
     assert.match(first, /^[A-Za-z0-9]{32}$/);
-    await eventually(async () => fakeValue("app/fake", "generated") !== first, 15_000, "rotated on refresh");
+    await eventually(async () => fakeValue("app/fake", "generated") !== first, {
+      timeoutMs: 15_000,
+      what: "rotated on refresh",
+    });
   });
 });
 
@@ -293,7 +321,10 @@ describe("PushSecret shaping the pushed data", () => {
         dataTo: [{ match: { regexp: "^db-" }, rewrite: [{ regexp: { source: "^db-", target: "database/" } }] }],
       }),
     );
-    await eventually(async () => fakeValue("app/labelled", "templated") === "user=U1", 15_000, "templated");
+    await eventually(async () => fakeValue("app/labelled", "templated") === "user=U1", {
+      timeoutMs: 15_000,
+      what: "templated",
+    });
     assert.equal(fakeValue("app/labelled", "api-key"), "k1");
     assert.equal(fakeValue("app/labelled", "database/user"), "u1");
     assert.equal(fakeValue("app/labelled", "other"), undefined, "dataTo pushes only matching keys");
@@ -390,7 +421,10 @@ describe("PushSecret never crosses namespaces", () => {
         }),
       );
     }
-    await eventually(async () => fakeValue("cluster/shared", "from-app") !== undefined, 15_000, "allowed push");
+    await eventually(async () => fakeValue("cluster/shared", "from-app") !== undefined, {
+      timeoutMs: 15_000,
+      what: "allowed push",
+    });
     const cond = await eventually(async () => {
       const c = await ready("other", "to-cluster");
       return c?.status === "False" ? c : undefined;
@@ -411,18 +445,23 @@ describe("PushSecret to Vault and AWS", () => {
         data: [{ match: { secretKey: "user", remoteRef: { remoteKey: "pushed/db", property: "username" } } }],
       }),
     );
-    await eventually(async () => vault.getSecretData("secret", "pushed/db")?.username === "admin", 15_000, "in vault");
+    await eventually(async () => vault.getSecretData("secret", "pushed/db")?.username === "admin", {
+      timeoutMs: 15_000,
+      what: "in vault",
+    });
     assert.equal(vault.getMetadata("secret", "pushed/db")?.custom_metadata?.["managed-by"], "external-secrets");
     await eventually(
       async () => {
         const ps = await h.client.get(PUSH_SECRETS, "app", "to-vault");
         return ps.status?.syncedPushSecrets?.["SecretStore/vault"]?.["pushed/db/username"];
       },
-      15_000,
-      "status records the property",
+      { timeoutMs: 15_000, what: "status records the property" },
     );
     await h.client.delete(PUSH_SECRETS, "app", "to-vault");
-    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "app", "to-vault")), 15_000, "deleted");
+    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "app", "to-vault")), {
+      timeoutMs: 15_000,
+      what: "deleted",
+    });
     const left = vault.getSecretData("secret", "pushed/db");
     assert.ok(!left || left.username === undefined, "pushed property removed from Vault");
   });
@@ -442,7 +481,10 @@ describe("PushSecret to Vault and AWS", () => {
         ],
       }),
     );
-    await eventually(async () => aws.secret("app/db-password") !== undefined, 15_000, "created in AWS");
+    await eventually(async () => aws.secret("app/db-password") !== undefined, {
+      timeoutMs: 15_000,
+      what: "created in AWS",
+    });
     const created = aws.secret("app/db-password")!;
     assert.equal(created.tags["managed-by"], "external-secrets");
     const current = created.versions.find((v) => v.stages.includes("AWSCURRENT"))!;
@@ -454,7 +496,10 @@ describe("PushSecret to Vault and AWS", () => {
     assert.equal(unmanaged.versions[0]!.string, "someone-elses");
 
     await h.client.delete(PUSH_SECRETS, "app", "to-aws");
-    await eventually(async () => aws.secret("app/db-password")?.deleted === true, 15_000, "deleted in AWS");
+    await eventually(async () => aws.secret("app/db-password")?.deleted === true, {
+      timeoutMs: 15_000,
+      what: "deleted in AWS",
+    });
     assert.notEqual(aws.secret("app/unmanaged")?.deleted, true, "a secret we did not create is never deleted");
   });
 
@@ -487,8 +532,7 @@ describe("PushSecret to Vault and AWS", () => {
         const s = await states();
         return s.length >= 2 && s.some((x: any) => x.spec.garbageCollectionDeadline) ? s : undefined;
       },
-      20_000,
-      "a superseded state",
+      { timeoutMs: 20_000, what: "a superseded state" },
     );
     for (const s of all) {
       assert.ok(vault.leases.has(s.spec.state.leaseID) || vault.revokedLeases.includes(s.spec.state.leaseID));
@@ -500,7 +544,7 @@ describe("PushSecret to Vault and AWS", () => {
     assert.match(fakeValue("app/fake", "lease-user") ?? "", /^v-app-/);
     // Deleting the PushSecret garbage-collects its states; the finalizer revokes each lease first.
     await h.client.delete(PUSH_SECRETS, "app", "push-lease");
-    await eventually(async () => (await states()).length === 0, 20_000, "states collected");
+    await eventually(async () => (await states()).length === 0, { timeoutMs: 20_000, what: "states collected" });
     for (const s of all) assert.ok(vault.revokedLeases.includes(s.spec.state.leaseID), "lease revoked");
   });
 });
@@ -530,8 +574,7 @@ describe("ClusterPushSecret", () => {
       async () =>
         fakeValue("team-a/backup", "tls-crt") === "cert-of-team-a" &&
         fakeValue("team-b/backup", "tls-crt") === "cert-of-team-b",
-      20_000,
-      "pushed in both namespaces",
+      { timeoutMs: 20_000, what: "pushed in both namespaces" },
     );
     const cps = await eventually(async () => {
       const c = await h.client.get(CLUSTER_PUSH_SECRETS, "", "backup-tls");
@@ -545,11 +588,17 @@ describe("ClusterPushSecret", () => {
     const nsB = await h.client.get(NAMESPACES, "", "team-b");
     nsB.metadata.labels = {};
     await h.client.update(NAMESPACES, nsB);
-    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "team-b", "backup")), 15_000, "withdrawn");
+    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "team-b", "backup")), {
+      timeoutMs: 15_000,
+      what: "withdrawn",
+    });
     assert.ok(await h.client.get(PUSH_SECRETS, "team-a", "backup"));
 
     // The PushSecrets belong to the ClusterPushSecret: they go with it.
     await h.client.delete(CLUSTER_PUSH_SECRETS, "", "backup-tls");
-    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "team-a", "backup")), 15_000, "collected");
+    await eventually(async () => !(await h.client.get(PUSH_SECRETS, "team-a", "backup")), {
+      timeoutMs: 15_000,
+      what: "collected",
+    });
   });
 });

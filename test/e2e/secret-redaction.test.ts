@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EVENTS } from "../../src/kube/index.js";
 import { FakeVault } from "../fakes/vault-server.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   type Harness,
@@ -20,7 +20,7 @@ import {
   SECRETS,
   secretManifest,
   useHarness,
-} from "./harness.js";
+} from "../support/world.js";
 
 const NS = "redact";
 const SHORT = "q7";
@@ -92,8 +92,7 @@ async function failure(rt: typeof EXTERNAL_SECRETS, name: string): Promise<strin
       );
       return cond?.status === "False" && events.length > 0 ? (cond.message ?? "") : undefined;
     },
-    20_000,
-    `${name} failing with a Warning event`,
+    { timeoutMs: 20_000, what: `${name} failing with a Warning event` },
   );
 }
 

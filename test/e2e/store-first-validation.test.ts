@@ -17,7 +17,7 @@ import {
   useHarness,
   vaultTokenStoreManifest,
   waitForSecretData,
-} from "./harness.js";
+} from "../support/world.js";
 
 const NS = "applied-together";
 let vault: FakeVault;

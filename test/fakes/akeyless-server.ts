@@ -2,10 +2,12 @@
  * Loopback fake of the Akeyless V2 API as the gateway serves it: JSON POSTs carrying `token`, `/auth` with
  * access-key or Kubernetes (base64 ServiceAccount JWT) credentials, static/dynamic/rotated secret values,
  * describe-item, list-items, create/update/delete. Errors are `{error}` bodies with 401/404/429/5xx statuses.
+ * Cloud ids (aws_iam, azure_ad, gcp) are checked as Akeyless does (akeyless-cloud.ts).
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { type FakeRequest, sendJson as send, startFakeServer } from "../support/fake-server.js";
+import { type CloudIdentities, FakeCloudMetadata, refuseCloudId } from "./akeyless-cloud.js";
 
 export interface FakeAkeylessItem {
   type: "STATIC_SECRET" | "DYNAMIC_SECRET" | "ROTATED_SECRET";
@@ -20,15 +22,18 @@ export interface AkeylessFake {
   accessKeys: Map<string, string>;
   /** Kubernetes auth: (accessId, confName, jwt) -> allowed. */
   k8sAuth?: (accessId: string, confName: string, jwt: string) => boolean;
+  /** aws_iam / azure_ad / gcp: the identities Akeyless trusts, by access id. */
+  cloud: CloudIdentities;
+  /** Azure IMDS and GCE metadata server issuing the tokens those cloud ids carry. */
+  metadata: FakeCloudMetadata;
+  /** Why each refused cloud id was refused, in order. */
+  cloudRefusals: string[];
+  /** Operations whose body asked to bypass the gateway cache (`ignore-cache: "true"`). */
+  ignoreCacheOps: string[];
   items: Map<string, FakeAkeylessItem>;
   faults: number[];
   requests: string[];
   close(): Promise<void>;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
 }
 
 export async function startAkeylessFake(): Promise<AkeylessFake> {
@@ -38,17 +43,15 @@ export async function startAkeylessFake(): Promise<AkeylessFake> {
     items: new Map(),
     faults: [] as number[],
     requests: [] as string[],
+    cloud: {},
+    cloudRefusals: [] as string[],
+    ignoreCacheOps: [] as string[],
+    metadata: await new FakeCloudMetadata().start(),
   } as Omit<AkeylessFake, "url" | "close">;
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const u = new URL(req.url ?? "/", "http://127.0.0.1");
-    fake.requests.push(u.pathname);
-    const fault = fake.faults.shift();
-    if (fault !== undefined) return send(res, fault, { error: `injected ${fault}` });
+  const handle = (req: FakeRequest, res: ServerResponse) => {
     if (req.method !== "POST") return send(res, 405, { error: "method not allowed" });
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-    const op = u.pathname.replace(/^.*\//, "");
+    const body = req.json();
+    const op = req.url.pathname.replace(/^.*\//, "");
     if (op === "auth") {
       let ok = false;
       if (body["access-type"] === "access_key") ok = fake.accessKeys.get(body["access-id"]) === body["access-key"];
@@ -56,12 +59,18 @@ export async function startAkeylessFake(): Promise<AkeylessFake> {
         const jwt = Buffer.from(String(body["k8s-service-account-token"] ?? ""), "base64").toString("utf8");
         ok = fake.k8sAuth?.(body["access-id"], body["k8s-auth-config-name"], jwt) ?? false;
       }
+      if (["aws_iam", "azure_ad", "gcp"].includes(body["access-type"])) {
+        const why = refuseCloudId(body["access-type"], body["access-id"], body["cloud-id"], fake.cloud, fake.metadata);
+        if (why) fake.cloudRefusals.push(why);
+        ok = !why;
+      }
       if (!ok) return send(res, 401, { error: "authentication failed" });
       const token = `t-${randomUUID()}`;
       tokens.add(token);
       return send(res, 200, { token });
     }
     if (!tokens.has(body.token)) return send(res, 401, { error: "invalid or expired token" });
+    if (body["ignore-cache"] === "true") fake.ignoreCacheOps.push(op);
     const name: string = Array.isArray(body.names) ? body.names[0] : (body.names ?? body.name);
     const item = fake.items.get(name);
     const notFound = () => send(res, 404, { error: `item ${name} not found` });
@@ -108,11 +117,17 @@ export async function startAkeylessFake(): Promise<AkeylessFake> {
       default:
         return send(res, 404, { error: `unknown operation ${op}` });
     }
+  };
+  const server = await startFakeServer({
+    faults: fake.faults,
+    requests: fake.requests,
+    record: (req) => req.url.pathname,
+    fallback: handle,
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
   return Object.assign(fake, {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    url: server.url,
+    close: async () => {
+      await Promise.all([server.close(), fake.metadata.close()]);
+    },
   });
 }

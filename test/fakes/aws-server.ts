@@ -5,13 +5,15 @@
  * Authorization header whose credential scope names this service and the expected region, for a known
  * access key (and its session token). Every request is recorded; faults (status/code, delay) can be queued,
  * and actions can be denied outright (AccessDeniedException, as IAM answers an action the policy lacks).
+ * ACM (JSON 1.1, target CertificateManager.*) answers GetCertificate, DescribeCertificate and ExportCertificate;
+ * an export encrypts the private key (PKCS#8, AES-256-CBC) with the caller's passphrase, as ACM does.
  */
-import { randomUUID } from "node:crypto";
+import { createPrivateKey, randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface AwsRecorded {
-  service: "secretsmanager" | "ssm" | "sts" | "ecr" | "ecr-public";
+  service: "secretsmanager" | "ssm" | "sts" | "ecr" | "ecr-public" | "acm";
   action: string;
   body: any;
   headers: http.IncomingHttpHeaders;
@@ -57,6 +59,14 @@ interface SsmParam {
   description?: string;
 }
 
+export interface AcmCertificate {
+  arn: string;
+  certificatePem: string;
+  chainPem: string;
+  privateKeyPem: string;
+  exportable: boolean;
+}
+
 export interface AssumedSession {
   roleArn: string;
   sessionName: string;
@@ -77,6 +87,7 @@ export class FakeAws {
   private readonly keys = new Map<string, { secret: string; sessionToken?: string }>();
   private readonly secrets = new Map<string, SmSecret>();
   private readonly params = new Map<string, SsmParam>();
+  private readonly certificates = new Map<string, AcmCertificate>();
   private readonly faults: { match: (r: AwsRecorded) => boolean; fault: AwsFault; remaining: number }[] = [];
   /** Actions no caller's policy allows: answered AccessDeniedException after the signature check. */
   private readonly denied = new Set<string>();
@@ -168,6 +179,13 @@ export class FakeAws {
     return this;
   }
 
+  /** Adds (or renews, when the ARN exists) an ACM certificate; returns its ARN. */
+  putCertificate(cert: Omit<AcmCertificate, "arn"> & { arn?: string }): string {
+    const arn = cert.arn ?? `arn:aws:acm:${this.region}:${ACCOUNT}:certificate/${randomUUID()}`;
+    this.certificates.set(arn, { ...cert, arn });
+    return arn;
+  }
+
   parameter(name: string): SsmParam | undefined {
     return this.params.get(name);
   }
@@ -217,7 +235,9 @@ export class FakeAws {
               ? "ecr"
               : prefix === "SpencerFrontendService"
                 ? "ecr-public"
-                : undefined;
+                : prefix === "CertificateManager"
+                  ? "acm"
+                  : undefined;
       if (!service || !action) return this.jsonError(res, 400, "UnknownOperationException", "unknown target");
       if (!String(req.headers["content-type"]).startsWith("application/x-amz-json-1.1")) {
         return this.jsonError(res, 400, "SerializationException", "expected application/x-amz-json-1.1");
@@ -252,6 +272,7 @@ export class FakeAws {
     if (rec.service === "sts") return this.sts(rec, res);
     if (rec.service === "ecr" || rec.service === "ecr-public") return this.ecr(rec, res);
     if (rec.service === "secretsmanager") return this.sm(rec, res);
+    if (rec.service === "acm") return this.acm(rec, res);
     return this.ssm(rec, res);
   }
 
@@ -585,6 +606,45 @@ export class FakeAws {
         { authorizationToken, expiresAt, proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com` },
       ],
     });
+  }
+
+  // ---- ACM ----
+
+  private acm(rec: AwsRecorded, res: ServerResponse) {
+    const b = rec.body;
+    const c = this.certificates.get(String(b.CertificateArn ?? ""));
+    if (!c) {
+      return this.jsonError(res, 400, "ResourceNotFoundException", `Could not find certificate ${b.CertificateArn}.`);
+    }
+    switch (rec.action) {
+      case "GetCertificate":
+        // ACM answers the chain with the certificate itself when none was imported.
+        return this.ok(res, { Certificate: c.certificatePem, CertificateChain: c.chainPem || c.certificatePem });
+      case "DescribeCertificate":
+        return this.ok(res, {
+          Certificate: {
+            CertificateArn: c.arn,
+            Status: "ISSUED",
+            Type: "AMAZON_ISSUED",
+            Options: { Export: c.exportable ? "ENABLED" : "DISABLED" },
+          },
+        });
+      case "ExportCertificate": {
+        if (!c.exportable) {
+          return this.jsonError(res, 400, "ValidationException", `Certificate ${c.arn} is not exportable.`);
+        }
+        const passphrase = Buffer.from(String(b.Passphrase ?? ""), "base64").toString("latin1");
+        if (passphrase.length < 4 || /[#$%]/.test(passphrase)) {
+          return this.jsonError(res, 400, "ValidationException", "Passphrase is invalid.");
+        }
+        const encrypted = createPrivateKey(c.privateKeyPem)
+          .export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase })
+          .toString();
+        return this.ok(res, { Certificate: c.certificatePem, CertificateChain: c.chainPem, PrivateKey: encrypted });
+      }
+      default:
+        return this.jsonError(res, 400, "UnknownOperationException", rec.action);
+    }
   }
 
   // ---- SSM ----

@@ -2,7 +2,8 @@
  * Loopback fakes for Azure Key Vault: an HTTPS server (self-signed certificate) speaking the Key Vault REST
  * wire format (secrets, keys, certificates, bearer challenge, `{error: {code, message}}` bodies) and the
  * Microsoft Entra ID v2 token endpoint (client secret, certificate and federated assertions), plus a plain HTTP
- * IMDS endpoint for managed identities.
+ * IMDS endpoint for managed identities. A token is bound to the resource it was requested for (the `scope` of
+ * the token request, the `resource` of IMDS); the vault accepts only tokens for the resource its challenge names.
  */
 import { createHash, createPublicKey, generateKeyPairSync, randomUUID, verify, X509Certificate } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -69,6 +70,10 @@ export interface AzureKVFake {
   faults: number[];
   requests: string[];
   tokenRequests: number;
+  /** The resource the vault's 401 challenge names (default https://vault.azure.net). */
+  resource: string;
+  /** Scopes (or IMDS resources) tokens were issued for, in order. */
+  tokenScopes: string[];
   setSecret(name: string, value: string, tags?: Record<string, string>): void;
   close(): Promise<void>;
 }
@@ -112,11 +117,18 @@ function verifyCertAssertion(assertion: string, certPem: string): boolean {
 
 export async function startAzureKVFake(tenantId = "tenant-1"): Promise<AzureKVFake> {
   const tls = selfSignedCert("127.0.0.1");
-  const tokens = new Set<string>();
-  const issue = () => {
+  /** token -> the resource it was issued for. */
+  const tokens = new Map<string, string>();
+  const resourceOf = (scope: string) =>
+    scope
+      .trim()
+      .replace(/\/\.default$/, "")
+      .replace(/\/+$/, "");
+  const issue = (scope: string) => {
     const t = `at-${randomUUID()}`;
-    tokens.add(t);
+    tokens.set(t, resourceOf(scope));
     fake.tokenRequests++;
+    fake.tokenScopes.push(scope);
     return t;
   };
   const fake = {
@@ -130,6 +142,8 @@ export async function startAzureKVFake(tenantId = "tenant-1"): Promise<AzureKVFa
     faults: [] as number[],
     requests: [] as string[],
     tokenRequests: 0,
+    resource: "https://vault.azure.net",
+    tokenScopes: [] as string[],
     setSecret(name: string, value: string, tags: Record<string, string> = {}) {
       const obj = fake.secrets.get(name) ?? { versions: [] };
       obj.versions.push({ id: randomUUID().replace(/-/g, ""), value, tags, enabled: true });
@@ -174,17 +188,26 @@ export async function startAzureKVFake(tenantId = "tenant-1"): Promise<AzureKVFa
       else if ("certificatePem" in client) ok = verifyCertAssertion(assertion, client.certificatePem);
       else ok = client.federated(assertion);
       if (!ok) return deny("AADSTS7000215: Invalid client credentials provided.");
-      return send(res, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: issue() });
+      return send(res, 200, {
+        token_type: "Bearer",
+        expires_in: 3599,
+        ext_expires_in: 3599,
+        access_token: issue(form.get("scope") ?? ""),
+      });
     }
     return kvError(res, 404, "NotFound", "unknown endpoint");
   }
 
   function vault(req: IncomingMessage, res: ServerResponse, parts: string[], body: string) {
     const auth = req.headers.authorization ?? "";
+    const challenge = {
+      "www-authenticate": `Bearer authorization="${base}/${fake.tenantId}", resource="${fake.resource}"`,
+    };
     if (!auth.startsWith("Bearer ") || !tokens.has(auth.slice(7))) {
-      return kvError(res, 401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", {
-        "www-authenticate": `Bearer authorization="${base}/${fake.tenantId}", resource="https://vault.azure.net"`,
-      });
+      return kvError(res, 401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", challenge);
+    }
+    if (tokens.get(auth.slice(7)) !== resourceOf(fake.resource)) {
+      return kvError(res, 401, "Unauthorized", "AKV10022: Invalid audience.", challenge);
     }
     const [kind, name, version] = parts;
     if (kind === "secrets" && !name && req.method === "GET") {
@@ -274,7 +297,7 @@ export async function startAzureKVFake(tenantId = "tenant-1"): Promise<AzureKVFa
     }
     const now = Math.floor(Date.now() / 1000);
     send(res, 200, {
-      access_token: issue(),
+      access_token: issue(u.searchParams.get("resource") ?? ""),
       expires_in: "3599",
       expires_on: String(now + 3599),
       resource: u.searchParams.get("resource"),

@@ -2,8 +2,8 @@
  * Loopback fake of the Doppler REST API v3 (the endpoints the provider uses), following the documented wire
  * format: bearer token auth, `{messages, success}` error bodies, computed/raw secret values, name transformers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { startFakeServer } from "../support/fake-server.js";
 
 export interface DopplerFake {
   url: string;
@@ -50,13 +50,6 @@ function fail(res: ServerResponse, status: number, message: string): void {
   send(res, status, { messages: [message], success: false });
 }
 
-async function readBody(req: IncomingMessage): Promise<any> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  return text ? JSON.parse(text) : {};
-}
-
 export async function startDopplerFake(): Promise<DopplerFake> {
   const fake: Omit<DopplerFake, "url" | "close"> = {
     configs: new Map(),
@@ -64,68 +57,71 @@ export async function startDopplerFake(): Promise<DopplerFake> {
     faults: [],
     requests: [],
   };
-  const server: Server = createServer(async (req, res) => {
-    const u = new URL(req.url ?? "/", "http://127.0.0.1");
-    fake.requests.push({ method: req.method ?? "GET", path: u.pathname });
-    const fault = fake.faults.shift();
-    if (fault !== undefined) return fail(res, fault, `injected fault ${fault}`);
-    if (u.pathname === "/v3/auth/oidc" && req.method === "POST") {
-      const { identity, token } = await readBody(req);
-      const issued = fake.oidc?.(String(identity), String(token));
-      if (!issued) return fail(res, 401, "Unable to authenticate with OIDC");
-      return send(res, 200, { success: true, token: issued, expires_at: new Date(Date.now() + 3600e3).toISOString() });
-    }
-    const auth = req.headers.authorization ?? "";
-    const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
-    if (!fake.tokens.has(token)) return fail(res, 401, "Invalid Auth token");
-    const scope = fake.tokens.get(token) ?? null;
-    if (u.pathname === "/v3/me" && req.method === "GET") return send(res, 200, { name: "fake", type: "service_token" });
-    const body = req.method === "POST" ? await readBody(req) : {};
-    const project = u.searchParams.get("project") ?? body.project ?? scope?.project;
-    const config = u.searchParams.get("config") ?? body.config ?? scope?.config;
-    if (!project || !config) return fail(res, 400, "project and config are required with a personal token");
-    if (scope && (scope.project !== project || scope.config !== config)) {
-      return fail(res, 403, "This token does not have access to requested config");
-    }
-    const secrets = fake.configs.get(`${project}/${config}`);
-    if (!secrets) return fail(res, 404, "Could not find requested config");
+  const server = await startFakeServer({
+    faults: fake.faults,
+    faultBody: (status) => ({ messages: [`injected fault ${status}`], success: false }),
+    requests: fake.requests,
+    record: (req) => ({ method: req.method, path: req.url.pathname }),
+    fallback: (req, res) => {
+      const u = req.url;
+      if (u.pathname === "/v3/auth/oidc" && req.method === "POST") {
+        const { identity, token } = req.json();
+        const issued = fake.oidc?.(String(identity), String(token));
+        if (!issued) return fail(res, 401, "Unable to authenticate with OIDC");
+        return send(res, 200, {
+          success: true,
+          token: issued,
+          expires_at: new Date(Date.now() + 3600e3).toISOString(),
+        });
+      }
+      const auth = req.headers.authorization ?? "";
+      const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+      if (!fake.tokens.has(token)) return fail(res, 401, "Invalid Auth token");
+      const scope = fake.tokens.get(token) ?? null;
+      if (u.pathname === "/v3/me" && req.method === "GET")
+        return send(res, 200, { name: "fake", type: "service_token" });
+      const body = req.method === "POST" ? req.json() : {};
+      const project = u.searchParams.get("project") ?? body.project ?? scope?.project;
+      const config = u.searchParams.get("config") ?? body.config ?? scope?.config;
+      if (!project || !config) return fail(res, 400, "project and config are required with a personal token");
+      if (scope && (scope.project !== project || scope.config !== config)) {
+        return fail(res, 403, "This token does not have access to requested config");
+      }
+      const secrets = fake.configs.get(`${project}/${config}`);
+      if (!secrets) return fail(res, 404, "Could not find requested config");
 
-    if (u.pathname === "/v3/configs/config/secret" && req.method === "GET") {
-      const name = u.searchParams.get("name") ?? "";
-      if (!(name in secrets)) return fail(res, 404, "Could not find requested secret");
-      return send(res, 200, { name, value: { raw: secrets[name], computed: secrets[name] }, success: true });
-    }
-    if (u.pathname === "/v3/configs/config/secrets/download" && req.method === "GET") {
-      const how = u.searchParams.get("name_transformer");
-      const all: Record<string, string> = {};
-      for (const [k, v] of Object.entries(secrets)) all[transform(k, how)] = v;
-      const format = u.searchParams.get("format") ?? "json";
-      if (format === "json") return send(res, 200, all);
-      if (format === "env") {
-        const lines = Object.entries(all).map(([k, v]) => `${k}="${v}"`);
-        return send(res, 200, `${lines.join("\n")}\n`, "text/plain");
+      if (u.pathname === "/v3/configs/config/secret" && req.method === "GET") {
+        const name = u.searchParams.get("name") ?? "";
+        if (!(name in secrets)) return fail(res, 404, "Could not find requested secret");
+        return send(res, 200, { name, value: { raw: secrets[name], computed: secrets[name] }, success: true });
       }
-      return fail(res, 400, `format ${format} is not supported by the fake`);
-    }
-    if (u.pathname === "/v3/configs/config/secrets" && req.method === "POST") {
-      for (const [k, v] of Object.entries((body.secrets ?? {}) as Record<string, string | null>)) {
-        if (v === null) delete secrets[k];
-        else secrets[k] = v;
+      if (u.pathname === "/v3/configs/config/secrets/download" && req.method === "GET") {
+        const how = u.searchParams.get("name_transformer");
+        const all: Record<string, string> = {};
+        for (const [k, v] of Object.entries(secrets)) all[transform(k, how)] = v;
+        const format = u.searchParams.get("format") ?? "json";
+        if (format === "json") return send(res, 200, all);
+        if (format === "env") {
+          const lines = Object.entries(all).map(([k, v]) => `${k}="${v}"`);
+          return send(res, 200, `${lines.join("\n")}\n`, "text/plain");
+        }
+        return fail(res, 400, `format ${format} is not supported by the fake`);
       }
-      for (const cr of (body.change_requests ?? []) as { name: string; shouldDelete?: boolean; value?: string }[]) {
-        if (cr.shouldDelete) {
-          if (!(cr.name in secrets)) return fail(res, 404, "Could not find requested secret");
-          delete secrets[cr.name];
-        } else if (cr.value !== undefined) secrets[cr.name] = cr.value;
+      if (u.pathname === "/v3/configs/config/secrets" && req.method === "POST") {
+        for (const [k, v] of Object.entries((body.secrets ?? {}) as Record<string, string | null>)) {
+          if (v === null) delete secrets[k];
+          else secrets[k] = v;
+        }
+        for (const cr of (body.change_requests ?? []) as { name: string; shouldDelete?: boolean; value?: string }[]) {
+          if (cr.shouldDelete) {
+            if (!(cr.name in secrets)) return fail(res, 404, "Could not find requested secret");
+            delete secrets[cr.name];
+          } else if (cr.value !== undefined) secrets[cr.name] = cr.value;
+        }
+        return send(res, 200, { secrets: {}, success: true });
       }
-      return send(res, 200, { secrets: {}, success: true });
-    }
-    return fail(res, 404, "Not found");
+      return fail(res, 404, "Not found");
+    },
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(fake, {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  });
+  return Object.assign(fake, { url: server.url, close: server.close });
 }

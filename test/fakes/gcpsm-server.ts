@@ -2,9 +2,11 @@
  * Loopback fake of Google Secret Manager's REST/JSON transport (v1, global and regional resources), plus the
  * Google token services the provider uses: the OAuth2 token endpoint (JWT-bearer grant signed by a service
  * account key), STS token exchange, IAM Credentials generateAccessToken and the GCE metadata server.
- * Errors use Google's `{error: {code, message, status}}` shape.
+ * Errors use Google's `{error: {code, message, status}}` shape. STS takes a JWT subject token (judged by `sts`)
+ * or, for AWS pool providers, a serialized SigV4-signed GetCallerIdentity request, whose signature is checked
+ * against `awsKeys` and whose x-goog-cloud-target-resource must be the audience.
  */
-import { createVerify, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createHash, createHmac, createVerify, generateKeyPairSync, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -23,10 +25,16 @@ export interface GcpFake {
   serviceAccounts: Map<string, string>;
   /** STS: decides whether a subject token is accepted for the audience. */
   sts?: (audience: string, subjectToken: string) => boolean;
+  /** AWS access key id -> secret (and session token) accepted in AWS subject tokens. */
+  awsKeys: Map<string, { secret: string; sessionToken?: string }>;
+  /** Every STS exchange that reached the fake, accepted or not. */
+  stsExchanges: { audience: string; subjectTokenType: string; scope: string; accepted: boolean }[];
   /** Google service accounts a federated token may impersonate. */
   impersonable: Set<string>;
   metadataToken: boolean;
   metadataAttributes: Record<string, string>;
+  /** The project the metadata server reports (unset: 404, as off Google Cloud). */
+  metadataProjectID?: string;
   faults: number[];
   requests: string[];
   tokenKinds: string[];
@@ -74,6 +82,61 @@ function verifyJwt(jwt: string, publicKeyPem: string): Record<string, unknown> |
   return ok ? (JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as Record<string, unknown>) : undefined;
 }
 
+const AWS_TOKEN_TYPE = "urn:ietf:params:aws:token-type:aws4_request";
+const hex256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
+const rfc3986 = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** Checks a serialized, signed sts:GetCallerIdentity request as Google STS does for AWS providers. */
+function verifyAwsSubjectToken(
+  token: string,
+  audience: string,
+  keys: Map<string, { secret: string; sessionToken?: string }>,
+): boolean {
+  let req: { url?: string; method?: string; headers?: { key: string; value: string }[] };
+  try {
+    req = JSON.parse(decodeURIComponent(token));
+  } catch {
+    return false;
+  }
+  if (req.method !== "POST" || !req.url || !Array.isArray(req.headers)) return false;
+  const url = new URL(req.url);
+  if (!/^sts\.[a-z0-9-]+\.amazonaws\.com$/.test(url.host)) return false;
+  if (url.searchParams.get("Action") !== "GetCallerIdentity" || url.searchParams.get("Version") !== "2011-06-15")
+    return false;
+  const headers = new Map(req.headers.map((h) => [h.key.toLowerCase(), h.value]));
+  if (headers.get("x-goog-cloud-target-resource") !== audience || headers.get("host") !== url.host) return false;
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/sts\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      headers.get("authorization") ?? "",
+    );
+  if (!m) return false;
+  const [, keyId, day, region, signedList, signature] = m as unknown as string[];
+  const key = keys.get(keyId!);
+  if (!key || (key.sessionToken && headers.get("x-amz-security-token") !== key.sessionToken)) return false;
+  const signed = signedList!.split(";");
+  for (const h of ["host", "x-amz-date", "x-goog-cloud-target-resource"]) if (!signed.includes(h)) return false;
+  const date = headers.get("x-amz-date") ?? "";
+  if (date.slice(0, 8) !== day || url.host !== `sts.${region}.amazonaws.com`) return false;
+  const query = [...url.searchParams.entries()]
+    .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+    .sort()
+    .join("&");
+  const canonical = [
+    "POST",
+    url.pathname || "/",
+    query,
+    signed.map((h) => `${h}:${(headers.get(h) ?? "").trim()}\n`).join(""),
+    signedList,
+    hex256(""),
+  ].join("\n");
+  const scope = `${day}/${region}/sts/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", date, scope, hex256(canonical)].join("\n");
+  let k: Buffer = createHmac("sha256", `AWS4${key.secret}`).update(day!).digest();
+  for (const part of [region!, "sts", "aws4_request"]) k = createHmac("sha256", k).update(part).digest();
+  return createHmac("sha256", k).update(toSign).digest("hex") === signature;
+}
+
 function matchesFilter(s: FakeGcpSecret, filter: string | null): boolean {
   if (!filter) return true;
   return filter.split(/\s+AND\s+/).every((term) => {
@@ -95,6 +158,8 @@ export async function startGcpFake(): Promise<GcpFake> {
     secrets: new Map(),
     serviceAccounts: new Map(),
     impersonable: new Set(),
+    awsKeys: new Map(),
+    stsExchanges: [] as GcpFake["stsExchanges"],
     metadataToken: false,
     metadataAttributes: {},
     faults: [] as number[],
@@ -214,10 +279,16 @@ export async function startGcpFake(): Promise<GcpFake> {
     }
     if (path === "/v1/token" && req.method === "POST") {
       const form = new URLSearchParams(body);
+      const audience = form.get("audience") ?? "";
+      const subjectTokenType = form.get("subject_token_type") ?? "";
+      const subject = form.get("subject_token") ?? "";
       const ok =
         form.get("grant_type") === "urn:ietf:params:oauth:grant-type:token-exchange" &&
-        form.get("subject_token_type") === "urn:ietf:params:oauth:token-type:jwt" &&
-        (fake.sts?.(form.get("audience") ?? "", form.get("subject_token") ?? "") ?? false);
+        form.get("requested_token_type") === "urn:ietf:params:oauth:token-type:access_token" &&
+        (subjectTokenType === AWS_TOKEN_TYPE
+          ? verifyAwsSubjectToken(subject, audience, fake.awsKeys)
+          : subjectTokenType === "urn:ietf:params:oauth:token-type:jwt" && (fake.sts?.(audience, subject) ?? false));
+      fake.stsExchanges.push({ audience, subjectTokenType, scope: form.get("scope") ?? "", accepted: ok });
       if (!ok)
         return send(res, 400, {
           error: "invalid_grant",
@@ -245,6 +316,11 @@ export async function startGcpFake(): Promise<GcpFake> {
       if (req.headers["metadata-flavor"] !== "Google") return send(res, 403, "Missing Metadata-Flavor:Google header.");
       if (path === "/computeMetadata/v1/instance/service-accounts/default/token" && fake.metadataToken) {
         return send(res, 200, { access_token: issue("metadata"), expires_in: 3599, token_type: "Bearer" });
+      }
+      if (path === "/computeMetadata/v1/project/project-id" && fake.metadataProjectID) {
+        res.writeHead(200, { "content-type": "application/text" });
+        res.end(fake.metadataProjectID);
+        return;
       }
       const attr = /^\/computeMetadata\/v1\/instance\/attributes\/(.+)$/.exec(path);
       if (attr && fake.metadataAttributes[attr[1]!] !== undefined) {

@@ -2,8 +2,8 @@
  * Loopback fake of the GitLab REST API v4 CI/CD variable endpoints: PRIVATE-TOKEN auth, `filter[environment_scope]`,
  * page/per_page pagination with X-Next-Page, `{message}` error bodies, and the project's ancestor groups.
  */
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { sendJson as send, startFakeServer } from "../support/fake-server.js";
 
 export interface FakeVariable {
   key: string;
@@ -19,11 +19,6 @@ export interface GitlabFake {
   faults: number[];
   requests: string[];
   close(): Promise<void>;
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
 }
 
 const full = (v: FakeVariable) => ({
@@ -62,43 +57,41 @@ export async function startGitlabFake(token = "glpat-test"): Promise<GitlabFake>
     faults: [] as number[],
     requests: [] as string[],
   } as Omit<GitlabFake, "url" | "close">;
-  const server = createServer((req, res) => {
-    const u = new URL(req.url ?? "/", "http://127.0.0.1");
-    fake.requests.push(`${req.method} ${u.pathname}${u.search}`);
-    const fault = fake.faults.shift();
-    if (fault !== undefined) return send(res, fault, { message: `${fault} injected` });
-    if (req.headers["private-token"] !== fake.token) return send(res, 401, { message: "401 Unauthorized" });
-    const parts = u.pathname.split("/").map(decodeURIComponent);
-    // ["", "api", "v4", kind, id, sub?, key?]
-    if (parts[1] !== "api" || parts[2] !== "v4") return send(res, 404, { error: "404 Not Found" });
-    const [kind, id, sub, key] = parts.slice(3);
-    const scope = u.searchParams.get("filter[environment_scope]");
-    if (kind === "projects") {
-      const p = fake.projects.get(id ?? "");
-      if (!p) return send(res, 404, { message: "404 Project Not Found" });
-      if (!sub) return send(res, 200, { id, name: id });
-      if (sub === "groups")
-        return send(
-          res,
-          200,
-          p.groups.map((g) => ({ id: Number(g) || g, full_path: g })),
-        );
-      if (sub === "variables" && key) return one(res, p.variables, key, scope);
-      if (sub === "variables") return page(res, u, p.variables);
-    }
-    if (kind === "groups") {
-      const g = fake.groups.get(id ?? "");
-      if (!g) return send(res, 404, { message: "404 Group Not Found" });
-      if (!sub) return send(res, 200, { id, name: id });
-      if (sub === "variables" && key) return one(res, g, key, scope);
-      if (sub === "variables") return page(res, u, g);
-    }
-    send(res, 404, { error: "404 Not Found" });
+  const server = await startFakeServer({
+    faults: fake.faults,
+    faultBody: (status) => ({ message: `${status} injected` }),
+    requests: fake.requests,
+    record: (req) => `${req.method} ${req.url.pathname}${req.url.search}`,
+    fallback: (req, res) => {
+      const u = req.url;
+      if (req.headers["private-token"] !== fake.token) return send(res, 401, { message: "401 Unauthorized" });
+      const parts = u.pathname.split("/").map(decodeURIComponent);
+      // ["", "api", "v4", kind, id, sub?, key?]
+      if (parts[1] !== "api" || parts[2] !== "v4") return send(res, 404, { error: "404 Not Found" });
+      const [kind, id, sub, key] = parts.slice(3);
+      const scope = u.searchParams.get("filter[environment_scope]");
+      if (kind === "projects") {
+        const p = fake.projects.get(id ?? "");
+        if (!p) return send(res, 404, { message: "404 Project Not Found" });
+        if (!sub) return send(res, 200, { id, name: id });
+        if (sub === "groups")
+          return send(
+            res,
+            200,
+            p.groups.map((g) => ({ id: Number(g) || g, full_path: g })),
+          );
+        if (sub === "variables" && key) return one(res, p.variables, key, scope);
+        if (sub === "variables") return page(res, u, p.variables);
+      }
+      if (kind === "groups") {
+        const g = fake.groups.get(id ?? "");
+        if (!g) return send(res, 404, { message: "404 Group Not Found" });
+        if (!sub) return send(res, 200, { id, name: id });
+        if (sub === "variables" && key) return one(res, g, key, scope);
+        if (sub === "variables") return page(res, u, g);
+      }
+      send(res, 404, { error: "404 Not Found" });
+    },
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(fake, {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  });
+  return Object.assign(fake, { url: server.url, close: server.close });
 }

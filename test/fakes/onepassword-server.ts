@@ -4,8 +4,8 @@
  * error bodies.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { sendJson as send, startFakeServer } from "../support/fake-server.js";
 
 export interface FakeField {
   id?: string;
@@ -42,22 +42,12 @@ export interface OnePasswordFake {
 /** Connect object IDs are 26 lowercase alphanumerics. */
 export const newOpId = () => randomBytes(20).toString("hex").slice(0, 26);
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
 const fail = (res: ServerResponse, status: number, message: string) => send(res, status, { status, message });
 
 function titleFilter(u: URL): string | undefined {
   const f = u.searchParams.get("filter");
   const m = f ? /^(?:title|name) eq "(.*)"$/.exec(f) : null;
   return m ? m[1] : undefined;
-}
-
-async function readJson(req: IncomingMessage): Promise<any> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
 }
 
 function fullItem(vaultId: string, i: FakeItem) {
@@ -106,90 +96,87 @@ export async function startOnePasswordFake(token = "connect-token"): Promise<One
     },
   } as Omit<OnePasswordFake, "url" | "close">;
 
-  const server = createServer(async (req, res) => {
-    const u = new URL(req.url ?? "/", "http://127.0.0.1");
-    fake.requests.push(`${req.method} ${u.pathname}`);
-    const fault = fake.faults.shift();
-    if (fault !== undefined) return fail(res, fault, `injected ${fault}`);
-    if (req.headers.authorization !== `Bearer ${fake.token}`) return fail(res, 401, "Invalid token signature");
-    const p = u.pathname.replace(/\/+$/, "").split("/").slice(1); // v1, vaults, vid, items, iid, files, fid, content
-    if (p[0] !== "v1" || p[1] !== "vaults") return fail(res, 404, "Invalid request path");
-    if (p.length === 2) {
-      const t = titleFilter(u);
-      const list = [...vaults.entries()].filter(([, v]) => t === undefined || v.name === t);
-      return send(
-        res,
-        200,
-        list.map(([id, v]) => ({ id, name: v.name, type: "USER_CREATED" })),
-      );
-    }
-    const vid = p[2]!;
-    const vault = vaults.get(vid);
-    if (!vault) return fail(res, 404, "vault not found");
-    if (p.length === 3) return send(res, 200, { id: vid, name: vault.name });
-    if (p[3] !== "items") return fail(res, 404, "Invalid request path");
-    if (p.length === 4 && req.method === "GET") {
-      const t = titleFilter(u);
-      return send(
-        res,
-        200,
-        vault.items.filter((i) => t === undefined || i.title === t).map((i) => summary(vid, i)),
-      );
-    }
-    if (p.length === 4 && req.method === "POST") {
-      const body = await readJson(req);
-      const item: FakeItem = {
-        id: newOpId(),
-        title: body.title,
-        category: body.category,
-        tags: body.tags ?? [],
-        fields: (body.fields ?? []).map((f: FakeField) => ({
+  const server = await startFakeServer({
+    faults: fake.faults,
+    faultBody: (status) => ({ status, message: `injected ${status}` }),
+    requests: fake.requests,
+    fallback: (req, res) => {
+      const u = req.url;
+      if (req.headers.authorization !== `Bearer ${fake.token}`) return fail(res, 401, "Invalid token signature");
+      const p = u.pathname.replace(/\/+$/, "").split("/").slice(1); // v1, vaults, vid, items, iid, files, fid, content
+      if (p[0] !== "v1" || p[1] !== "vaults") return fail(res, 404, "Invalid request path");
+      if (p.length === 2) {
+        const t = titleFilter(u);
+        const list = [...vaults.entries()].filter(([, v]) => t === undefined || v.name === t);
+        return send(
+          res,
+          200,
+          list.map(([id, v]) => ({ id, name: v.name, type: "USER_CREATED" })),
+        );
+      }
+      const vid = p[2]!;
+      const vault = vaults.get(vid);
+      if (!vault) return fail(res, 404, "vault not found");
+      if (p.length === 3) return send(res, 200, { id: vid, name: vault.name });
+      if (p[3] !== "items") return fail(res, 404, "Invalid request path");
+      if (p.length === 4 && req.method === "GET") {
+        const t = titleFilter(u);
+        return send(
+          res,
+          200,
+          vault.items.filter((i) => t === undefined || i.title === t).map((i) => summary(vid, i)),
+        );
+      }
+      if (p.length === 4 && req.method === "POST") {
+        const body = req.json();
+        const item: FakeItem = {
+          id: newOpId(),
+          title: body.title,
+          category: body.category,
+          tags: body.tags ?? [],
+          fields: (body.fields ?? []).map((f: FakeField) => ({
+            id: f.id ?? newOpId(),
+            label: f.label,
+            value: f.value,
+            type: f.type,
+          })),
+          files: [],
+        };
+        vault.items.push(item);
+        return send(res, 200, fullItem(vid, item));
+      }
+      const item = vault.items.find((i) => i.id === p[4]);
+      if (!item) return fail(res, 404, "item not found");
+      if (p.length === 5 && req.method === "GET") return send(res, 200, fullItem(vid, item));
+      if (p.length === 5 && req.method === "PUT") {
+        const body = req.json();
+        item.title = body.title ?? item.title;
+        item.tags = body.tags ?? item.tags;
+        item.fields = (body.fields ?? []).map((f: FakeField) => ({
           id: f.id ?? newOpId(),
           label: f.label,
           value: f.value,
           type: f.type,
-        })),
-        files: [],
-      };
-      vault.items.push(item);
-      return send(res, 200, fullItem(vid, item));
-    }
-    const item = vault.items.find((i) => i.id === p[4]);
-    if (!item) return fail(res, 404, "item not found");
-    if (p.length === 5 && req.method === "GET") return send(res, 200, fullItem(vid, item));
-    if (p.length === 5 && req.method === "PUT") {
-      const body = await readJson(req);
-      item.title = body.title ?? item.title;
-      item.tags = body.tags ?? item.tags;
-      item.fields = (body.fields ?? []).map((f: FakeField) => ({
-        id: f.id ?? newOpId(),
-        label: f.label,
-        value: f.value,
-        type: f.type,
-      }));
-      return send(res, 200, fullItem(vid, item));
-    }
-    if (p.length === 5 && req.method === "DELETE") {
-      vault.items = vault.items.filter((i) => i !== item);
-      res.writeHead(204).end();
-      return;
-    }
-    if (p[5] === "files") {
-      const file = item.files.find((f) => f.id === p[6]);
-      if (!file) return fail(res, 404, "file not found");
-      if (p[7] === "content") {
-        res.writeHead(200, { "content-type": "application/octet-stream" });
-        res.end(file.content);
+        }));
+        return send(res, 200, fullItem(vid, item));
+      }
+      if (p.length === 5 && req.method === "DELETE") {
+        vault.items = vault.items.filter((i) => i !== item);
+        res.writeHead(204).end();
         return;
       }
-      return send(res, 200, { id: file.id, name: file.name, size: file.content.length });
-    }
-    fail(res, 404, "Invalid request path");
+      if (p[5] === "files") {
+        const file = item.files.find((f) => f.id === p[6]);
+        if (!file) return fail(res, 404, "file not found");
+        if (p[7] === "content") {
+          res.writeHead(200, { "content-type": "application/octet-stream" });
+          res.end(file.content);
+          return;
+        }
+        return send(res, 200, { id: file.id, name: file.name, size: file.content.length });
+      }
+      fail(res, 404, "Invalid request path");
+    },
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(fake, {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  });
+  return Object.assign(fake, { url: server.url, close: server.close });
 }

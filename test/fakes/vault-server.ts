@@ -6,7 +6,7 @@
  * auth when given a key pair. Every request is recorded; faults (status, delay, errors that quote the request
  * body back) can be queued per path.
  */
-import { randomUUID } from "node:crypto";
+import { createSign, createVerify, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -68,14 +68,19 @@ interface KvEntry {
 }
 
 interface Mount {
-  type: "kv" | "database";
+  type: "kv" | "database" | "aws";
   version: 1 | 2;
+  /** KV v2 config cas_required: every data write must carry options.cas. */
+  casRequired?: boolean;
   kv1: Map<string, Record<string, unknown>>;
   kv2: Map<string, KvEntry>;
-  roles: Map<string, { ttl: number }>;
+  roles: Map<string, { ttl: number; roleArns?: string[] }>;
 }
 
-export type LoginCheck = (body: any, req: RecordedRequest) => { ok: boolean; policies?: string[]; allow?: string[] };
+export type LoginCheck = (
+  body: any,
+  req: RecordedRequest,
+) => { ok: boolean; policies?: string[]; allow?: string[]; error?: string };
 
 interface AuthMount {
   type: string;
@@ -136,6 +141,8 @@ export function makeTestPki(): TestPki {
 
 export interface FakeVaultOptions {
   tls?: TestPki;
+  /** With tls: refuse the TLS handshake of a client without a certificate signed by the test CA (mTLS). */
+  requireClientCert?: boolean;
   /** When set, every request must carry this X-Vault-Namespace (auth may use authNamespace). */
   namespace?: string;
   authNamespace?: string;
@@ -169,7 +176,7 @@ export class FakeVault {
           cert: this.opts.tls.serverCertPem,
           ca: this.opts.tls.caPem,
           requestCert: true,
-          rejectUnauthorized: false,
+          rejectUnauthorized: !!this.opts.requireClientCert,
         },
         handler,
       );
@@ -204,8 +211,15 @@ export class FakeVault {
     this.tokens.delete(token);
   }
 
-  mountKv(path: string, version: 1 | 2): this {
-    this.mounts.set(path, { type: "kv", version, kv1: new Map(), kv2: new Map(), roles: new Map() });
+  mountKv(path: string, version: 1 | 2, opts: { casRequired?: boolean } = {}): this {
+    this.mounts.set(path, {
+      type: "kv",
+      version,
+      casRequired: opts.casRequired,
+      kv1: new Map(),
+      kv2: new Map(),
+      roles: new Map(),
+    });
     return this;
   }
 
@@ -220,9 +234,83 @@ export class FakeVault {
     return this;
   }
 
+  /**
+   * The AWS secrets engine's assumed_role credentials: GET <mount>/creds/<role> (or sts/<role>) with optional
+   * query parameters role_arn (required when the role allows several) and ttl (seconds, default the role's).
+   */
+  mountAws(path: string, roles: Record<string, { ttl: number; roleArns: string[] }>): this {
+    this.mounts.set(path, {
+      type: "aws",
+      version: 1,
+      kv1: new Map(),
+      kv2: new Map(),
+      roles: new Map(Object.entries(roles)),
+    });
+    return this;
+  }
+
   enableAuth(path: string, type: string, check: LoginCheck, ttl = 3600, renewable = true): this {
     this.auths.set(path, { type, check, ttl, renewable });
     return this;
+  }
+
+  /**
+   * Vault's cert auth method at `path`: login needs a client certificate verified against the test CA; `name`
+   * in the body restricts matching to that role (else every role is tried), each role allowing common names.
+   */
+  enableCertAuth(path: string, roles: Record<string, { allowedCommonNames: string[]; policies?: string[] }>): this {
+    return this.enableAuth(path, "cert", (body, req) => {
+      if (!req.clientCertCN) return { ok: false, error: "client certificate must be supplied" };
+      const candidates = body?.name ? [String(body.name)] : Object.keys(roles);
+      for (const name of candidates) {
+        const role = roles[name];
+        if (role?.allowedCommonNames.includes(req.clientCertCN)) return { ok: true, policies: role.policies };
+      }
+      return { ok: false, error: "invalid certificate or no client certificate supplied" };
+    });
+  }
+
+  /** Public keys (PEM by key id) Vault's gcp auth trusts for JWT signatures, as Google publishes them. */
+  private readonly googleKeys = new Map<string, string>();
+
+  trustGoogleKey(kid: string, publicKeyPem: string): this {
+    this.googleKeys.set(kid, publicKeyPem);
+    return this;
+  }
+
+  /**
+   * Vault's gcp auth method at `path`: login takes `role` and a signed `jwt`. iam roles want `aud` "vault/<role>",
+   * `sub` one of the bound service accounts and an `exp` at most 15 minutes away (max_jwt_exp); gce roles want an
+   * instance identity token (format=full) whose audience ends in "vault/<role>" and whose `email` is bound.
+   */
+  enableGcpAuth(
+    path: string,
+    roles: Record<string, { type: "iam" | "gce"; boundServiceAccounts: string[]; policies?: string[] }>,
+  ): this {
+    return this.enableAuth(path, "gcp", (body) => {
+      const role = roles[String(body?.role ?? "")];
+      if (!role) return { ok: false, error: `role "${String(body?.role ?? "")}" not found` };
+      const claims = verifyRs256(String(body?.jwt ?? ""), this.googleKeys);
+      if (!claims) return { ok: false, error: "unable to verify JWT signature" };
+      const now = Date.now() / 1000;
+      if (typeof claims.exp !== "number" || claims.exp < now)
+        return { ok: false, error: "JWT is expired or has no exp" };
+      const aud = String(claims.aud ?? "");
+      if (role.type === "iam") {
+        if (claims.exp - now > 15 * 60) return { ok: false, error: "JWT expires too far in the future (max_jwt_exp)" };
+        if (aud !== `vault/${body.role}`) return { ok: false, error: "invalid audience in JWT" };
+        if (!role.boundServiceAccounts.includes(String(claims.sub))) {
+          return { ok: false, error: "service account not authorized for role" };
+        }
+      } else {
+        if (!aud.endsWith(`vault/${body.role}`)) return { ok: false, error: "invalid audience in JWT" };
+        if (!claims.google?.compute_engine) return { ok: false, error: "JWT is not a GCE instance identity token" };
+        if (!role.boundServiceAccounts.includes(String(claims.email))) {
+          return { ok: false, error: "service account not authorized for role" };
+        }
+      }
+      return { ok: true, policies: role.policies };
+    });
   }
 
   /** Writes a KV secret directly (a new version on KV v2). */
@@ -365,6 +453,7 @@ export class FakeVault {
     const mount = this.mounts.get(mountPath)!;
     const rest = path.slice(mountPath.length + 1);
     if (mount.type === "database") return this.database(mount, rest, method, res);
+    if (mount.type === "aws") return this.awsCreds(mount, rest, method, url.searchParams, res);
     if (mount.version === 1) return this.kv1(mount, rest, method, body, res);
     return this.kv2(mount, rest, method, body, url.searchParams, res);
   }
@@ -418,7 +507,7 @@ export class FakeVault {
     const body = { ...(rec.body ?? {}) };
     if (m[2]) body.username = decodeURIComponent(m[2]);
     const result = auth.check(body, rec);
-    if (!result.ok) return this.send(res, 400, { errors: ["invalid credentials"] });
+    if (!result.ok) return this.send(res, 400, { errors: [result.error ?? "invalid credentials"] });
     const token = `hvs.${randomUUID().replace(/-/g, "")}`;
     const policies = result.policies ?? ["default"];
     this.addToken(token, { policies, ttl: auth.ttl, renewable: auth.renewable, allow: result.allow });
@@ -457,6 +546,25 @@ export class FakeVault {
       lease_duration: role.ttl,
       renewable: true,
       data: { username: `v-${m![1]}-${randomUUID().slice(0, 8)}`, password: randomUUID() },
+    });
+  }
+
+  private awsCreds(mount: Mount, rest: string, method: string, q: URLSearchParams, res: ServerResponse) {
+    const m = /^(?:creds|sts)\/(.+)$/.exec(rest);
+    const role = m ? mount.roles.get(m[1]!) : undefined;
+    if (!role || method !== "GET") return this.send(res, 404, { errors: [] });
+    const arns = role.roleArns ?? [];
+    const arn = q.get("role_arn") ?? (arns.length === 1 ? arns[0] : undefined);
+    if (!arn) return this.send(res, 400, { errors: ["role_arn is required for roles with more than one ARN"] });
+    if (!arns.includes(arn)) return this.send(res, 400, { errors: [`role_arn "${arn}" is not allowed`] });
+    const ttl = q.has("ttl") ? Number.parseInt(q.get("ttl")!, 10) : role.ttl;
+    const leaseId = `aws/creds/${m![1]}/${randomUUID()}`;
+    this.leases.add(leaseId);
+    this.send(res, 200, {
+      lease_id: leaseId,
+      lease_duration: ttl,
+      renewable: false,
+      data: { access_key: `ASIA${randomUUID().slice(0, 12)}`, secret_key: randomUUID(), security_token: "tok", arn },
     });
   }
 
@@ -527,6 +635,9 @@ export class FakeVault {
       if (method === "PUT" || method === "POST") {
         const e = mount.kv2.get(path);
         const cas = body?.options?.cas;
+        if (cas === undefined && mount.casRequired) {
+          return this.send(res, 400, { errors: ["check-and-set parameter required for this call"] });
+        }
         if (cas !== undefined && Number(cas) !== (e?.current ?? 0)) {
           return this.send(res, 400, {
             errors: ["check-and-set parameter did not match the current version"],
@@ -618,4 +729,158 @@ export class FakeVault {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/** Claims of an RS256 JWT whose `kid` names one of `keys` and whose signature verifies; undefined otherwise. */
+export function verifyRs256(jwt: string, keys: Map<string, string>): any {
+  const [h, p, sig] = jwt.split(".");
+  if (!h || !p || !sig) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
+    const key = keys.get(String(header.kid ?? ""));
+    if (header.alg !== "RS256" || !key) return undefined;
+    const ok = createVerify("RSA-SHA256").update(`${h}.${p}`).verify(key, sig, "base64url");
+    return ok ? JSON.parse(Buffer.from(p, "base64url").toString("utf8")) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function signRs256(claims: unknown, key: KeyObject, kid: string): string {
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const unsigned = `${b64({ alg: "RS256", typ: "JWT", kid })}.${b64(claims)}`;
+  return `${unsigned}.${createSign("RSA-SHA256").update(unsigned).sign(key, "base64url")}`;
+}
+
+/** A fresh RSA key pair as a Google service account key file, plus its public key for Vault to trust. */
+export function makeServiceAccountKey(email: string): { json: string; kid: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const kid = randomUUID().replace(/-/g, "");
+  const json = JSON.stringify({
+    type: "service_account",
+    client_email: email,
+    private_key_id: kid,
+    private_key: privateKey.export({ type: "pkcs8", format: "pem" }),
+  });
+  return { json, kid, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+}
+
+export interface FakeGoogleOptions {
+  /** Verifies a Kubernetes ServiceAccount token: its subject and audiences, or undefined. */
+  verifyKubeToken: (token: string) => { sub: string; aud: string[] } | undefined;
+  /** GKE workload identity pool, "<project>.svc.id.goog". */
+  pool: string;
+  /** Google service account -> Kubernetes subjects allowed to act as it (roles/iam.workloadIdentityUser). */
+  bindings?: Record<string, string[]>;
+  /** The instance's default service account (the GCE metadata identity); none = not on GCE. */
+  gceServiceAccount?: string;
+  /** Instance attributes the metadata server serves (cluster-name, cluster-location). */
+  attributes?: Record<string, string>;
+}
+
+/**
+ * The Google endpoints Vault's gcp auth needs, on loopback: STS token exchange, IAM Credentials signJwt and the
+ * GCE metadata server (identity tokens, attributes). Tokens and JWTs are signed with one key, `kid`/`publicKeyPem`.
+ */
+export class FakeGoogle {
+  readonly requests: { method: string; path: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  readonly kid = randomUUID().replace(/-/g, "");
+  readonly publicKeyPem: string;
+  private readonly privateKey: KeyObject;
+  /** Federated access token -> Kubernetes subject. */
+  private readonly federated = new Map<string, string>();
+  private server!: http.Server;
+  url = "";
+
+  constructor(private readonly opts: FakeGoogleOptions) {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    this.privateKey = privateKey;
+    this.publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(() => json(res, 500, { error: "internal" }));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    this.requests.push({ method: req.method ?? "GET", path: url.pathname, headers: req.headers, body });
+    const now = Math.floor(Date.now() / 1000);
+
+    if (url.pathname.startsWith("/computeMetadata/v1/")) {
+      if (req.headers["metadata-flavor"] !== "Google") return text(res, 403, "Missing Metadata-Flavor:Google header");
+      const attr = /^\/computeMetadata\/v1\/instance\/attributes\/(.+)$/.exec(url.pathname);
+      if (attr) {
+        const v = this.opts.attributes?.[attr[1]!];
+        return v === undefined ? text(res, 404, "not found") : text(res, 200, v);
+      }
+      if (url.pathname === "/computeMetadata/v1/instance/service-accounts/default/identity") {
+        const audience = url.searchParams.get("audience");
+        if (!this.opts.gceServiceAccount) return text(res, 404, "not found");
+        if (!audience) return text(res, 400, "non-empty audience parameter required");
+        const claims: Record<string, unknown> = {
+          iss: "https://accounts.google.com",
+          aud: audience,
+          sub: "1234567890",
+          email: this.opts.gceServiceAccount,
+          iat: now,
+          exp: now + 3600,
+        };
+        if (url.searchParams.get("format") === "full") {
+          claims.google = { compute_engine: { project_id: "p", zone: "z", instance_id: "1", instance_name: "n" } };
+        }
+        return text(res, 200, signRs256(claims, this.privateKey, this.kid));
+      }
+      return text(res, 404, "not found");
+    }
+
+    if (url.pathname === "/v1/token" && req.method === "POST") {
+      const form = new URLSearchParams(body);
+      const claims = this.opts.verifyKubeToken(form.get("subject_token") ?? "");
+      const audience = form.get("audience") ?? "";
+      if (!claims?.aud.includes(this.opts.pool) || !audience.startsWith(`identitynamespace:${this.opts.pool}:`)) {
+        return json(res, 400, { error: "invalid_grant", error_description: "The token is invalid" });
+      }
+      const token = `ya29.fed-${randomUUID()}`;
+      this.federated.set(token, claims.sub);
+      return json(res, 200, { access_token: token, token_type: "Bearer", expires_in: 3600 });
+    }
+
+    const sign = /^\/v1\/projects\/-\/serviceAccounts\/(.+):signJwt$/.exec(url.pathname);
+    if (sign && req.method === "POST") {
+      const email = decodeURIComponent(sign[1]!);
+      const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
+      const subject = this.federated.get(bearer);
+      if (!subject) return json(res, 401, { error: { code: 401, status: "UNAUTHENTICATED" } });
+      if (!this.opts.bindings?.[email]?.includes(subject)) {
+        return json(res, 403, { error: { code: 403, status: "PERMISSION_DENIED" } });
+      }
+      const payload = JSON.parse(JSON.parse(body).payload);
+      return json(res, 200, { keyId: this.kid, signedJwt: signRs256(payload, this.privateKey, this.kid) });
+    }
+    json(res, 404, { error: { code: 404, status: "NOT_FOUND" } });
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "Content-Type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { "Content-Type": "text/plain" });
+  res.end(body);
 }

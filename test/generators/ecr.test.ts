@@ -11,6 +11,7 @@ import type { GeneratorContext } from "../../src/generators/generator.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
+import { eventually } from "../support/poll.js";
 
 const SECRET_KEY = "ecr-team-secret-key";
 const kube = new MemoryKubeAccess().setSecret("team-a", "aws-creds", { id: "AKIDECRTEAM", secret: SECRET_KEY });
@@ -105,7 +106,8 @@ describe("ECRAuthorizationToken on the shared AWS SDK settings", () => {
       const pending = failure(() =>
         slow.generate({ region: "eu-central-1", auth, scope }, { ...ctx, signal: controller.signal }),
       );
-      await eventuallyCount(fake(), 1);
+      await eventually(() => fake().count("GetAuthorizationToken") >= 1, { what: "the first GetAuthorizationToken" });
+      assert.equal(fake().count("GetAuthorizationToken"), 1);
       controller.abort(new Error("reconcile cancelled"));
       const { err, ms } = await pending;
       assert.ok(ms < 30_000, `ended after ${ms} ms`);
@@ -134,10 +136,3 @@ describe("ECRAuthorizationToken on the shared AWS SDK settings", () => {
     });
   }
 });
-
-async function eventuallyCount(fake: FakeAws, n: number): Promise<void> {
-  for (let i = 0; i < 500 && fake.count("GetAuthorizationToken") < n; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.equal(fake.count("GetAuthorizationToken"), n);
-}

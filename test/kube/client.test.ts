@@ -15,6 +15,7 @@ import {
   type KubeObject,
   type WatchEvent,
 } from "../../src/kube/index.js";
+import { eventually } from "../support/poll.js";
 
 type ConfigMap = KubeObject & { data?: Record<string, string> };
 
@@ -80,8 +81,7 @@ describe("KubeClient", () => {
     await client.create(CONFIGMAPS, cm("watched"));
     await client.patch(CONFIGMAPS, "default", "watched", { data: { k: "v" } });
     await client.delete(CONFIGMAPS, "default", "watched");
-    const deadline = Date.now() + 5_000;
-    while (seen.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => seen.length >= 3, { timeoutMs: 5_000, what: () => `three watch events, got ${seen}` });
     abort.abort();
     await watching;
     assert.deepEqual(seen, ["ADDED watched", "MODIFIED watched", "DELETED watched"]);

@@ -14,19 +14,19 @@ import {
 } from "../../src/notify/adapters.js";
 import { type NotifyServer, startNotifyServer } from "../../src/notify/server.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
+import { FakeAws } from "../fakes/aws-server.js";
+import { eventually } from "../support/poll.js";
 import {
   createAwsStore,
   createNamespace,
   decoded,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   type Harness,
   readyCondition,
   SECRETS,
   startHarness,
-} from "../e2e/harness.js";
-import { FakeAws } from "../fakes/aws-server.js";
+} from "../support/world.js";
 
 const TOKEN = "notify-token-for-tests";
 const NS = "notify";
@@ -132,8 +132,14 @@ describe("notification endpoint", () => {
     const res = await post("/notify", { store: { kind: "SecretStore", namespace: NS, name: "aws" }, key: "app/a" });
     assert.equal(res.status, 202);
     assert.deepEqual(res.body, { resynced: 2 });
-    await eventually(async () => (await secretValue("uses-a"))["app-a"] === "app/a-v2", 15_000, "uses-a updated");
-    await eventually(async () => (await secretValue("uses-a-b"))["app-a"] === "app/a-v2", 15_000, "uses-a-b updated");
+    await eventually(async () => (await secretValue("uses-a"))["app-a"] === "app/a-v2", {
+      timeoutMs: 15_000,
+      what: "uses-a updated",
+    });
+    await eventually(async () => (await secretValue("uses-a-b"))["app-a"] === "app/a-v2", {
+      timeoutMs: 15_000,
+      what: "uses-a-b updated",
+    });
     assert.equal((await secretValue("uses-a-b"))["app-b"], "app/b-v1");
     assert.equal(readsOf("app/c"), 0, "the ExternalSecret not reading app/a was not re-synced");
     assert.equal(await refreshTime("uses-c"), untouched);
@@ -193,7 +199,10 @@ describe("notification endpoint", () => {
     );
     assert.equal(res.status, 202);
     assert.deepEqual(res.body, { resynced: 1 });
-    await eventually(async () => (await secretValue("uses-c"))["app-c"] === "app/c-v2", 15_000, "uses-c updated");
+    await eventually(async () => (await secretValue("uses-c"))["app-c"] === "app/c-v2", {
+      timeoutMs: 15_000,
+      what: "uses-c updated",
+    });
   });
 
   it("Vault kv-v2 data-write event payloads are routed to the ExternalSecrets reading that path", async () => {
@@ -215,7 +224,10 @@ describe("notification endpoint", () => {
     });
     assert.equal(res.status, 202);
     assert.deepEqual(res.body, { resynced: 1 });
-    await eventually(async () => (await secretValue("uses-a-b"))["app-b"] === "app/b-v2", 15_000, "uses-a-b updated");
+    await eventually(async () => (await secretValue("uses-a-b"))["app-b"] === "app/b-v2", {
+      timeoutMs: 15_000,
+      what: "uses-a-b updated",
+    });
   });
 });
 

@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { decoded, EXTERNAL_SECRETS, eventually, externalSecret, type Harness, SECRETS } from "../e2e/harness.js";
 import type { FakeAws } from "../fakes/aws-server.js";
+import { eventually } from "../support/poll.js";
+import { decoded, EXTERNAL_SECRETS, externalSecret, type Harness, SECRETS } from "../support/world.js";
 import { type AwsController, startAwsController } from "./aws-controller-setup.js";
 
 const NS = "aws-nobatch";
@@ -51,13 +52,13 @@ describe("aws provider through the controller: BatchGetSecretValue refused", () 
         ),
       ),
     );
-    await eventually(allHold("old"), 60_000, `${COUNT} Secrets with the first values`);
+    await eventually(allHold("old"), { timeoutMs: 60_000, what: `${COUNT} Secrets with the first values` });
     const refused = aws.count("BatchGetSecretValue");
     assert.ok(refused >= 1 && refused < COUNT, `refused batch calls before the client knew: ${refused}`);
 
     aws.requests.length = 0;
     for (let i = 0; i < COUNT; i++) aws.putSecretString(`nobatch/${i}`, `new-${i}`);
-    await eventually(allHold("new"), 60_000, `${COUNT} Secrets refreshed to the new values`);
+    await eventually(allHold("new"), { timeoutMs: 60_000, what: `${COUNT} Secrets refreshed to the new values` });
     assert.equal(aws.count("BatchGetSecretValue"), 0, "no batch call after the refusal");
     assert.ok(aws.count("GetSecretValue") >= COUNT, `single reads: ${aws.count("GetSecretValue")}`);
   });

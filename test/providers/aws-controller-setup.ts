@@ -5,8 +5,8 @@
  */
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { ClientCaches } from "../../src/providers/caches.js";
-import { createAwsStore, createNamespace, type Harness, startHarness } from "../e2e/harness.js";
 import { FakeAws } from "../fakes/aws-server.js";
+import { createAwsStore, createNamespace, type Harness, startHarness } from "../support/world.js";
 
 export interface AwsController {
   h: Harness;

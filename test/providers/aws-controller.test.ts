@@ -5,16 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import {
-  decoded,
-  EXTERNAL_SECRETS,
-  eventually,
-  externalSecret,
-  type Harness,
-  readyCondition,
-  SECRETS,
-} from "../e2e/harness.js";
 import type { FakeAws } from "../fakes/aws-server.js";
+import { eventually } from "../support/poll.js";
+import { decoded, EXTERNAL_SECRETS, externalSecret, type Harness, readyCondition, SECRETS } from "../support/world.js";
 import { type AwsController, startAwsController } from "./aws-controller-setup.js";
 
 const NS = "aws-batch";
@@ -58,8 +51,7 @@ describe("aws provider through the controller", () => {
         }
         return true;
       },
-      60_000,
-      `${COUNT} ExternalSecrets Ready`,
+      { timeoutMs: 60_000, what: `${COUNT} ExternalSecrets Ready` },
     );
     // Reads of the store's credentials Secret are shared between syncs; new targets are created without a GET.
     const gets = h.api.requestCounts()["get secrets"] ?? 0;

@@ -8,18 +8,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
-import {
-  type Cluster,
-  createNamespace,
-  decoded,
-  externalSecret,
-  fakeStore,
-  ResettingProxy,
-  readyOf,
-  runControllers,
-  slowly,
-  startCluster,
-} from "./support.js";
+import { eventually } from "../support/poll.js";
+import { type Cluster, createNamespace, decoded, externalSecret, fakeStore, startCluster } from "../support/world.js";
+import { ResettingProxy, readyOf, runControllers } from "./support.js";
 
 const NAMESPACES = 10;
 const PER_NAMESPACE = 100;
@@ -103,24 +94,22 @@ async function metric(text: string, name: string, labels: string): Promise<numbe
 
 /** Every ExternalSecret Ready; exactly one correct Secret each, owned by it; nothing else written. */
 async function converged(gen: number): Promise<void> {
-  await slowly(
+  await eventually(
     async () => {
       const all = await c.client.list<any>(SECRETS, undefined, "reconcile.external-secrets.io/managed=true");
       return all.length === TOTAL && all.every((s) => decoded(s).value?.endsWith(`-g${gen}`));
     },
-    180_000,
-    `all Secrets at generation ${gen}`,
+    { timeoutMs: 180_000, intervalMs: 1_000, what: `all Secrets at generation ${gen}` },
   );
   // Every ExternalSecret converges.
-  await slowly(
+  await eventually(
     async () => {
       const all = await c.client.list<any>(EXTERNAL_SECRETS);
       return (
         all.length === TOTAL && all.every((es) => readyOf(es)?.status === "True" && es.status?.syncedResourceVersion)
       );
     },
-    180_000,
-    "all 1,000 ExternalSecrets Ready",
+    { timeoutMs: 180_000, intervalMs: 1_000, what: "all 1,000 ExternalSecrets Ready" },
   );
 
   const secrets = await c.client.list<any>(SECRETS, undefined, "reconcile.external-secrets.io/managed=true");
@@ -211,7 +200,11 @@ describe("API server faults with 1,000 ExternalSecrets", () => {
           );
         }
       }
-      await slowly(async () => (await managed()).length > TOTAL / 2, 120_000, "half the Secrets written");
+      await eventually(async () => (await managed()).length > TOTAL / 2, {
+        timeoutMs: 120_000,
+        intervalMs: 1_000,
+        what: "half the Secrets written",
+      });
     });
     await converged(1);
 
@@ -233,20 +226,19 @@ describe("API server faults with 1,000 ExternalSecrets", () => {
           });
         }
       }
-      await slowly(
+      await eventually(
         async () => (await managed()).filter((s) => decoded(s).value?.endsWith("-g2")).length > TOTAL / 2,
-        120_000,
-        "half the Secrets rotated",
+        { timeoutMs: 120_000, intervalMs: 1_000, what: "half the Secrets rotated" },
       );
     });
     await converged(2);
     // No stuck item: the queue drains and stays drained; no error retries keep running.
     const text = () => runtimeMetrics.text();
-    await slowly(
-      async () => (await metric(await text(), "workqueue_depth", 'name="externalsecret"')) === 0,
-      30_000,
-      "queue drained",
-    );
+    await eventually(async () => (await metric(await text(), "workqueue_depth", 'name="externalsecret"')) === 0, {
+      timeoutMs: 30_000,
+      intervalMs: 1_000,
+      what: "queue drained",
+    });
     const errorsBefore = await metric(
       await text(),
       "controller_runtime_reconcile_errors_total",

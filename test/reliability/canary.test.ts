@@ -10,21 +10,9 @@ import { redactTemplateError } from "../../src/controllers/common/secret-templat
 import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import { startWebhookFake, type WebhookFake } from "../fakes/webhook-server.js";
-import {
-  type Cluster,
-  canary,
-  createNamespace,
-  decoded,
-  eventText,
-  eventually,
-  externalSecret,
-  fakeStore,
-  LogCapture,
-  leaks,
-  readyOf,
-  runControllers,
-  startCluster,
-} from "./support.js";
+import { eventually } from "../support/poll.js";
+import { type Cluster, createNamespace, decoded, externalSecret, fakeStore, startCluster } from "../support/world.js";
+import { canary, eventText, LogCapture, leaks, readyOf, runControllers } from "./support.js";
 
 const NS = "canary";
 const v = {
@@ -150,8 +138,7 @@ describe("secret-leak canaries", () => {
 
     await eventually(
       async () => (await c.client.get(SECRETS, NS, "ok-template")) && (await c.client.get(SECRETS, NS, "ok-vault")),
-      20_000,
-      "good syncs",
+      { timeoutMs: 20_000, what: "good syncs" },
     );
     assert.equal(
       decoded(await c.client.get(SECRETS, NS, "ok-template")).out,
@@ -166,8 +153,7 @@ describe("secret-leak canaries", () => {
           const r = readyOf(await c.client.get(EXTERNAL_SECRETS, NS, name));
           return r?.status === "False" ? r : undefined;
         },
-        20_000,
-        `${name} fails`,
+        { timeoutMs: 20_000, what: `${name} fails` },
       );
       messages[name] = cond.message ?? "";
       assert.ok(messages[name].length > 0, `${name}: explains itself`);

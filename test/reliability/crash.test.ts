@@ -9,18 +9,9 @@ import { after, before, describe, it } from "node:test";
 import { secretDataHash } from "../../src/controllers/common/hash.js";
 import { ANNOTATION_DATA_HASH } from "../../src/controllers/externalsecret/constants.js";
 import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
-import {
-  type Cluster,
-  createNamespace,
-  decoded,
-  eventually,
-  externalSecret,
-  fakeStore,
-  ResettingProxy,
-  readyOf,
-  runControllers,
-  startCluster,
-} from "./support.js";
+import { eventually } from "../support/poll.js";
+import { type Cluster, createNamespace, decoded, externalSecret, fakeStore, startCluster } from "../support/world.js";
+import { ResettingProxy, readyOf, runControllers } from "./support.js";
 
 const N = 100;
 const NS = "app";
@@ -103,14 +94,12 @@ describe("crash safety", () => {
           const secrets = await c.client.list<any>(SECRETS, NS, "reconcile.external-secrets.io/managed=true");
           return secrets.length === N && secrets.every((s) => decoded(s).user?.endsWith(`-g${gen}`));
         },
-        90_000,
-        "every Secret at the latest source generation",
+        { timeoutMs: 90_000, what: "every Secret at the latest source generation" },
       );
       assert.equal(await assertWhole(), N);
       await eventually(
         async () => (await c.client.list<any>(EXTERNAL_SECRETS, NS)).every((es) => readyOf(es)?.status === "True"),
-        30_000,
-        "all Ready",
+        { timeoutMs: 30_000, what: "all Ready" },
       );
       assert.equal((await c.client.list<any>(SECRETS, NS)).length, N, "no stray Secrets");
     } finally {

@@ -8,19 +8,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { secretDataHash } from "../../src/controllers/common/hash.js";
 import { EVENTS, EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
-import {
-  type Cluster,
-  canary,
-  createNamespace,
-  decoded,
-  eventually,
-  externalSecret,
-  fakeStore,
-  LogCapture,
-  leaks,
-  runControllers,
-  startCluster,
-} from "./support.js";
+import { eventually } from "../support/poll.js";
+import { type Cluster, createNamespace, decoded, externalSecret, fakeStore, startCluster } from "../support/world.js";
+import { canary, LogCapture, leaks, runControllers } from "./support.js";
 
 const NS = "payments";
 const real = canary("drift-real");
@@ -43,7 +33,10 @@ before(async () => {
       data: [{ secretKey: "pw", remoteRef: { key: "/db" } }],
     }),
   );
-  await eventually(async () => decoded(await c.client.get(SECRETS, NS, "db")).password === real, 20_000, "synced");
+  await eventually(async () => decoded(await c.client.get(SECRETS, NS, "db")).password === real, {
+    timeoutMs: 20_000,
+    what: "synced",
+  });
 });
 
 after(async () => {
@@ -76,8 +69,7 @@ async function attack(label: string, edit: (s: any) => Promise<void> | void): Pr
       const s = await c.client.get<any>(SECRETS, NS, "db");
       return s && JSON.stringify(decoded(s)) === JSON.stringify(expected()) && (await driftCount()) > before;
     },
-    10_000,
-    `${label} restored`,
+    { timeoutMs: 10_000, what: `${label} restored` },
   );
   const took = Date.now() - t0;
   assert.ok(took < 5_000, `${label}: restored in ${took} ms`);
@@ -143,7 +135,10 @@ describe("drift attacker", () => {
     s.metadata.annotations["reconcile.external-secrets.io/data-hash"] = secretDataHash(raw);
     await c.client.update(SECRETS, s);
     const t0 = Date.now();
-    await eventually(async () => decoded(await c.client.get(SECRETS, NS, "db")).password === real, 15_000, "repaired");
+    await eventually(async () => decoded(await c.client.get(SECRETS, NS, "db")).password === real, {
+      timeoutMs: 15_000,
+      what: "repaired",
+    });
     const took = Date.now() - t0;
     assert.ok(took <= 2_000 + 5_000 + 3_000, `forged value held ${took} ms (refresh 2 s + read cache 5 s + slack)`);
     console.log(`# reliability/drift: forged-hash edit held ${took} ms with refreshInterval 2s`);

@@ -11,19 +11,9 @@ import { Registry } from "prom-client";
 import { startControllers } from "../../src/controllers/index.js";
 import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.js";
 import { Manager } from "../../src/runtime/manager.js";
-import {
-  type Cluster,
-  createNamespace,
-  decoded,
-  eventually,
-  externalSecret,
-  fakeStore,
-  kubeConfigFor,
-  type ProxiedRequest,
-  ResettingProxy,
-  readyOf,
-  startCluster,
-} from "./support.js";
+import { eventually } from "../support/poll.js";
+import { type Cluster, createNamespace, decoded, externalSecret, fakeStore, startCluster } from "../support/world.js";
+import { kubeConfigFor, type ProxiedRequest, ResettingProxy, readyOf } from "./support.js";
 
 const N = 300;
 const NS = "app";
@@ -116,14 +106,17 @@ describe("leader failover", () => {
     const b = await replica("replica-b");
     try {
       assert.equal(b.manager.isLeader, false);
-      await eventually(async () => secretWrites(a.proxy.requests).length >= 30, 60_000, "leader mid-sync");
+      await eventually(async () => secretWrites(a.proxy.requests).length >= 30, {
+        timeoutMs: 60_000,
+        what: "leader mid-sync",
+      });
       const written = secretWrites(a.proxy.requests).length;
       assert.ok(written < N, `cut off mid-sync (${written} of ${N} written)`);
 
       // Partition: the leader can no longer renew its Lease but still reaches everything else.
       const cutAt = Date.now();
       a.proxy.block = (r) => r.path.includes("/leases");
-      await eventually(async () => b.ledAt > 0, 20_000, "standby takes over");
+      await eventually(async () => b.ledAt > 0, { timeoutMs: 20_000, what: "standby takes over" });
       const takeover = b.ledAt - cutAt;
       c.api.faults.setLatency(0);
       // The standby waits a full lease duration after the last renewal it saw, polling every retry period.
@@ -135,8 +128,7 @@ describe("leader failover", () => {
           const all = await c.client.list<any>(EXTERNAL_SECRETS, NS);
           return all.length === N && all.every((es) => readyOf(es)?.status === "True");
         },
-        120_000,
-        "standby converges",
+        { timeoutMs: 120_000, what: "standby converges" },
       );
       const secrets = await c.client.list<any>(SECRETS, NS, "reconcile.external-secrets.io/managed=true");
       assert.equal(secrets.length, N);

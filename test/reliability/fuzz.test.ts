@@ -18,21 +18,15 @@ import { registerBuiltinProviders } from "../../src/providers/builtin.js";
 import { ClientCaches } from "../../src/providers/caches.js";
 import { webhookProvider } from "../../src/providers/webhook/index.js";
 import { renderESO, TemplateError } from "../../src/template/index.js";
+import { issueCertBundle } from "../../src/util/serving-certs.js";
 import { BadReviewError, handleAdmissionReview } from "../../src/webhook/admission.js";
-import { issueCertBundle } from "../../src/webhook/certs.js";
 import { esoValidator } from "../../src/webhook/eso.js";
 import { startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 import { startWebhookFake, type WebhookFake, type WebhookReply } from "../fakes/webhook-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
-import {
-  type Cluster,
-  createNamespace,
-  eventually,
-  externalSecret,
-  readyOf,
-  runControllers,
-  startCluster,
-} from "./support.js";
+import { eventually } from "../support/poll.js";
+import { type Cluster, createNamespace, externalSecret, startCluster } from "../support/world.js";
+import { readyOf, runControllers } from "./support.js";
 
 const validator = esoValidator(registerBuiltinProviders());
 
@@ -486,8 +480,7 @@ describe("fuzz: provider responses", () => {
             const r = readyOf(await c.client.get(EXTERNAL_SECRETS, "fuzz", `es-${i}`));
             return r?.status === "True" || r?.status === "False" ? r : undefined;
           },
-          30_000,
-          `es-${i} decided`,
+          { timeoutMs: 30_000, what: `es-${i} decided` },
         );
         if (cond.status === "False") {
           assert.match(cond.message ?? "", /data\[0\]|key: \d+|value|data: Too long/, `es-${i}: ${cond.message}`);

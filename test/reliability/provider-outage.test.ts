@@ -10,22 +10,17 @@ import { EXTERNAL_SECRETS, SECRET_STORES, SECRETS } from "../../src/kube/index.j
 import { registerBuiltinProviders } from "../../src/providers/builtin.js";
 import { newVaultProvider } from "../../src/providers/vault/index.js";
 import { defaultControllerRateLimiter } from "../../src/runtime/ratelimit.js";
-import { vaultTokenStoreManifest } from "../e2e/harness.js";
 import { FakeVault } from "../fakes/vault-server.js";
+import { eventually } from "../support/poll.js";
 import {
   type Cluster,
-  canary,
   createNamespace,
   decoded,
-  eventText,
-  eventually,
   externalSecret,
-  LogCapture,
-  leaks,
-  readyOf,
-  runControllers,
   startCluster,
-} from "./support.js";
+  vaultTokenStoreManifest,
+} from "../support/world.js";
+import { canary, eventText, LogCapture, leaks, readyOf, runControllers } from "./support.js";
 
 // Short provider timeouts so a hanging Vault costs the test seconds, not minutes; one provider-level retry.
 const providers = registerBuiltinProviders().register(
@@ -70,12 +65,11 @@ function readTimes(path: string, since: number): number[] {
 }
 
 async function snapshot() {
-  const out: Record<string, { rv: string; data: Record<string, string> }> = {};
-  for (const name of ["db", "all"]) {
+  const read = async (name: string) => {
     const s = await c.client.get<any>(SECRETS, NS, name);
-    out[name] = { rv: s.metadata.resourceVersion, data: decoded(s) };
-  }
-  return out;
+    return { rv: s.metadata.resourceVersion as string, data: decoded(s) };
+  };
+  return { db: await read("db"), all: await read("all") };
 }
 
 before(async () => {
@@ -116,7 +110,10 @@ before(async () => {
   ]) {
     await c.client.create(EXTERNAL_SECRETS, es);
   }
-  await eventually(async () => (await snapshot()).all.data.password === password, 20_000, "initial sync");
+  await eventually(async () => (await snapshot()).all.data.password === password, {
+    timeoutMs: 20_000,
+    what: "initial sync",
+  });
 });
 
 after(async () => {
@@ -139,8 +136,7 @@ async function holdOutage(ms: number, reason: RegExp): Promise<Outage> {
         const r = readyOf(await c.client.get(EXTERNAL_SECRETS, NS, name));
         return r?.status === "False" && reason.test(r.message ?? "") ? r : undefined;
       },
-      15_000,
-      `${name} Ready=False`,
+      { timeoutMs: 15_000, what: `${name} Ready=False` },
     );
     assert.equal(cond.reason, "SecretSyncedError");
     assert.match(cond.message ?? "", reason, `${name}: the condition names the cause`);
@@ -175,8 +171,7 @@ async function recover(since: number): Promise<void> {
       const s = await snapshot();
       return s.db.data.password === rotated && s.all.data.password === rotated;
     },
-    60_000,
-    "recovery after the outage",
+    { timeoutMs: 60_000, what: "recovery after the outage" },
   );
   const recoveredAt = Date.now();
   const failures = { db: failureTimes("db", since), all: failureTimes("all", since) };

@@ -7,38 +7,16 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
-import { allCRDs } from "../../src/api/crds.js";
-import { type ApiServer, kubeconfigObject, startApiServer } from "../../src/apiserver/index.js";
+import { kubeconfigObject } from "../../src/apiserver/index.js";
 import {
   type RunningControllers,
   type StartControllersOptions,
   startControllers,
 } from "../../src/controllers/index.js";
-import { CUSTOM_RESOURCE_DEFINITIONS, EVENTS, KubeClient, NAMESPACES, resourcePath } from "../../src/kube/index.js";
+import { EVENTS, KubeClient } from "../../src/kube/index.js";
 import { createLogger, type Logger } from "../../src/runtime/logger.js";
 
-export { decoded, eventually, externalSecret, fakeStore } from "../e2e/harness.js";
-
-/** Like `eventually`, for checks that list thousands of objects: polls once a second, not 20 times. */
-export async function slowly<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last as NonNullable<T>;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${what}; last value: ${JSON.stringify(last)} ${lastErr ? String(lastErr) : ""}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-}
+import type { Cluster } from "../support/world.js";
 
 /** A recognisable secret value: any appearance outside the Secret itself is a leak. */
 export function canary(tag: string): string {
@@ -61,33 +39,6 @@ export function kubeConfigFor(url: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromString(JSON.stringify(kubeconfigObject(url)));
   return kc;
-}
-
-/** An API server with the CRDs installed and an admin client talking to it directly. */
-export interface Cluster {
-  api: ApiServer;
-  client: KubeClient;
-  stop(): Promise<void>;
-}
-
-export async function startCluster(opts: { watchHistory?: number } = {}): Promise<Cluster> {
-  const api = await startApiServer({ watchHistory: opts.watchHistory });
-  const client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
-  for (const crd of allCRDs()) {
-    await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
-  }
-  return {
-    api,
-    client,
-    stop: async () => {
-      client.close();
-      await api.stop();
-    },
-  };
-}
-
-export async function createNamespace(c: Cluster, name: string, labels?: Record<string, string>): Promise<void> {
-  await c.client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
 }
 
 /** Starts the controllers against `url` (default: the API server itself) with their own registry. */

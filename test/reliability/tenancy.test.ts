@@ -13,20 +13,18 @@ import {
   SECRET_STORES,
   SECRETS,
 } from "../../src/kube/index.js";
-import { vaultTokenStoreManifest } from "../e2e/harness.js";
 import { FakeVault } from "../fakes/vault-server.js";
+import { eventually } from "../support/poll.js";
 import {
   type Cluster,
-  canary,
   createNamespace,
   decoded,
-  eventually,
   externalSecret,
   fakeStore,
-  readyOf,
-  runControllers,
   startCluster,
-} from "./support.js";
+  vaultTokenStoreManifest,
+} from "../support/world.js";
+import { canary, readyOf, runControllers } from "./support.js";
 
 let c: Cluster;
 let ctl: Awaited<ReturnType<typeof runControllers>>;
@@ -68,11 +66,10 @@ before(async () => {
     spec: { data: { generated: teamA.store } },
   });
   ctl = await runControllers(c, { concurrency: 2 });
-  await eventually(
-    async () => readyOf(await c.client.get(SECRET_STORES, "team-b", "own"))?.status === "True",
-    20_000,
-    "team-b store Ready",
-  );
+  await eventually(async () => readyOf(await c.client.get(SECRET_STORES, "team-b", "own"))?.status === "True", {
+    timeoutMs: 20_000,
+    what: "team-b store Ready",
+  });
 });
 
 after(async () => {
@@ -91,8 +88,7 @@ async function denied(namespace: string, name: string, reason: RegExp): Promise<
       last = r?.message ?? "";
       return r?.status === "False" && reason.test(last) ? r : undefined;
     },
-    20_000,
-    `${namespace}/${name} denied with ${reason}`,
+    { timeoutMs: 20_000, what: `${namespace}/${name} denied with ${reason}` },
   ).catch((err: Error) => {
     throw new Error(`${err.message} (last condition: ${last})`);
   });
@@ -139,11 +135,10 @@ describe("tenant isolation: namespace admin (adversary 1)", () => {
           }),
         );
       }
-      await eventually(
-        async () => decoded(await c.client.get(SECRETS, "team-a", `use-${name}`)).v === teamA.store,
-        20_000,
-        `${name} usable from team-a`,
-      );
+      await eventually(async () => decoded(await c.client.get(SECRETS, "team-a", `use-${name}`)).v === teamA.store, {
+        timeoutMs: 20_000,
+        what: `${name} usable from team-a`,
+      });
       await denied("team-b", `use-${name}`, /not allowed from namespace "team-b": denied by spec.conditions/);
     }
     await assertNoTeamAData();
@@ -297,11 +292,10 @@ describe("tenant isolation: stolen store credential (adversary 2)", () => {
         }),
       );
     }
-    await eventually(
-      async () => decoded(await c.client.get(SECRETS, "team-a", "allowed")).password === "payments-pw",
-      20_000,
-      "in-scope read works",
-    );
+    await eventually(async () => decoded(await c.client.get(SECRETS, "team-a", "allowed")).password === "payments-pw", {
+      timeoutMs: 20_000,
+      what: "in-scope read works",
+    });
     await denied("team-a", "escalate", /permission denied|403/);
     // Every call the operator made presented the store's own token, nothing broader.
     const tokens = new Set(vault.requests.map((r) => r.headers["x-vault-token"]));

@@ -5,12 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { allCRDs } from "../../src/api/crds.js";
-import { type ApiServer, startApiServer } from "../../src/apiserver/index.js";
+import type { ApiServer } from "../../src/apiserver/index.js";
 import { help, LEADER_ELECTION_ID, parseFlags, run } from "../../src/cli/controller.js";
-import { KubeClient, type KubeObject, LEASES, NAMESPACES, SECRETS } from "../../src/kube/index.js";
+import { type KubeClient, type KubeObject, LEASES, NAMESPACES, SECRETS } from "../../src/kube/index.js";
 import type { Lease } from "../../src/runtime/leader.js";
-import { waitFor } from "./helpers.js";
+
+import { eventually } from "../support/poll.js";
+import { startCluster } from "../support/world.js";
 
 const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
@@ -51,15 +52,7 @@ describe("eso controller", () => {
   let client: KubeClient;
   let dir: string;
   before(async () => {
-    api = await startApiServer();
-    client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
-    for (const c of allCRDs()) {
-      await client.request({
-        method: "POST",
-        path: "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-        body: c,
-      });
-    }
+    ({ api, client } = await startCluster());
     dir = mkdtempSync(join(tmpdir(), "eso-controller-"));
   });
   after(async () => {
@@ -146,13 +139,12 @@ describe("eso controller", () => {
       "--loglevel=debug",
     ]);
     try {
-      await waitFor(
+      await eventually(
         async () => {
           const s = await client.get<KubeObject & { data?: Record<string, string> }>(SECRETS, "app", "db-secret");
           return s?.data?.password !== undefined;
         },
-        "Secret written by the controller",
-        30_000,
+        { what: "Secret written by the controller", timeoutMs: 30_000 },
       );
       const secret = await client.get<KubeObject & { data: Record<string, string> }>(SECRETS, "app", "db-secret");
       assert.equal(Buffer.from(secret!.data.password!, "base64").toString(), "s3cr3t-value");
@@ -163,7 +155,10 @@ describe("eso controller", () => {
       const health = addrOf("serving health probes");
       const metrics = addrOf("serving metrics");
       assert.ok(health && metrics, "endpoints logged");
-      await waitFor(async () => (await fetch(`http://${health}/readyz`)).status === 200, "ready", 15_000);
+      await eventually(async () => (await fetch(`http://${health}/readyz`)).status === 200, {
+        what: "ready",
+        timeoutMs: 15_000,
+      });
       assert.equal((await fetch(`http://${health}/healthz`)).status, 200);
       const text = await (await fetch(`http://${metrics}/metrics`)).text();
       assert.match(text, /controller_runtime_reconcile_total\{controller="externalsecret",result="[a-z_]+"\} [1-9]/);

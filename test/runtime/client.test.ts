@@ -5,7 +5,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { kubeconfigObject } from "../../src/apiserver/index.js";
 import { ApiError, CONFIGMAPS, KubeClient } from "../../src/kube/index.js";
 import { RuntimeMetrics } from "../../src/runtime/metrics.js";
-import { type Env, env } from "./helpers.js";
+import { type Env, env } from "../support/world.js";
 
 /** Counts TCP connections made to the API server through it. */
 async function countingProxy(target: string) {

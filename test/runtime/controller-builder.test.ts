@@ -8,7 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { CONFIGMAPS, SECRETS, type Stored } from "../../src/kube/index.js";
 import type { Request } from "../../src/runtime/controller.js";
 import { ControllerSet } from "../../src/runtime/controller-builder.js";
-import { type Env, env, waitFor } from "./helpers.js";
+import { eventually } from "../support/poll.js";
+import { type Env, env } from "../support/world.js";
 
 let e: Env;
 before(async () => {
@@ -56,20 +57,20 @@ describe("controller builder", () => {
     await set.synced();
     set.startControllers();
     try {
-      await waitFor(() => seen.includes("before-start"), "the cached object reconciled on start");
+      await eventually(() => seen.includes("before-start"), { what: "the cached object reconciled on start" });
       const owner = await e.client.create(CONFIGMAPS, cm("owner"));
-      await waitFor(() => seen.includes("owner"), "a new object reconciled");
+      await eventually(() => seen.includes("owner"), { what: "a new object reconciled" });
       const count = () => seen.filter((n) => n === "owner").length;
       const n = count();
       await e.client.patch(CONFIGMAPS, "default", "owner", { metadata: { labels: { x: "1" } } });
-      await waitFor(
-        () => builder.forInformer.cache.getByName("default", "owner")?.metadata.labels?.x === "1",
-        "label seen",
-      );
+      await eventually(() => builder.forInformer.cache.getByName("default", "owner")?.metadata.labels?.x === "1", {
+        what: "label seen",
+      });
+      // Real time: the informer delivers events concurrently; the filtered one must not reach the reconciler.
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(count(), n, "a label change does not pass the predicate");
       await e.client.patch(CONFIGMAPS, "default", "owner", { data: { k: "v" } });
-      await waitFor(() => count() === n + 1, "a data change passes the predicate");
+      await eventually(() => count() === n + 1, { what: "a data change passes the predicate" });
       await e.client.create(SECRETS, {
         apiVersion: "v1",
         kind: "Secret",
@@ -79,15 +80,15 @@ describe("controller builder", () => {
           ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata.uid! }],
         },
       });
-      await waitFor(() => count() === n + 2, "an owned object's event reconciles its owner");
+      await eventually(() => count() === n + 2, { what: "an owned object's event reconciles its owner" });
       await e.client.create(SECRETS, {
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name: "pointer", namespace: "default", labels: { points_to: "mapped" } },
       });
-      await waitFor(() => seen.includes("mapped"), "a watched object maps to its request");
+      await eventually(() => seen.includes("mapped"), { what: "a watched object maps to its request" });
       await e.client.delete(CONFIGMAPS, "default", "before-start");
-      await waitFor(() => deleted.includes("before-start"), "onDelete runs instead of a reconcile");
+      await eventually(() => deleted.includes("before-start"), { what: "onDelete runs instead of a reconcile" });
     } finally {
       await set.stop();
     }

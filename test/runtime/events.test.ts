@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ApiEventRecorder } from "../../src/controllers/common/events.js";
 import { EVENTS, type KubeClient } from "../../src/kube/index.js";
-import { type Env, env } from "./helpers.js";
+import { type Env, env } from "../support/world.js";
 
 interface Ev {
   metadata: { name: string };

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CONFIGMAPS, type KubeObject, MANAGED_SELECTOR, NAMESPACES, objectKey, SECRETS } from "../../src/kube/index.js";
 import { Informer } from "../../src/runtime/informer.js";
-import { type Env, env, waitFor } from "./helpers.js";
+import { eventually } from "../support/poll.js";
+import { type Env, env } from "../support/world.js";
 
 type ConfigMap = KubeObject & { data?: Record<string, string> };
 
@@ -48,7 +49,7 @@ describe("informer", () => {
     await e.client.create(CONFIGMAPS, cm("w-1", { store: "aws" }));
     await e.client.patch(CONFIGMAPS, "default", "w-1", { data: { store: "vault" } });
     await e.client.delete(CONFIGMAPS, "default", "pre-1");
-    await waitFor(() => events.length === 4, "four events");
+    await eventually(() => events.length === 4, { what: "four events" });
     assert.deepEqual(events, ["add pre-1", "add w-1", "update w-1", "delete pre-1"]);
     assert.deepEqual(
       inf.cache.byIndex("store", "vault").map((o) => o.metadata.name),
@@ -75,7 +76,7 @@ describe("informer", () => {
     inf.start();
     await inf.waitForSync();
     await e.client.create(CONFIGMAPS, withFields("watched"));
-    await waitFor(() => inf.cache.list("mf").length === 2, "both in the cache");
+    await eventually(() => inf.cache.list("mf").length === 2, { what: "both in the cache" });
     for (const o of inf.cache.list("mf")) {
       assert.equal(o.metadata.managedFields, undefined, o.metadata.name);
       assert.deepEqual(o.metadata.labels, { team: "a" });
@@ -108,10 +109,13 @@ describe("informer", () => {
     }
     e.api.faults.cutWatches();
     const want = await serverState(e, "default");
-    await waitFor(async () => {
-      const got = cacheState(inf);
-      return got.size === want.size && [...want].every(([k, v]) => got.get(k) === v);
-    }, "cache to match the server");
+    await eventually(
+      async () => {
+        const got = cacheState(inf);
+        return got.size === want.size && [...want].every(([k, v]) => got.get(k) === v);
+      },
+      { what: "cache to match the server" },
+    );
     for (const name of created) assert.ok(added.has(name), `add event for ${name}`);
     for (let i = 4; i < 40; i += 5) assert.ok(deleted.has(`cut-${i - 2}`), `delete event for cut-${i - 2}`);
     assert.equal(inf.stats.lists, 1, "resumed by watch, never relisted");
@@ -135,12 +139,15 @@ describe("informer", () => {
       for (let i = 5; i < 20; i++) await small.client.create(CONFIGMAPS, cm(`g-${i}`));
       await small.client.delete(CONFIGMAPS, "default", "g-0");
       await small.client.delete(CONFIGMAPS, "default", "g-1");
-      await waitFor(() => inf.stats.relistsAfterGone >= 1, "relist after 410");
+      await eventually(() => inf.stats.relistsAfterGone >= 1, { what: "relist after 410" });
       const want = await serverState(small);
-      await waitFor(async () => {
-        const got = cacheState(inf);
-        return got.size === want.size && [...want].every(([k, v]) => got.get(k) === v);
-      }, "cache to match the server");
+      await eventually(
+        async () => {
+          const got = cacheState(inf);
+          return got.size === want.size && [...want].every(([k, v]) => got.get(k) === v);
+        },
+        { what: "cache to match the server" },
+      );
       assert.deepEqual(deleted.sort(), ["g-0", "g-1"]);
       assert.ok(inf.stats.lists >= 2);
       await inf.stop();
@@ -174,9 +181,9 @@ describe("informer", () => {
       metadata: { name: "managed", namespace: "default", labels: { "reconcile.external-secrets.io/managed": "true" } },
       data: { k: "dg==" },
     });
-    await waitFor(() => inf.cache.size === 1, "the managed Secret in cache");
+    await eventually(() => inf.cache.size === 1, { what: "the managed Secret in cache" });
     e.api.faults.cutWatches();
-    await waitFor(() => inf.stats.watches >= 2, "a rewatch");
+    await eventually(() => inf.stats.watches >= 2, { what: "a rewatch" });
     assert.deepEqual(inf.cache.keys(), ["default/managed"]);
     assert.equal(inf.lastListQuery?.labelSelector, MANAGED_SELECTOR);
     assert.equal(inf.lastWatchQuery?.labelSelector, MANAGED_SELECTOR);

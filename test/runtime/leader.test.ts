@@ -10,7 +10,8 @@ import { Controller } from "../../src/runtime/controller.js";
 import { Informer } from "../../src/runtime/informer.js";
 import { LeaderElector, type Lease, microTime } from "../../src/runtime/leader.js";
 import { Manager } from "../../src/runtime/manager.js";
-import { type Env, env, waitFor } from "./helpers.js";
+import { eventually } from "../support/poll.js";
+import { type Env, env } from "../support/world.js";
 
 /** A TCP proxy to the API server that can be cut like a network partition (connections hang, nothing passes). */
 async function partitionableProxy(target: string) {
@@ -136,9 +137,10 @@ describe("leader election", () => {
     const b = await replica("b", e.api.kubeConfig(), timing);
     try {
       await e.client.create(CONFIGMAPS, cm("one"));
-      await waitFor(() => a.runs.some((r) => r.name === "one"), "leader reconciles");
+      await eventually(() => a.runs.some((r) => r.name === "one"), { what: "leader reconciles" });
       // The standby keeps its cache in sync but never reconciles.
-      await waitFor(() => b.informer.cache.get("default/one") !== undefined, "standby cache");
+      await eventually(() => b.informer.cache.get("default/one") !== undefined, { what: "standby cache" });
+      // Real time: the standby runs real watches and lease retries (100 ms); it must stay passive meanwhile.
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(b.runs.length, 0);
       assert.equal(b.manager.isLeader, false);
@@ -147,20 +149,25 @@ describe("leader election", () => {
       assert.match(await b.manager.registry.metrics(), /leader_election_master_status\{name="eso-test"\} 0/);
 
       await e.client.create(CONFIGMAPS, cm("hold-a"));
-      await waitFor(() => a.runs.some((r) => r.name === "hold-a"), "a reconcile in flight on the leader");
+      await eventually(() => a.runs.some((r) => r.name === "hold-a"), { what: "a reconcile in flight on the leader" });
 
       // Cut the leader off: it stops leading after renewDeadline; b takes over after the lease expires.
       proxy.partition();
-      await waitFor(() => !a.manager.isLeader, "leader steps down", 10_000);
-      await waitFor(() => a.aborted.includes("hold-a"), "the in-flight reconcile is aborted at once", 2_000);
+      await eventually(() => !a.manager.isLeader, { what: "leader steps down", timeoutMs: 10_000 });
+      await eventually(() => a.aborted.includes("hold-a"), {
+        what: "the in-flight reconcile is aborted at once",
+        timeoutMs: 2_000,
+      });
       const aRunsAtLoss = a.runs.length;
       await b.manager.elected();
       assert.equal((await lease(e)).spec?.holderIdentity, "b");
       assert.equal((await lease(e)).spec?.leaseTransitions, 1);
-      await waitFor(() => b.runs.some((r) => r.name === "one"), "new leader replays its cache");
-      await waitFor(() => b.runs.some((r) => r.name === "hold-a"), "new leader picks up the interrupted work");
+      await eventually(() => b.runs.some((r) => r.name === "one"), { what: "new leader replays its cache" });
+      await eventually(() => b.runs.some((r) => r.name === "hold-a"), {
+        what: "new leader picks up the interrupted work",
+      });
       await e.client.create(CONFIGMAPS, cm("two"));
-      await waitFor(() => b.runs.some((r) => r.name === "two"), "new leader reconciles new work");
+      await eventually(() => b.runs.some((r) => r.name === "two"), { what: "new leader reconciles new work" });
       assert.equal(a.runs.length, aRunsAtLoss, "the deposed leader does no more work");
       assert.ok(
         [...a.runs, ...b.runs].every((r) => r.leader),
@@ -180,6 +187,7 @@ describe("leader election", () => {
     await a.manager.elected();
     const b = await replica("b", e.api.kubeConfig(), timing);
     try {
+      // Real time: the standby runs real watches and lease retries (100 ms); it must stay passive meanwhile.
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(b.manager.isLeader, false);
       const started = Date.now();
@@ -228,14 +236,14 @@ describe("leader election", () => {
     elector.start();
     try {
       for (let round = 1; round <= 6; round++) {
-        await waitFor(() => clock.pending() > 0, "elector waits for its retry period");
+        await eventually(() => clock.pending() > 0, { what: "elector waits for its retry period" });
         clock.advance(2_400);
       }
-      await waitFor(() => clock.pending() > 0, "elector waits again");
+      await eventually(() => clock.pending() > 0, { what: "elector waits again" });
       assert.equal(elector.isLeader, false, "14.4 s after first seeing the lease it is still held");
       assert.equal(elector.leader, "gone");
       clock.advance(2_400);
-      await waitFor(() => elector.isLeader, "takes the lease after 15 s");
+      await eventually(() => elector.isLeader, { what: "takes the lease after 15 s" });
       assert.equal(started, 1);
       const l = (await e.client.get<Lease>(LEASES, "default", "held"))!;
       assert.equal(l.spec?.holderIdentity, "standby");

@@ -6,7 +6,8 @@ import { Controller } from "../../src/runtime/controller.js";
 import { parseBindAddress } from "../../src/runtime/health.js";
 import type { Lease } from "../../src/runtime/leader.js";
 import { Manager } from "../../src/runtime/manager.js";
-import { type Env, env, waitFor } from "./helpers.js";
+import { eventually } from "../support/poll.js";
+import { type Env, env } from "../support/world.js";
 
 async function get(addr: string, path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://${addr}${path}`);
@@ -56,7 +57,9 @@ describe("manager", () => {
       await m.elected();
       c.enqueue({ namespace: "ns", name: "w" });
       await m.client.list(CONFIGMAPS, "default");
-      await waitFor(async () => /result="success"\} 1/.test((await get(m.metricsAddress!, "/metrics")).body), "metric");
+      await eventually(async () => /result="success"\} 1/.test((await get(m.metricsAddress!, "/metrics")).body), {
+        what: "metric",
+      });
       const metrics = await get(m.metricsAddress!, "/metrics");
       assert.equal(metrics.status, 200);
       for (const line of [
@@ -133,9 +136,10 @@ describe("manager", () => {
     await m.start();
     await m.elected();
     c.enqueue({ namespace: "", name: "slow" });
-    await waitFor(() => c.queue.isProcessing("slow"), "reconcile in flight");
+    await eventually(() => c.queue.isProcessing("slow"), { what: "reconcile in flight" });
     const stopping = m.stop();
     c.enqueue({ namespace: "", name: "late" });
+    // Real time: the lease must stay held while a real reconcile drains.
     await new Promise((r) => setTimeout(r, 100));
     const lease = await e.client.get<Lease>(LEASES, "default", "graceful");
     assert.equal(lease?.spec?.holderIdentity, "me", "the lease is held while reconciles drain");
@@ -169,7 +173,7 @@ describe("manager", () => {
     m.add(c);
     await m.start();
     c.enqueue({ namespace: "", name: "x" });
-    await waitFor(() => c.queue.isProcessing("x"), "reconcile in flight");
+    await eventually(() => c.queue.isProcessing("x"), { what: "reconcile in flight" });
     await m.stop();
     assert.equal(aborted, true);
   });

@@ -17,11 +17,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generatorResource } from "../../src/kube/index.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
+import { type AkeylessFake, startAkeylessFake } from "../fakes/akeyless-server.js";
+import { FakeAws } from "../fakes/aws-server.js";
+import { FakeVault } from "../fakes/vault-server.js";
+import { eventually } from "../support/poll.js";
 import {
   CLUSTER_SECRET_STORES,
   createNamespace,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   type Harness,
   readyCondition,
@@ -30,10 +33,7 @@ import {
   secretManifest,
   setEnv,
   startHarness,
-} from "../e2e/harness.js";
-import { type AkeylessFake, startAkeylessFake } from "../fakes/akeyless-server.js";
-import { FakeAws } from "../fakes/aws-server.js";
-import { FakeVault } from "../fakes/vault-server.js";
+} from "../support/world.js";
 import { type RecordingListener, startRecordingListener } from "./recording-listener.js";
 
 const NS = "tenant-id";
@@ -50,7 +50,7 @@ const leaked = (seen: string) =>
 async function settledCondition(h: Harness, kind: "SecretStore" | "ClusterSecretStore", name: string) {
   const rt = kind === "SecretStore" ? SECRET_STORES : CLUSTER_SECRET_STORES;
   const ns = kind === "SecretStore" ? NS : "";
-  await eventually(() => readyCondition(h, rt, ns, name), 20_000, `${kind} ${name} validated`);
+  await eventually(() => readyCondition(h, rt, ns, name), { timeoutMs: 20_000, what: `${kind} ${name} validated` });
   await new Promise((r) => setTimeout(r, 1_500));
   return (await readyCondition(h, rt, ns, name))!;
 }
@@ -154,7 +154,10 @@ describe("the operator's own ServiceAccount token", () => {
         ],
       }),
     );
-    const cond = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, "db"), 20_000, "ExternalSecret db");
+    const cond = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, "db"), {
+      timeoutMs: 20_000,
+      what: "ExternalSecret db",
+    });
     await new Promise((r) => setTimeout(r, 1_000));
     assert.ok(!leaked(listener.seen()), "the operator's token reached the tenant's server");
     assert.equal(cond.status, "False");
@@ -173,8 +176,7 @@ describe("the operator's own ServiceAccount token", () => {
           const c = await readyCondition(h, CLUSTER_SECRET_STORES, "", name);
           return c?.status === "True" ? c : undefined;
         },
-        20_000,
-        `ClusterSecretStore ${name} Ready`,
+        { timeoutMs: 20_000, what: `ClusterSecretStore ${name} Ready` },
       );
       assert.equal(cond.status, "True");
     }
@@ -245,11 +247,10 @@ describe("the controller's ambient AWS identity for namespaced stores", () => {
         cond.message ?? "",
         /spec\.provider\.aws\.auth: a SecretStore or generator must set auth\.secretRef or auth\.jwt; .*--refuse-ambient-credentials-for-namespaced-stores/,
       );
-      const esCond = await eventually(
-        () => readyCondition(h, EXTERNAL_SECRETS, NS, "registry"),
-        20_000,
-        "ExternalSecret registry synced",
-      );
+      const esCond = await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, "registry"), {
+        timeoutMs: 20_000,
+        what: "ExternalSecret registry synced",
+      });
       assert.equal(esCond.status, "False");
       assert.match(
         esCond.message ?? "",
@@ -290,11 +291,10 @@ describe("the controller's ambient AWS identity for namespaced stores", () => {
     try {
       await createNamespace(h, NS);
       await h.client.create(SECRET_STORES, awsStore("aws-ambient"));
-      await eventually(
-        async () => (await readyCondition(h, SECRET_STORES, NS, "aws-ambient"))?.status === "True",
-        20_000,
-        "SecretStore aws-ambient Ready",
-      );
+      await eventually(async () => (await readyCondition(h, SECRET_STORES, NS, "aws-ambient"))?.status === "True", {
+        timeoutMs: 20_000,
+        what: "SecretStore aws-ambient Ready",
+      });
     } finally {
       await h.stop();
     }

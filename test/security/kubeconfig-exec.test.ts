@@ -12,17 +12,17 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { stringify as toYaml } from "yaml";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   readyCondition,
   SECRET_STORES,
   SECRETS,
   secretManifest,
   useHarness,
-} from "../e2e/harness.js";
+} from "../support/world.js";
 
 const NS = "tenant-exec";
 const dir = mkdtempSync(join(tmpdir(), "eso-kubeconfig-exec-"));
@@ -83,8 +83,14 @@ async function attack(name: string, user: Record<string, unknown>, canary: strin
       data: [{ secretKey: "k", remoteRef: { key: "anything", property: "k" } }],
     }),
   );
-  await eventually(() => readyCondition(h, SECRET_STORES, NS, name), 20_000, `SecretStore ${name} validated`);
-  await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, name), 20_000, `ExternalSecret ${name} synced`);
+  await eventually(() => readyCondition(h, SECRET_STORES, NS, name), {
+    timeoutMs: 20_000,
+    what: `SecretStore ${name} validated`,
+  });
+  await eventually(() => readyCondition(h, EXTERNAL_SECRETS, NS, name), {
+    timeoutMs: 20_000,
+    what: `ExternalSecret ${name} synced`,
+  });
   // Several more validation cycles (re-validation every 200 ms, ExternalSecret refresh every second).
   await new Promise((r) => setTimeout(r, 3_000));
   assert.equal(existsSync(canary), false, `the ${name} command ran inside the operator`);

@@ -12,17 +12,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { stringify as toYaml } from "yaml";
+import { selfSignedCert } from "../fakes/azurekv-server.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
-  eventually,
   type Harness,
   readyCondition,
   SECRET_STORES,
   SECRETS,
   secretManifest,
   startHarness,
-} from "../e2e/harness.js";
-import { selfSignedCert } from "../fakes/azurekv-server.js";
+} from "../support/world.js";
 import {
   type ConnectProxy,
   type RecordingListener,
@@ -76,8 +76,7 @@ async function waitReady(h: Harness, name: string, status: "True" | "False") {
       const c = await readyCondition(h, SECRET_STORES, NS, name);
       return c?.status === status ? c : undefined;
     },
-    20_000,
-    `SecretStore ${name} Ready=${status}`,
+    { timeoutMs: 20_000, what: `SecretStore ${name} Ready=${status}` },
   );
 }
 
@@ -124,7 +123,10 @@ describe("a tenant kubeconfig that names the operator's files", () => {
     it(`${c.name}: the file never reaches the attacker's server; the store names the field`, async () => {
       const cluster = c.cluster ?? { "insecure-skip-tls-verify": true };
       await createStore(h, c.name, kubeconfig({ server: listener.url, ...cluster }, c.user));
-      await eventually(() => readyCondition(h, SECRET_STORES, NS, c.name), 20_000, `SecretStore ${c.name} validated`);
+      await eventually(() => readyCondition(h, SECRET_STORES, NS, c.name), {
+        timeoutMs: 20_000,
+        what: `SecretStore ${c.name} validated`,
+      });
       await new Promise((r) => setTimeout(r, 1_500)); // more validation cycles
       const seen = listener.seen();
       assert.ok(!seen.includes(tokenCanary), "the operator's token reached the attacker");

@@ -9,17 +9,17 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { type NotifyServer, startNotifyServer } from "../../src/notify/server.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   type Harness,
   secretData,
   startHarness,
   waitForSecretData,
-} from "../e2e/harness.js";
+} from "../support/world.js";
 
 const TOKEN = "notify-flood-token";
 const NS = "notify-flood";
@@ -144,7 +144,10 @@ describe("the notification endpoint under a flood", () => {
       `every notification accepted: ${[...new Set(statuses)].join(",")}`,
     );
     assert.ok(sentIn < WINDOW_MS, `the 100 notifications took ${sentIn} ms, longer than the window`);
-    await eventually(async () => (await secretData(h, NS, "hot")).value === "v2-hot", 15_000, "the new value synced");
+    await eventually(async () => (await secretData(h, NS, "hot")).value === "v2-hot", {
+      timeoutMs: 15_000,
+      what: "the new value synced",
+    });
     await sleep(WINDOW_MS + 1_000); // a second refresh, if any, would come by now
     const refreshes = backend.readsOf("hot") - before;
     console.log(`# 100 notifications in ${sentIn} ms -> ${refreshes} provider read(s)`);

@@ -13,17 +13,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { repoRoot } from "../support/kubectl.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   type Harness,
   readyCondition,
   startHarness,
-} from "../e2e/harness.js";
-import { repoRoot } from "../support/kubectl.js";
+} from "../support/world.js";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -128,16 +128,14 @@ describe("a webhook store whose server answers with an endless body", () => {
           const cond = await readyCondition(h, EXTERNAL_SECRETS, NS, "flooded");
           return cond?.status === "False" ? cond : undefined;
         },
-        60_000,
-        "the ExternalSecret reports the failure",
+        { timeoutMs: 60_000, what: "the ExternalSecret reports the failure" },
       );
       assert.match(c.message ?? "", CAP_ERROR);
       assert.doesNotMatch(c.message ?? "", /xxxx/, "no body text in the condition");
-      await eventually(
-        async () => backend.closedEarlyAfter.length > 0,
-        10_000,
-        "the server sees the connection closed",
-      );
+      await eventually(async () => backend.closedEarlyAfter.length > 0, {
+        timeoutMs: 10_000,
+        what: "the server sees the connection closed",
+      });
     } finally {
       rss.stop();
     }

@@ -11,11 +11,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EndpointServers } from "../../src/runtime/health.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   type Harness,
@@ -23,7 +23,7 @@ import {
   secretData,
   startHarness,
   waitForSecretData,
-} from "../e2e/harness.js";
+} from "../support/world.js";
 import { HealthProbe, PROBE_EVERY_MS } from "./health-probe.js";
 
 const NS = "redos";
@@ -74,7 +74,7 @@ after(async () => {
 /** Milliseconds from now until `check` holds (polled every 50 ms), or a failure after 15 s. */
 async function msUntil(check: () => Promise<boolean>, what: string): Promise<number> {
   const t0 = performance.now();
-  await eventually(check, 15_000, what);
+  await eventually(check, { timeoutMs: 15_000, what: what });
   return performance.now() - t0;
 }
 

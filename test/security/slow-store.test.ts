@@ -9,11 +9,11 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   type Harness,
   readyCondition,
@@ -24,7 +24,7 @@ import {
   startHarness,
   vaultTokenStoreManifest,
   waitForSecretData,
-} from "../e2e/harness.js";
+} from "../support/world.js";
 
 const CONCURRENT = 4;
 const A_SECRETS = 6; // more than CONCURRENT
@@ -126,15 +126,14 @@ for (const mode of ["hang", "trickle"] as const) {
       backend.mode = mode;
       for (let i = 1; i <= A_SECRETS; i++) await h.client.create(EXTERNAL_SECRETS, readKey(`a-${i}`, A, `k${i}`));
       // Let A's syncs take the workers before B arrives.
-      await eventually(async () => backend.holding >= 2, 10_000, "A's calls in flight");
+      await eventually(async () => backend.holding >= 2, { timeoutMs: 10_000, what: "A's calls in flight" });
 
       const started = Date.now();
       await h.client.create(EXTERNAL_SECRETS, readKey("b", B, "kb"));
-      await eventually(
-        async () => (await readyCondition(h, EXTERNAL_SECRETS, B, "b"))?.status === "True",
-        5_000,
-        "tenant B's ExternalSecret Ready within 5 s",
-      );
+      await eventually(async () => (await readyCondition(h, EXTERNAL_SECRETS, B, "b"))?.status === "True", {
+        timeoutMs: 5_000,
+        what: "tenant B's ExternalSecret Ready within 5 s",
+      });
       const took = Date.now() - started;
       assert.deepEqual(await secretData(h, B, "b"), { value: "value-of-kb" });
 
@@ -144,8 +143,7 @@ for (const mode of ["hang", "trickle"] as const) {
             const cond = await readyCondition(h, EXTERNAL_SECRETS, A, `a-${i}`);
             return cond?.status === "False" && DEADLINE.test(cond.message ?? "") ? cond : undefined;
           },
-          30_000,
-          `a-${i} reports the reconcile deadline`,
+          { timeoutMs: 30_000, what: `a-${i} reports the reconcile deadline` },
         );
         assert.match(c.message ?? "", DEADLINE);
       }
@@ -154,8 +152,7 @@ for (const mode of ["hang", "trickle"] as const) {
           const cond = await readyCondition(h, EXTERNAL_SECRETS, A, "synced-earlier");
           return cond?.status === "False" && DEADLINE.test(cond.message ?? "") ? cond : undefined;
         },
-        30_000,
-        "synced-earlier reports the reconcile deadline",
+        { timeoutMs: 30_000, what: "synced-earlier reports the reconcile deadline" },
       );
       assert.match(earlier.message ?? "", DEADLINE);
       assert.deepEqual(await secretData(h, A, "synced-earlier"), { value: "value-of-k0" }, "A's Secret kept its data");
@@ -175,8 +172,7 @@ for (const mode of ["hang", "trickle"] as const) {
           const cond = await readyCondition(h, SECRET_STORES, A, "vault");
           return cond?.status === "False" ? cond : undefined;
         },
-        20_000,
-        "the Vault SecretStore reports the failed validation",
+        { timeoutMs: 20_000, what: "the Vault SecretStore reports the failed validation" },
       );
       assert.match(c.message ?? "", /unable to validate store: provider call exceeded the reconcile deadline of 2s/);
     });

@@ -10,11 +10,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EndpointServers } from "../../src/runtime/health.js";
 import { RenderError, renderExternalSecret } from "../../src/sandbox/render.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   forceSync,
@@ -23,7 +23,7 @@ import {
   secretData,
   startHarness,
   waitForSecretData,
-} from "../e2e/harness.js";
+} from "../support/world.js";
 import { HealthProbe, PROBE_EVERY_MS } from "./health-probe.js";
 
 const ATTACKER = "bomber";
@@ -131,8 +131,7 @@ describe("template bombs written by a namespace admin", () => {
               const m = await readyMessage(ATTACKER, name, "False");
               return m?.includes("memory limit") ? m : undefined;
             },
-            30_000,
-            `${name} reports the memory limit`,
+            { timeoutMs: 30_000, what: `${name} reports the memory limit` },
           ),
         ),
       );
@@ -153,7 +152,10 @@ describe("template bombs written by a namespace admin", () => {
     // Fails fast (20 strings of 4 MB in one call), so only the backoff spaces the attempts.
     const fast = `{{ list ${Array.from({ length: 20 }, () => '(repeat 4000000 "a")').join(" ")} | len }}`;
     await h.client.create(EXTERNAL_SECRETS, externalSecret("retry-bomb", ATTACKER, attackerSpec(fast)));
-    await eventually(() => readyMessage(ATTACKER, "retry-bomb", "False"), 30_000, "the first failure");
+    await eventually(() => readyMessage(ATTACKER, "retry-bomb", "False"), {
+      timeoutMs: 30_000,
+      what: "the first failure",
+    });
     const first = await failedSyncs(ATTACKER, "retry-bomb");
     await new Promise((r) => setTimeout(r, 5_000));
     const afterFive = await failedSyncs(ATTACKER, "retry-bomb");
@@ -183,8 +185,7 @@ describe("template bombs written by a namespace admin", () => {
           const msg = await readyMessage(CPU_NAMESPACES[i]!, "cpu-bomb", "False");
           return msg?.includes("timed out") ? msg : undefined;
         },
-        30_000,
-        `the CPU bomb in ${CPU_NAMESPACES[i]} reports the timeout`,
+        { timeoutMs: 30_000, what: `the CPU bomb in ${CPU_NAMESPACES[i]} reports the timeout` },
       );
       assert.match(m, /template timed out after 2s/);
       timedOut[i] = performance.now() - created;
@@ -196,7 +197,10 @@ describe("template bombs written by a namespace admin", () => {
       await new Promise((r) => setTimeout(r, 300));
       const victimStart = performance.now();
       await h.client.create(EXTERNAL_SECRETS, externalSecret("innocent", VICTIM, attackerSpec("{{ .seed | upper }}")));
-      await eventually(() => readyMessage(VICTIM, "innocent", "True"), 30_000, "the other tenant's ExternalSecret");
+      await eventually(() => readyMessage(VICTIM, "innocent", "True"), {
+        timeoutMs: 30_000,
+        what: "the other tenant's ExternalSecret",
+      });
       victimMs = performance.now() - victimStart;
       // The third bomb arrives while the first two are being retried.
       await Promise.all([...wave, bomb(2)]);

@@ -9,16 +9,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EVENTS } from "../../src/kube/index.js";
 import { createLogger } from "../../src/runtime/logger.js";
+import { eventually } from "../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   fakeStore,
   readyCondition,
   useHarness,
-} from "../e2e/harness.js";
+} from "../support/world.js";
 
 const NS = "redact-transformed";
 const CANARY = "Vyx9-Qwerty-Plum-7k2Z";
@@ -72,8 +72,7 @@ async function failureMessage(name: string): Promise<string> {
       );
       return cond?.status === "False" && events.length > 0 ? (cond.message ?? "") : undefined;
     },
-    20_000,
-    `${name} failing with a Warning event`,
+    { timeoutMs: 20_000, what: `${name} failing with a Warning event` },
   );
 }
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { registerBuiltinProviders } from "../../src/providers/builtin.js";
 import { type FakeSpec, fakeProvider } from "../../src/providers/fake/index.js";
 import type { Provider } from "../../src/providers/provider.js";
-import { issueCertBundle } from "../../src/webhook/certs.js";
+import { issueCertBundle } from "../../src/util/serving-certs.js";
 import { esoConverter, esoValidator } from "../../src/webhook/eso.js";
 import { startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 

@@ -5,7 +5,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { issueCertBundle, needsRotation, serviceDnsNames, servingProblem } from "../../src/webhook/certs.js";
+import { issueCertBundle, needsRotation, serviceDnsNames, servingProblem } from "../../src/util/serving-certs.js";
 import { startWebhookServer, type WebhookServer } from "../../src/webhook/server.js";
 
 function post(

@@ -2,6 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import { CAProviderSchema, SecretKeySelectorSchema, ServiceAccountSelectorSchema } from "../common.js";
 import { Bytes } from "../schema.js";
 
+/** accessTypeParam: api_key: the access key; k8s: the gateway's auth config name; gcp: the audience; azure_ad: an object id. */
 export const AkeylessAuthSecretRefSchema = Type.Object({
   accessID: Type.Optional(SecretKeySelectorSchema),
   accessType: Type.Optional(SecretKeySelectorSchema),
@@ -26,5 +27,11 @@ export const AkeylessProviderSchema = Type.Object({
   authSecretRef: AkeylessAuthSchema,
   caBundle: Type.Optional(Bytes()),
   caProvider: Type.Optional(CAProviderSchema),
+  ignoreCache: Type.Optional(
+    Type.Boolean({
+      description:
+        "Read secret values past the Akeyless Gateway's cache, from Akeyless SaaS, on every sync (the API's ignore-cache).",
+    }),
+  ),
 });
 export type AkeylessProvider = Static<typeof AkeylessProviderSchema>;

@@ -20,8 +20,10 @@ export const AWSAuthSchema = Type.Object({
 });
 export type AWSAuth = Static<typeof AWSAuthSchema>;
 
-export const AWSServiceValues = ["SecretsManager", "ParameterStore"] as const;
+export const AWSServiceValues = ["SecretsManager", "ParameterStore", "CertificateManager"] as const;
 export type AWSService = (typeof AWSServiceValues)[number];
+
+export const AWSSessionTagsPolicyValues = ["None", "Simple", "Custom"] as const;
 
 export const AWSTagSchema = Type.Object({ key: Type.String(), value: Type.String() });
 
@@ -40,8 +42,16 @@ export const AWSProviderSchema = Type.Object({
     }),
   ),
   transitiveTagKeys: Type.Optional(Type.Array(Type.String())),
-  sessionTagsPolicy: Type.Optional(StringEnum(["None", "Simple", "Custom"] as const, { default: "None" })),
-  customSessionTags: Type.Optional(StringMap()),
+  sessionTagsPolicy: Type.Optional(
+    StringEnum(AWSSessionTagsPolicyValues, {
+      default: "None",
+      description:
+        "Session tags added when assuming `role`: None; Simple adds esoNamespace, esoStoreName and esoStoreKind; Custom adds those and customSessionTags.",
+    }),
+  ),
+  customSessionTags: Type.Optional(
+    StringMap({ description: "Extra session tags when sessionTagsPolicy is Custom (the built-in tags win)." }),
+  ),
   prefix: Type.Optional(Type.String({ description: "Prefix added to every remote key." })),
 });
 export type AWSProvider = Static<typeof AWSProviderSchema>;

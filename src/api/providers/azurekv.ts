@@ -20,11 +20,12 @@ export const AzureKVAuthSchema = Type.Object({
 export type AzureKVAuth = Static<typeof AzureKVAuthSchema>;
 
 export const AzureCustomCloudConfigSchema = Type.Object({
-  activeDirectoryEndpoint: Type.String(),
-  keyVaultEndpoint: Type.Optional(Type.String()),
-  keyVaultDNSSuffix: Type.Optional(Type.String()),
-  resourceManagerEndpoint: Type.Optional(Type.String()),
-  audience: Type.Optional(Type.String()),
+  activeDirectoryEndpoint: Type.String({ description: "Microsoft Entra ID authority host used to log in." }),
+  keyVaultEndpoint: Type.Optional(
+    Type.String({ description: "Key Vault resource (token audience), when it differs from the vaultUrl domain." }),
+  ),
+  keyVaultDNSSuffix: Type.Optional(Type.String({ description: "DNS suffix of the cloud's Key Vault URLs." })),
+  resourceManagerEndpoint: Type.Optional(Type.String({ description: "Azure Resource Manager endpoint." })),
 });
 
 export const AzureKVProviderSchema = Type.Object({

@@ -48,6 +48,9 @@ export const VaultCertAuthSchema = Type.Object({
   path: Type.Optional(Type.String({ default: "cert" })),
   clientCert: Type.Optional(SecretKeySelectorSchema),
   secretRef: Type.Optional(SecretKeySelectorSchema),
+  vaultRole: Type.Optional(
+    Type.String({ description: "The cert auth role to log in against (sent as `name`); unset tries every role." }),
+  ),
 });
 
 export const VaultAwsAuthSecretRefSchema = Type.Object({
@@ -103,16 +106,25 @@ export const vaultFields = {
   namespace: Type.Optional(Type.String({ description: "Vault Enterprise namespace." })),
   caBundle: Type.Optional(Bytes()),
   tls: Type.Optional(
-    Type.Object({
-      certSecretRef: Type.Optional(SecretKeySelectorSchema),
-      keySecretRef: Type.Optional(SecretKeySelectorSchema),
-    }),
+    Type.Object(
+      {
+        certSecretRef: Type.Optional(SecretKeySelectorSchema),
+        keySecretRef: Type.Optional(SecretKeySelectorSchema),
+      },
+      { description: "Client certificate (key tls.crt) and key (key tls.key) presented to Vault (mTLS); set both." },
+    ),
   ),
   caProvider: Type.Optional(CAProviderSchema),
   readYourWrites: Type.Optional(Type.Boolean()),
   forwardInconsistent: Type.Optional(Type.Boolean()),
   headers: Type.Optional(StringMap()),
-  checkAndSet: Type.Optional(Type.Object({ required: Type.Optional(Type.Boolean()) })),
+  checkAndSet: Type.Optional(
+    Type.Object({
+      required: Type.Optional(
+        Type.Boolean({ description: "Send check-and-set (cas) on every KV v2 write; not supported on KV v1." }),
+      ),
+    }),
+  ),
 };
 
 /** HashiCorp Vault and OpenBao (same API). */

@@ -6,6 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import type { ExternalSecretTemplate, TemplateFrom } from "../../api/externalsecret.js";
 import { TemplateError as EngineError, REDACTED, redactValues, TemplateLimitError } from "../../template/index.js";
+import { decodeValue } from "../externalsecret/pipeline/decode.js";
 
 /**
  * The template engine as the ExternalSecret and PushSecret controllers see it: the controller renders in a
@@ -114,10 +115,22 @@ async function run(ctx: RenderContext, name: string, text: string, templateSecre
   }
 }
 
-function write(out: TemplateOutput, target: Target, key: string, value: string): void {
-  if (target === "Labels") out.labels[key] = value;
-  else if (target === "Annotations") out.annotations[key] = value;
-  else out.data[key] = Buffer.from(value, "utf8");
+/** templateFrom[].valuesDecodingStrategy: how each rendered value is decoded before it is written (None: as is). */
+type Decoding = TemplateFrom["valuesDecodingStrategy"];
+
+function write(out: TemplateOutput, target: Target, key: string, value: string, decoding?: Decoding): void {
+  let bytes: Buffer = Buffer.from(value, "utf8");
+  if (decoding && decoding !== "None") {
+    try {
+      bytes = decodeValue(decoding, bytes);
+    } catch (err) {
+      const why = (err as Error).message;
+      throw new TemplateError(`could not decode templated value of key ${JSON.stringify(key)}: ${why}`);
+    }
+  }
+  if (target === "Labels") out.labels[key] = bytes.toString("utf8");
+  else if (target === "Annotations") out.annotations[key] = bytes.toString("utf8");
+  else out.data[key] = bytes;
 }
 
 async function execute(
@@ -127,6 +140,7 @@ async function execute(
   ctx: RenderContext,
   out: TemplateOutput,
   templateSecret?: string,
+  decoding?: Decoding,
 ): Promise<void> {
   for (const [key, text] of Object.entries(templates)) {
     if (scope === "KeysAndValues") {
@@ -143,10 +157,10 @@ async function execute(
         throw new TemplateError("could not execute template: KeysAndValues output is not a YAML map");
       }
       for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-        write(out, target, k, typeof v === "string" ? v : v === null ? "" : String(v));
+        write(out, target, k, typeof v === "string" ? v : v === null ? "" : String(v), decoding);
       }
     } else {
-      write(out, target, key, await run(ctx, key, text, templateSecret));
+      write(out, target, key, await run(ctx, key, text, templateSecret), decoding);
     }
   }
 }
@@ -158,6 +172,7 @@ async function applyTemplateFrom(
   sources: TemplateSources,
 ): Promise<void> {
   const target = (from.target ?? "Data") as Target;
+  const decoding = from.valuesDecodingStrategy;
   if (from.configMap) {
     const cm = await sources.configMap(from.configMap.name);
     if (!cm) throw new TemplateError(`error fetching templateFrom data: ConfigMap ${from.configMap.name} not found`);
@@ -169,7 +184,8 @@ async function applyTemplateFrom(
         );
       }
       const scope = (item.templateAs ?? "Values") as Scope;
-      await execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out);
+      const templates = scope === "Values" ? { [item.key]: text } : { [text]: "" };
+      await execute(templates, scope, target, ctx, out, undefined, decoding);
     }
   }
   if (from.secret) {
@@ -186,11 +202,12 @@ async function applyTemplateFrom(
       ctx.secretTexts.push(text);
       const scope = (item.templateAs ?? "Values") as Scope;
       const where = `${from.secret.name} key ${JSON.stringify(item.key)}`;
-      await execute(scope === "Values" ? { [item.key]: text } : { [text]: "" }, scope, target, ctx, out, where);
+      const templates = scope === "Values" ? { [item.key]: text } : { [text]: "" };
+      await execute(templates, scope, target, ctx, out, where, decoding);
     }
   }
   if (from.literal !== undefined) {
-    await execute({ [from.literal]: "" }, "KeysAndValues", target, ctx, out);
+    await execute({ [from.literal]: "" }, "KeysAndValues", target, ctx, out, undefined, decoding);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   EXTERNAL_SECRETS,
   isAlreadyExists,
   type KubeClient,
+  type ResourceDescriptor,
   SECRET_STORES,
   SECRETS,
 } from "../../kube/index.js";
@@ -40,6 +41,7 @@ import {
   REASON_MISSING,
   REASON_SYNCED,
 } from "./constants.js";
+import { ClusterScopedTargetError, type GenericTargets } from "./generic-targets.js";
 import { type Applied, applySecret, type LiveSecret } from "./pipeline/apply.js";
 import { collectSecretData } from "./pipeline/collect.js";
 import {
@@ -51,11 +53,13 @@ import {
 } from "./pipeline/desired.js";
 import { asError, asSyncFailure, SyncFailure } from "./pipeline/failure.js";
 import { GeneratorRuns } from "./pipeline/generated.js";
+import { desiredTarget, isTargetValid, manifestOf, targetNeedsWrite } from "./pipeline/generic-target.js";
 import { type ForcedSyncs, nextVisit, type Plan, planSync, targetAction } from "./pipeline/plan.js";
 import { renderTarget } from "./pipeline/render.js";
 import { resolveStores, type StoreLookup } from "./pipeline/resolve.js";
 import type { SecretObject } from "./pipeline/secret-object.js";
 import { nextStatus, type SyncOutcome } from "./pipeline/status.js";
+import { heldStatus } from "./pipeline/sync-windows.js";
 
 export interface ExternalSecretReconcilerOptions {
   client: KubeClient;
@@ -81,6 +85,8 @@ export interface ExternalSecretReconcilerOptions {
   reconcileTimeoutMs?: number;
   /** Per-store in-flight limit shared by this controller's workers (none: unlimited). */
   storeSlots?: StoreSlots;
+  /** --unsafe-allow-generic-targets: spec.target.manifest kinds (absent: such ExternalSecrets fail). */
+  genericTargets?: GenericTargets;
 }
 
 /** How often a creationPolicy=Merge ExternalSecret looks again for its missing target Secret. */
@@ -129,9 +135,20 @@ export class ExternalSecretReconciler {
     const id = `${namespace}/${name}`;
     const nowMs = this.now();
     const policy = es.spec.target?.creationPolicy ?? "Owner";
-    const live = await this.liveSecret(namespace, targetSecretName(es), policy, signal);
+    const generic = manifestOf(es) !== undefined;
+    const live = generic
+      ? await this.liveTarget(es, signal)
+      : await this.liveSecret(namespace, targetSecretName(es), policy, signal);
     const forced = this.opts.forced?.take(id) ?? false;
-    const plan = planSync({ es, live: live.existing, nowMs, forced, defaultRefreshMs: this.opts.defaultRefreshMs });
+    const plan = planSync({
+      es,
+      live: live.existing,
+      nowMs,
+      forced,
+      defaultRefreshMs: this.opts.defaultRefreshMs,
+      valid: generic ? isTargetValid(live.existing, policy) : undefined,
+    });
+    if (!plan.sync && plan.held) return this.hold(es, id, forced, plan.intervalMs, plan.held.untilMs, nowMs);
     if (!plan.sync) return nextVisit(es, plan.intervalMs, nowMs, this.opts.jitter);
     // A forced sync that does not complete below is still owed: its retry must not fall back to the refresh
     // schedule, which would call an unchanged ExternalSecret with a valid Secret up to date.
@@ -164,6 +181,25 @@ export class ExternalSecretReconciler {
     }
     if (ended.failure) owe();
     return this.finish(es, ended, nowMs);
+  }
+
+  /**
+   * spec.syncWindows holds a due refresh: say so in the status, keep any forced sync owed, and come back when a
+   * window lets it run (or after one interval when none opens within the search horizon).
+   */
+  private async hold(
+    es: ExternalSecret,
+    id: string,
+    forced: boolean,
+    intervalMs: number,
+    untilMs: number | undefined,
+    nowMs: number,
+  ): Promise<Result | undefined> {
+    if (forced) this.opts.forced?.request(id);
+    const write = await writeStatusIfChanged(this.opts.client, EXTERNAL_SECRETS, es, heldStatus(es, untilMs, nowMs));
+    if (write === "conflict") return { requeue: true };
+    const after = untilMs === undefined ? (intervalMs > 0 ? intervalMs : 3600_000) : untilMs - nowMs;
+    return { requeueAfter: Math.max(1, after) };
   }
 
   /** Writes the status the outcome calls for (only when it changed), then says when to come back. */
@@ -227,6 +263,38 @@ export class ExternalSecretReconciler {
         : undefined;
     if (cached) return { existing: cached.object, unverified: cached.object === undefined };
     return { existing: await this.opts.client.get<SecretObject>(SECRETS, namespace, name, signal), unverified: false };
+  }
+
+  /**
+   * The live generic target (spec.target.manifest), read from the server: a Merge target is someone else's object
+   * and carries no managed label. Records the resource serving its kind, or why it cannot be written.
+   */
+  private async liveTarget(es: ExternalSecret, signal?: AbortSignal): Promise<LiveSecret> {
+    const manifest = manifestOf(es)!;
+    const targets = this.opts.genericTargets;
+    if (!targets) {
+      const refused = "generic targets are disabled. Enable with --unsafe-allow-generic-targets flag";
+      return { existing: undefined, unverified: false, generic: { refused } };
+    }
+    let resource: ResourceDescriptor | undefined;
+    try {
+      resource = await targets.resource(manifest.apiVersion, manifest.kind);
+    } catch (err) {
+      if (!(err instanceof ClusterScopedTargetError)) throw err;
+      return { existing: undefined, unverified: false, generic: { refused: err.message } };
+    }
+    if (!resource) {
+      const refused = `no resource serves kind ${manifest.kind} in ${manifest.apiVersion}`;
+      return { existing: undefined, unverified: false, generic: { refused } };
+    }
+    targets.watch(resource);
+    const existing = await this.opts.client.get<SecretObject>(
+      resource,
+      es.metadata?.namespace ?? "",
+      targetSecretName(es),
+      signal,
+    );
+    return { existing, unverified: false, generic: { resource } };
   }
 
   private recordCondition(es: ExternalSecret, conditions: Condition[] | undefined): void {
@@ -305,7 +373,7 @@ export class ExternalSecretReconciler {
     signal?: AbortSignal,
   ): Promise<Ended> {
     const { events } = this.opts;
-    const generators = new GeneratorRuns(this.opts.client, this.opts.kube, es);
+    const generators = new GeneratorRuns(this.opts.client, this.opts.kube, es, this.opts.controllerClass);
     let ended: Ended;
     try {
       const collected = await this.collect(es, plan, lookup, generators, signal);
@@ -328,6 +396,7 @@ export class ExternalSecretReconciler {
     nowMs: number,
     signal?: AbortSignal,
   ): Promise<Ended> {
+    if (live.generic) return this.writeGeneric(es, live, plan, data, nowMs, signal);
     const { client, events } = this.opts;
     const namespace = es.metadata?.namespace ?? "";
     const secretName = targetSecretName(es);
@@ -385,6 +454,73 @@ export class ExternalSecretReconciler {
     return synced(REASON_SYNCED, "secret synced", secretName);
   }
 
+  /** writeTarget for a generic target: the same policy branches, on an object of the manifest's kind. */
+  private async writeGeneric(
+    es: ExternalSecret,
+    live: LiveSecret,
+    plan: DueSync,
+    data: Record<string, Buffer>,
+    nowMs: number,
+    signal?: AbortSignal,
+  ): Promise<Ended> {
+    const { client, events } = this.opts;
+    const resource = live.generic?.resource;
+    if (!resource) {
+      throw new SyncFailure("could not write target", new Error(live.generic?.refused ?? "unknown kind"), false);
+    }
+    const namespace = es.metadata?.namespace ?? "";
+    const name = targetSecretName(es);
+    const kind = resource.kind ?? "";
+    const policy = es.spec.target?.creationPolicy ?? "Owner";
+    const next = nextVisit(es, plan.intervalMs, nowMs, this.opts.jitter);
+    const synced = (reason: string, message: string): Ended => ({ outcome: { kind: "synced", reason, message }, next });
+    switch (targetAction(es, Object.keys(data).length > 0, live.existing !== undefined)) {
+      case "delete": {
+        if (policy !== "Owner") {
+          const why = new Error(`unable to delete ${kind} ${name}: creationPolicy=${policy} is not Owner`);
+          throw new SyncFailure("could not delete target", why, false);
+        }
+        if (live.existing && (await client.delete(resource, namespace, name))) {
+          events.event(es, "Normal", EVENT_DELETED, `Deleted ${kind} ${name}`);
+        }
+        return synced(REASON_DELETED, `${kind} deleted due to DeletionPolicy=Delete`);
+      }
+      case "retain":
+        return synced(REASON_SYNCED, `${kind} retained due to DeletionPolicy=Retain`);
+      case "none":
+        return synced(REASON_SYNCED, `${kind} synced`);
+      case "await-target": {
+        const message = `${kind} ${name} will not be created due to CreationPolicy=Merge; waiting for it to exist`;
+        const previous = getCondition(es.status?.conditions as Condition[] | undefined, CONDITION_READY);
+        if (previous?.reason !== REASON_MISSING) events.event(es, "Warning", REASON_MISSING, message);
+        const requeueAfter = Math.min(next?.requeueAfter ?? MERGE_TARGET_POLL_MS, MERGE_TARGET_POLL_MS);
+        return { outcome: { kind: "waiting", message }, next: { requeueAfter } };
+      }
+      case "write":
+        break;
+    }
+    const out = await renderTarget(es, data, this.templateSources(namespace), this.opts.render);
+    const applied = await applySecret(
+      {
+        create: (o) => client.create(resource, o),
+        update: (o) => client.update(resource, o),
+        read: () => client.get<SecretObject>(resource, namespace, name, signal),
+        isAlreadyExists,
+      },
+      live,
+      (existing) => desired(es, existing, out, desiredTarget),
+      targetNeedsWrite,
+    );
+    if (applied === "created") events.event(es, "Normal", EVENT_CREATED, `Created ${kind} ${name}`);
+    if (applied === "updated") events.event(es, "Normal", EVENT_UPDATED, `Updated ${kind} ${name}`);
+    if (plan.drift) {
+      this.opts.metrics.driftDetected.inc({ name: es.metadata?.name ?? "", namespace });
+      const message = `${kind} ${name} was changed or deleted out of band and has been restored`;
+      events.event(es, "Warning", EVENT_DRIFT_RESTORED, message);
+    }
+    return synced(REASON_SYNCED, `${kind} synced`);
+  }
+
   private recordApplied(es: ExternalSecret, applied: Applied): void {
     if (applied === "created") this.opts.events.event(es, "Normal", EVENT_CREATED, "secret created");
     if (applied === "updated") this.opts.events.event(es, "Normal", EVENT_UPDATED, "secret updated");
@@ -408,9 +544,14 @@ export class ExternalSecretReconciler {
 }
 
 /** The desired step, with its ownership refusals classified as sync failures the user must resolve. */
-function desired(es: ExternalSecret, existing: SecretObject | undefined, out: Parameters<typeof desiredSecret>[2]) {
+function desired(
+  es: ExternalSecret,
+  existing: SecretObject | undefined,
+  out: Parameters<typeof desiredSecret>[2],
+  build: typeof desiredSecret = desiredSecret,
+) {
   try {
-    return desiredSecret(es, existing, out);
+    return build(es, existing, out);
   } catch (err) {
     if (err instanceof SecretOwnedError) throw new SyncFailure("target is owned by another ExternalSecret", err, false);
     if (err instanceof SecretNotOwnedError)

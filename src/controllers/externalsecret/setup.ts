@@ -21,7 +21,8 @@ import { managedSecrets } from "../common/scopes.js";
 import { defaultPerStoreLimit, StoreSlots } from "../common/store-slots.js";
 import { referencedStores, storeUpdate } from "../common/stores.js";
 import type { ControllerDeps } from "../deps.js";
-import { targetSecretName } from "./pipeline/desired.js";
+import { GenericTargets } from "./generic-targets.js";
+import { targetIndexKey } from "./pipeline/generic-target.js";
 import { ForcedSyncs } from "./pipeline/plan.js";
 import { ExternalSecretReconciler } from "./reconciler.js";
 
@@ -42,6 +43,10 @@ export interface ExternalSecretSetupOptions {
   maxConcurrentPerStore?: number;
   /** --notify-coalesce-window (ms). */
   notifyCoalesceWindowMs: number;
+  /** --unsafe-allow-generic-targets: ExternalSecrets may write spec.target.manifest kinds (ConfigMaps, CRs). */
+  allowGenericTargets?: boolean;
+  /** The reconciler's clock (default Date.now). */
+  now?: () => number;
 }
 
 export interface ExternalSecrets {
@@ -59,6 +64,18 @@ export function setupExternalSecrets(set: ControllerSet, deps: ControllerDeps, o
   const ns = deps.namespace;
   const forced = new ForcedSyncs();
   let controller: Controller | undefined;
+  let targets: ReturnType<typeof set.informer>["cache"] | undefined;
+  // Drift of generic targets: an edited or deleted managed object of a watched kind re-syncs its ExternalSecrets.
+  const genericTargets = opts.allowGenericTargets
+    ? new GenericTargets(deps.server, {
+        namespace: ns,
+        log: deps.log,
+        changed: (key) => {
+          for (const o of targets?.byIndex(TARGET_INDEX, key) ?? []) controller?.enqueue(requestOf(o));
+        },
+      })
+    : undefined;
+  if (genericTargets) set.onStop(() => genericTargets.stop());
   const reconciler = new ExternalSecretReconciler({
     client,
     kube: deps.kube,
@@ -73,6 +90,8 @@ export function setupExternalSecrets(set: ControllerSet, deps: ControllerDeps, o
     jitter: opts.jitter ?? 0.05,
     forced,
     reconcileTimeoutMs: deps.reconcileTimeoutMs,
+    genericTargets,
+    now: opts.now,
     // A deferred sync runs next as soon as its store has a free slot (behind a deep queue it would leave the slot
     // idle while workers pop, and defer, other syncs of the same store).
     storeSlots: new StoreSlots(opts.maxConcurrentPerStore || defaultPerStoreLimit(set.concurrency), (id) =>
@@ -84,7 +103,7 @@ export function setupExternalSecrets(set: ControllerSet, deps: ControllerDeps, o
     namespace: ns,
     indexers: {
       [STORE_INDEX]: (o) => storeIndex(o as Stored<ExternalSecret>),
-      [TARGET_INDEX]: (o) => [`${o.metadata.namespace}/${targetSecretName(o as Stored<ExternalSecret>)}`],
+      [TARGET_INDEX]: (o) => [targetIndexKey(o as Stored<ExternalSecret>)],
       [REMOTE_KEY_INDEX]: (o) => remoteKeyIndex(o as Stored<ExternalSecret>),
     },
     // As upstream's predicates: the reconciler's own status writes would otherwise run every refresh twice.
@@ -92,6 +111,7 @@ export function setupExternalSecrets(set: ControllerSet, deps: ControllerDeps, o
     onDelete: (o) => metrics.forget("ExternalSecret", o.metadata.name, o.metadata.namespace),
   });
   const esCache = builder.forInformer.cache;
+  targets = esCache;
   const secrets = set.informer(SECRETS, managedSecrets(ns));
   const stores = set.informer(SECRET_STORES, { namespace: ns });
   // Reconciles read these from the caches instead of GETting them (their writes still go to the server).

@@ -40,18 +40,29 @@ function dataToApplies(to: PushSecretDataTo, target: StoreTarget): boolean {
   return true;
 }
 
-/** spec.dataTo: every key of the source (optionally filtered and renamed) becomes a remote key of its own. */
+/** One push: the data entry, where it came from, and (bundle mode) the exact map to push as one object. */
+interface PlannedPush {
+  entry: PushSecretDataEntry;
+  where: string;
+  bundle?: Record<string, Buffer>;
+}
+
+/**
+ * spec.dataTo: every key of the source (optionally filtered and renamed) becomes a remote key of its own, or,
+ * with remoteKey set (bundle mode, as upstream), all of them go to that one remote key as a single object.
+ */
 async function expandDataTo(
   ps: PushSecret,
   source: PushSource,
   target: StoreTarget,
   render: RenderTemplate,
-): Promise<{ entry: PushSecretDataEntry; where: string }[]> {
-  const out: { entry: PushSecretDataEntry; where: string }[] = [];
+): Promise<PlannedPush[]> {
+  const out: PlannedPush[] = [];
   for (const [j, to] of (ps.spec.dataTo ?? []).entries()) {
     if (!dataToApplies(to, target)) continue;
     const where = `spec.dataTo[${j}]`;
     const data = reverseKeys(to.conversionStrategy, source.data);
+    const bundle: Record<string, Buffer> | undefined = to.remoteKey ? {} : undefined;
     for (const key of Object.keys(data).sort()) {
       if (to.match?.regexp) {
         let matched: boolean;
@@ -67,6 +78,13 @@ async function expandDataTo(
         const renamed = Object.keys(await rewriteMap(to.rewrite as never, { [key]: Buffer.alloc(0) }, render));
         remoteKey = renamed[0] ?? key;
       }
+      if (bundle) {
+        if (Object.hasOwn(bundle, remoteKey)) {
+          throw new PushError(`${where}: keys rewrite to the same name ${JSON.stringify(remoteKey)}`);
+        }
+        bundle[remoteKey] = data[key]!;
+        continue;
+      }
       out.push({
         entry: {
           match: { secretKey: key, remoteRef: { remoteKey } },
@@ -75,6 +93,13 @@ async function expandDataTo(
         },
         where,
       });
+    }
+    if (bundle && to.remoteKey) {
+      const entry: PushSecretDataEntry = {
+        match: { remoteRef: { remoteKey: to.remoteKey } },
+        ...(to.metadata !== undefined ? { metadata: to.metadata } : {}),
+      };
+      out.push({ entry, where, bundle });
     }
   }
   return out;
@@ -91,13 +116,13 @@ export async function pushToStore(
 ): Promise<void> {
   const key = storeKey(target);
   out[key] = out[key] ?? {};
-  const planned = new Map<string, { entry: PushSecretDataEntry; where: string }>();
+  const planned = new Map<string, PlannedPush>();
   for (const p of await expandDataTo(ps, source, target, render)) planned.set(statusRef(p.entry.match.remoteRef), p);
   for (const [i, entry] of (ps.spec.data ?? []).entries()) {
     planned.set(statusRef(entry.match.remoteRef), { entry, where: `spec.data[${i}]` });
   }
-  for (const [ref, { entry, where }] of planned) {
-    const data = reverseKeys(entry.conversionStrategy, source.data);
+  for (const [ref, { entry, where, bundle }] of planned) {
+    const data = bundle ?? reverseKeys(entry.conversionStrategy, source.data);
     const secretKey = entry.match.secretKey || undefined;
     if (secretKey !== undefined && !Object.hasOwn(data, secretKey)) {
       throw new PushError(

@@ -84,12 +84,13 @@ export async function generateSource(
   kube: KubeAccess,
   ps: PushSecret,
   signal?: AbortSignal,
+  controllerClass?: string,
 ): Promise<ResolvedSources> {
   const namespace = ps.metadata?.namespace ?? "";
   const ref = ps.spec.selector?.generatorRef;
   if (!ref) throw new SourceError("spec.selector: one of secret or generatorRef is required");
   const loaded = await loadGenerator(client, ref, namespace, "spec.selector.generatorRef", signal);
-  const out = await loaded.generator.generate(loaded.spec, { kube, namespace, signal });
+  const out = await loaded.generator.generate(loaded.spec, { kube, namespace, controllerClass, signal });
   return {
     sources: [{ name: ref.name, namespace, data: out.data }],
     generated: { loaded, state: out.state },

@@ -3,7 +3,7 @@
  * Ready condition and capabilities, and re-validate every refreshInterval. An unknown provider or bad spec
  * is a clear not-ready condition, never a crash.
  */
-import type { SecretStore } from "../../api/secretstore.js";
+import { type SecretStore, storeRefreshIntervalMs } from "../../api/secretstore.js";
 import { CLUSTER_SECRET_STORES, type KubeClient, SECRET_STORES } from "../../kube/index.js";
 import { openClient, type ProviderServices } from "../../providers/open-client.js";
 import type { KubeAccess, SecretsClient, StoreKind } from "../../providers/provider.js";
@@ -169,8 +169,7 @@ export class SecretStoreReconciler {
     // As upstream, a store that fails validation is retried with the controller's backoff (5 ms doubling), so
     // its ExternalSecrets are released soon after the provider or credential recovers, not at the next interval.
     if (!v.ready) return { requeue: true };
-    const seconds = store.spec?.refreshInterval ?? 0;
-    return { requeueAfter: seconds > 0 ? seconds * 1000 : (this.opts.defaultRequeueMs ?? DEFAULT_REQUEUE_MS) };
+    return { requeueAfter: storeRefreshIntervalMs(store.spec) ?? this.opts.defaultRequeueMs ?? DEFAULT_REQUEUE_MS };
   }
 
   /** validateStore bounded by the reconcile deadline: past it the store is not ready and the worker is free. */

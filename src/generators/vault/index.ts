@@ -61,10 +61,23 @@ async function openSession(
   }
 }
 
+/** `controller` names the controller class meant to run this generator; empty means any. */
+function refuseOtherControllerClass(spec: VaultDynamicSecretSpec, ctx: GeneratorContext): void {
+  const wanted = spec.controller ?? "";
+  if (wanted === "" || wanted === (ctx.controllerClass ?? "")) return;
+  throw new GeneratorError(
+    `spec.controller: "${wanted}" is not this controller's class ("${ctx.controllerClass ?? ""}"); the generator is left to the controller of that class`,
+  );
+}
+
 function requestFor(spec: VaultDynamicSecretSpec): Omit<VaultRequest, "token" | "namespace"> {
   const path = spec.path.replace(/^\/+/, "");
   const method = (spec.method || "GET").toUpperCase();
-  if (method === "GET" || method === "LIST" || method === "DELETE") return { method, path };
+  if (method === "GET") {
+    const query = spec.getParameters ?? {};
+    return Object.keys(query).length ? { method, path, query } : { method, path };
+  }
+  if (method === "LIST" || method === "DELETE") return { method, path };
   return { method: method === "POST" ? "POST" : "PUT", path, body: spec.parameters ?? {} };
 }
 
@@ -85,6 +98,7 @@ export function newVaultDynamicSecretGenerator(): Generator<VaultDynamicSecretSp
     clusterSpecKey: "vaultDynamicSecretSpec",
     async generate(spec, ctx) {
       if (!spec?.path) throw new GeneratorError("spec.path: is required");
+      refuseOtherControllerClass(spec, ctx);
       const resultType = spec.resultType ?? "Data";
       if (!["Data", "Auth", "Raw"].includes(resultType)) {
         throw new GeneratorError(`spec.resultType: must be Data, Auth or Raw, got "${resultType}"`);
@@ -95,7 +109,7 @@ export function newVaultDynamicSecretGenerator(): Generator<VaultDynamicSecretSp
         const res = await session.request(req);
         // Parameters are free-form (and may be secret): Vault's text about them is not passed on.
         if (res.status >= 400 && res.status !== 404) {
-          throw vaultError(res, req.path, { withhold: req.body !== undefined });
+          throw vaultError(res, req.path, { withhold: req.body !== undefined || req.query !== undefined });
         }
         if (res.status === 404 || res.status === 204 || res.body === undefined) {
           if (spec.allowEmptyResponse) return { data: {} };

@@ -34,6 +34,11 @@ export const akeylessProvider: Provider<AkeylessProvider> = {
       if (!k.serviceAccountRef && !k.secretRef) {
         errs.push(`${FIELD}.authSecretRef.kubernetesAuth: serviceAccountRef or secretRef is required`);
       }
+      if (storeKind === "ClusterSecretStore" && k.serviceAccountRef && !k.serviceAccountRef.namespace) {
+        errs.push(
+          `${FIELD}.authSecretRef.kubernetesAuth.serviceAccountRef.namespace: is required for a ClusterSecretStore`,
+        );
+      }
     } else if (auth?.secretRef) {
       for (const f of ["accessID", "accessType"] as const) {
         const ref = auth.secretRef[f];
@@ -47,7 +52,7 @@ export const akeylessProvider: Provider<AkeylessProvider> = {
   },
   async newClient(spec: AkeylessProvider, ctx: ProviderContext): Promise<SecretsClient> {
     const ca = await resolveCABundle(ctx, spec.caBundle, spec.caProvider, FIELD);
-    const api = new AkeylessApi(spec.akeylessGWApiURL, ca, ctx.signal);
+    const api = new AkeylessApi(spec.akeylessGWApiURL, ca, ctx.signal, spec.ignoreCache === true);
     const token = await api.auth(await authParams(spec, ctx));
     return new AkeylessClient(api, token);
   },

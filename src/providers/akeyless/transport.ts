@@ -17,6 +17,8 @@ export class AkeylessApi {
     url: string,
     private readonly ca?: string,
     private readonly signal?: AbortSignal,
+    /** spec.ignoreCache: value reads bypass the gateway's cache. */
+    private readonly ignoreCache = false,
   ) {
     this.base = url.replace(/\/+$/, "");
   }
@@ -53,6 +55,7 @@ export class AkeylessApi {
   async staticValue(token: string, name: string, version?: number): Promise<string> {
     const body: Record<string, unknown> = { names: [name], token };
     if (version !== undefined) body.version = version;
+    if (this.ignoreCache) body["ignore-cache"] = "true";
     const r = await this.post<Record<string, unknown>>("/get-secret-value", body, `static secret "${name}"`);
     const v = r[name];
     if (v === undefined || v === null) throw statusError("akeyless", `static secret "${name}"`, 404);
@@ -67,6 +70,7 @@ export class AkeylessApi {
   async rotatedValue(token: string, name: string, version?: number): Promise<string> {
     const body: Record<string, unknown> = { names: name, token };
     if (version !== undefined) body.version = version;
+    if (this.ignoreCache) body["ignore-cache"] = "true";
     const r = await this.post<{ value?: unknown }>("/get-rotated-secret-value", body, `rotated secret "${name}"`);
     const v = r.value ?? r;
     return typeof v === "string" ? v : JSON.stringify(v);

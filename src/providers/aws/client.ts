@@ -4,29 +4,40 @@
  * client-cache.ts), so a reconcile reuses the client, its connections and any temporary credentials (AssumeRole,
  * IRSA) until they near expiry instead of building a client and calling STS every time.
  */
+import type { ACMClient } from "@aws-sdk/client-acm";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { AWSProvider } from "../../api/providers/aws.js";
 import type { CacheKey, ProviderCaches, ProviderContext, SecretsClient } from "../provider.js";
+import { ExportCache } from "./acm-export-cache.js";
 import { AwsClientCache } from "./client-cache.js";
 import { buildCredentials, type CredentialProvider } from "./kit/credentials.js";
 import { type AwsSdkTuning, clientConfig, endpointFor } from "./kit/sdk-options.js";
 import { ParameterStoreSecrets } from "./parameterstore.js";
 import { SecretsManagerSecrets } from "./secretsmanager.js";
+import { sessionTagsFor } from "./session-tags.js";
 
 /** One kept SDK client with the credential provider it signs with. */
 class BuiltClient {
+  /** ACM exports kept for this store and these credentials (see certificatemanager.ts). */
+  readonly exports = new ExportCache();
+
   constructor(
     readonly credentials: CredentialProvider,
     readonly sm?: SecretsManagerClient,
     readonly ssm?: SSMClient,
+    readonly acm?: ACMClient,
   ) {}
 
   destroy(): void {
     this.sm?.destroy();
     this.ssm?.destroy();
+    this.acm?.destroy();
+    this.exports.clear();
   }
 }
+
+const SERVICES = { SecretsManager: "secretsmanager", ParameterStore: "ssm", CertificateManager: "acm" } as const;
 
 export const AWS_SDK_CLIENTS: CacheKey<AwsClientCache<BuiltClient>> = {
   name: "aws-sdk-clients",
@@ -54,7 +65,7 @@ export async function openAwsSecrets(
       role: spec.role,
       additionalRoles: spec.additionalRoles,
       externalID: spec.externalID,
-      sessionTags: spec.sessionTags,
+      sessionTags: sessionTagsFor(spec, ctx),
       transitiveTagKeys: spec.transitiveTagKeys,
     },
     region,
@@ -62,7 +73,10 @@ export async function openAwsSecrets(
     tuning,
     field,
   );
-  const service = spec.service === "ParameterStore" ? "ssm" : "secretsmanager";
+  const service = SERVICES[spec.service] ?? "secretsmanager";
+  // Only stores of the CertificateManager service load the ACM SDK.
+  const acmSdk = service === "acm" ? await import("@aws-sdk/client-acm") : undefined;
+  const acmSecrets = service === "acm" ? await import("./certificatemanager.js") : undefined;
   const identity = JSON.stringify([ctx.storeKind, ctx.storeName, ctx.namespace]);
   const key = AwsClientCache.key(identity, [
     service,
@@ -74,12 +88,14 @@ export async function openAwsSecrets(
   ]);
   const lease = ctx.caches.get(AWS_SDK_CLIENTS).acquire(identity, key, () => {
     const config = { ...clientConfig(service, region, tuning), credentials: built.provider };
+    if (acmSdk) return new BuiltClient(built.provider, undefined, undefined, new acmSdk.ACMClient(config));
     return service === "ssm"
       ? new BuiltClient(built.provider, undefined, new SSMClient(config))
       : new BuiltClient(built.provider, new SecretsManagerClient(config));
   });
-  const { credentials, sm, ssm } = lease.client;
+  const { credentials, sm, ssm, acm, exports } = lease.client;
   const prefix = spec.prefix ?? "";
+  if (acm && acmSecrets) return new acmSecrets.CertificateManagerSecrets(acm, credentials, exports, lease.release);
   if (ssm) {
     return new ParameterStoreSecrets(ssm, credentials, prefix, lease.release);
   }

@@ -1,16 +1,17 @@
-/** The "aws" provider: Secrets Manager or Parameter Store per spec.provider.aws.service. */
-import type { AWSProvider } from "../../api/providers/aws.js";
+/** The "aws" provider: Secrets Manager, Parameter Store or Certificate Manager per spec.provider.aws.service. */
+import { type AWSProvider, AWSServiceValues } from "../../api/providers/aws.js";
 import { StoreConfigError } from "../errors.js";
 import type { Provider, StoreKind } from "../provider.js";
 import { type AwsSdkTuning, DEFAULT_TUNING } from "./kit/sdk-options.js";
+import { BUILT_IN_TAG_KEYS, sessionTagsFor } from "./session-tags.js";
 
 const FIELD = "spec.provider.aws";
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
 function specErrors(spec: AWSProvider, storeKind: StoreKind): string[] {
   const errs: string[] = [];
-  if (spec?.service !== "SecretsManager" && spec?.service !== "ParameterStore") {
-    errs.push(`${FIELD}.service: must be SecretsManager or ParameterStore`);
+  if (!AWSServiceValues.includes(spec?.service)) {
+    errs.push(`${FIELD}.service: must be one of ${AWSServiceValues.join(", ")}`);
   }
   if (!spec?.region) errs.push(`${FIELD}.region: is required`);
   for (const [i, r] of (spec?.additionalRoles ?? []).entries()) {
@@ -39,13 +40,41 @@ function specErrors(spec: AWSProvider, storeKind: StoreKind): string[] {
   return errs;
 }
 
+function specWarnings(spec: AWSProvider): string[] {
+  const warns: string[] = [];
+  const policy = spec?.sessionTagsPolicy ?? "None";
+  if (policy !== "None" && !spec?.role) {
+    warns.push(`${FIELD}.sessionTagsPolicy: session tags are sent only when assuming ${FIELD}.role, which is unset`);
+  }
+  if (spec?.customSessionTags && Object.keys(spec.customSessionTags).length && policy !== "Custom") {
+    warns.push(`${FIELD}.customSessionTags: ignored unless sessionTagsPolicy is Custom`);
+  }
+  if (policy === "Custom") {
+    for (const key of Object.keys(spec.customSessionTags ?? {})) {
+      if ((BUILT_IN_TAG_KEYS as readonly string[]).includes(key)) {
+        warns.push(`${FIELD}.customSessionTags.${key}: a built-in session tag, which cannot be overridden`);
+      }
+    }
+  }
+  const tagKeys = new Set(
+    sessionTagsFor(spec ?? {}, { namespace: "", storeName: "", storeKind: "SecretStore" }).map((t) => t.key),
+  );
+  for (const [i, key] of (spec?.transitiveTagKeys ?? []).entries()) {
+    if (!tagKeys.has(key)) {
+      warns.push(`${FIELD}.transitiveTagKeys[${i}]: ${key} is not a session tag of this store; STS refuses it`);
+    }
+  }
+  return warns;
+}
+
 /** The provider with the given SDK settings (the registered one uses the defaults). */
 export function newAwsProvider(tuning: Partial<AwsSdkTuning> = {}): Provider<AWSProvider> {
   const settings: AwsSdkTuning = { ...DEFAULT_TUNING, ...tuning };
   return {
     name: "aws",
-    capabilities: () => "ReadWrite",
-    validate: (spec, storeKind) => ({ errors: specErrors(spec, storeKind), warnings: [] }),
+    // Certificates are read here, not pushed (see certificatemanager.ts).
+    capabilities: (spec) => (spec?.service === "CertificateManager" ? "ReadOnly" : "ReadWrite"),
+    validate: (spec, storeKind) => ({ errors: specErrors(spec, storeKind), warnings: specWarnings(spec) }),
     async newClient(spec, ctx) {
       const errs = specErrors(spec, ctx.storeKind);
       if (errs.length) throw new StoreConfigError(errs.join("; "));

@@ -6,6 +6,16 @@ export interface CloudEndpoints {
   authorityHost: string;
   /** Key Vault DNS suffix, used to decide whether the challenge resource can be verified. */
   keyVaultDNSSuffix: string;
+  /**
+   * customCloudConfig.keyVaultEndpoint: the Key Vault resource tokens are requested for when it differs from
+   * the vault URL's domain. Set, it is the only resource a vault's challenge may name.
+   */
+  keyVaultResource?: string;
+  /**
+   * customCloudConfig.resourceManagerEndpoint, kept in the cloud configuration as upstream does; no Key Vault
+   * call goes through Azure Resource Manager, so nothing here sends requests to it.
+   */
+  resourceManager?: string;
 }
 
 const CLOUDS: Record<string, CloudEndpoints> = {
@@ -18,29 +28,35 @@ const CLOUDS: Record<string, CloudEndpoints> = {
   GermanCloud: { authorityHost: "https://login.microsoftonline.de", keyVaultDNSSuffix: ".vault.microsoftazure.de" },
 };
 
+/** A resource URL as Entra ID scopes name it: no trailing slash. */
+export function resourceId(url: string): string {
+  return url.trim().replace(/\/+$/, "");
+}
+
 /**
- * The endpoints for spec.environmentType. AzureStackCloud reads customCloudConfig. The environment variable
- * AZURE_AUTHORITY_HOST overrides the authority host of every cloud (private endpoints, tests).
+ * The endpoints for spec.environmentType, with customCloudConfig laid over them (any environment, as upstream:
+ * Azure Stack needs it, Azure China's AKS workload identity uses it for its own authority host). Without a
+ * customCloudConfig the environment variable AZURE_AUTHORITY_HOST overrides the authority host (private
+ * endpoints, tests); an explicit customCloudConfig.activeDirectoryEndpoint wins over it.
  */
 export function cloudEndpoints(spec: AzureKVProvider): CloudEndpoints {
   const env = spec.environmentType ?? "PublicCloud";
-  let cloud: CloudEndpoints;
-  if (env === "AzureStackCloud") {
-    const c = spec.customCloudConfig;
-    if (!c?.activeDirectoryEndpoint) {
-      throw new StoreConfigError(
-        "spec.provider.azurekv.customCloudConfig.activeDirectoryEndpoint: is required for AzureStackCloud",
-      );
-    }
-    cloud = {
-      authorityHost: c.activeDirectoryEndpoint,
-      keyVaultDNSSuffix: c.keyVaultDNSSuffix ?? "",
-    };
-  } else {
-    const known = CLOUDS[env];
-    if (!known) throw new StoreConfigError(`spec.provider.azurekv.environmentType: unknown cloud ${env}`);
-    cloud = known;
+  const c = spec.customCloudConfig;
+  if (env === "AzureStackCloud" && !c?.activeDirectoryEndpoint) {
+    throw new StoreConfigError(
+      "spec.provider.azurekv.customCloudConfig.activeDirectoryEndpoint: is required for AzureStackCloud",
+    );
   }
-  const override = process.env.AZURE_AUTHORITY_HOST;
-  return override ? { ...cloud, authorityHost: override } : cloud;
+  const known = env === "AzureStackCloud" ? { authorityHost: "", keyVaultDNSSuffix: "" } : CLOUDS[env];
+  if (!known) throw new StoreConfigError(`spec.provider.azurekv.environmentType: unknown cloud ${env}`);
+  if (!c) {
+    const override = process.env.AZURE_AUTHORITY_HOST;
+    return override ? { ...known, authorityHost: override } : known;
+  }
+  return {
+    authorityHost: c.activeDirectoryEndpoint || known.authorityHost,
+    keyVaultDNSSuffix: c.keyVaultDNSSuffix ?? known.keyVaultDNSSuffix,
+    ...(c.keyVaultEndpoint ? { keyVaultResource: resourceId(c.keyVaultEndpoint) } : {}),
+    ...(c.resourceManagerEndpoint ? { resourceManager: resourceId(c.resourceManagerEndpoint) } : {}),
+  };
 }

@@ -5,6 +5,9 @@ import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../err
  * @azure/identity) to provider errors. `what` names the object; service messages name objects, not values.
  */
 export function mapAzureError(err: unknown, what: string): Error {
+  if (err instanceof ProviderAuthError || err instanceof NoSecretError || err instanceof ProviderThrottledError) {
+    return err;
+  }
   const e = err as { name?: string; statusCode?: number; code?: string; message?: string };
   const msg = (e?.message ?? String(err)).split("\n")[0]!.slice(0, 300);
   // AuthenticationError, AuthenticationRequiredError, AggregateAuthenticationError, CredentialUnavailableError.

@@ -4,9 +4,31 @@ import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValida
 import { newCredential } from "./auth/resolve.js";
 import { AzureKVClient } from "./client.js";
 import { cloudEndpoints } from "./clouds.js";
+import { pinnedToResource } from "./resource-guard.js";
 import { azureClientOptions } from "./sdk-options.js";
 
 const FIELD = "spec.provider.azurekv";
+
+/** As upstream: customCloudConfig needs useAzureSDK (the only client it works with), and its endpoints are URLs. */
+function customCloudErrors(spec: AzureKVProvider): string[] {
+  const c = spec?.customCloudConfig;
+  if (!c) return [];
+  const errs: string[] = [];
+  if (spec.useAzureSDK !== true) errs.push(`${FIELD}.customCloudConfig: requires useAzureSDK: true`);
+  if (!c.activeDirectoryEndpoint && spec.environmentType !== "AzureStackCloud") {
+    errs.push(`${FIELD}.customCloudConfig.activeDirectoryEndpoint: is required`);
+  }
+  for (const name of ["activeDirectoryEndpoint", "keyVaultEndpoint", "resourceManagerEndpoint"] as const) {
+    const v = c[name];
+    if (!v) continue;
+    let ok = false;
+    try {
+      ok = /^https?:$/.test(new URL(v).protocol);
+    } catch {}
+    if (!ok) errs.push(`${FIELD}.customCloudConfig.${name}: is not an http(s) URL`);
+  }
+  return errs;
+}
 
 export const azureKVProvider: Provider<AzureKVProvider> = {
   name: "azurekv",
@@ -47,19 +69,22 @@ export const azureKVProvider: Provider<AzureKVProvider> = {
     if (spec?.environmentType === "AzureStackCloud" && !spec.customCloudConfig?.activeDirectoryEndpoint) {
       errs.push(`${FIELD}.customCloudConfig.activeDirectoryEndpoint: is required for AzureStackCloud`);
     }
+    errs.push(...customCloudErrors(spec));
     return { errors: errs, warnings: [] };
   },
   async newClient(spec: AzureKVProvider, ctx: ProviderContext): Promise<SecretsClient> {
     const cloud = cloudEndpoints(spec);
     const options = await azureClientOptions();
-    const credential = await newCredential(spec, ctx, cloud, options);
+    const login = await newCredential(spec, ctx, cloud, options);
     // The SDK checks the challenge's resource against the vault host; a vault outside the cloud's Key Vault
-    // domain (private endpoint, test server) cannot pass that check.
+    // domain (private endpoint, test server) cannot pass that check. A keyVaultEndpoint replaces that check
+    // with its own: the challenge may name that resource and no other.
     const host = new URL(spec.vaultUrl).hostname;
     const inCloudDomain = cloud.keyVaultDNSSuffix !== "" && host.endsWith(cloud.keyVaultDNSSuffix);
+    const credential = cloud.keyVaultResource ? pinnedToResource(login, cloud.keyVaultResource) : login;
     return AzureKVClient.open(spec.vaultUrl, credential, {
       ...options,
-      disableChallengeResourceVerification: !inCloudDomain,
+      disableChallengeResourceVerification: !!cloud.keyVaultResource || !inCloudDomain,
     });
   },
 };

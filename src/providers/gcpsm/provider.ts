@@ -1,11 +1,12 @@
 /** The "gcpsm" provider: Google Cloud Secret Manager, global or regional, over the SDK's REST transport. */
 import type { GCPSMProvider } from "../../api/providers/gcpsm.js";
-import { StoreConfigError } from "../errors.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
 import { tokenSource } from "./auth/resolve.js";
 import { cached } from "./auth/token-source.js";
+import { federationErrors } from "./auth/workload-identity-federation.js";
 import { GcpSMClient } from "./client.js";
 import { gcpEndpoints, sdkEndpoint } from "./endpoints.js";
+import { resolveProjectID } from "./project.js";
 import { BearerAuthClient } from "./transport.js";
 
 const FIELD = "spec.provider.gcpsm";
@@ -17,7 +18,8 @@ export const gcpSMProvider: Provider<GCPSMProvider> = {
   },
   validate(spec: GCPSMProvider, storeKind: StoreKind): SpecValidation {
     const errs: string[] = [];
-    if (!spec?.projectID) errs.push(`${FIELD}.projectID: is required`);
+    // Without projectID the project comes from the workload identity or the metadata server, not from a key.
+    if (!spec?.projectID && spec?.auth?.secretRef) errs.push(`${FIELD}.projectID: is required with auth.secretRef`);
     const ref = spec?.auth?.secretRef?.secretAccessKeySecretRef;
     if (spec?.auth?.secretRef && !ref) errs.push(`${FIELD}.auth.secretRef.secretAccessKeySecretRef: is required`);
     if (ref && (!ref.name || !ref.key))
@@ -25,15 +27,18 @@ export const gcpSMProvider: Provider<GCPSMProvider> = {
     if (ref && storeKind === "ClusterSecretStore" && !ref.namespace) {
       errs.push(`${FIELD}.auth.secretRef.secretAccessKeySecretRef.namespace: is required for a ClusterSecretStore`);
     }
-    if (ref && spec.auth?.workloadIdentity)
-      errs.push(`${FIELD}.auth: only one of secretRef or workloadIdentity may be set`);
+    const methods = [ref, spec?.auth?.workloadIdentity, spec?.auth?.workloadIdentityFederation].filter(Boolean);
+    if (methods.length > 1) {
+      errs.push(`${FIELD}.auth: only one of secretRef, workloadIdentity or workloadIdentityFederation may be set`);
+    }
+    errs.push(...federationErrors(spec));
     if (spec?.auth?.workloadIdentity && !spec.auth.workloadIdentity.serviceAccountRef?.name) {
       errs.push(`${FIELD}.auth.workloadIdentity.serviceAccountRef.name: is required`);
     }
     return { errors: errs, warnings: [] };
   },
   async newClient(spec: GCPSMProvider, ctx: ProviderContext): Promise<SecretsClient> {
-    if (!spec.projectID) throw new StoreConfigError(`${FIELD}.projectID: is required`);
+    const projectID = await resolveProjectID(spec, ctx.signal);
     const source = cached(await tokenSource(spec, ctx));
     // Loaded on first use: the SDK (gRPC, protobufs) costs tens of MiB that stores of other providers never need.
     const { SecretManagerServiceClient } = await import("@google-cloud/secret-manager");
@@ -43,7 +48,7 @@ export const gcpSMProvider: Provider<GCPSMProvider> = {
       authClient: new BearerAuthClient(source) as any,
     });
     return new GcpSMClient(sm, {
-      projectID: spec.projectID,
+      projectID,
       location: spec.location,
       versionPolicy: spec.secretVersionSelectionPolicy ?? "LatestOrFail",
     });

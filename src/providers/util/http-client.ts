@@ -3,7 +3,7 @@
  * Connect): custom CA bundles, timeouts and abort signals, and status-to-error mapping. Error messages carry
  * the provider, the operation and the status, never request or response bodies that could hold secrets.
  */
-import { request as httpRequestRaw, type IncomingHttpHeaders } from "node:http";
+import { type Agent, request as httpRequestRaw, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequestRaw } from "node:https";
 import { NoSecretError, ProviderAuthError, ProviderThrottledError } from "../errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError, readBoundedMessage } from "./bounded-body.js";
@@ -22,6 +22,8 @@ export interface HttpRequest {
   maxBytes?: number;
   /** Names the response in the size-cap error, e.g. "webhook response" (never the URL: it may hold secrets). */
   what?: string;
+  /** Connection pool to send through (NTLM authenticates one kept-alive connection); default: none. */
+  agent?: Agent;
 }
 
 export interface HttpResponse {
@@ -64,6 +66,7 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
         method: req.method ?? "GET",
         headers,
         ...(isHttps && req.ca ? { ca: req.ca } : {}),
+        ...(req.agent ? { agent: req.agent } : {}),
         signal: req.signal,
       },
       (res) => {

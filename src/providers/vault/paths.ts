@@ -7,6 +7,8 @@
 export interface KvLayout {
   mount?: string;
   version: "v1" | "v2";
+  /** checkAndSet.required: KV v2 data writes carry options.cas. */
+  casRequired?: boolean;
 }
 
 /** Strips a leading `<mount>/` (and `data/` right after it on KV v2) from a key. */

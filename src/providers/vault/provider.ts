@@ -38,7 +38,11 @@ export function newVaultProvider(options: VaultProviderOptions = {}): Provider<V
         signal: ctx.signal,
         deadline: ctx.deadline,
       });
-      const kv = new KvStore(session, { mount: spec.path || undefined, version: spec.version ?? "v2" });
+      const kv = new KvStore(session, {
+        mount: spec.path || undefined,
+        version: spec.version ?? "v2",
+        casRequired: spec.checkAndSet?.required === true,
+      });
       return new VaultClient(http, kv);
     },
   };

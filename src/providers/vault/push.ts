@@ -1,8 +1,8 @@
 /**
  * PushSecret / deleteSecret for Vault KV, as ESO does it: keep unrelated keys when pushing one property,
  * mark ownership with custom_metadata `managed-by: external-secrets` (inside the data on KV v1), refuse to
- * touch secrets someone else owns, check-and-set on every KV v2 data write (the version we read, 0 for a new
- * secret, so a concurrent writer is never overwritten), and delete only what we own.
+ * touch secrets someone else owns, and delete only what we own. With checkAndSet.required a KV v2 push carries
+ * options.cas (the current version, 0 for a new secret), so a concurrent writer is never overwritten.
  */
 import { isDeepStrictEqual } from "node:util";
 import { NoSecretError, StoreConfigError } from "../errors.js";
@@ -109,8 +109,10 @@ export async function pushSecret(kv: KvStore, source: PushSource, data: PushSecr
   const desired: Record<string, string> = { ...(spec.customMetadata ?? {}), [MANAGED_BY]: ESO };
   let finalMeta = desired;
   let metaChanged = true;
+  let currentVersion = 0;
   if (existing) {
     const remote = await kv.metadata(key);
+    currentVersion = Number(remote.current_version) || existing.version || 1;
     if (remote[MANAGED_BY] !== ESO) throw new Error(`vault: secret "${key}" is not managed by external-secrets`);
     const remoteCustom = { ...remote };
     for (const k of ["created_time", "current_version", "delete_version_after"]) delete remoteCustom[k];
@@ -121,8 +123,10 @@ export async function pushSecret(kv: KvStore, source: PushSource, data: PushSecr
   // Ownership first: a new secret carries managed-by before any data lands, as upstream does.
   if (metaChanged) await write(kv, metadataPath(kv.layout, key), { [CUSTOM_METADATA]: finalMeta });
   if (merged.changed) {
-    const cas = existing ? (existing.version ?? 1) : 0;
-    await write(kv, path, { data: merged.data, options: { cas } });
+    const body = kv.layout.casRequired
+      ? { data: merged.data, options: { cas: currentVersion } }
+      : { data: merged.data };
+    await write(kv, path, body);
   }
 }
 
@@ -139,11 +143,7 @@ export async function deleteSecret(kv: KvStore, ref: PushRemoteRef): Promise<voi
     const onlyOwnership =
       kv.layout.version === "v1" && Object.keys(remaining).length === 1 && CUSTOM_METADATA in remaining;
     if (Object.keys(remaining).length > 0 && !onlyOwnership) {
-      await write(
-        kv,
-        path,
-        kv.layout.version === "v2" ? { data: remaining, options: { cas: existing.version ?? 1 } } : remaining,
-      );
+      await write(kv, path, kv.layout.version === "v2" ? { data: remaining } : remaining);
       return;
     }
   }

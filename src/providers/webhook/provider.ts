@@ -1,10 +1,11 @@
 /** The "webhook" provider: any HTTP endpoint, read-only; the request is templated per remote reference. */
 import { DurationError, parseDuration } from "../../api/duration.js";
 import type { WebhookProvider } from "../../api/providers/webhook.js";
-import { NotSupportedError, StoreConfigError } from "../errors.js";
+import { StoreConfigError } from "../errors.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
-import { refNamespace, resolveCABundle } from "../resolvers.js";
+import { refNamespace, resolveCABundle, resolveSecretKey, resolveSecretKeyString } from "../resolvers.js";
 import { WebhookClient } from "./client.js";
+import type { Credentials } from "./ntlm/messages.js";
 
 const FIELD = "spec.provider.webhook";
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -29,6 +30,16 @@ async function loadSecrets(
   return out;
 }
 
+/** auth.ntlm: the user name (`user`, `DOMAIN\\user` or `user@domain`) and the password, used exactly as stored. */
+async function ntlmCredentials(spec: WebhookProvider, ctx: ProviderContext): Promise<Credentials | undefined> {
+  const ntlm = spec.auth?.ntlm;
+  if (!ntlm) return undefined;
+  const where = `${FIELD}.auth.ntlm`;
+  const username = await resolveSecretKeyString(ctx, ntlm.usernameSecret, `${where}.usernameSecret`);
+  const password = (await resolveSecretKey(ctx, ntlm.passwordSecret, `${where}.passwordSecret`)).toString("utf8");
+  return { username, password };
+}
+
 function timeoutMs(spec: WebhookProvider): number {
   if (!spec.timeout) return DEFAULT_TIMEOUT_MS;
   return parseDuration(spec.timeout);
@@ -50,7 +61,15 @@ export const webhookProvider: Provider<WebhookProvider> = {
         else throw err;
       }
     }
-    if (spec?.auth) errs.push(`${FIELD}.auth: NTLM authentication is not supported by this operator`);
+    if (spec?.auth?.ntlm) {
+      for (const f of ["usernameSecret", "passwordSecret"] as const) {
+        const ref = spec.auth.ntlm[f];
+        if (!ref?.name || !ref.key) errs.push(`${FIELD}.auth.ntlm.${f}: name and key are required`);
+        else if (storeKind === "ClusterSecretStore" && !ref.namespace) {
+          errs.push(`${FIELD}.auth.ntlm.${f}.namespace: is required for a ClusterSecretStore`);
+        }
+      }
+    }
     for (const [i, s] of (spec?.secrets ?? []).entries()) {
       if (!s.name) errs.push(`${FIELD}.secrets[${i}].name: is required`);
       if (!s.secretRef?.name) errs.push(`${FIELD}.secrets[${i}].secretRef.name: is required`);
@@ -62,7 +81,6 @@ export const webhookProvider: Provider<WebhookProvider> = {
   },
   async newClient(spec: WebhookProvider, ctx: ProviderContext): Promise<SecretsClient> {
     if (!spec?.url) throw new StoreConfigError(`${FIELD}.url: is required`);
-    if (spec.auth) throw new NotSupportedError(`${FIELD}.auth: NTLM authentication is not supported by this operator`);
     let timeout: number;
     try {
       timeout = timeoutMs(spec);
@@ -73,6 +91,7 @@ export const webhookProvider: Provider<WebhookProvider> = {
       spec,
       secrets: await loadSecrets(spec, ctx),
       ca: await resolveCABundle(ctx, spec.caBundle, spec.caProvider, FIELD),
+      ntlm: await ntlmCredentials(spec, ctx),
       timeoutMs: timeout,
       signal: ctx.signal,
       deadline: ctx.deadline,

@@ -6,7 +6,9 @@ import type { WebhookProvider } from "../../api/providers/webhook.js";
 import { capTimeout } from "../../runtime/deadline.js";
 import { NoSecretError } from "../errors.js";
 import type { RemoteRef } from "../provider.js";
-import { type HttpResponse, httpRequest, statusError } from "../util/http-client.js";
+import { type HttpRequest, type HttpResponse, httpRequest, statusError } from "../util/http-client.js";
+import { ntlmRequest } from "./ntlm/handshake.js";
+import type { Credentials } from "./ntlm/messages.js";
 import { renderField, templateData } from "./templates.js";
 
 export interface WebhookSettings {
@@ -19,6 +21,8 @@ export interface WebhookSettings {
   deadline?: number;
   /** Response size cap (default 16 MiB). */
   maxBytes?: number;
+  /** auth.ntlm, resolved. */
+  ntlm?: Credentials;
 }
 
 export async function callWebhook(s: WebhookSettings, ref: RemoteRef): Promise<HttpResponse> {
@@ -29,19 +33,20 @@ export async function callWebhook(s: WebhookSettings, ref: RemoteRef): Promise<H
   for (const [name, value] of Object.entries(spec.headers ?? {}))
     headers[name] = renderField(`headers.${name}`, value, data);
   const body = spec.body ? renderField("body", spec.body, data) : undefined;
+  const req: HttpRequest = {
+    method: spec.method || "GET",
+    url,
+    headers,
+    body,
+    ca: s.ca,
+    timeoutMs: capTimeout(s.timeoutMs, s.deadline),
+    signal: s.signal,
+    maxBytes: s.maxBytes,
+    what: "webhook response",
+  };
   let res: HttpResponse;
   try {
-    res = await httpRequest({
-      method: spec.method || "GET",
-      url,
-      headers,
-      body,
-      ca: s.ca,
-      timeoutMs: capTimeout(s.timeoutMs, s.deadline),
-      signal: s.signal,
-      maxBytes: s.maxBytes,
-      what: "webhook response",
-    });
+    res = s.ntlm ? await ntlmRequest(req, s.ntlm) : await httpRequest(req);
   } catch (err) {
     throw new Error(`webhook: key "${ref.key}": request failed: ${(err as Error).message}`);
   }

@@ -2,9 +2,9 @@
  * The scripted request sequences the fidelity test runs against both servers. Each sequence works in its own
  * namespace and records the observations to compare under stable labels; `record` normalises them first.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { stringify as toYaml } from "yaml";
 import { allCRDs } from "../../../src/api/crds.js";
+import { eventually } from "../../support/poll.js";
 import { normalise, normaliseText } from "./normalise.js";
 import type { CliResult, Reply, Target } from "./targets.js";
 
@@ -59,23 +59,22 @@ async function namespace(t: Target, ns: string): Promise<void> {
 }
 
 async function untilEstablished(t: Target, names: string[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const poll = { timeoutMs: 60_000, intervalMs: 200 };
   for (const name of names) {
-    for (;;) {
-      const r = await t.http("GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-      const conds: { type: string; status: string }[] = r.body?.status?.conditions ?? [];
-      if (conds.some((c) => c.type === "Established" && c.status === "True")) break;
-      if (Date.now() > deadline) throw new Error(`${t.name}: CRD ${name} not established`);
-      await sleep(200);
-    }
+    await eventually(
+      async () => {
+        const r = await t.http("GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+        const conds: { type: string; status: string }[] = r.body?.status?.conditions ?? [];
+        return conds.some((c) => c.type === "Established" && c.status === "True");
+      },
+      { ...poll, what: `${t.name}: CRD ${name} established` },
+    );
   }
   // The real server serves a new group some moments after Established.
-  for (;;) {
-    const r = await t.http("GET", "/apis/external-secrets.io/v1");
-    if (r.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`${t.name}: external-secrets.io/v1 not served`);
-    await sleep(200);
-  }
+  await eventually(async () => (await t.http("GET", "/apis/external-secrets.io/v1")).status === 200, {
+    ...poll,
+    what: `${t.name}: external-secrets.io/v1 served`,
+  });
 }
 
 const crud: Sequence = {
@@ -293,18 +292,18 @@ const watches: Sequence = {
     rec("watch from resourceVersion 1", events(await t.watch(`${base}?watch=true&resourceVersion=1`, 5)));
     // kubectl get -w: the initial listing, then one line per change.
     const w = t.kubectlStream(["get", "configmaps", "-n", ns, "-w", "--output-watch-events", "-l", "app"]);
-    await until(() => w.lines().length >= 2, 10_000);
+    await untilLines(w, 2);
     await t.http("POST", base, { body: cm(ns, "w3", {}, { app: "z" }) });
-    await until(() => w.lines().length >= 3, 10_000);
+    await untilLines(w, 3);
     await t.http("DELETE", `${base}/w3`);
-    await until(() => w.lines().length >= 4, 10_000);
+    await untilLines(w, 4);
     rec("kubectl get -w", cli(await w.stop()));
   },
 };
 
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond() && Date.now() < deadline) await sleep(50);
+/** Waits up to 10 s for the stream to have `n` lines; not an error when it does not: the recording shows it. */
+async function untilLines(w: { lines(): string[] }, n: number): Promise<void> {
+  await eventually(() => w.lines().length >= n, { timeoutMs: 10_000, intervalMs: 50 }).catch(() => {});
 }
 
 const kubectlCli: Sequence = {

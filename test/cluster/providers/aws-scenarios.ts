@@ -18,11 +18,11 @@ import {
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { PUSH_SECRETS } from "../../../src/kube/index.js";
 import { ENDPOINT_ENV } from "../../../src/providers/aws/index.js";
+import { eventually } from "../../support/poll.js";
 import {
   createNamespace,
   createReadyStore,
   EXTERNAL_SECRETS,
-  eventually,
   externalSecret,
   forceSync,
   type Harness,
@@ -32,7 +32,7 @@ import {
   secretManifest,
   setEnv,
   startHarness,
-} from "../../e2e/harness.js";
+} from "../../support/world.js";
 import { syncedData } from "./synced.js";
 
 export const REGION = "us-east-1";
@@ -198,8 +198,7 @@ export function awsScenarios(backend: AwsBackend): void {
           const d = await secretData(h, ns, "sm-versions");
           return d.current === "t3" ? d : undefined;
         },
-        30_000,
-        "rotated value synced",
+        { timeoutMs: 30_000, what: "rotated value synced" },
       );
       assert.equal(after.previous, "t2");
       assert.equal(after.first, "t1");
@@ -262,8 +261,7 @@ export function awsScenarios(backend: AwsBackend): void {
             const c = await readyCondition(h, EXTERNAL_SECRETS, ns, name);
             return c?.status === "False" ? c : undefined;
           },
-          30_000,
-          `${name} not Ready`,
+          { timeoutMs: 30_000, what: `${name} not Ready` },
         );
       };
       const deleted = await failure("sm-doomed", "app/doomed");
@@ -360,7 +358,7 @@ export function awsScenarios(backend: AwsBackend): void {
           return undefined;
         }
       };
-      await eventually(async () => (await value()) === "push-1", 30_000, "pushed secret created");
+      await eventually(async () => (await value()) === "push-1", { timeoutMs: 30_000, what: "pushed secret created" });
       const described = await sm.send(new DescribeSecretCommand({ SecretId: "pushed/password" }));
       const tags = Object.fromEntries((described.Tags ?? []).map((t) => [t.Key, t.Value]));
       assert.equal(tags.team, "payments");
@@ -369,7 +367,7 @@ export function awsScenarios(backend: AwsBackend): void {
       const s = await h.client.get(SECRETS, ns, "to-push");
       s.data.password = Buffer.from("push-2").toString("base64");
       await h.client.update(SECRETS, s);
-      await eventually(async () => (await value()) === "push-2", 30_000, "pushed secret updated");
+      await eventually(async () => (await value()) === "push-2", { timeoutMs: 30_000, what: "pushed secret updated" });
       const previous = await sm.send(
         new GetSecretValueCommand({ SecretId: "pushed/password", VersionStage: "AWSPREVIOUS" }),
       );
@@ -385,10 +383,12 @@ export function awsScenarios(backend: AwsBackend): void {
             return (err as { name?: string }).name === "ResourceNotFoundException";
           }
         },
-        30_000,
-        "pushed secret deleted",
+        { timeoutMs: 30_000, what: "pushed secret deleted" },
       );
-      await eventually(async () => !(await h.client.get(PUSH_SECRETS, ns, "push")), 30_000, "PushSecret gone");
+      await eventually(async () => !(await h.client.get(PUSH_SECRETS, ns, "push")), {
+        timeoutMs: 30_000,
+        what: "PushSecret gone",
+      });
     });
 
     it("ECRAuthorizationToken generator writes a registry login from GetAuthorizationToken", async () => {

@@ -1,13 +1,7 @@
 /** Creates an ExternalSecret on the in-process harness and returns its Secret's data once its first sync succeeds. */
 import assert from "node:assert/strict";
-import {
-  EXTERNAL_SECRETS,
-  eventually,
-  externalSecret,
-  type Harness,
-  readyCondition,
-  secretData,
-} from "../../e2e/harness.js";
+import { eventually } from "../../support/poll.js";
+import { EXTERNAL_SECRETS, externalSecret, type Harness, readyCondition, secretData } from "../../support/world.js";
 
 /** The remote data exists before the ExternalSecret does, so any Ready=False on the way fails the caller. */
 export async function syncedData(
@@ -25,8 +19,7 @@ export async function syncedData(
       if (c?.status === "False") failed.add(`${c.reason}: ${c.message}`);
       return c?.status === "True" ? secretData(h, ns, name) : undefined;
     },
-    timeoutMs,
-    `ExternalSecret ${ns}/${name} synced`,
+    { timeoutMs: timeoutMs, what: `ExternalSecret ${ns}/${name} synced` },
   );
   assert.deepEqual([...failed], [], `${name} failed before it synced`);
   return data;

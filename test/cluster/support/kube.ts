@@ -4,6 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { request } from "node:https";
+import { eventually } from "../../support/poll.js";
 import type { ApiCredentials } from "./kubeconfig.js";
 
 export type Obj = Record<string, any>;
@@ -143,8 +144,7 @@ export class Kube {
         const c = await this.ready(resource, namespace, name);
         return c?.status === status ? c : undefined;
       },
-      `${resource} ${namespace ? `${namespace}/` : ""}${name} Ready=${status}`,
-      timeoutMs,
+      { ...clusterPoll, timeoutMs, what: `${resource} ${namespace ? `${namespace}/` : ""}${name} Ready=${status}` },
     );
   }
 
@@ -189,31 +189,9 @@ export class Kube {
 }
 
 /**
- * Polls `check` until it returns something other than undefined/false, and returns that. Generous by default: the
+ * Polling options for the real-component suite (with test/support/poll.ts's `eventually`): generous, because the
  * machine is two shared cores running etcd, kube-apiserver and the operator's processes.
  */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 30_000,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v as T;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export const clusterPoll = { timeoutMs: 30_000, intervalMs: 250 } as const;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -36,6 +36,7 @@ function gatedClient(together: boolean, failing: Record<string, Error> = {}) {
       started.push(ref.key);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
+      // Real time: keeps reads in flight together, so concurrency is observable.
       await new Promise((r) => setTimeout(r, 5));
       inFlight--;
       const err = failing[ref.key];

@@ -3,6 +3,7 @@
  * manages differs. Returns what was done, for the caller's events.
  */
 import type { OwnerReference } from "../../../api/meta.js";
+import type { ResourceDescriptor } from "../../../kube/index.js";
 import { SyncFailure } from "./failure.js";
 import type { SecretObject } from "./secret-object.js";
 
@@ -18,6 +19,8 @@ export interface SecretWriter {
 export interface LiveSecret {
   existing: SecretObject | undefined;
   unverified: boolean;
+  /** For a generic target (spec.target.manifest): the resource serving its kind, or why it cannot be written. */
+  generic?: { resource?: ResourceDescriptor; refused?: string };
 }
 
 export type Applied = "created" | "updated" | "unchanged";
@@ -26,6 +29,12 @@ function sameMap(a: Record<string, string> | undefined, b: Record<string, string
   const ka = Object.keys(a ?? {});
   if (ka.length !== Object.keys(b ?? {}).length) return false;
   return ka.every((k) => a?.[k] === b?.[k]);
+}
+
+function sameList(a: unknown, b: unknown): boolean {
+  const x = Array.isArray(a) ? a : [];
+  const y = Array.isArray(b) ? b : [];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 function sameOwners(a: OwnerReference[] | undefined, b: OwnerReference[] | undefined): boolean {
@@ -43,6 +52,7 @@ export function secretNeedsWrite(live: SecretObject, desired: SecretObject): boo
     sameMap(live.metadata.labels, desired.metadata.labels) &&
     sameMap(live.metadata.annotations, desired.metadata.annotations) &&
     sameOwners(live.metadata.ownerReferences, desired.metadata.ownerReferences) &&
+    sameList(live.metadata.finalizers, desired.metadata.finalizers) &&
     (live.type ?? "Opaque") === (desired.type ?? "Opaque") &&
     !!live.immutable === !!desired.immutable
   );
@@ -61,6 +71,7 @@ export async function applySecret(
   writer: SecretWriter,
   live: LiveSecret,
   desiredFor: (existing: SecretObject | undefined) => SecretObject,
+  needsWrite: (live: SecretObject, desired: SecretObject) => boolean = secretNeedsWrite,
 ): Promise<Applied> {
   const desired = desiredFor(live.existing);
   const existing = live.existing;
@@ -72,10 +83,10 @@ export async function applySecret(
       if (!live.unverified || !writer.isAlreadyExists(err)) throw err;
       const found = await writer.read();
       if (!found) throw err;
-      return applySecret(writer, { existing: found, unverified: false }, desiredFor);
+      return applySecret(writer, { existing: found, unverified: false }, desiredFor, needsWrite);
     }
   }
-  if (!secretNeedsWrite(existing, desired)) return "unchanged";
+  if (!needsWrite(existing, desired)) return "unchanged";
   if (immutableDataChanged(existing, desired)) {
     const name = desired.metadata.name ?? "";
     throw new SyncFailure(

@@ -43,6 +43,22 @@ export function isOwnedBy(secret: SecretObject, es: ExternalSecret): boolean {
   return secret.metadata.labels?.[LABEL_OWNER] === ownerLabelValue(es);
 }
 
+/** Merge and CreateOrMerge keep the keys others wrote and manage only their own. */
+export function mergesInto(policy: string): boolean {
+  return policy === "Merge" || policy === "CreateOrMerge";
+}
+
+/**
+ * template.metadata.finalizers added to the target's own (finalizers others set are never removed); undefined
+ * when there are none at all.
+ */
+export function withTemplateFinalizers(es: ExternalSecret, existing: string[] | undefined): string[] | undefined {
+  const wanted = es.spec.target?.template?.metadata?.finalizers ?? [];
+  const out = [...(existing ?? [])];
+  for (const f of wanted) if (!out.includes(f)) out.push(f);
+  return out.length > 0 ? out : undefined;
+}
+
 function encodeData(data: Record<string, Buffer>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of Object.keys(data).sort()) out[k] = data[k]!.toString("base64");
@@ -83,7 +99,7 @@ export function desiredSecret(
   let ownerReferences = [...(existing?.metadata.ownerReferences ?? [])];
 
   let data: Record<string, Buffer>;
-  if (policy === "Merge") {
+  if (mergesInto(policy)) {
     const previous = (existing?.metadata.annotations?.[ANNOTATION_MANAGED_KEYS] ?? "").split(",").filter(Boolean);
     const base = decodeSecretData(existing?.data);
     for (const key of previous) delete base[key];
@@ -130,6 +146,8 @@ export function desiredSecret(
   };
   if (ownerReferences.length > 0) secret.metadata.ownerReferences = ownerReferences;
   else delete secret.metadata.ownerReferences;
+  const finalizers = withTemplateFinalizers(es, existing?.metadata.finalizers as string[] | undefined);
+  if (finalizers) secret.metadata.finalizers = finalizers;
   const type = target.template?.type;
   if (type) secret.type = type;
   else if (!existing?.type) secret.type = "Opaque";

@@ -23,6 +23,7 @@ export class GeneratorRuns {
     private readonly client: KubeClient,
     private readonly kube: KubeAccess,
     private readonly es: ExternalSecret,
+    private readonly controllerClass?: string,
   ) {}
 
   private get namespace(): string {
@@ -31,7 +32,12 @@ export class GeneratorRuns {
 
   async generate(ref: GeneratorRef, signal?: AbortSignal): Promise<Record<string, Buffer>> {
     const loaded = await loadGenerator(this.client, ref, this.namespace, "sourceRef.generatorRef", signal);
-    const out = await loaded.generator.generate(loaded.spec, { kube: this.kube, namespace: this.namespace, signal });
+    const out = await loaded.generator.generate(loaded.spec, {
+      kube: this.kube,
+      namespace: this.namespace,
+      controllerClass: this.controllerClass,
+      signal,
+    });
     if (out.state) this.stateful.push({ key: `${ref.kind}-${ref.name}`, loaded, state: out.state });
     return out.data;
   }

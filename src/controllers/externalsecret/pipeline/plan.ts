@@ -10,6 +10,7 @@ import type { Result } from "../../../runtime/controller.js";
 import { resourceVersionOf, secretDataHash } from "../../common/hash.js";
 import { ANNOTATION_DATA_HASH } from "../constants.js";
 import type { SecretObject } from "./secret-object.js";
+import { syncWindowVerdict } from "./sync-windows.js";
 
 const DEFAULT_REFRESH = "1h";
 
@@ -52,6 +53,16 @@ function refreshTimeMs(es: ExternalSecret): number | undefined {
   if (!t) return undefined;
   const ms = Date.parse(t);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * A refresh that only the clock (or a forced sync) would cause: Periodic policy, synced before, unchanged since.
+ * Only these are subject to spec.syncWindows; a first sync or a spec change runs at once, as upstream.
+ */
+export function isPeriodicRefresh(es: ExternalSecret): boolean {
+  if ((es.spec.refreshPolicy ?? "Periodic") !== "Periodic") return false;
+  const synced = es.status?.syncedResourceVersion ?? "";
+  return synced !== "" && synced === esResourceVersion(es) && refreshTimeMs(es) !== undefined;
 }
 
 /** refreshPolicy CreatedOnce / OnChange / Periodic (the default). */
@@ -121,11 +132,16 @@ export interface PlanInput {
   forced: boolean;
   /** The controller's default refresh interval (ms), for ExternalSecrets without spec.refreshInterval. */
   defaultRefreshMs?: number;
+  /** Whether the live target still matches what was written (default: isSecretValid of `live`). */
+  valid?: boolean;
 }
 
 export type Plan =
-  /** Nothing to do: the Secret is valid and no refresh is due. */
-  | { sync: false; intervalMs: number }
+  /**
+   * Nothing to do: the Secret is valid and no refresh is due. `held`: a periodic refresh was due but
+   * spec.syncWindows blocks it until `untilMs` (undefined: no window opens within the search horizon).
+   */
+  | { sync: false; intervalMs: number; held?: { untilMs: number | undefined } }
   /** A provider round-trip: `drift` when only the live Secret's state asked for it; `fresh` when the user did. */
   | { sync: true; intervalMs: number; drift: boolean; fresh: boolean };
 
@@ -133,9 +149,17 @@ export function planSync(input: PlanInput): Plan {
   const { es, nowMs } = input;
   const intervalMs = refreshIntervalMs(es, input.defaultRefreshMs);
   const policy = es.spec.target?.creationPolicy ?? "Owner";
-  const refreshDue = input.forced || shouldRefresh(es, intervalMs, nowMs);
-  const valid = isSecretValid(input.live, policy);
-  if (!refreshDue && valid) return { sync: false, intervalMs };
+  let refreshDue = input.forced || shouldRefresh(es, intervalMs, nowMs);
+  let held: { untilMs: number | undefined } | undefined;
+  if (refreshDue && es.spec.syncWindows && isPeriodicRefresh(es)) {
+    const verdict = syncWindowVerdict(es.spec.syncWindows, nowMs);
+    if (!verdict.allowed) {
+      refreshDue = false;
+      held = { untilMs: verdict.nextAllowedMs };
+    }
+  }
+  const valid = input.valid ?? isSecretValid(input.live, policy);
+  if (!refreshDue && valid) return held ? { sync: false, intervalMs, held } : { sync: false, intervalMs };
   return { sync: true, intervalMs, drift: !refreshDue, fresh: isUserRequestedSync(es) };
 }
 

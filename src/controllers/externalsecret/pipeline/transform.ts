@@ -26,7 +26,7 @@ export async function transformDataFrom(
 ): Promise<Record<string, Buffer>> {
   if (fetched.generated) return validateKeys(await rewriteMap(entry.rewrite, fetched.map, render));
   const source = entry.find ?? entry.extract;
-  if (entry.extract) checkNullBytes(entry.extract.nullBytePolicy, fetched.map, `spec.dataFrom[${index}]`);
+  if (source) checkNullBytes(source.nullBytePolicy, fetched.map, `spec.dataFrom[${index}]`);
   let map = await rewriteMap(entry.rewrite, fetched.map, render);
   if (!entry.rewrite?.length) map = convertKeys(source?.conversionStrategy ?? "Default", map);
   return decodeMap(source?.decodingStrategy, validateKeys(map));

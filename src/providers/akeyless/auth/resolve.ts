@@ -1,9 +1,10 @@
-/** The /auth request for the store's authentication: an access key, or Kubernetes auth. */
+/** The /auth request for the store's authentication: an access key, Kubernetes auth or a cloud identity. */
 import type { AkeylessProvider } from "../../../api/providers/akeyless.js";
 import { NotSupportedError, StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import { resolveSecretKeyString } from "../../resolvers.js";
 import { accessKeyAuth } from "./access-key.js";
+import { cloudIdAuth, isCloudAccessType } from "./cloud-id.js";
 import { kubernetesAuth, ownTokenAuth } from "./kubernetes.js";
 
 const FIELD = "spec.provider.akeyless";
@@ -35,7 +36,17 @@ export async function authParams(spec: AkeylessProvider, ctx: ProviderContext): 
       where,
     );
   }
+  if (isCloudAccessType(accessType)) {
+    const param = s.accessTypeParam;
+    return cloudIdAuth(
+      accessId,
+      accessType,
+      async () => (param?.name ? resolveSecretKeyString(ctx, param, `${where}.accessTypeParam`) : undefined),
+      ctx,
+      where,
+    );
+  }
   throw new NotSupportedError(
-    `${where}.accessType: access type "${accessType}" is not supported (use api_key or kubernetesAuth)`,
+    `${where}.accessType: access type "${accessType}" is not supported (use api_key, k8s, aws_iam, azure_ad or gcp)`,
   );
 }

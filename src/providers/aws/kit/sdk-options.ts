@@ -26,6 +26,7 @@ export const DEFAULT_TUNING: AwsSdkTuning = {
 export const ENDPOINT_ENV = {
   secretsmanager: "AWS_SECRETSMANAGER_ENDPOINT",
   ssm: "AWS_SSM_ENDPOINT",
+  acm: "AWS_ACM_ENDPOINT",
   sts: "AWS_STS_ENDPOINT",
   ecr: "AWS_ECR_ENDPOINT",
   ecrpublic: "AWS_ECR_PUBLIC_ENDPOINT",

@@ -42,11 +42,22 @@ export async function tokenCall(url: string, init: RequestInit, what: string, si
 }
 
 /** Reads a GKE metadata attribute (cluster-name, cluster-location), or undefined off GKE. */
-export async function metadataAttribute(name: string, signal?: AbortSignal): Promise<string | undefined> {
+export function metadataAttribute(name: string, signal?: AbortSignal): Promise<string | undefined> {
+  return metadataValue(`instance/attributes/${name}`, signal);
+}
+
+/** The project the node runs in, from the metadata server, or undefined off Google Cloud. */
+export function metadataProjectID(signal?: AbortSignal): Promise<string | undefined> {
+  return metadataValue("project/project-id", signal);
+}
+
+async function metadataValue(path: string, signal?: AbortSignal): Promise<string | undefined> {
+  const name = path.split("/").at(-1);
   try {
-    const res = await fetch(`${gcpEndpoints.metadata()}/computeMetadata/v1/instance/attributes/${name}`, {
+    const res = await fetch(`${gcpEndpoints.metadata()}/computeMetadata/v1/${path}`, {
       headers: { "Metadata-Flavor": "Google" },
-      signal: signal ?? AbortSignal.timeout(3000),
+      // Off Google Cloud the metadata host may not answer at all: never wait long for it.
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(3000)]) : AbortSignal.timeout(3000),
     });
     return res.ok ? (await boundedText(res, TOKEN_MAX_BYTES, `gcpsm: metadata ${name} response`)).trim() : undefined;
   } catch {

@@ -8,6 +8,7 @@ import {
   type AccessToken,
   CLOUD_PLATFORM_SCOPE,
   metadataAttribute,
+  metadataProjectID,
   type TokenSource,
   tokenCall,
 } from "./token-source.js";
@@ -15,12 +16,18 @@ import {
 const FIELD = "spec.provider.gcpsm";
 const GSA_ANNOTATION = "iam.gke.io/gcp-service-account";
 
-/** STS token exchange of a Kubernetes ServiceAccount JWT, then optional impersonation of a Google SA. */
+export const JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+
+/**
+ * Google STS token exchange of a subject token (a Kubernetes ServiceAccount JWT by default), then optional
+ * impersonation of a Google service account.
+ */
 export function workloadIdentitySource(
   subjectToken: () => Promise<string>,
   audience: string,
   googleServiceAccount: string | undefined,
   signal?: AbortSignal,
+  subjectTokenType = JWT_TOKEN_TYPE,
 ): TokenSource {
   return async () => {
     const body = new URLSearchParams({
@@ -29,7 +36,7 @@ export function workloadIdentitySource(
       scope: CLOUD_PLATFORM_SCOPE,
       requested_token_type: "urn:ietf:params:oauth:token-type:access_token",
       subject_token: await subjectToken(),
-      subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+      subject_token_type: subjectTokenType,
     });
     const sts = await tokenCall(
       gcpEndpoints.sts(),
@@ -63,8 +70,9 @@ export function workloadIdentitySource(
 export async function workloadIdentityAuth(spec: GCPSMProvider, ctx: ProviderContext): Promise<TokenSource> {
   const wi = spec.auth!.workloadIdentity!;
   const where = `${FIELD}.auth.workloadIdentity`;
-  const clusterProject = wi.clusterProjectID || spec.projectID;
-  if (!clusterProject) throw new StoreConfigError(`${where}.clusterProjectID: is required when projectID is unset`);
+  const clusterProject = wi.clusterProjectID || spec.projectID || (await metadataProjectID(ctx.signal));
+  if (!clusterProject)
+    throw new StoreConfigError(`${where}.clusterProjectID: is required off GKE when projectID is unset`);
   const location = wi.clusterLocation || (await metadataAttribute("cluster-location", ctx.signal));
   const cluster = wi.clusterName || (await metadataAttribute("cluster-name", ctx.signal));
   if (!location) throw new StoreConfigError(`${where}.clusterLocation: is required off GKE`);

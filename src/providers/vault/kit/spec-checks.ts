@@ -21,6 +21,13 @@ export function vaultSpecErrors(spec: VaultProvider, storeKind: StoreKind, field
     errs.push(`${field}.auth.appRole: roleId or roleRef is required`);
   if (a?.kubernetes && !a.kubernetes.role) errs.push(`${field}.auth.kubernetes.role: is required`);
   if (a?.iam && !a.iam.vaultRole) errs.push(`${field}.auth.iam.vaultRole: is required`);
+  if (a?.gcp && !a.gcp.role) errs.push(`${field}.auth.gcp.role: is required`);
+  if (!!spec?.tls?.certSecretRef !== !!spec?.tls?.keySecretRef) {
+    errs.push(`${field}.tls: when provided, both certSecretRef and keySecretRef must be set`);
+  }
+  if (spec?.checkAndSet?.required && spec.version === "v1") {
+    errs.push(`${field}.checkAndSet.required: check-and-set is not supported with Vault KV version v1`);
+  }
   if (storeKind === "ClusterSecretStore" && spec?.caProvider && !spec.caProvider.namespace) {
     errs.push(`${field}.caProvider.namespace: is required for a ClusterSecretStore`);
   }

@@ -34,7 +34,8 @@ export interface VaultRequest {
   token?: string;
   namespace?: string;
   body?: unknown;
-  query?: Record<string, string>;
+  /** Query parameters; an array repeats the key. */
+  query?: Record<string, string | string[]>;
 }
 
 export interface VaultResponse {
@@ -127,7 +128,10 @@ export class VaultHttp {
 
   private once(req: VaultRequest): Promise<VaultResponse> {
     const url = new URL(`/v1/${req.path.replace(/^\/+/, "")}`, this.base);
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (Array.isArray(v)) for (const one of v) url.searchParams.append(k, one);
+      else url.searchParams.set(k, v);
+    }
     // LIST goes out as GET ?list=true, as the Vault Go client sends it (proxies often reject unknown verbs).
     let method: string = req.method;
     if (method === "LIST") {

@@ -4,7 +4,10 @@ import { type AuthFactory, trimSlashes, vaultLogin } from "./types.js";
 
 const FIELD = "spec.provider.vault.auth.cert";
 
-/** auth.cert: TLS client-certificate login; the certificate is presented on the connection itself. */
+/**
+ * auth.cert: TLS client-certificate login; the certificate is presented on the connection itself, and
+ * vaultRole (Vault's `name`) picks the cert role to match instead of trying them all.
+ */
 export const certAuth: AuthFactory<"cert"> = async (spec, ctx) => {
   if (!spec.clientCert) throw new StoreConfigError(`${FIELD}.clientCert: is required`);
   if (!spec.secretRef) throw new StoreConfigError(`${FIELD}.secretRef: is required`);
@@ -22,8 +25,8 @@ export const certAuth: AuthFactory<"cert"> = async (spec, ctx) => {
   return {
     kind: "login",
     name: "cert",
-    fingerprint: `${cert}\u0000${key}`,
+    fingerprint: `${cert}\u0000${key}\u0000${spec.vaultRole ?? ""}`,
     clientTls: { cert, key },
-    login: (http, ns) => vaultLogin(http, "cert", path, {}, ns),
+    login: (http, ns) => vaultLogin(http, "cert", path, spec.vaultRole ? { name: spec.vaultRole } : {}, ns),
   };
 };

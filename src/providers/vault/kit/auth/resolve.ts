@@ -5,6 +5,7 @@ import { StoreConfigError } from "../../../errors.js";
 import type { CredentialScope } from "../../../provider.js";
 import { appRoleAuth } from "./approle.js";
 import { certAuth } from "./cert.js";
+import { gcpAuth } from "./gcp.js";
 import { iamAuth } from "./iam.js";
 import { jwtAuth } from "./jwt.js";
 import { kubernetesAuth } from "./kubernetes.js";
@@ -22,5 +23,6 @@ export async function resolveAuth(auth: VaultAuth | undefined, ctx: CredentialSc
   if (auth.jwt) return jwtAuth(auth.jwt, ctx);
   if (auth.cert) return certAuth(auth.cert, ctx);
   if (auth.iam) return iamAuth(auth.iam, ctx);
+  if (auth.gcp) return gcpAuth(auth.gcp, ctx);
   throw new StoreConfigError("spec.provider.vault.auth: no valid auth method specified");
 }

@@ -1,6 +1,6 @@
 /**
- * An in-process API server with the ESO CRDs installed, the controllers running against it over HTTP,
- * and small helpers to create objects and poll for conditions.
+ * The test world: an in-process API server (bare, or with the ESO CRDs installed and the controllers running
+ * against it over HTTP), and small helpers to create objects and read them back.
  */
 import { after, before } from "node:test";
 import { Registry } from "prom-client";
@@ -23,8 +23,33 @@ import {
   SECRET_STORES,
   SECRETS,
 } from "../../src/kube/index.js";
+import { RuntimeMetrics } from "../../src/runtime/metrics.js";
+import { eventually } from "./poll.js";
 
 export { CLUSTER_EXTERNAL_SECRETS, CLUSTER_SECRET_STORES, EXTERNAL_SECRETS, NAMESPACES, SECRET_STORES, SECRETS };
+
+/** A bare API server (no CRDs, no controllers) and an unthrottled client against it, for runtime tests. */
+export interface Env {
+  api: ApiServer;
+  client: KubeClient;
+  metrics: RuntimeMetrics;
+  close(): Promise<void>;
+}
+
+export async function env(opts: { watchHistory?: number } = {}): Promise<Env> {
+  const api = await startApiServer({ watchHistory: opts.watchHistory });
+  const metrics = new RuntimeMetrics();
+  const client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0, metrics });
+  return {
+    api,
+    client,
+    metrics,
+    async close() {
+      client.close();
+      await api.stop();
+    },
+  };
+}
 
 export interface Harness {
   api: ApiServer;
@@ -34,12 +59,32 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: Partial<StartControllersOptions> = {}): Promise<Harness> {
-  const api = await startApiServer();
+/** An API server with the ESO CRDs installed and an admin client talking to it directly. */
+export interface Cluster {
+  api: ApiServer;
+  client: KubeClient;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(opts: { watchHistory?: number } = {}): Promise<Cluster> {
+  const api = await startApiServer({ watchHistory: opts.watchHistory });
   const client = new KubeClient({ kubeConfig: api.kubeConfig(), qps: 0 });
   for (const crd of allCRDs()) {
     await client.request({ method: "POST", path: resourcePath(CUSTOM_RESOURCE_DEFINITIONS), body: crd });
   }
+  return {
+    api,
+    client,
+    stop: async () => {
+      client.close();
+      await api.stop();
+    },
+  };
+}
+
+/** A cluster (as `startCluster`) with the controllers running against it over HTTP. */
+export async function startHarness(options: Partial<StartControllersOptions> = {}): Promise<Harness> {
+  const { api, client, stop } = await startCluster();
   const registry = new Registry();
   const controllers = await startControllers({
     kubeConfig: api.kubeConfig(),
@@ -55,8 +100,7 @@ export async function startHarness(options: Partial<StartControllersOptions> = {
     registry,
     stop: async () => {
       await controllers.stop();
-      client.close();
-      await api.stop();
+      await stop();
     },
   };
 }
@@ -92,30 +136,11 @@ export function setEnv(vars: Record<string, string>): () => void {
   };
 }
 
-/** Polls `fn` until it returns a truthy value; fails with the last value after `timeoutMs`. */
-export async function eventually<T>(
-  fn: () => Promise<T>,
-  timeoutMs = 15_000,
-  what = "condition",
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last as NonNullable<T>;
-    } catch (err) {
-      lastErr = err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(
-    `timed out waiting for ${what}; last value: ${JSON.stringify(last)} ${lastErr ? String(lastErr) : ""}`,
-  );
-}
-
-export async function createNamespace(h: Harness, name: string, labels?: Record<string, string>): Promise<void> {
+export async function createNamespace(
+  h: { client: KubeClient },
+  name: string,
+  labels?: Record<string, string>,
+): Promise<void> {
   await h.client.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
 }
 
@@ -142,11 +167,10 @@ export async function createReadyStore(
   const rt = store.kind === "ClusterSecretStore" ? CLUSTER_SECRET_STORES : SECRET_STORES;
   const ns = store.metadata.namespace ?? "";
   await h.client.create(rt, store as never);
-  await eventually(
-    async () => (await readyCondition(h, rt, ns, store.metadata.name))?.status === "True",
+  await eventually(async () => (await readyCondition(h, rt, ns, store.metadata.name))?.status === "True", {
     timeoutMs,
-    `${store.kind} ${ns ? `${ns}/` : ""}${store.metadata.name} Ready`,
-  );
+    what: `${store.kind} ${ns ? `${ns}/` : ""}${store.metadata.name} Ready`,
+  });
 }
 
 /** A SecretStore for AWS Secrets Manager (us-east-1) with static keys read from Secret `credSecret` (id, secret). */
@@ -245,11 +269,10 @@ export async function waitForSecretData(
   name: string,
   timeoutMs = 15_000,
 ): Promise<Record<string, string>> {
-  const secret = await eventually(
-    () => h.client.get(SECRETS, namespace, name),
+  const secret = await eventually(() => h.client.get(SECRETS, namespace, name), {
     timeoutMs,
-    `Secret ${namespace}/${name}`,
-  );
+    what: `Secret ${namespace}/${name}`,
+  });
   return decoded(secret);
 }
 
