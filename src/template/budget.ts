@@ -51,24 +51,44 @@ export function oversized(v: unknown): string | undefined {
   }
   if (v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return undefined;
   const limit = active.maxValueSize + 1; // the root container counts itself
+  // sizes of finished containers; a container reached again (shared or in a cycle) adds what it had so far
   const memo = new Map<object, number>();
-  const size = (x: unknown): number => {
-    if (x === null || typeof x !== "object" || ArrayBuffer.isView(x)) return 1;
-    const known = memo.get(x);
-    if (known !== undefined) return known;
-    memo.set(x, 1); // a cycle counts once here; printing it is caught by the step and output limits
-    let n = 1;
-    const children = Array.isArray(x)
+  const childrenOf = (x: object): unknown[] =>
+    Array.isArray(x)
       ? x
       : Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null
         ? Object.values(x)
         : [];
-    for (const c of children) {
-      n += size(c);
-      if (n > limit) break;
+  const size = (root: object): number => {
+    // an explicit stack, not recursion: nesting depth must not overflow the JS stack
+    const stack: { x: object; children: unknown[]; next: number; n: number }[] = [];
+    memo.set(root, 1); // a cycle counts once here; printing it is caught by the step and output limits
+    stack.push({ x: root, children: childrenOf(root), next: 0, n: 1 });
+    let result = 1;
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1]!;
+      if (f.next === f.children.length || f.n > limit) {
+        stack.pop();
+        memo.set(f.x, f.n);
+        result = f.n;
+        const parent = stack[stack.length - 1];
+        if (parent) parent.n += f.n;
+        continue;
+      }
+      const c = f.children[f.next++];
+      if (c === null || typeof c !== "object" || ArrayBuffer.isView(c)) {
+        f.n += 1;
+        continue;
+      }
+      const known = memo.get(c);
+      if (known !== undefined) {
+        f.n += known;
+        continue;
+      }
+      memo.set(c, 1);
+      stack.push({ x: c, children: childrenOf(c), next: 0, n: 1 });
     }
-    memo.set(x, n);
-    return n;
+    return result;
   };
   return size(v) > limit ? `result of more than ${active.maxValueSize} elements exceeds the template limit` : undefined;
 }

@@ -1,5 +1,6 @@
 /** spf13/cast's ToInt64 and ToFloat64 (Sprig's toInt64, toFloat64 and its arithmetic) and the parsers they use. */
 import { GoInt, GoNamedInt, INT64_MAX, INT64_MIN, toInt64 } from "./go-ints.js";
+import { underscoreOK } from "./strconv.js";
 
 function parseGoInt(s: string): bigint | undefined {
   // strconv.ParseInt(s, 0, 64): optional sign, 0x/0o/0b/0 prefixes, underscores only with a prefix.
@@ -63,8 +64,11 @@ export function castToFloat64E(v: unknown): number | undefined {
       return Number(v);
     case "boolean":
       return v ? 1 : 0;
-    case "string":
-      return parseGoFloat(v);
+    case "string": {
+      // ParseFloat's range error (±Inf for a finite literal too large) is an error to cast
+      const f = parseGoFloat(v);
+      return f !== undefined && !Number.isFinite(f) && !/inf|nan/i.test(v) ? undefined : f;
+    }
   }
   if (v instanceof GoInt || v instanceof GoNamedInt) return Number(v.n);
   return undefined;
@@ -76,11 +80,15 @@ export function castToFloat64(v: unknown): number {
 
 /** strconv.ParseFloat(s, 64) accepting Go's syntax (decimal, hex floats, inf, nan, underscores after a base prefix). */
 export function parseGoFloat(s: string): number | undefined {
-  const t = s.toLowerCase();
+  let t = s.toLowerCase();
+  if (t.includes("_")) {
+    if (!underscoreOK(t)) return undefined;
+    t = t.replace(/_/g, "");
+  }
   if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith("-") ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   if (t === "nan") return Number.NaN;
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number(t);
-  const hx = /^([+-]?)0x([0-9a-f]*)\.?([0-9a-f]*)p([+-]?\d+)$/.exec(t.replace(/_/g, ""));
+  const hx = /^([+-]?)0x([0-9a-f]*)\.?([0-9a-f]*)p([+-]?\d+)$/.exec(t);
   if (hx && (hx[2] !== "" || hx[3] !== "")) {
     const mant = Number.parseInt(hx[2]! + hx[3]! || "0", 16);
     const val = mant * 2 ** (Number(hx[4]) - 4 * hx[3]!.length);

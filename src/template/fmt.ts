@@ -4,11 +4,12 @@
  * precision, flags, explicit argument indexes and Go's error forms (%!d(string=x), %!(EXTRA ...)).
  */
 
+import { bytesToGoString, goStringToBytes } from "./funcs/bytes.js";
 import { GoDuration } from "./go-duration.js";
 import { GoInt, GoNamedInt, isUnsignedType } from "./go-ints.js";
 import { GoTime } from "./go-time.js";
 import { canBackquote, formatFloat, formatHexFloat, isPrint, quote, quoteRune } from "./strconv.js";
-import { goIntValue, goTypeName, isMap, sortedKeys } from "./values.js";
+import { goIntValue, goTypeName, isMap, isNilSlice, sortedKeys } from "./values.js";
 
 const LDIGITS = "0123456789abcdefx";
 const UDIGITS = "0123456789ABCDEFX";
@@ -255,28 +256,59 @@ class Printer {
       else this.badVerb(verb, arg);
       return;
     }
-    if (Array.isArray(arg)) {
-      this.buf += "[";
-      for (let i = 0; i < arg.length; i++) {
-        if (i > 0) this.buf += " ";
-        this.printElem(arg[i], verb);
-      }
-      this.buf += "]";
-      return;
-    }
-    if (isMap(arg)) {
-      this.buf += "map[";
-      const keys = sortedKeys(arg);
-      for (let i = 0; i < keys.length; i++) {
-        if (i > 0) this.buf += " ";
-        this.printString(keys[i]!, verb);
-        this.buf += ":";
-        this.printElem(arg[keys[i]!], verb);
-      }
-      this.buf += "]";
+    if (Array.isArray(arg) || isMap(arg)) {
+      this.printNested(arg, verb);
       return;
     }
     this.printString(String(arg), verb);
+  }
+
+  /**
+   * Lists and maps, nested to any depth, with an explicit stack of what is left to print (text, a map key, an
+   * element) instead of recursion, so deep data (a 10,000-level fromYaml result) cannot overflow the JS stack.
+   */
+  private printNested(root: unknown[] | Record<string, unknown>, verb: string): void {
+    type Task = { text: string } | { key: string } | { elem: unknown };
+    const tasks: Task[] = [];
+    // %#v spells the type and separates with commas: []interface {}{1, "a"}, map[string]int{"a":1}
+    const sharp = this.sharpV;
+    const sep = { text: sharp ? ", " : " " };
+    const expand = (c: unknown[] | Record<string, unknown>): void => {
+      const pieces: Task[] = [];
+      if (sharp && Array.isArray(c) && isNilSlice(c)) {
+        tasks.push({ text: `${goTypeName(c)}(nil)` });
+        return;
+      }
+      if (Array.isArray(c)) {
+        pieces.push({ text: sharp ? `${goTypeName(c)}{` : "[" });
+        c.forEach((x, i) => {
+          if (i > 0) pieces.push(sep);
+          pieces.push(sharp && (x === null || x === undefined) ? { text: "interface {}(nil)" } : { elem: x });
+        });
+      } else {
+        pieces.push({ text: sharp ? `${goTypeName(c)}{` : "map[" });
+        sortedKeys(c).forEach((k, i) => {
+          if (i > 0) pieces.push(sep);
+          const x = c[k];
+          pieces.push(
+            { key: k },
+            { text: ":" },
+            sharp && (x === null || x === undefined) ? { text: "interface {}(nil)" } : { elem: x },
+          );
+        });
+      }
+      pieces.push({ text: sharp ? "}" : "]" });
+      for (let i = pieces.length - 1; i >= 0; i--) tasks.push(pieces[i]!);
+    };
+    expand(root);
+    for (let t = tasks.pop(); t !== undefined; t = tasks.pop()) {
+      if ("text" in t) this.buf += t.text;
+      else if ("key" in t) this.printString(t.key, verb);
+      else if ((Array.isArray(t.elem) || isMap(t.elem)) && verb !== "T") {
+        this.arg = t.elem;
+        expand(t.elem);
+      } else this.printElem(t.elem, verb);
+    }
   }
 
   /** An element of a slice or map: a nil interface prints as <nil> whatever the verb, unpadded (printValue). */
@@ -351,10 +383,10 @@ class Printer {
         this.fmtS(s);
         return;
       case "x":
-        this.fmtSbx(Buffer.from(s, "utf8"), LDIGITS);
+        this.fmtSbx(goStringToBytes(s), LDIGITS);
         return;
       case "X":
-        this.fmtSbx(Buffer.from(s, "utf8"), UDIGITS);
+        this.fmtSbx(goStringToBytes(s), UDIGITS);
         return;
       case "q":
         this.fmtQ(s);
@@ -376,7 +408,7 @@ class Printer {
         return;
       }
       case "s":
-        this.fmtS(Buffer.from(b).toString("utf8"));
+        this.fmtS(bytesToGoString(b));
         return;
       case "x":
         this.fmtSbx(b, LDIGITS);
@@ -385,7 +417,7 @@ class Printer {
         this.fmtSbx(b, UDIGITS);
         return;
       case "q":
-        this.fmtQ(Buffer.from(b).toString("utf8"));
+        this.fmtQ(bytesToGoString(b));
         return;
     }
     this.buf += "[";

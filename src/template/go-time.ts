@@ -114,7 +114,9 @@ export class GoTime {
     const off = Math.abs(c.offsetSec);
     const sign = c.offsetSec < 0 ? "-" : "+";
     const zone = `${sign}${p2(Math.floor(off / 3600))}${p2(Math.floor((off % 3600) / 60))}`;
-    return `${y}-${p2(c.month)}-${p2(c.day)} ${p2(c.hour)}:${p2(c.minute)}:${p2(c.second)}${frac} ${zone} ${c.zoneAbbrev}`;
+    // a zone without a name (a parsed "+05:30") prints its offset again, as Format's "MST" does
+    const name = c.zoneAbbrev === "" ? zone : c.zoneAbbrev;
+    return `${y}-${p2(c.month)}-${p2(c.day)} ${p2(c.hour)}:${p2(c.minute)}:${p2(c.second)}${frac} ${zone} ${name}`;
   }
 }
 

@@ -4,6 +4,8 @@
  * raw strings, char constants and Go number syntax).
  */
 
+import { isDigit, isLetter, isPrintRune } from "./funcs/unicode.js";
+
 export enum T {
   Error,
   Bool,
@@ -73,15 +75,15 @@ function isSpace(c: string | undefined): boolean {
   return c === " " || c === "\t" || c === "\r" || c === "\n";
 }
 
-const ALNUM = /^[\p{L}\p{Nd}_]$/u;
-
 function isAlphaNumeric(c: string | undefined): boolean {
   if (c === undefined) return false;
   const code = c.charCodeAt(0);
   if (code < 0x80) {
     return c === "_" || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
   }
-  return ALNUM.test(c);
+  // Go's unicode tables, not the JS engine's newer ones
+  const cp = c.codePointAt(0)!;
+  return isLetter(cp) || isDigit(cp);
 }
 
 function hasLeftTrimMarker(s: string, i: number): boolean {
@@ -139,6 +141,18 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
     if (input[pos] === "\n") line--;
   };
   const peek = (): string | undefined => input[pos];
+  /** The next code point (both halves of a surrogate pair): identifiers may hold letters beyond the BMP. */
+  const nextRune = (): string | undefined => {
+    if (pos >= input.length) return undefined;
+    const c = String.fromCodePoint(input.codePointAt(pos)!);
+    pos += c.length;
+    if (c === "\n") line++;
+    return c;
+  };
+  const backupRune = (c: string): void => {
+    pos -= c.length;
+    if (c === "\n") line--;
+  };
   const error = (msg: string): Token[] => {
     out.push({ typ: T.Error, pos: start, val: msg, line: startLine });
     return out;
@@ -347,9 +361,9 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
           }
           let c: string | undefined;
           for (;;) {
-            c = next();
+            c = nextRune();
             if (!isAlphaNumeric(c)) {
-              if (c !== undefined) backup();
+              if (c !== undefined) backupRune(c);
               break;
             }
           }
@@ -377,9 +391,9 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
         backup();
         let c: string | undefined;
         for (;;) {
-          c = next();
+          c = nextRune();
           if (!isAlphaNumeric(c)) {
-            if (c !== undefined) backup();
+            if (c !== undefined) backupRune(c);
             break;
           }
         }
@@ -431,5 +445,5 @@ export function goRuneU(c: string | undefined): string {
   if (c === undefined) return "U+FFFFFFFFFFFFFFFF";
   const cp = c.codePointAt(0)!;
   const hex = cp.toString(16).toUpperCase().padStart(4, "0");
-  return cp >= 0x20 && cp !== 0x7f ? `U+${hex} '${c}'` : `U+${hex}`;
+  return isPrintRune(cp) ? `U+${hex} '${c}'` : `U+${hex}`;
 }

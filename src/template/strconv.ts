@@ -4,6 +4,9 @@
  * exact binary value, as Go does.
  */
 
+import { bytesToGoString, goStringToBytes } from "./funcs/bytes.js";
+import { isPrintRune } from "./funcs/unicode.js";
+
 /** A decimal digit string d1d2...dn with value 0.d1d2...dn × 10^dp; no trailing zeros. */
 interface Decimal {
   d: string;
@@ -169,15 +172,9 @@ export function formatFloat(f: number, fmt: "e" | "E" | "f" | "F" | "g" | "G", p
 
 const HEX = "0123456789abcdef";
 
-/** Whether a code point is printable in Go's unicode.IsPrint sense (approximated with Unicode classes). */
-const NON_PRINT = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}]/u;
-
+/** Whether a code point is printable in Go's strconv.IsPrint sense (Go's tables: see funcs/unicode.ts). */
 export function isPrint(cp: number): boolean {
-  if (cp === 0x20) return true;
-  if (cp < 0x20 || cp === 0x7f) return false;
-  if (cp < 0x7f) return true;
-  if (cp === 0xfffd) return true;
-  return !NON_PRINT.test(String.fromCodePoint(cp));
+  return isPrintRune(cp);
 }
 
 function escapeRune(cp: number, quote: number, asciiOnly: boolean): string {
@@ -243,7 +240,7 @@ export class SyntaxError_ extends Error {
 }
 
 /** strconv.UnquoteChar for the text after an opening quote: returns the char and the rest. */
-export function unquoteChar(s: string, q: string): [string, string] {
+export function unquoteChar(s: string, q: string): [ch: string, rest: string, isByte?: boolean] {
   const c = s[0];
   if (c === undefined) throw new SyntaxError_();
   if (c === q && (q === "'" || q === '"')) throw new SyntaxError_();
@@ -277,7 +274,7 @@ export function unquoteChar(s: string, q: string): [string, string] {
       const hex = rest.slice(0, n);
       if (hex.length < n || !/^[0-9a-fA-F]+$/.test(hex)) throw new SyntaxError_();
       const v = Number.parseInt(hex, 16);
-      if (e === "x") return [String.fromCharCode(v), rest.slice(n)];
+      if (e === "x") return [String.fromCharCode(v), rest.slice(n), true];
       if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000)) throw new SyntaxError_();
       return [String.fromCodePoint(v), rest.slice(n)];
     }
@@ -293,7 +290,7 @@ export function unquoteChar(s: string, q: string): [string, string] {
       if (!/^[0-7]{3}$/.test(oct)) throw new SyntaxError_();
       const v = Number.parseInt(oct, 8);
       if (v > 255) throw new SyntaxError_();
-      return [String.fromCharCode(v), s.slice(4)];
+      return [String.fromCharCode(v), s.slice(4), true];
     }
     case "\\":
       return ["\\", rest];
@@ -316,15 +313,18 @@ export function unquote(lit: string): string {
   }
   if (q !== '"') throw new SyntaxError_();
   if (!body.includes("\\") && !body.includes('"') && !body.includes("\n")) return body;
-  let out = "";
+  // \x and octal escapes are single bytes, which may join their neighbours into UTF-8 or stay invalid: the
+  // result is built as bytes and read back as a Go string
+  const bytes: number[] = [];
   let rest = body;
   while (rest.length > 0) {
     if (rest[0] === "\n") throw new SyntaxError_();
-    const [ch, tail] = unquoteChar(rest, '"');
-    out += ch;
+    const [ch, tail, isByte] = unquoteChar(rest, '"');
+    if (isByte) bytes.push(ch.charCodeAt(0));
+    else for (const b of goStringToBytes(ch)) bytes.push(b);
     rest = tail;
   }
-  return out;
+  return bytesToGoString(Uint8Array.from(bytes));
 }
 
 /** Go's rule for underscores in number literals (strconv.underscoreOK). */

@@ -198,17 +198,42 @@ export function formatValue(v: unknown): string {
     case "function":
       return "0xc000010000";
   }
-  if (Array.isArray(v)) return `[${v.map(formatValue).join(" ")}]`;
+  if (Array.isArray(v) || isMap(v)) return formatNested(v);
   if (v instanceof Uint8Array) return `[${Array.from(v).join(" ")}]`;
   if (v instanceof GoInt || v instanceof GoTime || v instanceof GoDuration || v instanceof GoNamedInt) {
     return v.toString();
   }
   if (v instanceof Error) return v.message;
-  if (isMap(v)) {
-    const keys = sortedKeys(v);
-    return `map[${keys.map((k) => `${k}:${formatValue(v[k])}`).join(" ")}]`;
-  }
   return String(v);
+}
+
+/** Lists and maps at any depth, with an explicit stack of what is left to print (no recursion). */
+function formatNested(root: unknown[] | GoMap): string {
+  const out: string[] = [];
+  const tasks: ({ text: string } | { elem: unknown })[] = [{ elem: root }];
+  for (let t = tasks.pop(); t !== undefined; t = tasks.pop()) {
+    if ("text" in t) {
+      out.push(t.text);
+      continue;
+    }
+    const v = t.elem;
+    if (!Array.isArray(v) && !isMap(v)) {
+      out.push(formatValue(v));
+      continue;
+    }
+    tasks.push({ text: "]" });
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) tasks.push({ elem: v[i] }, { text: i > 0 ? " " : "" });
+      tasks.push({ text: "[" });
+    } else {
+      const keys = sortedKeys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        tasks.push({ elem: v[keys[i]!] }, { text: `${i > 0 ? " " : ""}${keys[i]!}:` });
+      }
+      tasks.push({ text: "map[" });
+    }
+  }
+  return out.join("");
 }
 
 /** fmt.Sprint(v) for a single argument. */

@@ -13,13 +13,15 @@
  * ORACLE_DUMP=<file> writes every difference (not just the first few) to that file, one JSON object per line.
  */
 import assert from "node:assert/strict";
-import { appendFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { appendFileSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { RegexpError } from "../../src/regexp/errors.js";
 import { GoRegexp } from "../../src/regexp/go-regexp.js";
 import { goStringToBytes } from "../../src/template/funcs/index.js";
 import { renderESO, TemplateError, TemplateLimitError } from "../../src/template/index.js";
+import { repoPath } from "../api/repo.js";
 import { buildOracle, Oracle, type OracleResponse } from "./oracle/client.js";
 import { type RegexpCase, regexpCaseArb } from "./oracle/regexp-arbitraries.js";
 import { dataArb, templateArb, yamlCaseArb } from "./oracle/template-arbitraries.js";
@@ -144,6 +146,31 @@ describe("Go oracle", () => {
     reportKnown(known);
     assert.ok(compared > CASES * 0.9, "most cases must be compared");
     assert.deepEqual(diffs.slice(0, SHOWN), [], `${diffs.length} YAML cases differ from Go (seed ${SEED})`);
+  });
+
+  it("ships Go's Unicode tables (src/template/funcs/unicode-tables.ts) exactly as test/oracle/unicodegen writes them", () => {
+    const tools = repoPath(".tools/go");
+    const generated = execFileSync("go", ["run", "./unicodegen"], {
+      cwd: repoPath("test/oracle"),
+      encoding: "utf8",
+      timeout: 10 * 60_000,
+      env: {
+        ...process.env,
+        GOTOOLCHAIN: "local",
+        GOFLAGS: "-mod=readonly -buildvcs=false",
+        GOPATH: tools,
+        GOMODCACHE: `${tools}/pkg/mod`,
+        GOCACHE: `${tools}/cache`,
+        CGO_ENABLED: "0",
+      },
+    });
+    const shipped = readFileSync(repoPath("src/template/funcs/unicode-tables.ts"), "utf8");
+    assert.ok(generated.length > 10_000, "the generator wrote the tables");
+    assert.equal(
+      shipped,
+      generated,
+      "regenerate: cd test/oracle && go run ./unicodegen > ../../src/template/funcs/unicode-tables.ts",
+    );
   });
 
   it(`matches, replaces and splits ${CASES} generated regexps exactly as Go's regexp does`, async () => {

@@ -134,7 +134,7 @@ describe("ESO PKCS#12, PEM, JWK and RSA functions", () => {
       ) as string;
       const der = Buffer.from(b64, "base64");
       const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der.toString("binary")), pass);
-      const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+      const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag!] ?? [];
       assert.equal(bags.length, 2);
       const input = bytesToGoString(der);
       const key = (pass ? call("pkcs12keyPass", pass, input) : call("pkcs12key", input)) as string;

@@ -45,7 +45,7 @@ describe("sprig hashing and crypto functions", () => {
   ] satisfies Case[]);
 
   errors([
-    ["decryptAES", ["key", "AAAA"], "runtime error: slice bounds out of range [:16] with length 3"],
+    ["decryptAES", ["key", "AAAA"], "runtime error: slice bounds out of range [:16] with capacity 3"],
     ["fail", ["boom"], "boom"],
     // Sprig v3.3.0's htpasswd takes no algorithm
     ["htpasswd", ["user", "pw", "sha"], "wrong number of args for htpasswd: want 2 got 3"],

@@ -1,5 +1,6 @@
 /** huandu/xstrings case conversions (snake, kebab, Pascal) and Masterminds/goutils word helpers. */
 import {
+  isDigit,
   isLetter,
   isLower,
   isNumber,
@@ -26,7 +27,7 @@ function isAlphabet(r: number): boolean {
 
 /** xstrings.ToPascalCase (isBig) / ToCamelCase. */
 export function toCamelCase(str: string, isBig: boolean): string {
-  const rs = Array.from(str, (c) => c.codePointAt(0)!);
+  const rs = Array.from(str, runeOf);
   if (rs.length === 0) return "";
   let out = "";
   let i = 0;
@@ -269,7 +270,7 @@ export function goTitle(s: string): string {
       if ((r >= 0x30 && r <= 0x39) || (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || r === 0x5f) return false;
       return true;
     }
-    if (isLetter(r) || (r >= 0 && /^\p{Nd}$/u.test(String.fromCodePoint(r)))) return false;
+    if (isLetter(r) || isDigit(r)) return false;
     return isSpace(r);
   };
   let prev = 0x20;

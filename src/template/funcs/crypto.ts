@@ -132,7 +132,9 @@ export function encryptAES(password: string, plaintext: string): string {
 export function decryptAES(password: string, crypt64: string): string {
   if (crypt64 === "") return "";
   const crypt = goBase64Decode(crypt64);
-  if (crypt.length < 16) throw panicError(`runtime error: slice bounds out of range [:16] with length ${crypt.length}`);
+  // base64.DecodeString returns a slice of a DecodedLen(len(s))-byte buffer: Go's panic names that capacity
+  const capacity = Math.floor(crypt64.length / 4) * 3;
+  if (crypt.length < 16) throw panicError(`runtime error: slice bounds out of range [:16] with capacity ${capacity}`);
   const body = crypt.subarray(16);
   if (body.length % 16 !== 0) throw panicError("crypto/cipher: input not full blocks");
   if (body.length === 0) throw panicError("runtime error: index out of range [-1]");

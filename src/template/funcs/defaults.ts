@@ -16,7 +16,7 @@ function swallow<T>(f: () => T, fallback: T): T {
 export function defaultsFuncs(): FuncMap {
   const toJson = (v: unknown) => goJsonMarshal(v);
   const toPrettyJson = (v: unknown) => goJsonMarshal(v, true, "  ");
-  const toRawJson = (v: unknown) => goJsonMarshal(v, false);
+  const toRawJson = (v: unknown) => goJsonMarshal(v, false, "", 1);
   return {
     default: goFunc("func(interface {}, ...interface {}) interface {}", (d: unknown, ...given: unknown[]) =>
       given.length === 0 || isEmpty(given[0]) ? d : given[0],
@@ -37,7 +37,8 @@ export function defaultsFuncs(): FuncMap {
     mustToJson: goFunc("func(interface {}) (string, error)", toJson),
     toPrettyJson: goFunc("func(interface {}) string", (v: unknown) => swallow(() => toPrettyJson(v), "")),
     mustToPrettyJson: goFunc("func(interface {}) (string, error)", toPrettyJson),
-    toRawJson: goFunc("func(interface {}) string", (v: unknown) => swallow(() => toRawJson(v), "")),
+    // Sprig's toRawJson panics with mustToRawJson's error instead of returning ""
+    toRawJson: goFunc("func(interface {}) string", (v: unknown) => toRawJson(v)),
     mustToRawJson: goFunc("func(interface {}) (string, error)", toRawJson),
   };
 }

@@ -1,12 +1,12 @@
 /** Sprig's dictionary functions. */
-import { GoDuration } from "../go-duration.js";
-import { GoTime } from "../go-time.js";
+import { checkElementCount } from "../budget.js";
 import { goFunc } from "../signature.js";
 import {
   type FuncMap,
   type GoMap,
   goTypeName,
   isMap,
+  isNilSlice,
   mapElemType,
   sliceElemType,
   typedMap,
@@ -42,20 +42,39 @@ export function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
 }
 
 /** copystructure.Copy over the value model. */
-export function deepCopy(v: unknown): unknown {
-  if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) {
-    const out = v.map(deepCopy);
-    return typedSlice(out, sliceElemType(v));
+export function deepCopy(root: unknown): unknown {
+  // copystructure asks reflect for the type of a nil interface, which panics
+  if (root === null || root === undefined) throw panicError("reflect: call of reflect.Value.Type on zero Value");
+  // an explicit work list instead of recursion, so deep data cannot overflow the JS stack; each container is
+  // created empty and filled by the work items that copy its children
+  const work: { from: unknown[] | GoMap; to: unknown[] | GoMap }[] = [];
+  const shallow = (v: unknown): unknown => {
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) {
+      if (isNilSlice(v)) return v;
+      const out = typedSlice(new Array(v.length), sliceElemType(v));
+      work.push({ from: v, to: out });
+      return out;
+    }
+    if (v instanceof Uint8Array) return v.slice();
+    if (isMap(v)) {
+      const out: GoMap = mapElemType(v) === "interface {}" ? {} : typedMap({}, mapElemType(v));
+      work.push({ from: v, to: out });
+      return out;
+    }
+    return v;
+  };
+  const top = shallow(root);
+  let copied = 0;
+  for (let w = work.pop(); w !== undefined; w = work.pop()) {
+    const { from, to } = w;
+    // a dict that holds itself would be copied forever: the element limit stops it
+    copied += Array.isArray(from) ? from.length : Object.keys(from).length;
+    checkElementCount(copied);
+    if (Array.isArray(from)) for (let i = 0; i < from.length; i++) (to as unknown[])[i] = shallow(from[i]);
+    else for (const [k, x] of Object.entries(from)) (to as GoMap)[k] = shallow(x);
   }
-  if (v instanceof Uint8Array) return v.slice();
-  if (v instanceof GoTime || v instanceof GoDuration) return v;
-  if (isMap(v)) {
-    const out: GoMap = {};
-    for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x);
-    return mapElemType(v) === "interface {}" ? out : typedMap(out, mapElemType(v));
-  }
-  return v;
+  return top;
 }
 
 function dig(args: unknown[]): unknown {

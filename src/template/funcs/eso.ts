@@ -125,6 +125,9 @@ function certSANs(input: string): string[] {
   return typedSlice([...c.sans.dns, ...c.sans.ips, ...c.sans.emails, ...c.sans.uris], "string");
 }
 
+/** JWK members that hold base64url bytes. */
+const BINARY_JWK_MEMBERS = new Set(["x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "k"]);
+
 function parseJwk(text: string): JsonWebKey {
   let jwk: unknown;
   try {
@@ -134,10 +137,33 @@ function parseJwk(text: string): JsonWebKey {
   } catch (e) {
     throw new Error(`failed to unmarshal JSON into key hint: ${(e as Error).message}`);
   }
-  if (jwk === null || typeof jwk !== "object" || Array.isArray(jwk))
-    throw new Error("failed to parse key: invalid JWK");
+  // jwx first reads {kty, d} into a Go struct, with encoding/json's type errors
+  const jsonKind = (v: unknown) =>
+    Array.isArray(v) ? "array" : typeof v === "boolean" ? "bool" : typeof v === "object" ? "object" : typeof v;
+  const hint = 'struct { Kty string "json:\\"kty\\""; D json.RawMessage "json:\\"d\\"" }';
+  if (jwk !== null && (typeof jwk !== "object" || Array.isArray(jwk))) {
+    throw new Error(
+      `failed to unmarshal JSON into key hint: json: cannot unmarshal ${jsonKind(jwk)} into Go value of type ${hint}`,
+    );
+  }
+  const kty = (jwk as { kty?: unknown } | null)?.kty ?? "";
+  if (typeof kty !== "string") {
+    throw new Error(
+      `failed to unmarshal JSON into key hint: json: cannot unmarshal ${jsonKind(kty)} into Go struct field .kty of type string`,
+    );
+  }
+  if (!["RSA", "EC", "OKP", "oct"].includes(kty)) throw new Error(`invalid key type from JSON (${kty})`);
   const k = jwk as JsonWebKey;
-  if (typeof k.kty !== "string") throw new Error("failed to unmarshal JSON into key hint: invalid key type");
+  // jwx then decodes the binary members in document order; one that is not base64 stops it
+  const goType = `*jwk.${{ RSA: "rsa", EC: "ecdsa", OKP: "okp", oct: "symmetric" }[kty]}${kty === "oct" ? "" : k.d !== undefined ? "Private" : "Public"}Key`;
+  for (const [name, v] of Object.entries(k)) {
+    if (!BINARY_JWK_MEMBERS.has(name)) continue;
+    if (typeof v !== "string" || !/^[A-Za-z0-9_\-+/]*=*$/.test(v)) {
+      throw new Error(
+        `failed to unmarshal JSON into key (${goType}): failed to decode value for key ${name}: expected base64 encoded []byte (string)`,
+      );
+    }
+  }
   return k;
 }
 

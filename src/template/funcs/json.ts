@@ -1,10 +1,12 @@
 /** Go encoding/json: Marshal (sorted keys, HTML escaping, MarshalIndent) and Unmarshal with Go's error messages. */
 
+import { checkStringLength } from "../budget.js";
 import { GoDuration } from "../go-duration.js";
 import { GoInt, GoNamedInt } from "../go-ints.js";
 import { GoTime } from "../go-time.js";
 import { formatFloat, quote as goQuote } from "../strconv.js";
-import { compareGoStrings, isMap, isNilSlice } from "../values.js";
+import { compareGoStrings, goTypeName, isMap, isNilSlice } from "../values.js";
+import { goStringToBytes } from "./bytes.js";
 import { formatTime, RFC3339NANO } from "./timefmt.js";
 
 const HEX = "0123456789abcdef";
@@ -81,10 +83,12 @@ function jsonFloat(f: number): string {
 interface Opts {
   escapeHTML: boolean;
   indent: string;
+  /** Pointer levels around the value (encoding/json counts them toward its cycle check). */
+  outerLevels: number;
 }
 
-function enc(v: unknown, o: Opts, depth: number): string {
-  if (depth > 1000) throw new JsonError("json: unsupported value: encountered a cycle");
+/** A scalar's JSON, or undefined for a list or map (which the caller walks). */
+function encScalar(v: unknown, o: Opts): string | undefined {
   if (v === null || v === undefined) return "null";
   switch (typeof v) {
     case "string":
@@ -98,9 +102,6 @@ function enc(v: unknown, o: Opts, depth: number): string {
     case "function":
       throw new JsonError("json: unsupported type: func(...interface {}) interface {}");
   }
-  const nl = o.indent ? `\n${o.indent.repeat(depth + 1)}` : "";
-  const close = o.indent ? `\n${o.indent.repeat(depth)}` : "";
-  const colon = o.indent ? ": " : ":";
   if (v instanceof Uint8Array) return `"${Buffer.from(v).toString("base64")}"`;
   if (v instanceof GoTime) {
     const c = v.civil();
@@ -112,25 +113,102 @@ function enc(v: unknown, o: Opts, depth: number): string {
   }
   if (v instanceof GoDuration) return v.ns.toString();
   if (v instanceof GoInt || v instanceof GoNamedInt) return v.n.toString();
-  if (Array.isArray(v)) {
-    if (isNilSlice(v)) return "null";
-    if (v.length === 0) return "[]";
-    return `[${v.map((x) => nl + enc(x, o, depth + 1)).join(",")}${close}]`;
-  }
-  let entries: [string, unknown][];
-  if (isMap(v))
-    entries = Object.keys(v)
-      .sort(compareGoStrings)
-      .map((k) => [k, v[k]]);
-  else if (v instanceof Error) entries = [];
-  else entries = Object.entries(v as Record<string, unknown>).filter(([k]) => /^[A-Z]/.test(k));
-  if (entries.length === 0) return "{}";
-  return `{${entries.map(([k, x]) => nl + jsonString(k, o.escapeHTML) + colon + enc(x, o, depth + 1)).join(",")}${close}}`;
+  if (Array.isArray(v)) return isNilSlice(v) ? "null" : v.length === 0 ? "[]" : undefined;
+  return undefined;
 }
 
-/** json.Marshal (escapeHTML) / json.MarshalIndent(v, "", indent) / Encoder without HTML escaping. */
-export function goJsonMarshal(v: unknown, escapeHTML = true, indent = ""): string {
-  return enc(v, { escapeHTML, indent }, 0);
+function entriesOf(v: object): [string, unknown][] {
+  if (isMap(v))
+    return Object.keys(v)
+      .sort(compareGoStrings)
+      .map((k) => [k, v[k]]);
+  if (v instanceof Error) return [];
+  return Object.entries(v as Record<string, unknown>).filter(([k]) => /^[A-Z]/.test(k));
+}
+
+/** encoding/json's startDetectingCyclesAfter: containers nested deeper are checked against those above them. */
+const CYCLE_CHECK_DEPTH = 1000;
+
+interface Frame {
+  container: object;
+  /** Array elements, or map entries as [key, value]. */
+  items: unknown[] | [string, unknown][];
+  isArray: boolean;
+  next: number;
+  tracked: boolean;
+}
+
+/**
+ * Walks with an explicit stack (no recursion, so nesting depth is bounded by the output limit, not by the JS
+ * stack) and, like Go, reports a cycle only once nesting passes CYCLE_CHECK_DEPTH containers.
+ */
+function enc(root: unknown, o: Opts): string {
+  const out: string[] = [];
+  let length = 0;
+  const emit = (s: string) => {
+    out.push(s);
+    length += s.length;
+    checkStringLength(length);
+  };
+  const stack: Frame[] = [];
+  const onPath = new Set<object>();
+  const colon = o.indent ? ": " : ":";
+  const newline = (depth: number) => (o.indent ? `\n${o.indent.repeat(depth)}` : "");
+  const open = (v: unknown): void => {
+    const scalar = encScalar(v, o);
+    if (scalar !== undefined) {
+      emit(scalar);
+      return;
+    }
+    const container = v as object;
+    const isArray = Array.isArray(container);
+    // Go checks maps and slices from the 1,001st level on (a pointer around the root, as Sprig's toRawJson
+    // passes, counts as a level) and names the first one it meets twice
+    const tracked = stack.length + o.outerLevels >= CYCLE_CHECK_DEPTH;
+    if (tracked) {
+      if (onPath.has(container)) {
+        throw new JsonError(`json: unsupported value: encountered a cycle via ${goTypeName(container)}`);
+      }
+      onPath.add(container);
+    }
+    const items = isArray ? (container as unknown[]) : entriesOf(container);
+    if (!isArray && items.length === 0) {
+      if (tracked) onPath.delete(container);
+      emit("{}");
+      return;
+    }
+    emit(isArray ? "[" : "{");
+    stack.push({ container, items, isArray, next: 0, tracked });
+  };
+  open(root);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.next === f.items.length) {
+      stack.pop();
+      if (f.tracked) onPath.delete(f.container);
+      emit(newline(stack.length) + (f.isArray ? "]" : "}"));
+      continue;
+    }
+    const i = f.next++;
+    const sep = (i > 0 ? "," : "") + newline(stack.length);
+    if (f.isArray) {
+      emit(sep);
+      open(f.items[i]);
+    } else {
+      const [k, x] = f.items[i] as [string, unknown];
+      emit(sep + jsonString(k, o.escapeHTML) + colon);
+      open(x);
+    }
+  }
+  return out.join("");
+}
+
+/**
+ * json.Marshal (escapeHTML) / json.MarshalIndent(v, "", indent) / Encoder without HTML escaping; `outerLevels`
+ * is 1 for a value passed by pointer (Sprig's toRawJson encodes &v).
+ */
+export function goJsonMarshal(v: unknown, escapeHTML = true, indent = "", outerLevels = 0): string {
+  return enc(v, { escapeHTML, indent, outerLevels });
 }
 
 // ------------------------------------------------------------------ decoding
@@ -142,22 +220,85 @@ function quoteChar(c: string): string {
   return `'${q.slice(1, -1)}'`;
 }
 
+/** encoding/json's maxNestingDepth. */
+const MAX_NESTING_DEPTH = 10000;
+
 class Parser {
   i = 0;
   constructor(readonly s: string) {}
   err(ctx: string): never {
     if (this.i >= this.s.length) throw new JsonError("unexpected end of JSON input");
+    // Go's scanner names the offending byte: the first byte of a UTF-8 sequence, read as Latin-1
     const c = String.fromCodePoint(this.s.codePointAt(this.i)!);
-    throw new JsonError(`invalid character ${quoteChar(c)} ${ctx}`);
+    const byte = c.charCodeAt(0) < 0x80 ? c : String.fromCharCode(goStringToBytes(c)[0]!);
+    throw new JsonError(`invalid character ${quoteChar(byte)} ${ctx}`);
   }
   ws(): void {
     while (this.i < this.s.length && " \t\r\n".includes(this.s[this.i]!)) this.i++;
   }
+  /**
+   * One value, with an explicit stack of open arrays and objects (no recursion: the depth is bounded by Go's
+   * maxNestingDepth, not by the JS stack).
+   */
   value(): unknown {
+    const stack: ({ arr: unknown[] } | { obj: Record<string, unknown>; key: string })[] = [];
+    for (;;) {
+      this.ws();
+      const c = this.s[this.i];
+      let v: unknown;
+      if (c === "[" || c === "{") {
+        if (stack.length >= MAX_NESTING_DEPTH) this.err("exceeded max depth");
+        this.i++;
+        this.ws();
+        if (c === "[") {
+          if (this.s[this.i] !== "]") {
+            stack.push({ arr: [] });
+            continue;
+          }
+          this.i++;
+          v = [];
+        } else {
+          if (this.s[this.i] !== "}") {
+            stack.push({ obj: {}, key: this.key() });
+            continue;
+          }
+          this.i++;
+          v = {};
+        }
+      } else v = this.scalar(c);
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (!top) return v;
+        if ("arr" in top) top.arr.push(v);
+        else top.obj[top.key] = v;
+        this.ws();
+        const d = this.s[this.i];
+        if (d === ",") {
+          this.i++;
+          if ("obj" in top) top.key = this.key();
+          break;
+        }
+        if (d === ("arr" in top ? "]" : "}")) {
+          this.i++;
+          stack.pop();
+          v = "arr" in top ? top.arr : top.obj;
+          continue;
+        }
+        this.err("arr" in top ? "after array element" : "after object key:value pair");
+      }
+    }
+  }
+  /** An object key and its colon. */
+  key(): string {
     this.ws();
-    const c = this.s[this.i];
-    if (c === "{") return this.object();
-    if (c === "[") return this.array();
+    if (this.s[this.i] !== '"') this.err("looking for beginning of object key string");
+    const k = this.string();
+    this.ws();
+    if (this.s[this.i] !== ":") this.err("after object key");
+    this.i++;
+    return k;
+  }
+  scalar(c: string | undefined): unknown {
     if (c === '"') return this.string();
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.number();
     for (const [lit, val] of [
@@ -175,56 +316,6 @@ class Parser {
       }
     }
     return this.err("looking for beginning of value");
-  }
-  object(): Record<string, unknown> {
-    this.i++;
-    const out: Record<string, unknown> = {};
-    this.ws();
-    if (this.s[this.i] === "}") {
-      this.i++;
-      return out;
-    }
-    for (;;) {
-      this.ws();
-      if (this.s[this.i] !== '"') this.err("looking for beginning of object key string");
-      const k = this.string();
-      this.ws();
-      if (this.s[this.i] !== ":") this.err("after object key");
-      this.i++;
-      out[k] = this.value();
-      this.ws();
-      if (this.s[this.i] === ",") {
-        this.i++;
-        continue;
-      }
-      if (this.s[this.i] === "}") {
-        this.i++;
-        return out;
-      }
-      this.err("after object key:value pair");
-    }
-  }
-  array(): unknown[] {
-    this.i++;
-    const out: unknown[] = [];
-    this.ws();
-    if (this.s[this.i] === "]") {
-      this.i++;
-      return out;
-    }
-    for (;;) {
-      out.push(this.value());
-      this.ws();
-      if (this.s[this.i] === ",") {
-        this.i++;
-        continue;
-      }
-      if (this.s[this.i] === "]") {
-        this.i++;
-        return out;
-      }
-      this.err("after array element");
-    }
   }
   string(): string {
     const start = this.i;

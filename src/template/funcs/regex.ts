@@ -6,10 +6,24 @@ import { goFunc } from "../signature.js";
 import { canBackquote, quote as goQuote } from "../strconv.js";
 import { type FuncMap, nilSlice, typedSlice } from "../values.js";
 
+/**
+ * regexp.Compile: Go's parser first rejects a pattern that is not UTF-8 (a byte carried as U+DC80..U+DCFF, see
+ * bytes.ts), quoting the pattern from that byte on.
+ */
+function compileGo(expr: string): GoRegexp {
+  let i = 0;
+  for (const ch of expr) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0xdc80 && c <= 0xdcff) throw new RegexpError(`error parsing regexp: invalid UTF-8: \`${expr.slice(i)}\``);
+    i += ch.length;
+  }
+  return GoRegexp.of(expr);
+}
+
 /** regexp.MustCompile: panics (throws) with Go's "regexp: Compile(...)" message. */
 function mustCompile(expr: string): GoRegexp {
   try {
-    return GoRegexp.of(expr);
+    return compileGo(expr);
   } catch (e) {
     const q = canBackquote(expr) ? `\`${expr}\`` : goQuote(expr);
     throw new Error(`regexp: Compile(${q}): ${(e as Error).message}`);
@@ -35,33 +49,31 @@ export function regexFuncs(): FuncMap {
   return {
     regexMatch: goFunc(`${S2} bool`, (e: string, s: string) => {
       try {
-        return GoRegexp.of(e).matches(s);
+        return compileGo(e).matches(s);
       } catch (err) {
         if (err instanceof RegexpError) return false;
         throw err;
       }
     }),
-    mustRegexMatch: goFunc(`${S2} (bool, error)`, (e: string, s: string) => GoRegexp.of(e).matches(s)),
+    mustRegexMatch: goFunc(`${S2} (bool, error)`, (e: string, s: string) => compileGo(e).matches(s)),
     regexFindAll: goFunc(`${S2I} []string`, (e: string, s: string, n: bigint) => findAll(mustCompile(e), s, n)),
     mustRegexFindAll: goFunc(`${S2I} ([]string, error)`, (e: string, s: string, n: bigint) =>
-      findAll(GoRegexp.of(e), s, n),
+      findAll(compileGo(e), s, n),
     ),
     regexFind: goFunc(`${S2} string`, (e: string, s: string) => mustCompile(e).findString(s)),
-    mustRegexFind: goFunc(`${S2} (string, error)`, (e: string, s: string) => GoRegexp.of(e).findString(s)),
+    mustRegexFind: goFunc(`${S2} (string, error)`, (e: string, s: string) => compileGo(e).findString(s)),
     regexReplaceAll: goFunc(`${S3} string`, (e: string, s: string, r: string) => mustCompile(e).replaceAllString(s, r)),
     mustRegexReplaceAll: goFunc(`${S3} (string, error)`, (e: string, s: string, r: string) =>
-      GoRegexp.of(e).replaceAllString(s, r),
+      compileGo(e).replaceAllString(s, r),
     ),
     regexReplaceAllLiteral: goFunc(`${S3} string`, (e: string, s: string, r: string) =>
       mustCompile(e).replaceAllLiteralString(s, r),
     ),
     mustRegexReplaceAllLiteral: goFunc(`${S3} (string, error)`, (e: string, s: string, r: string) =>
-      GoRegexp.of(e).replaceAllLiteralString(s, r),
+      compileGo(e).replaceAllLiteralString(s, r),
     ),
     regexSplit: goFunc(`${S2I} []string`, (e: string, s: string, n: bigint) => split(mustCompile(e), s, n)),
-    mustRegexSplit: goFunc(`${S2I} ([]string, error)`, (e: string, s: string, n: bigint) =>
-      split(GoRegexp.of(e), s, n),
-    ),
+    mustRegexSplit: goFunc(`${S2I} ([]string, error)`, (e: string, s: string, n: bigint) => split(compileGo(e), s, n)),
     regexQuoteMeta: goFunc("func(string) string", quoteMeta),
   };
 }

@@ -51,11 +51,16 @@ export function trimSpace(s: string): string {
 /** strings.Trim(s, cutset). */
 function trimCutset(s: string, cutset: string): string {
   const set = new Set(Array.from(cutset));
+  // utf8.RuneError stands for U+FFFD and every byte that is not UTF-8 (carried as U+DC80..U+DCFF): a cutset
+  // holding either trims both
+  const isErr = (c: string) => c === "\ufffd" || (c.length === 1 && c >= "\udc80" && c <= "\udcff");
+  const cutsErrors = [...set].some(isErr);
+  const cut = (c: string) => set.has(c) || (cutsErrors && isErr(c));
   const cps = Array.from(s);
   let i = 0;
   let j = cps.length;
-  while (i < j && set.has(cps[i]!)) i++;
-  while (j > i && set.has(cps[j - 1]!)) j--;
+  while (i < j && cut(cps[i]!)) i++;
+  while (j > i && cut(cps[j - 1]!)) j--;
   return cps.slice(i, j).join("");
 }
 
@@ -155,9 +160,27 @@ function shuffle(s: string): string {
   return rs.join("");
 }
 
+/** A byte that is not UTF-8 (U+DC80..U+DCFF, see bytes.ts): as a needle it may match inside a UTF-8 sequence. */
+function hasRawByte(s: string): boolean {
+  for (const ch of s) {
+    // code points, so that the low half of a surrogate pair is not taken for a byte
+    const c = ch.codePointAt(0)!;
+    if (c >= 0xdc80 && c <= 0xdcff) return true;
+  }
+  return false;
+}
+
+/** Runs a substring test or cut on bytes when the needle holds a byte that is not UTF-8, as Go does. */
+function byteWise<T>(needle: string, s: string, f: (needle: string, s: string) => T): T {
+  if (!hasRawByte(needle)) return f(needle, s);
+  const r = f(toBin(needle), toBin(s));
+  return (typeof r === "string" ? fromBin(r) : r) as T;
+}
+
 /** strings.Split(s, sep): an empty separator splits after each UTF-8 sequence. */
 export function goSplit(s: string, sep: string, n = -1): string[] {
   if (n === 0) return [];
+  if (hasRawByte(sep)) return goSplit(toBin(s), toBin(sep), n).map(fromBin);
   let parts: string[];
   if (sep === "") {
     parts = Array.from(s);
@@ -189,10 +212,12 @@ function indent(spaces: number, v: string): string {
 }
 
 function atoi(s: string): bigint {
-  // strconv.Atoi: optional sign and decimal digits within int64; errors yield 0.
+  // strconv.Atoi: optional sign and decimal digits; a syntax error yields 0, a range error the clamped
+  // int64 value that Atoi returns with its error (Sprig drops the error, not the value)
   if (!/^[+-]?\d+$/.test(s)) return 0n;
   const n = BigInt(s);
-  if (n > 9223372036854775807n || n < -9223372036854775808n) return 0n;
+  if (n > 9223372036854775807n) return 9223372036854775807n;
+  if (n < -9223372036854775808n) return -9223372036854775808n;
   return n;
 }
 
@@ -208,6 +233,7 @@ export function goReplaceAll(s: string, old: string, rep: string): string {
     return s === "" ? rep : rep + Array.from(s).join(rep) + rep;
   }
   if (rep.length > old.length) checkStringLength(s.length + (s.length / old.length) * (rep.length - old.length));
+  if (hasRawByte(old)) return fromBin(toBin(s).split(toBin(old)).join(toBin(rep)));
   return s.split(old).join(rep);
 }
 
@@ -255,10 +281,10 @@ export function stringFuncs(): FuncMap {
     trimall: trimAll,
     trimAll,
     trimSuffix: goFunc("func(string, string) string", (suf: string, s: string) =>
-      suf !== "" && s.endsWith(suf) ? s.slice(0, s.length - suf.length) : s,
+      byteWise(suf, s, (n, h) => (n !== "" && h.endsWith(n) ? h.slice(0, h.length - n.length) : h)),
     ),
     trimPrefix: goFunc("func(string, string) string", (pre: string, s: string) =>
-      s.startsWith(pre) ? s.slice(pre.length) : s,
+      byteWise(pre, s, (n, h) => (h.startsWith(n) ? h.slice(n.length) : h)),
     ),
     // goutils.DeleteWhiteSpace walks bytes and writes each as a rune: non-ASCII text comes out as its UTF-8
     // bytes read as Latin-1, and the bytes 0x85 and 0xA0 count as spaces. Sprig v3.3.0 does exactly that.
@@ -282,9 +308,11 @@ export function stringFuncs(): FuncMap {
     wrapWith: goFunc("func(int, string, string) string", (l: bigint, sep: string, s: string) =>
       wrapCustom(s, n(l), sep, true),
     ),
-    contains: goFunc("func(string, string) bool", (sub: string, s: string) => s.includes(sub)),
-    hasPrefix: goFunc("func(string, string) bool", (p: string, s: string) => s.startsWith(p)),
-    hasSuffix: goFunc("func(string, string) bool", (p: string, s: string) => s.endsWith(p)),
+    contains: goFunc("func(string, string) bool", (sub: string, s: string) =>
+      byteWise(sub, s, (n, h) => h.includes(n)),
+    ),
+    hasPrefix: goFunc("func(string, string) bool", (p: string, s: string) => byteWise(p, s, (n, h) => h.startsWith(n))),
+    hasSuffix: goFunc("func(string, string) bool", (p: string, s: string) => byteWise(p, s, (n, h) => h.endsWith(n))),
     quote: goFunc("func(...interface {}) string", (...args: unknown[]) =>
       given(args)
         .map((a) => goQuote(strval(a)))

@@ -1,5 +1,6 @@
 /** Go's time.Format / time.Parse layouts ("2006-01-02T15:04:05Z07:00") and time.ParseDuration. */
 import { daysFromCivil, type GoLocation, GoTime, UTC, zoneAt } from "../go-time.js";
+import { goStringToBytes } from "./bytes.js";
 
 /** Go's month and weekday names (time.Month.String, time.Weekday.String). */
 export const LONG_MONTHS = [
@@ -247,7 +248,7 @@ export const RFC3339NANO = "2006-01-02T15:04:05.999999999Z07:00";
 
 // ------------------------------------------------------------------ parsing
 
-const quoteGo = (s: string) => JSON.stringify(s);
+const quoteGo = (s: string) => timeQuote(s);
 
 export class TimeParseError extends Error {
   constructor(layout: string, value: string, layoutElem: string, valueElem: string, msg = "") {
@@ -287,7 +288,8 @@ function offsetForCivil(loc: GoLocation, civilSec: number): number {
 /** time.ParseInLocation. */
 export function parseTime(layout: string, value: string, loc: GoLocation): GoTime {
   const orig = value;
-  let year = 1;
+  // Go's Parse leaves the year at 0 when the layout has none ("15:04" reads as 0000-01-01)
+  let year = 0;
   let month = -1;
   let day = -1;
   let yday = -1;
@@ -527,10 +529,20 @@ const UNITS: Record<string, bigint> = {
   h: 3_600_000_000_000n,
 };
 
+/** The time package's quote: bytes outside printable ASCII as \xNN, quotes and backslashes escaped. */
+function timeQuote(s: string): string {
+  let out = '"';
+  for (const b of goStringToBytes(s)) {
+    if (b >= 0x80 || b < 0x20) out += `\\x${b.toString(16).padStart(2, "0")}`;
+    else out += (b === 0x22 || b === 0x5c ? "\\" : "") + String.fromCharCode(b);
+  }
+  return `${out}"`;
+}
+
 /** time.ParseDuration. */
 export function parseDuration(s: string): bigint {
   const orig = s;
-  const q = JSON.stringify(orig);
+  const q = timeQuote(orig);
   let neg = false;
   if (s !== "" && (s[0] === "-" || s[0] === "+")) {
     neg = s[0] === "-";

@@ -1,4 +1,5 @@
 import { bytesToGoString, goStringToBytes } from "./bytes.js";
+import { CASE_RANGES, DIGIT, LETTER, LOWER, NUMBER, PRINT, PUNCT, TITLE, UPPER } from "./unicode-tables.js";
 
 /** Go's unicode package predicates and case mappings, on code points. */
 
@@ -15,58 +16,95 @@ export function isSpace(cp: number): boolean {
   );
 }
 
-const RE_UPPER = /^\p{Lu}$/u;
-const RE_LOWER = /^\p{Ll}$/u;
-const RE_TITLE = /^\p{Lt}$/u;
-const RE_LETTER = /^\p{L}$/u;
-const RE_DIGIT = /^\p{Nd}$/u;
-const RE_NUMBER = /^\p{N}$/u;
-const RE_PUNCT = /^\p{P}$/u;
+/**
+ * Classes and case mappings come from Go's own tables (unicode-tables.ts, generated from the Go toolchain's
+ * unicode package), not from the JS engine: Node's ICU knows letters Unicode added after Go's version, which Go
+ * leaves unclassified and unmapped.
+ */
+class RangeSet {
+  private readonly bounds: Uint32Array;
+  constructor(spec: string) {
+    const parts = spec.split(",");
+    this.bounds = new Uint32Array(parts.length * 2);
+    parts.forEach((p, i) => {
+      const [lo, hi = lo] = p.split("-");
+      this.bounds[2 * i] = Number.parseInt(lo!, 16);
+      this.bounds[2 * i + 1] = Number.parseInt(hi!, 16);
+    });
+  }
+  has(cp: number): boolean {
+    let lo = 0;
+    let hi = this.bounds.length / 2;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (cp < this.bounds[2 * m]!) hi = m;
+      else if (cp > this.bounds[2 * m + 1]!) lo = m + 1;
+      else return true;
+    }
+    return false;
+  }
+}
 
-const ch = (cp: number) => String.fromCodePoint(cp);
+const UPPER_SET = new RangeSet(UPPER);
+const LOWER_SET = new RangeSet(LOWER);
+const TITLE_SET = new RangeSet(TITLE);
+const LETTER_SET = new RangeSet(LETTER);
+const DIGIT_SET = new RangeSet(DIGIT);
+const NUMBER_SET = new RangeSet(NUMBER);
+const PUNCT_SET = new RangeSet(PUNCT);
+const PRINT_SET = new RangeSet(PRINT);
 
-export const isUpper = (cp: number): boolean => RE_UPPER.test(ch(cp));
-export const isLower = (cp: number): boolean => RE_LOWER.test(ch(cp));
-export const isTitle = (cp: number): boolean => RE_TITLE.test(ch(cp));
-export const isLetter = (cp: number): boolean => RE_LETTER.test(ch(cp));
-export const isDigit = (cp: number): boolean => RE_DIGIT.test(ch(cp));
-export const isNumber = (cp: number): boolean => RE_NUMBER.test(ch(cp));
-export const isPunct = (cp: number): boolean => RE_PUNCT.test(ch(cp));
+export const isUpper = (cp: number): boolean => UPPER_SET.has(cp);
+export const isLower = (cp: number): boolean => LOWER_SET.has(cp);
+export const isTitle = (cp: number): boolean => TITLE_SET.has(cp);
+export const isLetter = (cp: number): boolean => LETTER_SET.has(cp);
+export const isDigit = (cp: number): boolean => DIGIT_SET.has(cp);
+export const isNumber = (cp: number): boolean => NUMBER_SET.has(cp);
+export const isPunct = (cp: number): boolean => PUNCT_SET.has(cp);
+/** strconv.IsPrint (unicode.IsPrint). */
+export const isPrintRune = (cp: number): boolean => PRINT_SET.has(cp);
+
+/** unicode.UpperLower: the range alternates upper and lower case letters. */
+const UPPER_LOWER = 0x110000;
+
+/** unicode.CaseRanges as [lo, hi, upper delta, lower delta, title delta] rows. */
+const CASES: number[][] = CASE_RANGES.split(",").map((row) => {
+  const [range, ...deltas] = row.split(":");
+  const [lo, hi] = range!.split("-").map((x) => Number.parseInt(x, 16));
+  return [lo!, hi!, ...deltas.map((d) => (d === "U" ? UPPER_LOWER : Number(d)))];
+});
+
+/** unicode.to: the rune's mapping in case 0 (upper), 1 (lower) or 2 (title); one rune to one rune. */
+function mapCase(which: 0 | 1 | 2, cp: number): number {
+  let lo = 0;
+  let hi = CASES.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    const row = CASES[m]!;
+    if (cp < row[0]!) hi = m;
+    else if (cp > row[1]!) lo = m + 1;
+    else {
+      const delta = row[2 + which]!;
+      // in an UpperLower run even offsets are upper case and odd ones lower case
+      if (delta === UPPER_LOWER) return row[0]! + (((cp - row[0]!) & ~1) | (which & 1));
+      return cp + delta;
+    }
+  }
+  return cp;
+}
 
 /** unicode.ToUpper: a one-to-one mapping (special casings that expand, like ß → SS, leave the rune alone). */
 export function toUpper(cp: number): number {
-  const u = ch(cp).toUpperCase();
-  const c = u.codePointAt(0)!;
-  return u.length === ch(c).length ? c : cp;
+  return mapCase(0, cp);
 }
 
 export function toLower(cp: number): number {
-  const u = ch(cp).toLowerCase();
-  const c = u.codePointAt(0)!;
-  return u.length === ch(c).length ? c : cp;
+  return mapCase(1, cp);
 }
 
-/** unicode.ToTitle (title case equals upper case except for a few digraphs). */
+/** unicode.ToTitle. */
 export function toTitle(cp: number): number {
-  switch (cp) {
-    case 0x01c4:
-    case 0x01c5:
-    case 0x01c6:
-      return 0x01c5;
-    case 0x01c7:
-    case 0x01c8:
-    case 0x01c9:
-      return 0x01c8;
-    case 0x01ca:
-    case 0x01cb:
-    case 0x01cc:
-      return 0x01cb;
-    case 0x01f1:
-    case 0x01f2:
-    case 0x01f3:
-      return 0x01f2;
-  }
-  return toUpper(cp);
+  return mapCase(2, cp);
 }
 
 export function codePoints(s: string): number[] {
