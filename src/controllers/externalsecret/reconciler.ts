@@ -10,7 +10,6 @@ import {
   CLUSTER_SECRET_STORES,
   CONFIGMAPS,
   EXTERNAL_SECRETS,
-  isAlreadyExists,
   type KubeClient,
   type ResourceDescriptor,
   SECRET_STORES,
@@ -30,36 +29,24 @@ import { type StoreSlots, storeSlotKey } from "../common/store-slots.js";
 import { referencedStores, StoreClients } from "../common/stores.js";
 import {
   CONDITION_READY,
-  EVENT_CREATED,
   EVENT_DELETED,
-  EVENT_DRIFT_RESTORED,
   EVENT_MISSING_PROVIDER_SECRET,
   EVENT_UPDATE_FAILED,
-  EVENT_UPDATED,
   LABEL_OWNER,
-  REASON_DELETED,
-  REASON_MISSING,
-  REASON_SYNCED,
 } from "./constants.js";
 import { ClusterScopedTargetError, type GenericTargets } from "./generic-targets.js";
-import { type Applied, applySecret, type LiveSecret } from "./pipeline/apply.js";
+import type { LiveSecret } from "./pipeline/apply.js";
 import { collectSecretData } from "./pipeline/collect.js";
-import {
-  desiredSecret,
-  ownerLabelValue,
-  SecretNotOwnedError,
-  SecretOwnedError,
-  targetSecretName,
-} from "./pipeline/desired.js";
+import { ownerLabelValue, targetSecretName } from "./pipeline/desired.js";
 import { asError, asSyncFailure, SyncFailure } from "./pipeline/failure.js";
 import { GeneratorRuns } from "./pipeline/generated.js";
 import { desiredTarget, isTargetValid, manifestOf, targetNeedsWrite } from "./pipeline/generic-target.js";
-import { type ForcedSyncs, nextVisit, type Plan, planSync, targetAction } from "./pipeline/plan.js";
-import { renderTarget } from "./pipeline/render.js";
+import { type ForcedSyncs, nextVisit, type Plan, planSync } from "./pipeline/plan.js";
 import { resolveStores, type StoreLookup } from "./pipeline/resolve.js";
 import type { SecretObject } from "./pipeline/secret-object.js";
-import { nextStatus, type SyncOutcome } from "./pipeline/status.js";
+import { nextStatus } from "./pipeline/status.js";
 import { heldStatus } from "./pipeline/sync-windows.js";
+import { type Ended, genericTarget, secretTarget, type TargetWriteContext, writeTarget } from "./target-writer.js";
 
 export interface ExternalSecretReconcilerOptions {
   client: KubeClient;
@@ -89,20 +76,11 @@ export interface ExternalSecretReconcilerOptions {
   genericTargets?: GenericTargets;
 }
 
-/** How often a creationPolicy=Merge ExternalSecret looks again for its missing target Secret. */
-const MERGE_TARGET_POLL_MS = 10_000;
 const STORE_VALIDATION_POLL_MS = 2_000;
 /** How soon a sync deferred because its store is at its in-flight limit is tried again (plus jitter). */
 const STORE_BUSY_RETRY_MS = 500;
 
 type DueSync = Extract<Plan, { sync: true }>;
-
-/** How one sync ended: the outcome for the status, and when to come back. */
-interface Ended {
-  outcome: SyncOutcome;
-  next: Result | undefined;
-  failure?: SyncFailure;
-}
 
 export class ExternalSecretReconciler {
   private readonly now: () => number;
@@ -387,8 +365,8 @@ export class ExternalSecretReconciler {
     return ended;
   }
 
-  /** The policy branch the data calls for, then render → desired → apply for a write. */
-  private async writeTarget(
+  /** The policy branch the data calls for, then render → desired → apply, on a Secret or a generic target. */
+  private writeTarget(
     es: ExternalSecret,
     live: LiveSecret,
     plan: DueSync,
@@ -396,134 +374,36 @@ export class ExternalSecretReconciler {
     nowMs: number,
     signal?: AbortSignal,
   ): Promise<Ended> {
-    if (live.generic) return this.writeGeneric(es, live, plan, data, nowMs, signal);
-    const { client, events } = this.opts;
-    const namespace = es.metadata?.namespace ?? "";
-    const secretName = targetSecretName(es);
-    const policy = es.spec.target?.creationPolicy ?? "Owner";
-    const next = nextVisit(es, plan.intervalMs, nowMs, this.opts.jitter);
-    const synced = (reason: string, message: string, binding?: string): Ended => ({
-      outcome: { kind: "synced", reason, message, binding },
-      next,
-    });
-    switch (targetAction(es, Object.keys(data).length > 0, live.existing !== undefined)) {
-      case "delete": {
-        if (policy !== "Owner") {
-          const why = new Error(`unable to delete secret ${secretName}: creationPolicy=${policy} is not Owner`);
-          throw new SyncFailure("could not delete secret", why, false);
-        }
-        if ((live.existing || live.unverified) && (await client.delete(SECRETS, namespace, secretName))) {
-          events.event(es, "Normal", EVENT_DELETED, "secret deleted due to DeletionPolicy=Delete");
-        }
-        return synced(REASON_DELETED, "secret deleted due to DeletionPolicy=Delete");
-      }
-      case "retain":
-        return synced(REASON_SYNCED, "secret retained due to DeletionPolicy=Retain");
-      case "none":
-        return synced(REASON_SYNCED, "secret synced");
-      case "await-target": {
-        // Not synced: nothing was written. Ready=False (as upstream) until the Secret appears; polled, since a
-        // Secret created by someone else carries no managed label and so never reaches the Secret watch.
-        const message = `secret ${secretName} will not be created due to CreationPolicy=Merge; waiting for it to exist`;
-        const previous = getCondition(es.status?.conditions as Condition[] | undefined, CONDITION_READY);
-        if (previous?.reason !== REASON_MISSING) events.event(es, "Warning", REASON_MISSING, message);
-        const requeueAfter = Math.min(next?.requeueAfter ?? MERGE_TARGET_POLL_MS, MERGE_TARGET_POLL_MS);
-        return { outcome: { kind: "waiting", message }, next: { requeueAfter } };
-      }
-      case "write":
-        break;
-    }
-    if (policy === "Owner") await this.deleteOrphanedSecrets(es, secretName);
-    const out = await renderTarget(es, data, this.templateSources(namespace), this.opts.render);
-    const applied = await applySecret(
-      {
-        create: (s) => client.create(SECRETS, s),
-        update: (s) => client.update(SECRETS, s),
-        read: () => client.get<SecretObject>(SECRETS, namespace, secretName, signal),
-        isAlreadyExists,
-      },
-      live,
-      (existing) => desired(es, existing, out),
-    );
-    this.recordApplied(es, applied);
-    if (plan.drift) {
-      this.opts.metrics.driftDetected.inc({ name: es.metadata?.name ?? "", namespace });
-      const message = `secret ${secretName} was changed or deleted out of band and has been restored`;
-      events.event(es, "Warning", EVENT_DRIFT_RESTORED, message);
-    }
-    return synced(REASON_SYNCED, "secret synced", secretName);
-  }
-
-  /** writeTarget for a generic target: the same policy branches, on an object of the manifest's kind. */
-  private async writeGeneric(
-    es: ExternalSecret,
-    live: LiveSecret,
-    plan: DueSync,
-    data: Record<string, Buffer>,
-    nowMs: number,
-    signal?: AbortSignal,
-  ): Promise<Ended> {
-    const { client, events } = this.opts;
-    const resource = live.generic?.resource;
-    if (!resource) {
-      throw new SyncFailure("could not write target", new Error(live.generic?.refused ?? "unknown kind"), false);
-    }
     const namespace = es.metadata?.namespace ?? "";
     const name = targetSecretName(es);
-    const kind = resource.kind ?? "";
-    const policy = es.spec.target?.creationPolicy ?? "Owner";
-    const next = nextVisit(es, plan.intervalMs, nowMs, this.opts.jitter);
-    const synced = (reason: string, message: string): Ended => ({ outcome: { kind: "synced", reason, message }, next });
-    switch (targetAction(es, Object.keys(data).length > 0, live.existing !== undefined)) {
-      case "delete": {
-        if (policy !== "Owner") {
-          const why = new Error(`unable to delete ${kind} ${name}: creationPolicy=${policy} is not Owner`);
-          throw new SyncFailure("could not delete target", why, false);
-        }
-        if (live.existing && (await client.delete(resource, namespace, name))) {
-          events.event(es, "Normal", EVENT_DELETED, `Deleted ${kind} ${name}`);
-        }
-        return synced(REASON_DELETED, `${kind} deleted due to DeletionPolicy=Delete`);
-      }
-      case "retain":
-        return synced(REASON_SYNCED, `${kind} retained due to DeletionPolicy=Retain`);
-      case "none":
-        return synced(REASON_SYNCED, `${kind} synced`);
-      case "await-target": {
-        const message = `${kind} ${name} will not be created due to CreationPolicy=Merge; waiting for it to exist`;
-        const previous = getCondition(es.status?.conditions as Condition[] | undefined, CONDITION_READY);
-        if (previous?.reason !== REASON_MISSING) events.event(es, "Warning", REASON_MISSING, message);
-        const requeueAfter = Math.min(next?.requeueAfter ?? MERGE_TARGET_POLL_MS, MERGE_TARGET_POLL_MS);
-        return { outcome: { kind: "waiting", message }, next: { requeueAfter } };
-      }
-      case "write":
-        break;
-    }
-    const out = await renderTarget(es, data, this.templateSources(namespace), this.opts.render);
-    const applied = await applySecret(
-      {
-        create: (o) => client.create(resource, o),
-        update: (o) => client.update(resource, o),
-        read: () => client.get<SecretObject>(resource, namespace, name, signal),
-        isAlreadyExists,
-      },
+    const ctx: TargetWriteContext = {
+      es,
       live,
-      (existing) => desired(es, existing, out, desiredTarget),
-      targetNeedsWrite,
-    );
-    if (applied === "created") events.event(es, "Normal", EVENT_CREATED, `Created ${kind} ${name}`);
-    if (applied === "updated") events.event(es, "Normal", EVENT_UPDATED, `Updated ${kind} ${name}`);
-    if (plan.drift) {
-      this.opts.metrics.driftDetected.inc({ name: es.metadata?.name ?? "", namespace });
-      const message = `${kind} ${name} was changed or deleted out of band and has been restored`;
-      events.event(es, "Warning", EVENT_DRIFT_RESTORED, message);
+      data,
+      intervalMs: plan.intervalMs,
+      drift: plan.drift,
+      nowMs,
+      jitter: this.opts.jitter,
+      client: this.opts.client,
+      events: this.opts.events,
+      metrics: this.opts.metrics,
+      render: this.opts.render,
+      templateSources: this.templateSources(namespace),
+      signal,
+    };
+    if (live.generic) {
+      const resource = live.generic.resource;
+      if (!resource) {
+        const why = new Error(live.generic.refused ?? "unknown kind");
+        return Promise.reject(new SyncFailure("could not write target", why, false));
+      }
+      return writeTarget(ctx, genericTarget(name, resource, desiredTarget, targetNeedsWrite));
     }
-    return synced(REASON_SYNCED, `${kind} synced`);
-  }
-
-  private recordApplied(es: ExternalSecret, applied: Applied): void {
-    if (applied === "created") this.opts.events.event(es, "Normal", EVENT_CREATED, "secret created");
-    if (applied === "updated") this.opts.events.event(es, "Normal", EVENT_UPDATED, "secret updated");
+    const target = secretTarget(name, SECRETS);
+    if ((es.spec.target?.creationPolicy ?? "Owner") === "Owner") {
+      target.beforeWrite = () => this.deleteOrphanedSecrets(es, name);
+    }
+    return writeTarget(ctx, target);
   }
 
   /** Secrets this ExternalSecret created under a previous target name. */
@@ -540,22 +420,5 @@ export class ExternalSecretReconciler {
         this.opts.events.event(es, "Normal", EVENT_DELETED, "secret deleted because it was orphaned");
       }
     }
-  }
-}
-
-/** The desired step, with its ownership refusals classified as sync failures the user must resolve. */
-function desired(
-  es: ExternalSecret,
-  existing: SecretObject | undefined,
-  out: Parameters<typeof desiredSecret>[2],
-  build: typeof desiredSecret = desiredSecret,
-) {
-  try {
-    return build(es, existing, out);
-  } catch (err) {
-    if (err instanceof SecretOwnedError) throw new SyncFailure("target is owned by another ExternalSecret", err, false);
-    if (err instanceof SecretNotOwnedError)
-      throw new SyncFailure("failed to take ownership of target secret", err, false);
-    throw new SyncFailure("could not apply template", asError(err), false);
   }
 }

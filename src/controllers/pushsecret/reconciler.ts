@@ -178,7 +178,9 @@ export class PushSecretReconciler {
     try {
       if (!sources) {
         try {
-          sources = await bounded(generateSource(this.opts.client, this.opts.kube, ps, deadline.signal, this.opts.controllerClass));
+          sources = await bounded(
+            generateSource(this.opts.client, this.opts.kube, ps, deadline.signal, this.opts.controllerClass),
+          );
         } catch (err) {
           throw new SyncFailure(`could not generate source secret: ${(err as Error).message}`);
         }
