@@ -113,7 +113,7 @@ export const GeneratorSpecSchema = Type.Object(
 );
 
 export const ClusterGeneratorSpecSchema = Type.Object({
-  kind: StringEnum(GeneratorKinds as unknown as readonly GeneratorKind[]),
+  kind: StringEnum(GeneratorKinds),
   generator: GeneratorSpecSchema,
 });
 export type ClusterGeneratorSpec = Static<typeof ClusterGeneratorSpecSchema>;

@@ -2,7 +2,7 @@
  * Reflection registries: the Go methods callable on values of our classes ({{ $t.Unix }}), and the Go type name,
  * reflect kind and exported fields of the classes that stand for Go structs and pointers ({{ $ca.Cert }}).
  */
-import type { TemplateFunc } from "./values.js";
+import type { TemplateFunc } from "./template-func.js";
 
 /** Go methods callable from templates on non-map values, keyed by class. */
 const METHODS = new Map<unknown, Record<string, TemplateFunc>>();

@@ -27,8 +27,10 @@ import { GoInt, GoNamedInt } from "./go-ints.js";
 import { goTypeInfo } from "./go-reflect.js";
 import { GoTime } from "./go-time.js";
 import { formatFloat } from "./strconv.js";
+import type { TemplateFunc } from "./template-func.js";
 
-export type TemplateFunc = (...args: unknown[]) => unknown;
+export type { TemplateFunc };
+
 export type FuncMap = Record<string, TemplateFunc>;
 export type GoMap = Record<string, unknown>;
 

@@ -75,7 +75,7 @@ async function expandDataTo(
       }
       let remoteKey = key;
       if (to.rewrite?.length) {
-        const renamed = Object.keys(await rewriteMap(to.rewrite as never, { [key]: Buffer.alloc(0) }, render));
+        const renamed = Object.keys(await rewriteMap(to.rewrite, { [key]: Buffer.alloc(0) }, render));
         remoteKey = renamed[0] ?? key;
       }
       if (bundle) {

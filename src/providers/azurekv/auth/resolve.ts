@@ -5,12 +5,10 @@ import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import type { CloudEndpoints } from "../clouds.js";
 import type { AzureClientOptions } from "../sdk-options.js";
+import type { CredentialOptions } from "./credential-options.js";
 import { managedIdentityCredential } from "./managed-identity.js";
 import { servicePrincipalCredential } from "./service-principal.js";
 import { workloadIdentityCredential } from "./workload-identity.js";
-
-/** Client options plus the cloud's authority host, for credentials that log in to Entra ID. */
-export type CredentialOptions = AzureClientOptions & { authorityHost: string; disableInstanceDiscovery: boolean };
 
 export async function newCredential(
   spec: AzureKVProvider,

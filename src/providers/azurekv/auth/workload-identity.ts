@@ -5,7 +5,7 @@ import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import { refNamespace, serviceAccountToken } from "../../resolvers.js";
 import { tenantAndClient } from "./app-identity.js";
-import type { CredentialOptions } from "./resolve.js";
+import type { CredentialOptions } from "./credential-options.js";
 
 const FIELD = "spec.provider.azurekv";
 const WI_AUDIENCE = "api://AzureADTokenExchange";
