@@ -31,7 +31,8 @@ function withReady(
 
 export function nextStatus(es: ExternalSecret, outcome: SyncOutcome, nowMs: number): ExternalSecretStatus {
   const now = new Date(nowMs);
-  const status: ExternalSecretStatus = structuredClone(es.status ?? {});
+  // Shallow: every field this step changes is replaced (conditions, binding), never mutated in place.
+  const status: ExternalSecretStatus = { ...(es.status ?? {}) };
   switch (outcome.kind) {
     case "failed":
       return withReady(status, { status: "False", reason: REASON_SYNCED_ERROR, message: outcome.message }, now);
