@@ -1,5 +1,5 @@
 /** generators.external-secrets.io/v1alpha1 kinds. */
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
 import { ConditionSchema, ObjectMetaSchema } from "./meta.js";
 import { AWSAuthSchema } from "./providers/aws.js";
 import { vaultFields } from "./providers/vault.js";
@@ -78,7 +78,10 @@ export type ECRAuthorizationTokenSpec = Static<typeof ECRAuthorizationTokenSpecS
 export const WebhookSpecSchema = Type.Object({ ...webhookFields, result: WebhookResultSchema });
 export type WebhookSpec = Static<typeof WebhookSpecSchema>;
 
-/** Kind name -> spec schema and the key its spec takes inside a ClusterGenerator. */
+/**
+ * Every namespaced generator kind, declared once: its spec schema, the key its spec takes inside a ClusterGenerator
+ * and its resource plural. The CRDs, the ClusterGenerator schema and validation are built from this table.
+ */
 export const generatorKinds = {
   Password: { spec: PasswordSpecSchema, clusterKey: "passwordSpec", plural: "passwords" },
   UUID: { spec: UUIDSpecSchema, clusterKey: "uuidSpec", plural: "uuids" },
@@ -99,16 +102,16 @@ export const generatorKinds = {
 export type GeneratorKind = keyof typeof generatorKinds;
 export const GeneratorKinds = Object.keys(generatorKinds) as GeneratorKind[];
 
+type GeneratorTable = typeof generatorKinds;
+type ClusterSpecProperties = {
+  [K in GeneratorKind as GeneratorTable[K]["clusterKey"]]: TOptional<GeneratorTable[K]["spec"]>;
+};
+
+/** ClusterGenerator spec.generator: exactly one `<kind>Spec`, one property per kind of the table above. */
 export const GeneratorSpecSchema = Type.Object(
-  {
-    passwordSpec: Type.Optional(PasswordSpecSchema),
-    uuidSpec: Type.Optional(UUIDSpecSchema),
-    fakeSpec: Type.Optional(FakeSpecSchema),
-    sshKeySpec: Type.Optional(SSHKeySpecSchema),
-    vaultDynamicSecretSpec: Type.Optional(VaultDynamicSecretSpecSchema),
-    ecrAuthorizationTokenSpec: Type.Optional(ECRAuthorizationTokenSpecSchema),
-    webhookSpec: Type.Optional(WebhookSpecSchema),
-  },
+  Object.fromEntries(
+    GeneratorKinds.map((kind) => [generatorKinds[kind].clusterKey, Type.Optional(generatorKinds[kind].spec)]),
+  ) as ClusterSpecProperties,
   { minProperties: 1, maxProperties: 1 },
 );
 
@@ -137,13 +140,6 @@ export function generatorObjectSchema<S extends TSchema>(spec: S) {
   });
 }
 
-export const PasswordSchema = generatorObjectSchema(PasswordSpecSchema);
-export const UUIDSchema = generatorObjectSchema(UUIDSpecSchema);
-export const FakeSchema = generatorObjectSchema(FakeSpecSchema);
-export const SSHKeySchema = generatorObjectSchema(SSHKeySpecSchema);
-export const VaultDynamicSecretSchema = generatorObjectSchema(VaultDynamicSecretSpecSchema);
-export const ECRAuthorizationTokenSchema = generatorObjectSchema(ECRAuthorizationTokenSpecSchema);
-export const WebhookSchema = generatorObjectSchema(WebhookSpecSchema);
 export const ClusterGeneratorSchema = generatorObjectSchema(ClusterGeneratorSpecSchema);
 export const GeneratorStateSchema = Type.Object({
   apiVersion: Type.Optional(Type.String()),
@@ -153,12 +149,5 @@ export const GeneratorStateSchema = Type.Object({
   status: Type.Optional(GeneratorStateStatusSchema),
 });
 
-export type Password = Static<typeof PasswordSchema>;
-export type UUID = Static<typeof UUIDSchema>;
-export type Fake = Static<typeof FakeSchema>;
-export type SSHKey = Static<typeof SSHKeySchema>;
-export type VaultDynamicSecret = Static<typeof VaultDynamicSecretSchema>;
-export type ECRAuthorizationToken = Static<typeof ECRAuthorizationTokenSchema>;
-export type Webhook = Static<typeof WebhookSchema>;
 export type ClusterGenerator = Static<typeof ClusterGeneratorSchema>;
 export type GeneratorState = Static<typeof GeneratorStateSchema>;

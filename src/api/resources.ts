@@ -8,14 +8,10 @@ import { CATEGORY, GENERATORS_CATEGORY, GENERATORS_GROUP, GROUP } from "./consta
 import { ExternalSecretSchema, externalSecretSchema } from "./externalsecret.js";
 import {
   ClusterGeneratorSchema,
-  ECRAuthorizationTokenSchema,
-  FakeSchema,
+  GeneratorKinds,
   GeneratorStateSchema,
-  PasswordSchema,
-  SSHKeySchema,
-  UUIDSchema,
-  VaultDynamicSecretSchema,
-  WebhookSchema,
+  generatorKinds,
+  generatorObjectSchema,
 } from "./generators.js";
 import { ClusterPushSecretSchema, PushSecretSchema } from "./pushsecret.js";
 import { SecretStoreSchema, secretStoreSchema } from "./secretstore.js";
@@ -171,13 +167,9 @@ export const resources: ResourceDef[] = [
     printerColumns: [age, readyReason],
     status: true,
   },
-  generator("Password", "passwords", PasswordSchema),
-  generator("UUID", "uuids", UUIDSchema),
-  generator("Fake", "fakes", FakeSchema),
-  generator("SSHKey", "sshkeys", SSHKeySchema),
-  generator("VaultDynamicSecret", "vaultdynamicsecrets", VaultDynamicSecretSchema),
-  generator("ECRAuthorizationToken", "ecrauthorizationtokens", ECRAuthorizationTokenSchema),
-  generator("Webhook", "webhooks", WebhookSchema),
+  ...GeneratorKinds.map((kind) =>
+    generator(kind, generatorKinds[kind].plural, generatorObjectSchema(generatorKinds[kind].spec)),
+  ),
   generator("ClusterGenerator", "clustergenerators", ClusterGeneratorSchema, "Cluster"),
   {
     ...generator("GeneratorState", "generatorstates", GeneratorStateSchema),
