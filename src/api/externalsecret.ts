@@ -12,11 +12,17 @@ export const DecodingStrategyValues = ["Auto", "Base64", "Base64URL", "None"] as
 export const NullBytePolicyValues = ["Ignore", "Fail"] as const;
 export const TemplateMergePolicyValues = ["Replace", "Merge"] as const;
 export const TemplateEngineVersionValues = ["v2"] as const;
+/** The templateFrom targets a Secret accepts (a generic target also takes a dot path). */
 export const TemplateTargetValues = ["Data", "Annotations", "Labels"] as const;
 export const TemplateScopeValues = ["Values", "KeysAndValues"] as const;
+/**
+ * As upstream's GeneratorRef kind enum (its order), with the two kinds upstream added after that list was last
+ * extended in our reference copy (GitlabDeployToken, BeyondtrustWorkloadCredentialsDynamicSecret) at the end.
+ */
 export const GeneratorKindValues = [
   "ACRAccessToken",
   "ClusterGenerator",
+  "CloudsmithAccessToken",
   "ECRAuthorizationToken",
   "Fake",
   "GCRAccessToken",
@@ -30,6 +36,8 @@ export const GeneratorKindValues = [
   "Webhook",
   "Grafana",
   "MFA",
+  "GitlabDeployToken",
+  "BeyondtrustWorkloadCredentialsDynamicSecret",
 ] as const;
 
 export type CreationPolicy = (typeof CreationPolicyValues)[number];
@@ -56,7 +64,13 @@ export const TemplateRefSchema = Type.Object({
 export const TemplateFromSchema = Type.Object({
   configMap: Type.Optional(TemplateRefSchema),
   secret: Type.Optional(TemplateRefSchema),
-  target: Type.Optional(StringEnum(TemplateTargetValues, { default: "Data" })),
+  target: Type.Optional(
+    Type.String({
+      default: "Data",
+      description:
+        "Where the result goes. For a Secret: Data, Annotations or Labels. With spec.target.manifest also a dot path such as spec.database (upstream lower-cases it).",
+    }),
+  ),
   literal: Type.Optional(Type.String()),
   valuesDecodingStrategy: Type.Optional(
     StringEnum(DecodingStrategyValues, { description: "Decoding applied to each rendered value; None when omitted." }),

@@ -1,5 +1,15 @@
 /** generators.external-secrets.io/v1alpha1 kinds. */
 import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
+import { ACRAccessTokenSpecSchema } from "./generators/acr.js";
+import { BeyondtrustWorkloadCredentialsDynamicSecretSpecSchema } from "./generators/beyondtrust.js";
+import { CloudsmithAccessTokenSpecSchema } from "./generators/cloudsmith.js";
+import { GCRAccessTokenSpecSchema } from "./generators/gcr.js";
+import { GithubAccessTokenSpecSchema } from "./generators/github.js";
+import { GitlabDeployTokenSpecSchema } from "./generators/gitlab.js";
+import { GrafanaSpecSchema } from "./generators/grafana.js";
+import { MFASpecSchema } from "./generators/mfa.js";
+import { QuayAccessTokenSpecSchema } from "./generators/quay.js";
+import { STSSessionTokenSpecSchema } from "./generators/sts.js";
 import { ConditionSchema, ObjectMetaSchema } from "./meta.js";
 import { AWSAuthSchema } from "./providers/aws.js";
 import { vaultFields } from "./providers/vault.js";
@@ -94,10 +104,37 @@ export const generatorKinds = {
   },
   ECRAuthorizationToken: {
     spec: ECRAuthorizationTokenSpecSchema,
-    clusterKey: "ecrAuthorizationTokenSpec",
+    // Upstream's spelling (sic), kept so ClusterGenerators written for ESO apply unchanged.
+    clusterKey: "ecrRAuthorizationTokenSpec",
     plural: "ecrauthorizationtokens",
   },
   Webhook: { spec: WebhookSpecSchema, clusterKey: "webhookSpec", plural: "webhooks" },
+  ACRAccessToken: { spec: ACRAccessTokenSpecSchema, clusterKey: "acrAccessTokenSpec", plural: "acraccesstokens" },
+  GCRAccessToken: { spec: GCRAccessTokenSpecSchema, clusterKey: "gcrAccessTokenSpec", plural: "gcraccesstokens" },
+  BeyondtrustWorkloadCredentialsDynamicSecret: {
+    spec: BeyondtrustWorkloadCredentialsDynamicSecretSpecSchema,
+    clusterKey: "beyondtrustWorkloadCredentialsDynamicSecretSpec",
+    plural: "beyondtrustworkloadcredentialsdynamicsecrets",
+  },
+  STSSessionToken: { spec: STSSessionTokenSpecSchema, clusterKey: "stsSessionTokenSpec", plural: "stssessiontokens" },
+  MFA: { spec: MFASpecSchema, clusterKey: "mfaSpec", plural: "mfas" },
+  QuayAccessToken: { spec: QuayAccessTokenSpecSchema, clusterKey: "quayAccessTokenSpec", plural: "quayaccesstokens" },
+  CloudsmithAccessToken: {
+    spec: CloudsmithAccessTokenSpecSchema,
+    clusterKey: "cloudsmithAccessTokenSpec",
+    plural: "cloudsmithaccesstokens",
+  },
+  Grafana: { spec: GrafanaSpecSchema, clusterKey: "grafanaSpec", plural: "grafanas" },
+  GithubAccessToken: {
+    spec: GithubAccessTokenSpecSchema,
+    clusterKey: "githubAccessTokenSpec",
+    plural: "githubaccesstokens",
+  },
+  GitlabDeployToken: {
+    spec: GitlabDeployTokenSpecSchema,
+    clusterKey: "gitlabDeployTokenSpec",
+    plural: "gitlabdeploytokens",
+  },
 } as const;
 export type GeneratorKind = keyof typeof generatorKinds;
 export const GeneratorKinds = Object.keys(generatorKinds) as GeneratorKind[];

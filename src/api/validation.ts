@@ -7,6 +7,8 @@ import { Kind, type TSchema } from "@sinclair/typebox";
 import { Value, type ValueError, ValueErrorType } from "@sinclair/typebox/value";
 import { SELECTOR } from "./common.js";
 import { parseDurationNanos } from "./duration.js";
+import { beyondtrustDynamicSecretIssues } from "./generators/beyondtrust.js";
+import { gitlabDeployTokenIssues } from "./generators/gitlab.js";
 import { type GeneratorKind, generatorKinds } from "./generators.js";
 import { compileGoRegexp } from "./regexp.js";
 import { findResource, isOwnGroup } from "./resources.js";
@@ -363,6 +365,10 @@ function generatorSpecIssues(kind: string, spec: unknown, path: string): FieldIs
       return passwordIssues(spec, path);
     case "SSHKey":
       return sshKeyIssues(spec, path);
+    case "GitlabDeployToken":
+      return gitlabDeployTokenIssues(spec, path);
+    case "BeyondtrustWorkloadCredentialsDynamicSecret":
+      return beyondtrustDynamicSecretIssues(spec, path);
     case "Webhook": {
       const out: FieldIssue[] = [];
       if (isObj(spec)) checkDuration(spec.timeout, `${path}.timeout`, out);
@@ -397,7 +403,8 @@ function semanticIssues(obj: Obj): FieldIssue[] {
       if (!isObj(spec) || !isObj(spec.generator)) return [];
       const out: FieldIssue[] = [];
       for (const [kind, { clusterKey }] of Object.entries(generatorKinds)) {
-        out.push(...generatorSpecIssues(kind, spec.generator[clusterKey], `spec.generator.${clusterKey}`));
+        const set = spec.generator[clusterKey];
+        if (set !== undefined) out.push(...generatorSpecIssues(kind, set, `spec.generator.${clusterKey}`));
       }
       const set = Object.keys(spec.generator);
       const expected = generatorKinds[spec.kind as GeneratorKind]?.clusterKey;

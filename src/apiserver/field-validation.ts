@@ -35,7 +35,8 @@ function fieldDirective(query: URLSearchParams, op: WriteOp): FieldDirective {
   ]);
 }
 
-function resolve(schema: Schema | undefined): Schema | undefined {
+/** The schema behind a $ref (or a one-element allOf of one), as the served OpenAPI writes shared definitions. */
+export function resolveSchema(schema: Schema | undefined): Schema | undefined {
   let s = schema;
   for (let i = 0; s && i < 8; i++) {
     const r =
@@ -55,7 +56,7 @@ const builtinSchemas = new Map<string, Schema>();
 const openObject: Schema = { type: "object", "x-kubernetes-preserve-unknown-fields": true };
 
 /** The schema unknown fields are judged against; custom resources use their CRD's schema as is (no copy). */
-function validationSchema(rt: ResourceType, version: string): Schema {
+export function validationSchema(rt: ResourceType, version: string): Schema {
   if (rt.custom) return rt.schemas?.get(version) ?? openObject;
   const key = `${rt.group}/${version}/${rt.kind}`;
   let s = builtinSchemas.get(key);
@@ -73,7 +74,7 @@ function validationSchema(rt: ResourceType, version: string): Schema {
  * against ObjectMeta, their apiVersion and kind always kept.
  */
 function pruneUnknown(schema: Schema | undefined, value: unknown, path: string, root: boolean, out: string[]): void {
-  const s = resolve(schema);
+  const s = resolveSchema(schema);
   if (!s) return;
   if (Array.isArray(value)) {
     if (s.items) for (let i = 0; i < value.length; i++) pruneUnknown(s.items, value[i], `${path}[${i}]`, false, out);

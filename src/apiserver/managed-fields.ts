@@ -5,9 +5,12 @@
  *
  * Paths are lists of FieldsV1 segments: "f:<key>" for a map key, "k:{...}" for an element of a keyed list
  * (ownerReferences by uid), "v:<json>" for an element of a set (finalizers). Every other list is atomic: owned and
- * compared as a whole, as kube treats the lists of a CRD schema without list-type markers.
+ * compared as a whole, as kube treats the lists of a CRD schema without list-type markers; so is a map or struct
+ * whose schema says `x-kubernetes-map-type: atomic` (its entry owns the field itself, never its members).
  */
+import { isAtomicMap, memberSchema } from "./atomic-fields.js";
 import { ApiError, invalid } from "./errors.js";
+import type { Schema } from "./openapi-schema-builders.js";
 import type { KObj } from "./types.js";
 import { deepEqual, isObject, now } from "./util.js";
 
@@ -56,10 +59,24 @@ function key(p: Path): string {
   return JSON.stringify(p);
 }
 
-/** Every owned path of `obj` (map nodes included when `withParents`), skipping server-owned fields. */
-function paths(obj: KObj, withParents: boolean, skipStatus: boolean): Map<string, Path> {
+/**
+ * Every owned path of `obj` (map nodes included when `withParents`), skipping server-owned fields. Maps the schema
+ * marks atomic are leaves; their keys are added to `atomic` when given.
+ */
+function paths(
+  obj: KObj,
+  withParents: boolean,
+  skipStatus: boolean,
+  schema?: Schema,
+  atomic?: Set<string>,
+): Map<string, Path> {
   const out = new Map<string, Path>();
-  const walk = (v: unknown, p: Path, top: boolean) => {
+  const walk = (v: unknown, p: Path, top: boolean, s: Schema | undefined) => {
+    if (isObject(v) && !top && isAtomicMap(s)) {
+      out.set(key(p), p);
+      atomic?.add(key(p));
+      return;
+    }
     if (isObject(v)) {
       if (!top && withParents) out.set(key(p), p);
       for (const [k, child] of Object.entries(v)) {
@@ -68,11 +85,11 @@ function paths(obj: KObj, withParents: boolean, skipStatus: boolean): Map<string
         if (top && k === "metadata") {
           if (!isObject(child)) continue;
           for (const [mk, mv] of Object.entries(child)) {
-            if (ownedMeta.has(mk) && mv !== undefined) walk(mv, ["f:metadata", `f:${mk}`], false);
+            if (ownedMeta.has(mk) && mv !== undefined) walk(mv, ["f:metadata", `f:${mk}`], false, undefined);
           }
           continue;
         }
-        walk(child, [...p, `f:${k}`], false);
+        walk(child, [...p, `f:${k}`], false, memberSchema(s, k));
       }
       return;
     }
@@ -95,7 +112,7 @@ function paths(obj: KObj, withParents: boolean, skipStatus: boolean): Map<string
     }
     out.set(key(p), p);
   };
-  walk(obj, [], true);
+  walk(obj, [], true, schema);
   return out;
 }
 
@@ -214,14 +231,21 @@ function finish(entries: { e: Entry; set: Map<string, Path> }[]): Entry[] | unde
  * carries: the manager gains the fields it added or changed, every other manager loses them, and removed fields leave
  * every set. Sets next.metadata.managedFields.
  */
-export function recordUpdate(prev: KObj | undefined, next: KObj, m: Manager, skipStatus: boolean): void {
-  const before = prev ? paths(prev, true, skipStatus) : new Map<string, Path>();
-  const after = paths(next, true, skipStatus);
+export function recordUpdate(
+  prev: KObj | undefined,
+  next: KObj,
+  m: Manager,
+  skipStatus: boolean,
+  schema?: Schema,
+): void {
+  const atomic = new Set<string>();
+  const before = prev ? paths(prev, true, skipStatus, schema, atomic) : new Map<string, Path>();
+  const after = paths(next, true, skipStatus, schema, atomic);
   const touched = new Map<string, Path>();
   for (const [k, p] of after) if (!before.has(k) || !deepEqual(at(prev, p), at(next, p))) touched.set(k, p);
   const removed = [...before.keys()].filter((k) => !after.has(k));
   // A map that merely gained or lost children is not itself changed.
-  for (const [k, p] of touched) if (before.has(k) && isObject(at(next, p))) touched.delete(k);
+  for (const [k, p] of touched) if (before.has(k) && !atomic.has(k) && isObject(at(next, p))) touched.delete(k);
   const list = entriesOf(next).map((e) => ({ e, set: fromFieldsV1(e.fieldsV1) }));
   for (const x of list) {
     for (const k of [...touched.keys(), ...removed]) x.set.delete(k);
@@ -267,8 +291,9 @@ export function recordApply(
   m: Manager,
   force: boolean,
   skipStatus: boolean,
+  schema?: Schema,
 ): void {
-  const mineNow = paths(applied, false, skipStatus);
+  const mineNow = paths(applied, false, skipStatus, schema);
   const list = entriesOf(live).map((e) => ({ e, set: fromFieldsV1(e.fieldsV1) }));
   const conflicts: { manager: Entry; path: Path }[] = [];
   for (const x of list) {

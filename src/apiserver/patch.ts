@@ -1,5 +1,7 @@
 /** Patch formats kube-apiserver accepts: JSON merge patch, JSON patch, strategic merge patch and apply. */
+import { isAtomicMap, memberSchema } from "./atomic-fields.js";
 import { ApiError, badRequest } from "./errors.js";
+import type { Schema } from "./openapi-schema-builders.js";
 import type { KObj } from "./types.js";
 
 function isObject(v: unknown): v is KObj {
@@ -205,14 +207,15 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
 
 /**
  * Server-side apply without field ownership: the applied configuration is merged into the live object
- * (maps merge recursively, lists and scalars are replaced).
+ * (maps merge recursively, lists and scalars are replaced, and so is a map the schema marks atomic).
  */
-export function applyMerge(live: unknown, applied: unknown): unknown {
+export function applyMerge(live: unknown, applied: unknown, schema?: Schema, top = true): unknown {
   if (!isObject(applied)) return applied;
+  if (!top && isAtomicMap(schema)) return structuredClone(applied);
   const out: KObj = isObject(live) ? live : {};
   for (const [k, v] of Object.entries(applied)) {
     if (v === null) delete out[k];
-    else out[k] = applyMerge(out[k], v);
+    else out[k] = applyMerge(out[k], v, top && k === "metadata" ? undefined : memberSchema(schema, k), false);
   }
   return out;
 }

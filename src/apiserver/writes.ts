@@ -4,7 +4,7 @@ import { bindNamespace, checkTypeMeta, ensureNamespace, fail, prepare } from "./
 import type { ClusterState } from "./cluster-state.js";
 import { crdStatus } from "./crd.js";
 import { ApiError, alreadyExists, badRequest, conflict, type FieldError, notFound, staleMessage } from "./errors.js";
-import { checkFields } from "./field-validation.js";
+import { checkFields, validationSchema } from "./field-validation.js";
 import { type Manager, managerOf, recordApply, recordUpdate, requireApplyManager } from "./managed-fields.js";
 import { applyMerge, jsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
 import type { ReqInfo } from "./request.js";
@@ -48,7 +48,8 @@ export function createPrepared(
   if (ts.rt.hasStatus && ts.rt.custom) delete obj.status;
   const errs = prepare(ts, version, obj, undefined);
   if (errs.length) fail(ts, meta.name, errs);
-  if (ri && !ri.applied) recordUpdate(undefined, obj, manager(ts, ri), ts.rt.hasStatus);
+  if (ri && !ri.applied)
+    recordUpdate(undefined, obj, manager(ts, ri), ts.rt.hasStatus, validationSchema(ts.rt, version));
   if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
   if (ts.get(meta.namespace ?? "", meta.name)) throw alreadyExists(ts.rt.group, ts.rt.resource, meta.name);
   meta.uid = randomUUID();
@@ -173,7 +174,10 @@ function updateExisting(
   if (errs.length) fail(ts, name, errs);
   // An explicitly empty managedFields list resets ownership; anything else is tracked on top of what it holds.
   const reset = Array.isArray(nm.managedFields) && nm.managedFields.length === 0;
-  if (!reset && !ri.applied) recordUpdate(current, next, manager(ts, ri), ts.rt.hasStatus && !ri.subresource);
+  if (!reset && !ri.applied) {
+    const skipStatus = ts.rt.hasStatus && !ri.subresource;
+    recordUpdate(current, next, manager(ts, ri), skipStatus, validationSchema(ts.rt, ri.version));
+  }
   if (Array.isArray(nm.managedFields) && nm.managedFields.length === 0) delete nm.managedFields;
   if (typeKey(ts.rt.group, ts.rt.resource) === crdKey && ri.subresource !== "status")
     next.status = crdStatus(next, current.status);
@@ -213,7 +217,15 @@ export function patch(
     if (applying && !ri.subresource) {
       const obj = checkTypeMeta(ts, ri.version, body);
       checkFields(ts.rt, ri.version, obj, ri.query, ri.warnings, "apply");
-      recordApply(undefined, copy(obj), obj, manager(ts, ri), force, ts.rt.hasStatus);
+      recordApply(
+        undefined,
+        copy(obj),
+        obj,
+        manager(ts, ri),
+        force,
+        ts.rt.hasStatus,
+        validationSchema(ts.rt, ri.version),
+      );
       ri.applied = true;
       // kube's order: the namespace check, then the name check.
       bindNamespace(ts, obj.metadata, ri.namespace);
@@ -252,9 +264,10 @@ export function patch(
         // Unknown fields are refused (Strict) or dropped before ownership is worked out, as kube types the patch first.
         checkFields(ts.rt, ri.version, body, ri.query, ri.warnings, "apply");
         const live = copy(next as KObj);
-        next = applyMerge(next, body);
+        const schema = validationSchema(ts.rt, ri.version);
+        next = applyMerge(next, body, schema);
         const skipStatus = ts.rt.hasStatus && !ri.subresource;
-        recordApply(live, copy(body), next as KObj, manager(ts, ri), force, skipStatus);
+        recordApply(live, copy(body), next as KObj, manager(ts, ri), force, skipStatus, schema);
         ri.applied = true;
       }
       break;

@@ -8,6 +8,7 @@
  *   has caught up with that write, so a reconcile never acts on its own stale copy.
  * - Callers get copies; they may mutate what they read (status) without touching the cache.
  */
+import { cloneJson } from "../util/clone-json.js";
 import { KubeClient, type PatchOptions, type PatchType } from "./client.js";
 import type { KubeObject, Stored } from "./object.js";
 import type { ResourceDescriptor } from "./resources.js";
@@ -34,7 +35,7 @@ function copyOf<T>(o: Stored): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
     if (k === "spec" || v === null || typeof v !== "object") out[k] = v;
-    else if (k === "metadata" || k === "status" || Array.isArray(v)) out[k] = structuredClone(v);
+    else if (k === "metadata" || k === "status" || Array.isArray(v)) out[k] = cloneJson(v);
     else out[k] = { ...(v as object) };
   }
   return out as T;

@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, posix, relative } from "node:path";
+import { type GeneratorKind, GeneratorKinds, generatorKinds } from "../../src/api/generators.js";
 
 export interface SourceFile {
   path: string;
@@ -99,7 +100,7 @@ export function closureOf(folders: string[], files: SourceFile[]): SourceFile[] 
 }
 
 /** Folder under src/generators/ for each generator kind. */
-const generatorFolders: Record<string, string> = {
+const generatorFolders: Record<GeneratorKind, string> = {
   Password: "password",
   UUID: "uuid",
   Fake: "fake",
@@ -107,17 +108,21 @@ const generatorFolders: Record<string, string> = {
   VaultDynamicSecret: "vault",
   ECRAuthorizationToken: "ecr",
   Webhook: "webhook",
+  ACRAccessToken: "acr",
+  GCRAccessToken: "gcr",
+  BeyondtrustWorkloadCredentialsDynamicSecret: "beyondtrust",
+  STSSessionToken: "sts",
+  MFA: "mfa",
+  QuayAccessToken: "quay",
+  CloudsmithAccessToken: "cloudsmith",
+  Grafana: "grafana",
+  GithubAccessToken: "github",
+  GitlabDeployToken: "gitlab",
 };
 /** ClusterGenerator's `spec.generator.<field>` holds the spec of one generator kind. */
-const clusterGeneratorSpecs: Record<string, string> = {
-  passwordSpec: "Password",
-  uuidSpec: "UUID",
-  fakeSpec: "Fake",
-  sshKeySpec: "SSHKey",
-  vaultDynamicSecretSpec: "VaultDynamicSecret",
-  ecrAuthorizationTokenSpec: "ECRAuthorizationToken",
-  webhookSpec: "Webhook",
-};
+const clusterGeneratorSpecs: Record<string, string> = Object.fromEntries(
+  GeneratorKinds.map((kind) => [generatorKinds[kind].clusterKey, kind]),
+);
 
 /**
  * The kind and path whose reader answers for `kind`'s `path`: cluster kinds that embed a namespaced kind's spec
@@ -144,7 +149,7 @@ export function scopeOf(kind: string, path: string, files: SourceFile[]): Source
   const parts = steps(path);
   let folders: string[] | undefined;
   if (kind === "SecretStore" && parts[1] === "provider" && parts[2]) folders = [`src/providers/${parts[2]}/`];
-  else if (generatorFolders[kind]) folders = [`src/generators/${generatorFolders[kind]}/`];
+  else if (kind in generatorFolders) folders = [`src/generators/${generatorFolders[kind as GeneratorKind]}/`];
   if (!folders) return files;
   const key = folders.join(",");
   let scope = scopeCache.get(key);

@@ -165,6 +165,57 @@ describe("spec.target.manifest: generic targets", () => {
     assert.deepEqual(cm.metadata.finalizers, ["example.com/keep"]);
   });
 
+  it("templateFrom target takes a dot path into the ConfigMap (metadata.annotations), next to Data", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("paths", NS, {
+        secretStoreRef: { name: "fake" },
+        target: {
+          manifest: CONFIGMAP,
+          template: {
+            metadata: { annotations: { note: "from-eso" } },
+            templateFrom: [
+              { literal: "endpoint: {{ .url }}", target: "data" },
+              { literal: "owner: {{ .user }}\ntier: backend", target: "metadata.annotations" },
+            ],
+          },
+        },
+        data: [
+          { secretKey: "url", remoteRef: { key: "url" } },
+          { secretKey: "user", remoteRef: { key: "user" } },
+        ],
+      }),
+    );
+    const cm = await eventually(() => configMap("paths"));
+    assert.deepEqual(cm.data, { endpoint: "https://db.example" });
+    assert.equal(cm.metadata.annotations?.owner, "admin");
+    assert.equal(cm.metadata.annotations?.tier, "backend");
+    // The path merges into the map already there: the template's own annotation stays.
+    assert.equal(cm.metadata.annotations?.note, "from-eso");
+    const ready = await eventually(async () => {
+      const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "paths");
+      return c?.status === "True" && c;
+    });
+    assert.equal(ready.reason, "SecretSynced");
+  });
+
+  it("a dot path is refused for a Secret target: the ExternalSecret fails and nothing is written", async () => {
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("secret-path", NS, {
+        secretStoreRef: { name: "fake" },
+        target: { template: { templateFrom: [{ literal: "x: {{ .user }}", target: "metadata.annotations" }] } },
+        data: [{ secretKey: "user", remoteRef: { key: "user" } }],
+      }),
+    );
+    const failed = await eventually(async () => {
+      const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "secret-path");
+      return c?.status === "False" && c;
+    });
+    assert.match(failed.message ?? "", /spec\.target\.manifest/);
+    assert.equal(await h.client.get(SECRETS, NS, "secret-path"), undefined);
+  });
+
   it("Merge adds its keys to an existing ConfigMap and keeps the others'", async () => {
     await h.client.create(CONFIGMAPS, {
       apiVersion: "v1",

@@ -3,11 +3,14 @@
  * push to the fake provider, the loopback Vault and the loopback AWS Secrets Manager.
  */
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { CLUSTER_PUSH_SECRETS, GENERATOR_STATES, PUSH_SECRETS } from "../../src/kube/index.js";
+import { TAGGING_ENDPOINT_ENV } from "../../src/providers/aws/acm-tagging.js";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { storeTable } from "../../src/providers/fake/state.js";
 import { FakeAws } from "../fakes/aws-server.js";
+import { selfSignedCert } from "../fakes/azurekv-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
 import { eventually } from "../support/poll.js";
 import {
@@ -66,7 +69,11 @@ before(async () => {
     .mountDatabase("database", { app: { ttl: 600 } });
   aws = await new FakeAws("us-east-1").start();
   aws.addAccessKey("AKIDPUSH", "push-secret-key");
-  restoreEnv = setEnv({ [ENDPOINT_ENV.secretsmanager]: aws.url });
+  restoreEnv = setEnv({
+    [ENDPOINT_ENV.secretsmanager]: aws.url,
+    [ENDPOINT_ENV.acm]: aws.url,
+    [TAGGING_ENDPOINT_ENV]: aws.url,
+  });
 });
 
 const h = useHarness({}, async (h) => {
@@ -501,6 +508,77 @@ describe("PushSecret to Vault and AWS", () => {
       what: "deleted in AWS",
     });
     assert.notEqual(aws.secret("app/unmanaged")?.deleted, true, "a secret we did not create is never deleted");
+  });
+
+  it("imports a TLS Secret into Certificate Manager, re-imports it on renewal and deletes it", async () => {
+    const first = selfSignedCert("shop.example.com", ["shop.example.com"]);
+    const ca = selfSignedCert("Shop CA", []);
+    await h.client.create(SECRETS, {
+      ...secretManifest("app", "shop-tls", { "tls.crt": first.certPem + ca.certPem, "tls.key": first.keyPem }),
+      type: "kubernetes.io/tls",
+    });
+    await h.client.create(SECRET_STORES, {
+      apiVersion: "external-secrets.io/v1",
+      kind: "SecretStore",
+      metadata: { name: "acm", namespace: "app" },
+      spec: {
+        provider: {
+          aws: {
+            service: "CertificateManager",
+            region: "us-east-1",
+            auth: {
+              secretRef: {
+                accessKeyIDSecretRef: { name: "aws", key: "id" },
+                secretAccessKeySecretRef: { name: "aws", key: "secret" },
+              },
+            },
+          },
+        },
+      },
+    });
+    await h.client.create(
+      PUSH_SECRETS,
+      pushSecret("to-acm", "app", {
+        deletionPolicy: "Delete",
+        refreshInterval: "1s",
+        secretStoreRefs: [{ name: "acm" }],
+        selector: { secret: { name: "shop-tls" } },
+        data: [
+          {
+            match: { remoteRef: { remoteKey: "shop" } },
+            metadata: { kind: "PushSecretMetadata", spec: { tags: { team: "shop" } } },
+          },
+        ],
+      }),
+    );
+    const pushed = () =>
+      aws.certificateArns().find((a) => aws.certificate(a)?.tags?.["external-secrets-remote-key"] === "shop");
+    const arn = await eventually(async () => pushed(), { timeoutMs: 15_000, what: "imported into ACM" });
+    // Imported first, then tagged: Ready means the whole push is done.
+    await eventually(async () => (await ready("app", "to-acm"))?.status === "True");
+    const cert = aws.certificate(arn)!;
+    assert.equal(cert.tags?.["managed-by"], "external-secrets");
+    assert.equal(cert.tags?.team, "shop");
+    assert.equal(new X509Certificate(cert.certificatePem).subject, "CN=shop.example.com");
+    assert.equal(new X509Certificate(cert.chainPem).subject, "CN=Shop CA");
+
+    const renewed = selfSignedCert("shop.example.com", ["shop.example.com"]);
+    await h.client.patch(SECRETS, "app", "shop-tls", {
+      data: {
+        "tls.crt": Buffer.from(renewed.certPem).toString("base64"),
+        "tls.key": Buffer.from(renewed.keyPem).toString("base64"),
+      },
+    });
+    const renewedPrint = new X509Certificate(renewed.certPem).fingerprint256;
+    await eventually(
+      async () =>
+        new X509Certificate(aws.certificate(arn)?.certificatePem ?? renewed.certPem).fingerprint256 === renewedPrint,
+      { timeoutMs: 15_000, what: "re-imported to the same ARN" },
+    );
+    assert.equal(pushed(), arn);
+
+    await h.client.delete(PUSH_SECRETS, "app", "to-acm");
+    await eventually(async () => aws.certificate(arn) === undefined, { timeoutMs: 15_000, what: "deleted from ACM" });
   });
 
   it("a generated Vault lease is recorded as GeneratorState; the superseded one is flagged for GC", async () => {

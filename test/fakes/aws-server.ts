@@ -1,19 +1,23 @@
 /**
  * A loopback AWS endpoint for provider tests, speaking the documented wire protocols: Secrets Manager and
  * SSM Parameter Store over JSON 1.1 (POST /, X-Amz-Target), and STS over the query protocol (form body,
- * XML answers) for AssumeRole and AssumeRoleWithWebIdentity. Signed calls must carry a well-formed SigV4
+ * XML answers) for AssumeRole, AssumeRoleWithWebIdentity and GetSessionToken (long-term keys only, optional MFA
+ * device check, as IAM users get). Signed calls must carry a well-formed SigV4
  * Authorization header whose credential scope names this service and the expected region, for a known
  * access key (and its session token). Every request is recorded; faults (status/code, delay) can be queued,
  * and actions can be denied outright (AccessDeniedException, as IAM answers an action the policy lacks).
  * ACM (JSON 1.1, target CertificateManager.*) answers GetCertificate, DescribeCertificate and ExportCertificate;
- * an export encrypts the private key (PKCS#8, AES-256-CBC) with the caller's passphrase, as ACM does.
+ * an export encrypts the private key (PKCS#8, AES-256-CBC) with the caller's passphrase, as ACM does. It also
+ * imports (ImportCertificate, checking that the key matches; a re-import keeps the ARN and takes no tags), tags
+ * (Add/Remove/ListTagsForCertificate) and deletes certificates; the Resource Groups Tagging API's GetResources
+ * (target ResourceGroupsTaggingAPI_20170126.*, signing service "tagging") finds them by tags, paged.
  */
-import { createPrivateKey, randomUUID } from "node:crypto";
+import { createPrivateKey, randomUUID, X509Certificate } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface AwsRecorded {
-  service: "secretsmanager" | "ssm" | "sts" | "ecr" | "ecr-public" | "acm";
+  service: "secretsmanager" | "ssm" | "sts" | "ecr" | "ecr-public" | "acm" | "tagging";
   action: string;
   body: any;
   headers: http.IncomingHttpHeaders;
@@ -65,6 +69,8 @@ export interface AcmCertificate {
   chainPem: string;
   privateKeyPem: string;
   exportable: boolean;
+  tags?: Record<string, string>;
+  imported?: boolean;
 }
 
 export interface AssumedSession {
@@ -77,6 +83,14 @@ export interface AssumedSession {
   webIdentityToken?: string;
 }
 
+/** One GetSessionToken answered. */
+export interface IssuedSessionToken {
+  sourceAccessKeyId: string;
+  accessKeyId: string;
+  durationSeconds: number;
+  serialNumber?: string;
+}
+
 const ACCOUNT = "123456789012";
 const SIGV4 =
   /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
@@ -84,6 +98,9 @@ const SIGV4 =
 export class FakeAws {
   readonly requests: AwsRecorded[] = [];
   readonly sessions: AssumedSession[] = [];
+  readonly sessionTokens: IssuedSessionToken[] = [];
+  /** MFA devices by serial number: each checks the one-time code GetSessionToken passes. */
+  private readonly mfaDevices = new Map<string, (code: string) => boolean>();
   private readonly keys = new Map<string, { secret: string; sessionToken?: string }>();
   private readonly secrets = new Map<string, SmSecret>();
   private readonly params = new Map<string, SsmParam>();
@@ -116,6 +133,11 @@ export class FakeAws {
 
   addAccessKey(id: string, secret: string, sessionToken?: string): this {
     this.keys.set(id, { secret, sessionToken });
+    return this;
+  }
+
+  addMfaDevice(serialNumber: string, check: (code: string) => boolean): this {
+    this.mfaDevices.set(serialNumber, check);
     return this;
   }
 
@@ -237,7 +259,9 @@ export class FakeAws {
                 ? "ecr-public"
                 : prefix === "CertificateManager"
                   ? "acm"
-                  : undefined;
+                  : prefix === "ResourceGroupsTaggingAPI_20170126"
+                    ? "tagging"
+                    : undefined;
       if (!service || !action) return this.jsonError(res, 400, "UnknownOperationException", "unknown target");
       if (!String(req.headers["content-type"]).startsWith("application/x-amz-json-1.1")) {
         return this.jsonError(res, 400, "SerializationException", "expected application/x-amz-json-1.1");
@@ -273,6 +297,7 @@ export class FakeAws {
     if (rec.service === "ecr" || rec.service === "ecr-public") return this.ecr(rec, res);
     if (rec.service === "secretsmanager") return this.sm(rec, res);
     if (rec.service === "acm") return this.acm(rec, res);
+    if (rec.service === "tagging") return this.tagging(rec, res);
     return this.ssm(rec, res);
   }
 
@@ -337,6 +362,7 @@ export class FakeAws {
 
   private sts(rec: AwsRecorded, res: ServerResponse) {
     const b = rec.body as Record<string, string>;
+    if (rec.action === "GetSessionToken") return this.getSessionToken(rec, res);
     if (rec.action !== "AssumeRole" && rec.action !== "AssumeRoleWithWebIdentity") {
       return this.error(rec, res, 400, "InvalidAction", "unsupported action");
     }
@@ -380,6 +406,55 @@ export class FakeAws {
         `<SessionToken>${token}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
         `<AssumedRoleUser><Arn>${b.RoleArn}/${b.RoleSessionName}</Arn><AssumedRoleId>AROA:${b.RoleSessionName}</AssumedRoleId></AssumedRoleUser>` +
         `</${result}><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${rec.action}Response>`,
+    );
+  }
+
+  /** As STS answers an IAM user: temporary keys for DurationSeconds (900..129600, default 43200). */
+  private getSessionToken(rec: AwsRecorded, res: ServerResponse) {
+    const b = rec.body as Record<string, string>;
+    const source = this.keys.get(rec.accessKeyId!);
+    if (source?.sessionToken) {
+      return this.error(rec, res, 403, "AccessDenied", "Cannot call GetSessionToken with session credentials");
+    }
+    const duration = b.DurationSeconds === undefined ? 43_200 : Number(b.DurationSeconds);
+    if (!Number.isInteger(duration) || duration < 900 || duration > 129_600) {
+      return this.error(
+        rec,
+        res,
+        400,
+        "ValidationError",
+        `1 validation error detected: Value '${b.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 129600`,
+      );
+    }
+    if (b.SerialNumber !== undefined) {
+      const check = this.mfaDevices.get(b.SerialNumber);
+      if (!check || !b.TokenCode || !check(b.TokenCode)) {
+        return this.error(
+          rec,
+          res,
+          403,
+          "AccessDenied",
+          "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        );
+      }
+    }
+    const id = `ASIA${randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
+    const secret = randomUUID();
+    const token = `IQoJb3JpZ2luX2Vj${randomUUID()}`;
+    this.addAccessKey(id, secret, token);
+    this.sessionTokens.push({
+      sourceAccessKeyId: rec.accessKeyId!,
+      accessKeyId: id,
+      durationSeconds: duration,
+      ...(b.SerialNumber !== undefined ? { serialNumber: b.SerialNumber } : {}),
+    });
+    const expiration = new Date(Date.now() + duration * 1000).toISOString();
+    res.writeHead(200, { "Content-Type": "text/xml" });
+    res.end(
+      `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult>` +
+        `<Credentials><AccessKeyId>${id}</AccessKeyId><SecretAccessKey>${secret}</SecretAccessKey>` +
+        `<SessionToken>${token}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+        `</GetSessionTokenResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetSessionTokenResponse>`,
     );
   }
 
@@ -610,8 +685,83 @@ export class FakeAws {
 
   // ---- ACM ----
 
+  certificate(arn: string): AcmCertificate | undefined {
+    return this.certificates.get(arn);
+  }
+
+  certificateArns(): string[] {
+    return [...this.certificates.keys()];
+  }
+
+  /** Deletes a certificate behind the client's back. */
+  dropCertificate(arn: string): void {
+    this.certificates.delete(arn);
+  }
+
+  /** GetResources answers this many resources a page (to exercise PaginationToken). */
+  taggingPageSize = 100;
+
+  private tagging(rec: AwsRecorded, res: ServerResponse) {
+    if (rec.action !== "GetResources") return this.jsonError(res, 400, "UnknownOperationException", rec.action);
+    const b = rec.body;
+    const types: string[] = b.ResourceTypeFilters ?? [];
+    const filters: { Key: string; Values?: string[] }[] = b.TagFilters ?? [];
+    const matching = [...this.certificates.values()].filter(
+      (c) =>
+        (types.length === 0 || types.includes("acm:certificate") || types.includes("acm")) &&
+        filters.every((f) => {
+          const v = c.tags?.[f.Key];
+          return v !== undefined && (!f.Values?.length || f.Values.includes(v));
+        }),
+    );
+    const start = Number(b.PaginationToken ?? 0);
+    const page = matching.slice(start, start + this.taggingPageSize);
+    const next = start + page.length < matching.length ? String(start + page.length) : "";
+    return this.ok(res, {
+      PaginationToken: next,
+      ResourceTagMappingList: page.map((c) => ({
+        ResourceARN: c.arn,
+        Tags: Object.entries(c.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      })),
+    });
+  }
+
+  private importCertificate(rec: AwsRecorded, res: ServerResponse) {
+    const b = rec.body;
+    const text = (v: unknown) => Buffer.from(String(v ?? ""), "base64").toString("utf8");
+    const certificatePem = text(b.Certificate);
+    const privateKeyPem = text(b.PrivateKey);
+    const chainPem = b.CertificateChain === undefined ? "" : text(b.CertificateChain);
+    try {
+      if (!new X509Certificate(certificatePem).checkPrivateKey(createPrivateKey(privateKeyPem))) throw new Error();
+    } catch {
+      return this.jsonError(res, 400, "ValidationException", "The certificate and the private key do not match.");
+    }
+    const arn = b.CertificateArn === undefined ? undefined : String(b.CertificateArn);
+    if (arn !== undefined) {
+      const c = this.certificates.get(arn);
+      if (!c) return this.jsonError(res, 400, "ResourceNotFoundException", `Could not find certificate ${arn}.`);
+      if (b.Tags?.length) {
+        return this.jsonError(
+          res,
+          400,
+          "ValidationException",
+          "Tags cannot be applied when reimporting a certificate.",
+        );
+      }
+      Object.assign(c, { certificatePem, chainPem, privateKeyPem });
+      return this.ok(res, { CertificateArn: arn });
+    }
+    const tags: Record<string, string> = {};
+    for (const t of b.Tags ?? []) tags[t.Key] = t.Value ?? "";
+    const created = this.putCertificate({ certificatePem, chainPem, privateKeyPem, exportable: false });
+    Object.assign(this.certificates.get(created)!, { tags, imported: true });
+    return this.ok(res, { CertificateArn: created });
+  }
+
   private acm(rec: AwsRecorded, res: ServerResponse) {
     const b = rec.body;
+    if (rec.action === "ImportCertificate") return this.importCertificate(rec, res);
     const c = this.certificates.get(String(b.CertificateArn ?? ""));
     if (!c) {
       return this.jsonError(res, 400, "ResourceNotFoundException", `Could not find certificate ${b.CertificateArn}.`);
@@ -642,6 +792,20 @@ export class FakeAws {
           .toString();
         return this.ok(res, { Certificate: c.certificatePem, CertificateChain: c.chainPem, PrivateKey: encrypted });
       }
+      case "ListTagsForCertificate":
+        return this.ok(res, { Tags: Object.entries(c.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) });
+      case "AddTagsToCertificate":
+        c.tags ??= {};
+        for (const t of b.Tags ?? []) c.tags[t.Key] = t.Value ?? "";
+        return this.ok(res, {});
+      case "RemoveTagsFromCertificate":
+        for (const t of b.Tags ?? []) {
+          if (c.tags && (t.Value === undefined || c.tags[t.Key] === t.Value)) delete c.tags[t.Key];
+        }
+        return this.ok(res, {});
+      case "DeleteCertificate":
+        this.certificates.delete(c.arn);
+        return this.ok(res, {});
       default:
         return this.jsonError(res, 400, "UnknownOperationException", rec.action);
     }

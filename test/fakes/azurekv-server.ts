@@ -74,6 +74,8 @@ export interface AzureKVFake {
   resource: string;
   /** Scopes (or IMDS resources) tokens were issued for, in order. */
   tokenScopes: string[];
+  /** The resource an access token this fake issued is for (no trailing slash), or undefined if it never issued it. */
+  tokenResource(token: string): string | undefined;
   setSecret(name: string, value: string, tags?: Record<string, string>): void;
   close(): Promise<void>;
 }
@@ -144,6 +146,7 @@ export async function startAzureKVFake(tenantId = "tenant-1"): Promise<AzureKVFa
     tokenRequests: 0,
     resource: "https://vault.azure.net",
     tokenScopes: [] as string[],
+    tokenResource: (token: string) => tokens.get(token),
     setSecret(name: string, value: string, tags: Record<string, string> = {}) {
       const obj = fake.secrets.get(name) ?? { versions: [] };
       obj.versions.push({ id: randomUUID().replace(/-/g, ""), value, tags, enabled: true });

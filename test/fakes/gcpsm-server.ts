@@ -4,7 +4,8 @@
  * account key), STS token exchange, IAM Credentials generateAccessToken and the GCE metadata server.
  * Errors use Google's `{error: {code, message, status}}` shape. STS takes a JWT subject token (judged by `sts`)
  * or, for AWS pool providers, a serialized SigV4-signed GetCallerIdentity request, whose signature is checked
- * against `awsKeys` and whose x-goog-cloud-target-resource must be the audience.
+ * against `awsKeys` and whose x-goog-cloud-target-resource must be the audience. `faults` are answered by
+ * Secret Manager, `tokenFaults` by the token services; `pointGoogleClientsAt` aims the operator's clients here.
  */
 import { createHash, createHmac, createVerify, generateKeyPairSync, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -36,6 +37,8 @@ export interface GcpFake {
   /** The project the metadata server reports (unset: 404, as off Google Cloud). */
   metadataProjectID?: string;
   faults: number[];
+  /** Statuses the token services (OAuth2 token, STS, generateAccessToken) answer with next, one per call. */
+  tokenFaults: number[];
   requests: string[];
   tokenKinds: string[];
   addSecret(
@@ -46,6 +49,8 @@ export interface GcpFake {
   ): void;
   /** A service-account key JSON whose token_uri points at this server. */
   newServiceAccountKey(email: string): string;
+  /** How this fake issued `token` ("jwt", "sts", "metadata", "impersonate:<email>"), or undefined if it did not. */
+  tokenKind(token: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -145,12 +150,44 @@ function matchesFilter(s: FakeGcpSecret, filter: string | null): boolean {
   });
 }
 
+/** The environment variables through which the operator finds Google's endpoints and ambient credentials. */
+const GOOGLE_ENV = [
+  "GCP_SECRETMANAGER_ENDPOINT",
+  "GCP_OAUTH_TOKEN_URL",
+  "GCP_STS_TOKEN_URL",
+  "GCP_IAM_CREDENTIALS_ENDPOINT",
+  "GCE_METADATA_HOST",
+  "GOOGLE_APPLICATION_CREDENTIALS",
+] as const;
+
+/**
+ * Points Secret Manager, STS, IAM Credentials and the metadata server at a loopback fake (service-account keys
+ * carry their own token_uri). GOOGLE_APPLICATION_CREDENTIALS and GCP_OAUTH_TOKEN_URL are cleared, so the host's
+ * own Google credentials never take part. `metadata: false` leaves no metadata server (a closed port), as off
+ * Google Cloud. Returns the function that restores the environment as it was.
+ */
+export function pointGoogleClientsAt(url: string, opts: { metadata?: boolean } = {}): () => void {
+  const saved = Object.fromEntries(GOOGLE_ENV.map((k) => [k, process.env[k]]));
+  delete process.env.GCP_OAUTH_TOKEN_URL;
+  delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+  process.env.GCP_SECRETMANAGER_ENDPOINT = url;
+  process.env.GCP_STS_TOKEN_URL = `${url}/v1/token`;
+  process.env.GCP_IAM_CREDENTIALS_ENDPOINT = url;
+  process.env.GCE_METADATA_HOST = opts.metadata === false ? "127.0.0.1:9" : url.replace(/^https?:\/\//, "");
+  return () => {
+    for (const k of GOOGLE_ENV) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  };
+}
+
 export async function startGcpFake(): Promise<GcpFake> {
-  const tokens = new Set<string>();
+  const tokens = new Map<string, string>();
   let base = "";
   const issue = (kind: string) => {
     const t = `ya29.${randomUUID()}`;
-    tokens.add(t);
+    tokens.set(t, kind);
     fake.tokenKinds.push(kind);
     return t;
   };
@@ -163,6 +200,7 @@ export async function startGcpFake(): Promise<GcpFake> {
     metadataToken: false,
     metadataAttributes: {},
     faults: [] as number[],
+    tokenFaults: [] as number[],
     requests: [] as string[],
     tokenKinds: [] as string[],
     addSecret(name: string, values: string[], labels = {}, annotations = {}) {
@@ -172,6 +210,7 @@ export async function startGcpFake(): Promise<GcpFake> {
         versions: values.map((v) => ({ data: Buffer.from(v), state: "ENABLED" as const })),
       });
     },
+    tokenKind: (token: string) => tokens.get(token),
     newServiceAccountKey(email: string) {
       const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
       fake.serviceAccounts.set(email, publicKey.export({ type: "spki", format: "pem" }).toString());
@@ -266,6 +305,10 @@ export async function startGcpFake(): Promise<GcpFake> {
     const body = await readBody(req);
     fake.requests.push(`${req.method} ${u.pathname}`);
     const path = decodeURIComponent(u.pathname);
+    const tokenService =
+      req.method === "POST" && (path === "/token" || path === "/v1/token" || path.endsWith(":generateAccessToken"));
+    const tokenFault = tokenService ? fake.tokenFaults.shift() : undefined;
+    if (tokenFault !== undefined) return gErr(res, tokenFault, `injected ${tokenFault}`);
     if (path === "/token" && req.method === "POST") {
       const form = new URLSearchParams(body);
       const jwt = form.get("assertion") ?? "";

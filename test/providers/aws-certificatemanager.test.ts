@@ -145,12 +145,11 @@ describe("aws CertificateManager (ACM) reads", () => {
     }
   });
 
-  test("extract, find and push are not supported; the store is read-only and ready with good keys", async () => {
+  test("extract and find are not supported; the store reads and writes (push: aws-acm-push) and is ready", async () => {
     const c = await provider.newClient(acm(), ctx());
     await assert.rejects(c.getSecretMap({ key: arn }), NotSupportedError);
     await assert.rejects(c.getAllSecrets({ name: { regexp: ".*" } }), NotSupportedError);
-    await assert.rejects(c.secretExists({ remoteKey: "x" }), NotSupportedError);
-    assert.equal(provider.capabilities(acm()), "ReadOnly");
+    assert.equal(provider.capabilities(acm()), "ReadWrite");
     assert.deepEqual(await c.validate(), { ready: true });
     assert.deepEqual(provider.validate(acm(), "SecretStore").errors, []);
     assert.match(

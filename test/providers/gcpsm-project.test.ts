@@ -4,31 +4,23 @@ import { ClientCaches } from "../../src/providers/caches.js";
 import { StoreConfigError } from "../../src/providers/errors.js";
 import { gcpSMProvider } from "../../src/providers/gcpsm/index.js";
 import type { ProviderContext } from "../../src/providers/provider.js";
-import { type GcpFake, startGcpFake } from "../fakes/gcpsm-server.js";
+import { type GcpFake, pointGoogleClientsAt, startGcpFake } from "../fakes/gcpsm-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
-const ENV = ["GCP_SECRETMANAGER_ENDPOINT", "GCP_STS_TOKEN_URL", "GCP_IAM_CREDENTIALS_ENDPOINT", "GCE_METADATA_HOST"];
 const AUDIENCE = "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/k8s";
 
 describe("gcpsm projectID is optional, as upstream", () => {
   let fake: GcpFake;
   let kube: MemoryKubeAccess;
   let ctx: ProviderContext;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void;
 
   before(async () => {
     fake = await startGcpFake();
-    for (const k of ENV) saved[k] = process.env[k];
-    process.env.GCP_SECRETMANAGER_ENDPOINT = fake.url;
-    process.env.GCP_STS_TOKEN_URL = `${fake.url}/v1/token`;
-    process.env.GCP_IAM_CREDENTIALS_ENDPOINT = fake.url;
-    process.env.GCE_METADATA_HOST = fake.url.replace("http://", "");
+    restoreEnv = pointGoogleClientsAt(fake.url);
   });
   after(async () => {
-    for (const k of ENV) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await fake.close();
   });
   beforeEach(() => {

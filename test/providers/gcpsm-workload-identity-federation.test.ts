@@ -7,10 +7,9 @@ import { ClientCaches } from "../../src/providers/caches.js";
 import { ProviderAuthError, StoreConfigError } from "../../src/providers/errors.js";
 import { gcpSMProvider } from "../../src/providers/gcpsm/index.js";
 import type { ProviderContext, StoreKind } from "../../src/providers/provider.js";
-import { type GcpFake, startGcpFake } from "../fakes/gcpsm-server.js";
+import { type GcpFake, pointGoogleClientsAt, startGcpFake } from "../fakes/gcpsm-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
-const ENV = ["GCP_SECRETMANAGER_ENDPOINT", "GCP_STS_TOKEN_URL", "GCP_IAM_CREDENTIALS_ENDPOINT", "GCE_METADATA_HOST"];
 const PROJECT = "my-gcp-project-123";
 const K8S_AUDIENCE =
   "//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/k8s-pool/providers/k8s-provider";
@@ -24,7 +23,7 @@ describe("gcpsm auth.workloadIdentityFederation (off GKE)", () => {
   let fake: GcpFake;
   let kube: MemoryKubeAccess;
   let dir: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void;
   const ctx = (storeKind: StoreKind = "SecretStore"): ProviderContext => ({
     kube,
     caches: new ClientCaches(),
@@ -39,18 +38,11 @@ describe("gcpsm auth.workloadIdentityFederation (off GKE)", () => {
 
   before(async () => {
     fake = await startGcpFake();
-    for (const k of ENV) saved[k] = process.env[k];
-    process.env.GCP_SECRETMANAGER_ENDPOINT = fake.url;
-    process.env.GCP_STS_TOKEN_URL = `${fake.url}/v1/token`;
-    process.env.GCP_IAM_CREDENTIALS_ENDPOINT = fake.url;
-    process.env.GCE_METADATA_HOST = "127.0.0.1:9";
+    restoreEnv = pointGoogleClientsAt(fake.url, { metadata: false });
     dir = mkdtempSync(join(tmpdir(), "gcp-wif-"));
   });
   after(async () => {
-    for (const k of ENV) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     rmSync(dir, { recursive: true, force: true });
     await fake.close();
   });

@@ -9,40 +9,25 @@ import {
 } from "../../src/providers/errors.js";
 import { gcpSMProvider } from "../../src/providers/gcpsm/index.js";
 import type { ProviderContext, SecretsClient } from "../../src/providers/provider.js";
-import { type GcpFake, startGcpFake } from "../fakes/gcpsm-server.js";
+import { type GcpFake, pointGoogleClientsAt, startGcpFake } from "../fakes/gcpsm-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const str = (m: Record<string, Buffer>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.toString()]));
-const ENV = [
-  "GCP_SECRETMANAGER_ENDPOINT",
-  "GCP_STS_TOKEN_URL",
-  "GCP_IAM_CREDENTIALS_ENDPOINT",
-  "GCE_METADATA_HOST",
-  "GOOGLE_APPLICATION_CREDENTIALS",
-];
 
 describe("gcpsm provider (@google-cloud/secret-manager REST transport)", () => {
   let fake: GcpFake;
   let kube: MemoryKubeAccess;
   let ctx: ProviderContext;
   let saKey: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void;
 
   before(async () => {
     fake = await startGcpFake();
-    for (const k of ENV) saved[k] = process.env[k];
-    process.env.GCP_SECRETMANAGER_ENDPOINT = fake.url;
-    process.env.GCP_STS_TOKEN_URL = `${fake.url}/v1/token`;
-    process.env.GCP_IAM_CREDENTIALS_ENDPOINT = fake.url;
-    process.env.GCE_METADATA_HOST = fake.url.replace("http://", "");
-    delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    restoreEnv = pointGoogleClientsAt(fake.url);
     saKey = fake.newServiceAccountKey("eso@my-gcp-project-123.iam.gserviceaccount.com");
   });
   after(async () => {
-    for (const k of ENV) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    restoreEnv();
     await fake.close();
   });
   beforeEach(() => {

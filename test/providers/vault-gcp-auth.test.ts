@@ -7,6 +7,7 @@ import { ProviderAuthError, StoreConfigError } from "../../src/providers/errors.
 import type { ProviderContext, StoreKind } from "../../src/providers/provider.js";
 import { configureTenantPolicy } from "../../src/providers/tenant-policy.js";
 import { newVaultProvider } from "../../src/providers/vault/index.js";
+import { pointGoogleClientsAt } from "../fakes/gcpsm-server.js";
 import { FakeGoogle, FakeVault, makeServiceAccountKey, verifyRs256 } from "../fakes/vault-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
@@ -23,8 +24,7 @@ let kube: MemoryKubeAccess;
 let caches: ClientCaches;
 const saKey = makeServiceAccountKey(KEY_SA);
 const strangerKey = makeServiceAccountKey("stranger@proj.iam.gserviceaccount.com");
-const savedEnv: Record<string, string | undefined> = {};
-const ENV = ["GCP_STS_TOKEN_URL", "GCP_IAM_CREDENTIALS_ENDPOINT", "GCE_METADATA_HOST"];
+let restoreEnv: () => void;
 
 function ctx(kind: StoreKind = "SecretStore"): ProviderContext {
   return { kube, caches, storeKind: kind, storeName: "vault-gcp", namespace: NS };
@@ -35,7 +35,6 @@ function spec(gcp: NonNullable<NonNullable<VaultProviderSpec["auth"]>["gcp"]>): 
 }
 
 before(async () => {
-  for (const k of ENV) savedEnv[k] = process.env[k];
   vault = await new FakeVault().start();
   google = await new FakeGoogle({
     verifyKubeToken: (t) => kube.verifyToken(t),
@@ -44,9 +43,7 @@ before(async () => {
     gceServiceAccount: GCE_SA,
     attributes: { "cluster-name": "prod", "cluster-location": "europe-west1" },
   }).start();
-  process.env.GCP_STS_TOKEN_URL = `${google.url}/v1/token`;
-  process.env.GCP_IAM_CREDENTIALS_ENDPOINT = google.url;
-  process.env.GCE_METADATA_HOST = google.url.replace(/^http:\/\//, "");
+  restoreEnv = pointGoogleClientsAt(google.url);
   vault
     .trustGoogleKey(saKey.kid, saKey.publicKeyPem)
     .trustGoogleKey(strangerKey.kid, strangerKey.publicKeyPem)
@@ -61,10 +58,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const k of ENV) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
+  restoreEnv();
   await vault.stop();
   await google.stop();
 });

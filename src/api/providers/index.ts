@@ -1,5 +1,8 @@
-/** Every typed provider, keyed by its name under spec.provider. */
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
+/**
+ * Every typed provider, keyed by its name under spec.provider: the one place a provider key is declared (the
+ * SecretStore schema and its CRD are built from it).
+ */
+import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
 import { AkeylessProviderSchema } from "./akeyless.js";
 import { AWSProviderSchema } from "./aws.js";
 import { AzureKVProviderSchema } from "./azurekv.js";
@@ -28,30 +31,21 @@ export const providerSchemas = {
 export type ProviderName = keyof typeof providerSchemas;
 export const providerNames = Object.keys(providerSchemas) as ProviderName[];
 
-/** spec.provider: exactly one key must be set (checked by validation, not the schema). */
-function providerBlock<F extends TSchema>(fake: F) {
-  return Type.Object(
-    {
-      akeyless: Type.Optional(AkeylessProviderSchema),
-      aws: Type.Optional(AWSProviderSchema),
-      azurekv: Type.Optional(AzureKVProviderSchema),
-      doppler: Type.Optional(DopplerProviderSchema),
-      fake: Type.Optional(fake),
-      gcpsm: Type.Optional(GCPSMProviderSchema),
-      gitlab: Type.Optional(GitlabProviderSchema),
-      kubernetes: Type.Optional(KubernetesProviderSchema),
-      onepassword: Type.Optional(OnePasswordProviderSchema),
-      vault: Type.Optional(VaultProviderSchema),
-      webhook: Type.Optional(WebhookProviderSchema),
-    },
-    { minProperties: 1, maxProperties: 1 },
-  );
+type ProviderSchemas = { [K in ProviderName]: TSchema };
+type ProviderProperties<S extends ProviderSchemas> = { [K in ProviderName]: TOptional<S[K]> };
+
+/** spec.provider: one optional property per provider of the table (exactly one set: checked by validation). */
+function providerBlock<S extends ProviderSchemas>(schemas: S) {
+  const properties = Object.fromEntries(
+    providerNames.map((name) => [name, Type.Optional(schemas[name])]),
+  ) as ProviderProperties<S>;
+  return Type.Object(properties, { minProperties: 1, maxProperties: 1 });
 }
 
 /** spec.provider (v1): exactly one key may be set. */
-export const SecretStoreProviderSchema = providerBlock(FakeProviderSchema);
+export const SecretStoreProviderSchema = providerBlock(providerSchemas);
 /** spec.provider (v1beta1): as v1 but with the v1beta1 fake provider. */
-export const SecretStoreProviderV1beta1Schema = providerBlock(FakeProviderV1beta1Schema);
+export const SecretStoreProviderV1beta1Schema = providerBlock({ ...providerSchemas, fake: FakeProviderV1beta1Schema });
 export type SecretStoreProvider = Static<typeof SecretStoreProviderSchema>;
 
 export type { AkeylessProvider } from "./akeyless.js";

@@ -37,15 +37,63 @@ export interface TemplateSources {
   secret(name: string): Promise<Record<string, Buffer> | undefined>;
 }
 
-/** What templates write to: the Secret's data, labels and annotations. */
+/**
+ * One write of a templateFrom entry whose target is a path into a generic target (spec.target.manifest), in the
+ * order upstream makes them: `set` replaces the field, `merge` adds the keys of a map to the map already there.
+ */
+export interface FieldWrite {
+  path: string[];
+  value: unknown;
+  mode: "set" | "merge";
+}
+
+/** What templates write to: the Secret's data, labels and annotations (and, for generic targets, field paths). */
 export interface TemplateOutput {
   data: Record<string, Buffer>;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  fields?: FieldWrite[];
+}
+
+export interface ApplyTemplateOptions {
+  /** The target is a generic one (spec.target.manifest): templateFrom targets may be dot paths. */
+  genericTarget?: boolean;
 }
 
 type Scope = "Values" | "KeysAndValues";
-type Target = "Data" | "Labels" | "Annotations";
+type Target = "Data" | "Labels" | "Annotations" | { path: string[] };
+
+const NAMED_TARGETS: Record<string, Target> = { data: "Data", labels: "Labels", annotations: "Annotations" };
+const UNSAFE_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * templateFrom[].target as upstream reads it: lower-cased; data, labels and annotations name the usual outputs;
+ * for a generic target anything else is a dot path into the object. A Secret takes only the three names.
+ */
+export function templateTarget(target: string | undefined, genericTarget: boolean): Target {
+  const lower = (target || "Data").toLowerCase();
+  const named = NAMED_TARGETS[lower];
+  if (named) return named;
+  if (!genericTarget) {
+    throw new TemplateError(
+      `templateFrom target ${JSON.stringify(target)} is not one of Data, Annotations, Labels (a path is only valid with spec.target.manifest)`,
+    );
+  }
+  const path = lower.split(".");
+  if (path.some((p) => UNSAFE_SEGMENTS.has(p))) {
+    throw new TemplateError(`templateFrom target ${JSON.stringify(target)} is not a valid path`);
+  }
+  return { path };
+}
+
+/** A Values-scope value at a path is stored as YAML when it parses as YAML, as a string otherwise (upstream). */
+function yamlOrString(value: string): unknown {
+  try {
+    return parseYaml(value);
+  } catch {
+    return value;
+  }
+}
 
 function stringData(data: Record<string, Buffer>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -130,7 +178,14 @@ function write(out: TemplateOutput, target: Target, key: string, value: string, 
   }
   if (target === "Labels") out.labels[key] = bytes.toString("utf8");
   else if (target === "Annotations") out.annotations[key] = bytes.toString("utf8");
-  else out.data[key] = bytes;
+  else if (target === "Data") out.data[key] = bytes;
+  else if (target.path.length === 1 && target.path[0] === "spec") {
+    // "spec" takes each key as a string field, as upstream's setField does.
+    (out.fields ??= []).push({ path: [...target.path, key], value: bytes.toString("utf8"), mode: "set" });
+  } else {
+    // Any other path takes the whole value: every key overwrites the one before (upstream).
+    (out.fields ??= []).push({ path: target.path, value: yamlOrString(bytes.toString("utf8")), mode: "set" });
+  }
 }
 
 async function execute(
@@ -152,6 +207,12 @@ async function execute(
       } catch {
         throw new TemplateError("could not execute template: KeysAndValues output is not a YAML map");
       }
+      if (typeof target === "object") {
+        // A path takes the whole rendered YAML: "spec" replaces spec, a deeper path merges a map into the map there.
+        const mode = target.path.length === 1 ? "set" : "merge";
+        (out.fields ??= []).push({ path: target.path, value: parsed ?? null, mode });
+        continue;
+      }
       if (parsed === null || parsed === undefined) continue;
       if (typeof parsed !== "object" || Array.isArray(parsed)) {
         throw new TemplateError("could not execute template: KeysAndValues output is not a YAML map");
@@ -170,8 +231,9 @@ async function applyTemplateFrom(
   ctx: RenderContext,
   out: TemplateOutput,
   sources: TemplateSources,
+  genericTarget: boolean,
 ): Promise<void> {
-  const target = (from.target ?? "Data") as Target;
+  const target = templateTarget(from.target, genericTarget);
   const decoding = from.valuesDecodingStrategy;
   if (from.configMap) {
     const cm = await sources.configMap(from.configMap.name);
@@ -221,6 +283,7 @@ export async function applyTemplate(
   esMeta: { labels?: Record<string, string>; annotations?: Record<string, string> },
   sources: TemplateSources,
   render: RenderTemplate,
+  options: ApplyTemplateOptions = {},
 ): Promise<TemplateOutput> {
   const out: TemplateOutput = { data: {}, labels: {}, annotations: {} };
   if (!template) {
@@ -233,7 +296,8 @@ export async function applyTemplate(
   Object.assign(out.annotations, template.metadata?.annotations ?? {});
   if (template.mergePolicy === "Merge") Object.assign(out.data, dataMap);
   const ctx: RenderContext = { render, data: stringData(dataMap), secretTexts: [] };
-  for (const from of template.templateFrom ?? []) await applyTemplateFrom(from, ctx, out, sources);
+  for (const from of template.templateFrom ?? [])
+    await applyTemplateFrom(from, ctx, out, sources, !!options.genericTarget);
   await execute(template.data ?? {}, "Values", "Data", ctx, out);
   await execute(template.metadata?.labels ?? {}, "Values", "Labels", ctx, out);
   await execute(template.metadata?.annotations ?? {}, "Values", "Annotations", ctx, out);

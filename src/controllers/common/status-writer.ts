@@ -3,13 +3,8 @@
  * differs (a reconcile that changes nothing costs no API write). A conflict means the object changed meanwhile:
  * the caller re-queues and computes again from the new object.
  */
-import { isDeepStrictEqual } from "node:util";
 import { isConflict, type KubeClient, type KubeObject, type ResourceDescriptor } from "../../kube/index.js";
-
-/** As the API server would store it: undefined fields dropped (key order does not matter to the comparison). */
-function asJson(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v ?? {}));
-}
+import { jsonEqual } from "../../util/json-equal.js";
 
 export type StatusWrite = "unchanged" | "written" | "conflict";
 
@@ -19,7 +14,7 @@ export async function writeStatusIfChanged<S>(
   obj: { metadata?: KubeObject["metadata"]; status?: S },
   next: S,
 ): Promise<StatusWrite> {
-  if (isDeepStrictEqual(asJson(obj.status), asJson(next))) return "unchanged";
+  if (jsonEqual(obj.status ?? {}, next ?? {})) return "unchanged";
   try {
     await client.updateStatus(rt, { ...obj, status: next } as KubeObject);
     return "written";

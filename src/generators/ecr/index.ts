@@ -77,7 +77,7 @@ export function newEcrAuthorizationTokenGenerator(
   const settings: AwsSdkTuning = { ...DEFAULT_TUNING, ...tuning };
   return {
     kind: "ECRAuthorizationToken",
-    clusterSpecKey: "ecrAuthorizationTokenSpec",
+    clusterSpecKey: "ecrRAuthorizationTokenSpec", // upstream's spelling, kept so its manifests apply
     async generate(spec, ctx) {
       if (!spec?.region) throw new GeneratorError("spec.region: is required");
       const scope = spec.scope ?? "private";

@@ -4,9 +4,10 @@
  * ExportCertificate (a paid call for public certificates) returns the private key encrypted with a one-time
  * passphrase, decrypted here. The value is the PEM bundle: certificate, chain, then the unencrypted PKCS#8 key.
  * An export is kept per ARN while GetCertificate still answers the same certificate and chain, so a renewal
- * is picked up at the next read without paying for an export on every refresh.
+ * is picked up at the next read without paying for an export on every refresh. PushSecret imports a TLS Secret
+ * (acm-push.ts).
  */
-import { createHash, createPrivateKey, randomInt } from "node:crypto";
+import { createPrivateKey, randomInt } from "node:crypto";
 import {
   type ACMClient,
   DescribeCertificateCommand,
@@ -14,14 +15,23 @@ import {
   GetCertificateCommand,
 } from "@aws-sdk/client-acm";
 import { NotSupportedError, StoreConfigError } from "../errors.js";
-import type { RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
+import type {
+  PushRemoteRef,
+  PushSecretData,
+  PushSource,
+  RemoteRef,
+  SecretsClient,
+  ValidationResult,
+} from "../provider.js";
+import type { ArnCache } from "./acm-arn-cache.js";
 import type { ExportCache } from "./acm-export-cache.js";
+import { certificateFingerprint as fingerprint } from "./acm-fingerprint.js";
+import { AcmPusher, type AcmPushSettings } from "./acm-push.js";
 import { type CredentialProvider, credentialsReady } from "./kit/credentials.js";
 import { awsCall } from "./kit/errors.js";
 
 const PASSPHRASE_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const PASSPHRASE_LENGTH = 32;
-const READ_ONLY = "aws: the CertificateManager service is read-only here (PushSecret is not supported)";
 
 /** ACM accepts any ASCII passphrase but #, $ and %: letters and digits only. */
 function passphrase(): string {
@@ -31,13 +41,6 @@ function passphrase(): string {
 }
 
 const trimEol = (s: string) => s.replace(/[\r\n]+$/, "");
-
-function fingerprint(cert: string | undefined, chain: string | undefined): string {
-  const h = createHash("sha256").update(trimEol(cert ?? ""));
-  const c = trimEol(chain ?? "");
-  if (c) h.update(c);
-  return h.digest("hex");
-}
 
 function decryptKey(pem: string, pass: string, arn: string): string {
   try {
@@ -50,12 +53,18 @@ function decryptKey(pem: string, pass: string, arn: string): string {
 }
 
 export class CertificateManagerSecrets implements SecretsClient {
+  private readonly pusher: AcmPusher;
+
   constructor(
     private readonly acm: ACMClient,
     private readonly credentials: CredentialProvider,
     private readonly exports: ExportCache,
+    arns: ArnCache,
+    push: AcmPushSettings,
     private readonly release: () => void = () => this.acm.destroy(),
-  ) {}
+  ) {
+    this.pusher = new AcmPusher(acm, credentials, arns, push);
+  }
 
   async getSecret(ref: RemoteRef): Promise<Buffer> {
     const arn = ref.key;
@@ -94,16 +103,16 @@ export class CertificateManagerSecrets implements SecretsClient {
     throw new NotSupportedError("aws: dataFrom.find is not supported by the CertificateManager service");
   }
 
-  async pushSecret(): Promise<void> {
-    throw new NotSupportedError(READ_ONLY);
+  pushSecret(source: PushSource, data: PushSecretData): Promise<void> {
+    return this.pusher.push(source, data);
   }
 
-  async deleteSecret(): Promise<void> {
-    throw new NotSupportedError(READ_ONLY);
+  deleteSecret(ref: PushRemoteRef): Promise<void> {
+    return this.pusher.delete(ref);
   }
 
-  async secretExists(): Promise<boolean> {
-    throw new NotSupportedError(READ_ONLY);
+  secretExists(ref: PushRemoteRef): Promise<boolean> {
+    return this.pusher.exists(ref);
   }
 
   validate(): Promise<ValidationResult> {

@@ -9,6 +9,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { AWSProvider } from "../../api/providers/aws.js";
 import type { CacheKey, ProviderCaches, ProviderContext, SecretsClient } from "../provider.js";
+import { ArnCache } from "./acm-arn-cache.js";
 import { ExportCache } from "./acm-export-cache.js";
 import { AwsClientCache } from "./client-cache.js";
 import { buildCredentials, type CredentialProvider } from "./kit/credentials.js";
@@ -21,6 +22,8 @@ import { sessionTagsFor } from "./session-tags.js";
 class BuiltClient {
   /** ACM exports kept for this store and these credentials (see certificatemanager.ts). */
   readonly exports = new ExportCache();
+  /** Certificate ARNs of pushed remote keys (see acm-push.ts). */
+  readonly arns = new ArnCache();
 
   constructor(
     readonly credentials: CredentialProvider,
@@ -34,6 +37,7 @@ class BuiltClient {
     this.ssm?.destroy();
     this.acm?.destroy();
     this.exports.clear();
+    this.arns.clear();
   }
 }
 
@@ -93,9 +97,12 @@ export async function openAwsSecrets(
       ? new BuiltClient(built.provider, undefined, new SSMClient(config))
       : new BuiltClient(built.provider, new SecretsManagerClient(config));
   });
-  const { credentials, sm, ssm, acm, exports } = lease.client;
+  const { credentials, sm, ssm, acm, exports, arns } = lease.client;
   const prefix = spec.prefix ?? "";
-  if (acm && acmSecrets) return new acmSecrets.CertificateManagerSecrets(acm, credentials, exports, lease.release);
+  if (acm && acmSecrets) {
+    const push = { region, prefix, tuning };
+    return new acmSecrets.CertificateManagerSecrets(acm, credentials, exports, arns, push, lease.release);
+  }
   if (ssm) {
     return new ParameterStoreSecrets(ssm, credentials, prefix, lease.release);
   }

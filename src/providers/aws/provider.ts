@@ -72,8 +72,7 @@ export function newAwsProvider(tuning: Partial<AwsSdkTuning> = {}): Provider<AWS
   const settings: AwsSdkTuning = { ...DEFAULT_TUNING, ...tuning };
   return {
     name: "aws",
-    // Certificates are read here, not pushed (see certificatemanager.ts).
-    capabilities: (spec) => (spec?.service === "CertificateManager" ? "ReadOnly" : "ReadWrite"),
+    capabilities: () => "ReadWrite",
     validate: (spec, storeKind) => ({ errors: specErrors(spec, storeKind), warnings: specWarnings(spec) }),
     async newClient(spec, ctx) {
       const errs = specErrors(spec, ctx.storeKind);

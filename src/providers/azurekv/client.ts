@@ -17,8 +17,8 @@ import { selectProperty } from "../util/json-property.js";
 import { pushValue, setJsonProperty } from "../util/push-value.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import { azureCall } from "./errors.js";
+import type { AzureClientOptions } from "./kit/sdk-options.js";
 import { jwkJson, parseObjectKey } from "./refs.js";
-import type { AzureClientOptions } from "./sdk-options.js";
 
 export const MANAGED_BY_TAG = "managed-by";
 export const MANAGED_BY_VALUE = "external-secrets";

@@ -1,5 +1,6 @@
 import type { AzureKVProvider } from "../../api/providers/azurekv.js";
 import { StoreConfigError } from "../errors.js";
+import { authorityHostOverride, isNationalCloud, NATIONAL_CLOUDS, type NationalCloud } from "./kit/clouds.js";
 
 export interface CloudEndpoints {
   /** Microsoft Entra ID authority host. */
@@ -18,14 +19,11 @@ export interface CloudEndpoints {
   resourceManager?: string;
 }
 
-const CLOUDS: Record<string, CloudEndpoints> = {
-  PublicCloud: { authorityHost: "https://login.microsoftonline.com", keyVaultDNSSuffix: ".vault.azure.net" },
-  USGovernmentCloud: {
-    authorityHost: "https://login.microsoftonline.us",
-    keyVaultDNSSuffix: ".vault.usgovcloudapi.net",
-  },
-  ChinaCloud: { authorityHost: "https://login.chinacloudapi.cn", keyVaultDNSSuffix: ".vault.azure.cn" },
-  GermanCloud: { authorityHost: "https://login.microsoftonline.de", keyVaultDNSSuffix: ".vault.microsoftazure.de" },
+const KEY_VAULT_DNS_SUFFIX: Record<NationalCloud, string> = {
+  PublicCloud: ".vault.azure.net",
+  USGovernmentCloud: ".vault.usgovcloudapi.net",
+  ChinaCloud: ".vault.azure.cn",
+  GermanCloud: ".vault.microsoftazure.de",
 };
 
 /** A resource URL as Entra ID scopes name it: no trailing slash. */
@@ -47,10 +45,14 @@ export function cloudEndpoints(spec: AzureKVProvider): CloudEndpoints {
       "spec.provider.azurekv.customCloudConfig.activeDirectoryEndpoint: is required for AzureStackCloud",
     );
   }
-  const known = env === "AzureStackCloud" ? { authorityHost: "", keyVaultDNSSuffix: "" } : CLOUDS[env];
-  if (!known) throw new StoreConfigError(`spec.provider.azurekv.environmentType: unknown cloud ${env}`);
+  if (env !== "AzureStackCloud" && !isNationalCloud(env)) {
+    throw new StoreConfigError(`spec.provider.azurekv.environmentType: unknown cloud ${env}`);
+  }
+  const known = isNationalCloud(env)
+    ? { authorityHost: NATIONAL_CLOUDS[env].authorityHost, keyVaultDNSSuffix: KEY_VAULT_DNS_SUFFIX[env] }
+    : { authorityHost: "", keyVaultDNSSuffix: "" };
   if (!c) {
-    const override = process.env.AZURE_AUTHORITY_HOST;
+    const override = authorityHostOverride();
     return override ? { ...known, authorityHost: override } : known;
   }
   return {

@@ -4,8 +4,8 @@ import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValida
 import { newCredential } from "./auth/resolve.js";
 import { AzureKVClient } from "./client.js";
 import { cloudEndpoints } from "./clouds.js";
+import { azureClientOptions } from "./kit/sdk-options.js";
 import { pinnedToResource } from "./resource-guard.js";
-import { azureClientOptions } from "./sdk-options.js";
 
 const FIELD = "spec.provider.azurekv";
 

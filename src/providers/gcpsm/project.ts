@@ -4,7 +4,7 @@
  */
 import type { GCPSMProvider } from "../../api/providers/gcpsm.js";
 import { StoreConfigError } from "../errors.js";
-import { metadataProjectID } from "./auth/token-source.js";
+import { metadataProjectID } from "./kit/token-source.js";
 
 const FIELD = "spec.provider.gcpsm";
 

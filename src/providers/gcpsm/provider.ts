@@ -1,11 +1,11 @@
 /** The "gcpsm" provider: Google Cloud Secret Manager, global or regional, over the SDK's REST transport. */
 import type { GCPSMProvider } from "../../api/providers/gcpsm.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
-import { tokenSource } from "./auth/resolve.js";
-import { cached } from "./auth/token-source.js";
-import { federationErrors } from "./auth/workload-identity-federation.js";
 import { GcpSMClient } from "./client.js";
-import { gcpEndpoints, sdkEndpoint } from "./endpoints.js";
+import { gcpEndpoints, sdkEndpoint } from "./kit/endpoints.js";
+import { googleTokenSource } from "./kit/resolve.js";
+import { cached } from "./kit/token-source.js";
+import { federationErrors } from "./kit/workload-identity-federation.js";
 import { resolveProjectID } from "./project.js";
 import { BearerAuthClient } from "./transport.js";
 
@@ -31,7 +31,7 @@ export const gcpSMProvider: Provider<GCPSMProvider> = {
     if (methods.length > 1) {
       errs.push(`${FIELD}.auth: only one of secretRef, workloadIdentity or workloadIdentityFederation may be set`);
     }
-    errs.push(...federationErrors(spec));
+    errs.push(...federationErrors(spec?.auth?.workloadIdentityFederation, `${FIELD}.auth`));
     if (spec?.auth?.workloadIdentity && !spec.auth.workloadIdentity.serviceAccountRef?.name) {
       errs.push(`${FIELD}.auth.workloadIdentity.serviceAccountRef.name: is required`);
     }
@@ -39,7 +39,9 @@ export const gcpSMProvider: Provider<GCPSMProvider> = {
   },
   async newClient(spec: GCPSMProvider, ctx: ProviderContext): Promise<SecretsClient> {
     const projectID = await resolveProjectID(spec, ctx.signal);
-    const source = cached(await tokenSource(spec, ctx));
+    const source = cached(
+      await googleTokenSource(spec.auth, spec.projectID, { ...ctx, authField: `${FIELD}.auth`, label: "gcpsm" }),
+    );
     // Loaded on first use: the SDK (gRPC, protobufs) costs tens of MiB that stores of other providers never need.
     const { SecretManagerServiceClient } = await import("@google-cloud/secret-manager");
     const sm = new SecretManagerServiceClient({

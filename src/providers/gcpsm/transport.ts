@@ -1,5 +1,5 @@
 import { boundedResponse, DEFAULT_MAX_RESPONSE_BYTES } from "../util/bounded-body.js";
-import type { TokenSource } from "./auth/token-source.js";
+import type { TokenSource } from "./kit/token-source.js";
 
 /**
  * The auth client google-gax's REST (fallback) transport calls: it asks for request headers and performs the

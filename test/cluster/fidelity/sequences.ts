@@ -440,6 +440,90 @@ const serverSideApply: Sequence = {
   },
 };
 
+/** A CRD whose schema marks a map, a struct and a list atomic, for the atomic server-side apply sequence. */
+const atomicCRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "fidgadgets.fidelity.example.com" },
+  spec: {
+    group: "fidelity.example.com",
+    names: { kind: "FidGadget", listKind: "FidGadgetList", plural: "fidgadgets", singular: "fidgadget" },
+    scope: "Namespaced",
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: {
+              spec: {
+                type: "object",
+                properties: {
+                  selector: {
+                    type: "object",
+                    additionalProperties: { type: "string" },
+                    "x-kubernetes-map-type": "atomic",
+                  },
+                  target: {
+                    type: "object",
+                    properties: { name: { type: "string" }, port: { type: "integer" } },
+                    "x-kubernetes-map-type": "atomic",
+                  },
+                  tags: { type: "object", additionalProperties: { type: "string" } },
+                  hosts: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "atomic" },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+const serverSideApplyAtomic: Sequence = {
+  name: "server-side-apply-atomic",
+  async run(t, rec) {
+    const ns = "fid-ssa-atomic";
+    await namespace(t, ns);
+    const made = await t.http("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: atomicCRD });
+    if (made.status !== 201 && made.status !== 409)
+      throw new Error(
+        `${t.name}: creating CRD ${atomicCRD.metadata.name}: ${made.status} ${JSON.stringify(made.body)}`,
+      );
+    await untilEstablished(t, [atomicCRD.metadata.name]);
+    const base = `/apis/fidelity.example.com/v1/namespaces/${ns}/fidgadgets`;
+    const body = (name: string, spec: object) =>
+      toYaml({ apiVersion: "fidelity.example.com/v1", kind: "FidGadget", metadata: { name, namespace: ns }, spec });
+    const ssa = async (name: string, manager: string, spec: object, force = false) =>
+      reply(
+        await t.http("PATCH", `${base}/${name}?fieldManager=${manager}${force ? "&force=true" : ""}`, {
+          contentType: apply,
+          body: body(name, spec),
+        }),
+      );
+    rec("atomic map: apply by a", await ssa("g1", "a", { selector: { app: "web", tier: "front" }, tags: { x: "1" } }));
+    rec("atomic map: apply by b conflicts on the map (409)", await ssa("g1", "b", { selector: { app: "api" } }));
+    rec("atomic map: apply by b with force replaces it", await ssa("g1", "b", { selector: { app: "api" } }, true));
+    rec("granular map: apply by b merges keys", await ssa("g1", "b", { selector: { app: "api" }, tags: { y: "2" } }));
+    rec("atomic struct: apply by a", await ssa("g2", "a", { target: { name: "db", port: 5432 } }));
+    rec("atomic struct: a drops a member", await ssa("g2", "a", { target: { name: "db" } }));
+    rec("atomic list: apply by a", await ssa("g3", "a", { hosts: ["h1", "h2"] }));
+    rec("atomic list: apply by b conflicts (409)", await ssa("g3", "b", { hosts: ["h3"] }));
+    rec(
+      "atomic map: merge patch by an editor takes the map",
+      reply(
+        await t.http("PATCH", `${base}/g1?fieldManager=editor`, {
+          contentType: merge,
+          body: { spec: { selector: { tier: "back" } } },
+        }),
+      ),
+    );
+  },
+};
+
 const crds: Sequence = {
   name: "crds",
   async run(t, rec) {
@@ -798,6 +882,7 @@ export const sequences: Sequence[] = [
   watches,
   kubectlCli,
   serverSideApply,
+  serverSideApplyAtomic,
   lifecycle,
   crds,
   versions,

@@ -69,6 +69,13 @@ function awsStore(namespace: string, name: string, provider: Record<string, unkn
   };
 }
 
+const STS_TOKENS = {
+  group: "generators.external-secrets.io",
+  version: "v1alpha1",
+  plural: "stssessiontokens",
+  namespaced: true,
+};
+
 const staticAuth = {
   secretRef: {
     accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
@@ -425,6 +432,33 @@ export function awsScenarios(backend: AwsBackend): void {
       } finally {
         ecr.destroy();
       }
+    });
+
+    it("STSSessionToken generator writes temporary credentials from GetSessionToken", async () => {
+      await h.client.create(STS_TOKENS, {
+        apiVersion: "generators.external-secrets.io/v1alpha1",
+        kind: "STSSessionToken",
+        metadata: { name: "session", namespace: ns },
+        spec: { region: REGION, auth: staticAuth, requestParameters: { sessionDuration: 900 } },
+      });
+      const data = await synced("sts-session", {
+        dataFrom: [
+          {
+            sourceRef: {
+              generatorRef: {
+                apiVersion: "generators.external-secrets.io/v1alpha1",
+                kind: "STSSessionToken",
+                name: "session",
+              },
+            },
+          },
+        ],
+      });
+      assert.deepEqual(Object.keys(data).sort(), ["access_key_id", "expiration", "secret_access_key", "session_token"]);
+      // moto answers fixed example keys; only their presence and the requested lifetime are common to both backends.
+      assert.ok(data.access_key_id && data.secret_access_key && data.session_token);
+      const expiresIn = Number(data.expiration) - Date.now() / 1000;
+      assert.ok(expiresIn > 900 - 120 && expiresIn <= 900 + 5, `expires in ${expiresIn} s, asked for 900`);
     });
   });
 }

@@ -185,3 +185,16 @@ monitoring.coreos.com/v1 ServiceMonitor) or failIfMissing.
 {{- printf "%s/%s" (include "external-secrets.namespace" .) (include "external-secrets.webhookSecretName" .) -}}
 {{- end -}}
 {{- end }}
+
+{{/*
+The generator kinds' resource plurals, read from the bundled CRDs so a new generator kind needs no chart edit.
+Namespaced kinds only (ClusterGenerator is listed where a rule allows it); GeneratorState is the controller's own.
+*/}}
+{{- define "external-secrets.generatorResources" -}}
+{{- range $path, $_ := .Files.Glob "files/crds/*.generators.external-secrets.io.yaml" }}
+{{- $crd := fromYaml ($.Files.Get $path) }}
+{{- if and (eq $crd.spec.scope "Namespaced") (ne $crd.spec.names.plural "generatorstates") }}
+- {{ $crd.spec.names.plural }}
+{{- end }}
+{{- end }}
+{{- end }}

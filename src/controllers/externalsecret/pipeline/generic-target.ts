@@ -9,7 +9,7 @@ import type { ExternalSecret, ManifestReference } from "../../../api/externalsec
 import type { OwnerReference } from "../../../api/meta.js";
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from "../../../kube/index.js";
 import { stringHash } from "../../common/hash.js";
-import type { TemplateOutput } from "../../common/secret-template.js";
+import type { FieldWrite, TemplateOutput } from "../../common/secret-template.js";
 import { ANNOTATION_DATA_HASH, ANNOTATION_MANAGED_KEYS, ES_API_VERSION, ES_GROUP, LABEL_OWNER } from "../constants.js";
 import {
   isOwnedBy,
@@ -160,10 +160,52 @@ export function desiredTarget(
   else delete obj.metadata.ownerReferences;
   const finalizers = withTemplateFinalizers(es, obj.metadata.finalizers as string[] | undefined);
   if (finalizers) obj.metadata.finalizers = finalizers;
-  annotations[ANNOTATION_DATA_HASH] = targetContentHash(obj);
   obj.metadata.labels = labels;
   obj.metadata.annotations = annotations;
+  if (out.fields?.length) {
+    for (const w of out.fields) writeField(obj as unknown as Record<string, unknown>, w);
+    assertSameIdentity(obj, manifest, name, es.metadata?.namespace);
+    obj.metadata.labels = { ...asStringMap(obj.metadata.labels), [MANAGED_LABEL]: MANAGED_LABEL_VALUE };
+    obj.metadata.annotations = asStringMap(obj.metadata.annotations);
+  }
+  obj.metadata.annotations![ANNOTATION_DATA_HASH] = targetContentHash(obj);
   return obj;
+}
+
+/**
+ * One templateFrom write at a path, as upstream's: missing maps on the way are created, a non-map on the way is
+ * an error; "merge" adds a map's keys to the map already at the path, anything else replaces the field.
+ */
+function writeField(obj: Record<string, unknown>, w: FieldWrite): void {
+  const where = w.path.join(".");
+  if (w.path.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) {
+    throw new Error(`templateFrom target ${where} is not a valid path`);
+  }
+  let at = obj;
+  for (const part of w.path.slice(0, -1)) {
+    if (at[part] === undefined || at[part] === null) at[part] = {};
+    const next = at[part];
+    if (!next || typeof next !== "object" || Array.isArray(next)) {
+      throw new Error(`templateFrom target ${where}: ${part} is not a map`);
+    }
+    at = next as Record<string, unknown>;
+  }
+  const last = w.path[w.path.length - 1]!;
+  const existing = at[last];
+  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  at[last] = w.mode === "merge" && isMap(existing) && isMap(w.value) ? { ...existing, ...w.value } : w.value;
+}
+
+/** Upstream refuses a render that changed the declared kind; the name and namespace are held too. */
+function assertSameIdentity(obj: TargetObject, m: ManifestReference, name: string, namespace: string | undefined) {
+  if (obj.apiVersion !== m.apiVersion || obj.kind !== m.kind) {
+    throw new Error(
+      `rendered target ${obj.apiVersion}/${obj.kind} differs from the declared ${m.apiVersion}/${m.kind}`,
+    );
+  }
+  if (obj.metadata?.name !== name || obj.metadata?.namespace !== namespace) {
+    throw new Error("templateFrom targets may not change the target's name or namespace");
+  }
 }
 
 function asObject(v: unknown): Record<string, unknown> {

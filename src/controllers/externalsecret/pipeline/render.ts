@@ -12,6 +12,7 @@ import {
   type TemplateSources,
 } from "../../common/secret-template.js";
 import { SyncFailure } from "./failure.js";
+import { manifestOf } from "./generic-target.js";
 
 export async function renderTarget(
   es: ExternalSecret,
@@ -20,7 +21,9 @@ export async function renderTarget(
   render: RenderTemplate,
 ): Promise<TemplateOutput> {
   try {
-    return await applyTemplate(es.spec.target?.template, data, es.metadata ?? {}, sources, render);
+    return await applyTemplate(es.spec.target?.template, data, es.metadata ?? {}, sources, render, {
+      genericTarget: !!manifestOf(es),
+    });
   } catch (err) {
     throw new SyncFailure("could not apply template", err as Error, isTemplateLimitError(err));
   }

@@ -5,25 +5,23 @@ import type { ProviderContext } from "../../provider.js";
 import { resolveSecretKeyString } from "../../resolvers.js";
 
 const FIELD = "spec.provider.azurekv";
-const ANNOTATION_CLIENT_ID = "azure.workload.identity/client-id";
-const ANNOTATION_TENANT_ID = "azure.workload.identity/tenant-id";
 
-/** From authSecretRef and tenantId, else (workload identity) the ServiceAccount's annotations. */
+/** From authSecretRef and tenantId, else (workload identity) the ids the ServiceAccount's annotations name. */
 export async function tenantAndClient(
   spec: AzureKVProvider,
   ctx: ProviderContext,
-  annotations: Record<string, string> = {},
+  annotated: { clientId?: string; tenantId?: string } = {},
 ): Promise<{ tenantId: string; clientId: string }> {
   const auth = spec.authSecretRef;
   const clientId = auth?.clientId
     ? await resolveSecretKeyString(ctx, auth.clientId, `${FIELD}.authSecretRef.clientId`)
-    : annotations[ANNOTATION_CLIENT_ID];
+    : annotated.clientId;
   const tenantId =
     spec.tenantId ??
     (auth?.tenantId
       ? await resolveSecretKeyString(ctx, auth.tenantId, `${FIELD}.authSecretRef.tenantId`)
       : undefined) ??
-    annotations[ANNOTATION_TENANT_ID];
+    annotated.tenantId;
   if (!clientId) throw new StoreConfigError(`${FIELD}.authSecretRef.clientId: is required`);
   if (!tenantId) throw new StoreConfigError(`${FIELD}.tenantId: is required`);
   return { tenantId, clientId };

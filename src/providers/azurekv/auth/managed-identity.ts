@@ -2,24 +2,19 @@
 import type { TokenCredential } from "@azure/identity";
 import type { AzureKVProvider } from "../../../api/providers/azurekv.js";
 import type { ProviderContext } from "../../provider.js";
-import { refuseAmbientCredentials } from "../../tenant-policy.js";
-import type { AzureClientOptions } from "../sdk-options.js";
-
-const FIELD = "spec.provider.azurekv";
+import { managedIdentityCredential as kitManagedIdentity } from "../kit/credentials.js";
+import type { AzureClientOptions } from "../kit/sdk-options.js";
 
 export async function managedIdentityCredential(
   spec: AzureKVProvider,
   ctx: ProviderContext,
   options: AzureClientOptions,
 ): Promise<TokenCredential> {
-  refuseAmbientCredentials(
+  return kitManagedIdentity(
     ctx,
-    `${FIELD}.authType`,
-    "Azure managed identity",
+    spec.identityId,
+    options,
+    "spec.provider.azurekv.authType",
     "authType ServicePrincipal or WorkloadIdentity",
   );
-  const { ManagedIdentityCredential } = await import("@azure/identity");
-  const id = spec.identityId;
-  const mi = id?.startsWith("/") ? { resourceId: id } : id ? { clientId: id } : {};
-  return new ManagedIdentityCredential({ ...options, ...mi });
 }

@@ -4,8 +4,8 @@ import type { AzureKVProvider } from "../../../api/providers/azurekv.js";
 import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import type { CloudEndpoints } from "../clouds.js";
-import type { AzureClientOptions } from "../sdk-options.js";
-import type { CredentialOptions } from "./credential-options.js";
+import { loginOptions } from "../kit/credentials.js";
+import type { AzureClientOptions } from "../kit/sdk-options.js";
 import { managedIdentityCredential } from "./managed-identity.js";
 import { servicePrincipalCredential } from "./service-principal.js";
 import { workloadIdentityCredential } from "./workload-identity.js";
@@ -17,7 +17,7 @@ export async function newCredential(
   options: AzureClientOptions,
 ): Promise<TokenCredential> {
   const authType = spec.authType ?? "ServicePrincipal";
-  const login: CredentialOptions = { ...options, authorityHost: cloud.authorityHost, disableInstanceDiscovery: true };
+  const login = loginOptions(options, cloud.authorityHost);
   switch (authType) {
     case "ServicePrincipal":
       return servicePrincipalCredential(spec, ctx, login);

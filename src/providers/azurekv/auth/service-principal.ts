@@ -4,8 +4,8 @@ import type { AzureKVProvider } from "../../../api/providers/azurekv.js";
 import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import { resolveSecretKeyString } from "../../resolvers.js";
+import { type CredentialOptions, clientCertificateCredential, clientSecretCredential } from "../kit/credentials.js";
 import { tenantAndClient } from "./app-identity.js";
-import type { CredentialOptions } from "./credential-options.js";
 
 const FIELD = "spec.provider.azurekv";
 
@@ -16,15 +16,14 @@ export async function servicePrincipalCredential(
 ): Promise<TokenCredential> {
   const auth = spec.authSecretRef;
   if (!auth) throw new StoreConfigError(`${FIELD}.authSecretRef: is required for ServicePrincipal`);
-  const { ClientCertificateCredential, ClientSecretCredential } = await import("@azure/identity");
   const { tenantId, clientId } = await tenantAndClient(spec, ctx);
   if (auth.clientSecret) {
     const secret = await resolveSecretKeyString(ctx, auth.clientSecret, `${FIELD}.authSecretRef.clientSecret`);
-    return new ClientSecretCredential(tenantId, clientId, secret, options);
+    return clientSecretCredential(tenantId, clientId, secret, options);
   }
   if (auth.clientCertificate) {
     const pem = await resolveSecretKeyString(ctx, auth.clientCertificate, `${FIELD}.authSecretRef.clientCertificate`);
-    return new ClientCertificateCredential(tenantId, clientId, { certificate: pem }, options);
+    return clientCertificateCredential(tenantId, clientId, pem, options);
   }
   throw new StoreConfigError(`${FIELD}.authSecretRef: clientSecret or clientCertificate is required`);
 }

@@ -3,12 +3,11 @@ import type { TokenCredential } from "@azure/identity";
 import type { AzureKVProvider } from "../../../api/providers/azurekv.js";
 import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
-import { refNamespace, serviceAccountToken } from "../../resolvers.js";
+import { type CredentialOptions, federatedCredential } from "../kit/credentials.js";
+import { annotatedIdentity, federatedTokenSource, WORKLOAD_IDENTITY_AUDIENCE } from "../kit/workload-identity.js";
 import { tenantAndClient } from "./app-identity.js";
-import type { CredentialOptions } from "./credential-options.js";
 
 const FIELD = "spec.provider.azurekv";
-const WI_AUDIENCE = "api://AzureADTokenExchange";
 
 export async function workloadIdentityCredential(
   spec: AzureKVProvider,
@@ -17,10 +16,8 @@ export async function workloadIdentityCredential(
 ): Promise<TokenCredential> {
   const sa = spec.serviceAccountRef;
   if (!sa?.name) throw new StoreConfigError(`${FIELD}.serviceAccountRef: is required for WorkloadIdentity`);
-  const { ClientAssertionCredential } = await import("@azure/identity");
-  const ns = refNamespace(ctx, sa, `${FIELD}.serviceAccountRef`);
-  const annotations = (await ctx.kube.getServiceAccountAnnotations?.(ns, sa.name)) ?? {};
-  const { tenantId, clientId } = await tenantAndClient(spec, ctx, annotations);
-  const assertion = () => serviceAccountToken(ctx, sa, [WI_AUDIENCE], `${FIELD}.serviceAccountRef`);
-  return new ClientAssertionCredential(tenantId, clientId, assertion, options);
+  const annotated = await annotatedIdentity(ctx, sa, `${FIELD}.serviceAccountRef`);
+  const { tenantId, clientId } = await tenantAndClient(spec, ctx, annotated);
+  const assertion = federatedTokenSource(ctx, sa, [WORKLOAD_IDENTITY_AUDIENCE], `${FIELD}.serviceAccountRef`);
+  return federatedCredential(tenantId, clientId, assertion, options);
 }

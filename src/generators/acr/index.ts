@@ -1,0 +1,1 @@
+export { ACR_TOKEN_USERNAME, acrAccessTokenGenerator, newAcrAccessTokenGenerator } from "./generator.js";

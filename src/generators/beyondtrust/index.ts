@@ -1,0 +1,2 @@
+/** The BeyondtrustWorkloadCredentialsDynamicSecret generator kind. */
+export { beyondtrustWorkloadCredentialsGenerator } from "./generator.js";

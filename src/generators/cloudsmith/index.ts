@@ -1,0 +1,1 @@
+export { cloudsmithAccessTokenGenerator } from "./generator.js";

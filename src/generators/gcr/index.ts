@@ -1,0 +1,1 @@
+export { GCR_USERNAME, gcrAccessTokenGenerator, newGcrAccessTokenGenerator } from "./generator.js";

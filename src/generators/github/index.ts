@@ -1,0 +1,1 @@
+export { githubAccessTokenGenerator, newGithubAccessTokenGenerator } from "./generator.js";

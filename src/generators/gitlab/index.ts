@@ -1,0 +1,2 @@
+export { gitlabDeployTokenGenerator, newGitlabDeployTokenGenerator } from "./generator.js";
+export { deployTokensUrl } from "./transport.js";

@@ -1,0 +1,1 @@
+export { mfaGenerator, newMfaGenerator } from "./generator.js";

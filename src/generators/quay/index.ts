@@ -1,0 +1,1 @@
+export { QUAY_CA_BUNDLE_ENV, quayAccessTokenGenerator } from "./generator.js";

@@ -1,0 +1,1 @@
+export { newStsSessionTokenGenerator, stsSessionTokenGenerator } from "./generator.js";
