@@ -119,14 +119,19 @@ export const ExternalSecretTargetSchema = Type.Object({
 });
 export type ExternalSecretTarget = Static<typeof ExternalSecretTargetSchema>;
 
+/*
+ * As ESO 2.9 (#6453, #6798): the strategy and policy fields carry no schema default, so the API server does not
+ * write them into objects that omit them (GitOps tools saw that as drift). Omitted means the old default:
+ * metadataPolicy None, conversionStrategy Default, decodingStrategy None, nullBytePolicy Ignore.
+ */
 export const RemoteRefSchema = Type.Object({
   key: Type.String({ description: "The key in the provider." }),
-  metadataPolicy: Type.Optional(StringEnum(MetadataPolicyValues, { default: "None" })),
+  metadataPolicy: Type.Optional(StringEnum(MetadataPolicyValues, { description: "None when omitted." })),
   property: Type.Optional(Type.String()),
   version: Type.Optional(Type.String()),
-  conversionStrategy: Type.Optional(StringEnum(ConversionStrategyValues, { default: "Default" })),
-  decodingStrategy: Type.Optional(StringEnum(DecodingStrategyValues, { default: "None" })),
-  nullBytePolicy: Type.Optional(StringEnum(NullBytePolicyValues, { default: "Ignore" })),
+  conversionStrategy: Type.Optional(StringEnum(ConversionStrategyValues, { description: "Default when omitted." })),
+  decodingStrategy: Type.Optional(StringEnum(DecodingStrategyValues, { description: "None when omitted." })),
+  nullBytePolicy: Type.Optional(StringEnum(NullBytePolicyValues, { description: "Ignore when omitted." })),
 });
 export type ExternalSecretDataRemoteRef = Static<typeof RemoteRefSchema>;
 
@@ -161,8 +166,8 @@ export const ExternalSecretFindSchema = Type.Object({
     Type.Object({ regexp: Type.String({ description: "Regular expression (RE2) on the remote name." }) }),
   ),
   tags: Type.Optional(StringMap()),
-  conversionStrategy: Type.Optional(StringEnum(ConversionStrategyValues, { default: "Default" })),
-  decodingStrategy: Type.Optional(StringEnum(DecodingStrategyValues, { default: "None" })),
+  conversionStrategy: Type.Optional(StringEnum(ConversionStrategyValues, { description: "Default when omitted." })),
+  decodingStrategy: Type.Optional(StringEnum(DecodingStrategyValues, { description: "None when omitted." })),
   nullBytePolicy: Type.Optional(
     StringEnum(NullBytePolicyValues, { description: "Fail: refuse found values that contain a NUL byte." }),
   ),

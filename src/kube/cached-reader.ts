@@ -25,7 +25,13 @@ export interface CacheSource {
   };
 }
 
-const idOf = (rd: ResourceDescriptor) => `${rd.group}/${rd.plural}`;
+const ids = new WeakMap<ResourceDescriptor, string>();
+/** "<group>/<plural>", built once per descriptor: every cached read asks for it. */
+function idOf(rd: ResourceDescriptor): string {
+  let id = ids.get(rd);
+  if (id === undefined) ids.set(rd, (id = `${rd.group}/${rd.plural}`));
+  return id;
+}
 
 /**
  * A copy the caller may change: metadata and status deep, other top-level maps (Secret data) shallow. `spec`
@@ -69,6 +75,7 @@ export class CachedKubeClient extends KubeClient {
     if (!source) return undefined;
     const ns = rd.namespaced ? namespace : "";
     const hit = source.cache.getByName(ns, name);
+    if (this.written.size === 0) return hit ? { object: copyOf<T>(hit) } : {};
     const key = `${idOf(rd)}|${ns}/${name}`;
     const wrote = this.written.get(key);
     if (wrote !== undefined) {

@@ -6,14 +6,28 @@
 import { akeylessProvider } from "./akeyless/index.js";
 import { awsProvider } from "./aws/index.js";
 import { azureKVProvider } from "./azurekv/index.js";
+import { bitwardenSecretsManagerProvider } from "./bitwardensecretsmanager/index.js";
+import { conjurProvider } from "./conjur/index.js";
+import { crdProvider } from "./crd/index.js";
+import { delineaProvider } from "./delinea/index.js";
 import { dopplerProvider } from "./doppler/index.js";
 import { fakeProvider } from "./fake/index.js";
 import { gcpSMProvider } from "./gcpsm/index.js";
+import { githubProvider } from "./github/index.js";
 import { gitlabProvider } from "./gitlab/index.js";
+import { ibmProvider } from "./ibm/index.js";
+import { infisicalProvider } from "./infisical/index.js";
+import { keeperSecurityProvider } from "./keepersecurity/index.js";
 import { kubernetesProvider } from "./kubernetes/index.js";
 import { onePasswordProvider } from "./onepassword/index.js";
+import { onePasswordSDKProvider } from "./onepasswordSDK/index.js";
+import { openBaoProvider } from "./openBao/index.js";
+import { oracleProvider } from "./oracle/index.js";
 import type { Provider } from "./provider.js";
+import { pulumiProvider } from "./pulumi/index.js";
 import { ProviderRegistry } from "./registry.js";
+import { scalewayProvider } from "./scaleway/index.js";
+import { secretServerProvider } from "./secretserver/index.js";
 import { vaultProvider } from "./vault/index.js";
 import { webhookProvider } from "./webhook/index.js";
 
@@ -21,12 +35,26 @@ export const builtinProviders: readonly Provider[] = [
   akeylessProvider,
   awsProvider,
   azureKVProvider,
+  bitwardenSecretsManagerProvider,
+  conjurProvider,
+  crdProvider,
+  delineaProvider,
   dopplerProvider,
   fakeProvider,
   gcpSMProvider,
+  githubProvider,
   gitlabProvider,
+  ibmProvider,
+  infisicalProvider,
+  keeperSecurityProvider,
   kubernetesProvider,
   onePasswordProvider,
+  openBaoProvider,
+  oracleProvider,
+  pulumiProvider,
+  scalewayProvider,
+  secretServerProvider,
+  onePasswordSDKProvider,
   vaultProvider,
   webhookProvider,
 ];

@@ -14,7 +14,12 @@ const cli = fromSource
   : [fileURLToPath(new URL("../../src/cli/main.js", import.meta.url))];
 
 function eso(...args: string[]) {
-  const r = spawnSync(process.execPath, [...cli, ...args], { cwd: repoRoot(), encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...cli, ...args], {
+    cwd: repoRoot(),
+    encoding: "utf8",
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

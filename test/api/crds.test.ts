@@ -124,9 +124,12 @@ test("defaults and enums are those of upstream ESO", () => {
     description: template.data.description,
   });
   const remoteRef = spec.properties.data.items.properties.remoteRef.properties;
-  assert.equal(remoteRef.conversionStrategy.default, "Default");
-  assert.equal(remoteRef.decodingStrategy.default, "None");
-  assert.equal(remoteRef.metadataPolicy.default, "None");
+  // ESO 2.9 dropped these defaults so GitOps tools see no drift in objects that omit them (#6453, #6798).
+  const find = spec.properties.dataFrom.items.properties.find.properties;
+  for (const [field, schema] of Object.entries({ ...remoteRef, ...find })) {
+    if (/Strategy$|Policy$/.test(field)) assert.equal((schema as { default?: unknown }).default, undefined, field);
+  }
+  assert.deepEqual(remoteRef.decodingStrategy.enum, ["Auto", "Base64", "Base64URL", "None"]);
   assert.deepEqual(spec.properties.refreshPolicy.enum, ["CreatedOnce", "Periodic", "OnChange"]);
   assert.equal(spec.properties.secretStoreRef.properties.kind.default, "SecretStore");
   const psSpec = byName("pushsecrets.external-secrets.io").spec.versions[0].schema.openAPIV3Schema.properties.spec;

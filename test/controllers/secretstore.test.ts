@@ -5,6 +5,8 @@ import type { SecretStore } from "../../src/api/secretstore.js";
 import { validateStore } from "../../src/controllers/secretstore/reconciler.js";
 import { registerBuiltinProviders } from "../../src/providers/builtin.js";
 import { ClientCaches } from "../../src/providers/caches.js";
+import { fakeProvider } from "../../src/providers/fake/index.js";
+import { ProviderRegistry } from "../../src/providers/registry.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const store = (provider: Record<string, unknown>) =>
@@ -17,8 +19,14 @@ describe("validateStore", () => {
     providers: { registry: registerBuiltinProviders(), caches: new ClientCaches() },
   };
 
-  it("an unknown or not implemented provider is a clear not-ready result", async () => {
-    const v = await validateStore(store({ conjur: { url: "https://conjur" } }), "SecretStore", opts);
+  it("a provider this process has not registered is a clear not-ready result", async () => {
+    // Every key the schema serves is built in; a registry without one stands for a build that leaves it out.
+    const registry = new ProviderRegistry();
+    registry.register(fakeProvider);
+    const v = await validateStore(store({ conjur: { url: "https://conjur" } }), "SecretStore", {
+      ...opts,
+      providers: { registry, caches: new ClientCaches() },
+    });
     assert.equal(v.ready, false);
     assert.equal(v.reason, "InvalidProviderConfig");
     assert.match(v.message, /spec\.provider\.conjur: provider is not supported/);

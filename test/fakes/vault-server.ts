@@ -443,6 +443,14 @@ export class FakeVault {
       this.revokedLeases.push(lease);
       return this.send(res, 204);
     }
+    const uiMount = /^sys\/internal\/ui\/mounts\/(.+?)\/?$/.exec(path);
+    if (uiMount && method === "GET") {
+      // Mount information for any token (as the UI and SDK preflight checks read it).
+      const m = this.mounts.get(uiMount[1]!);
+      if (!m) return this.send(res, 404, { errors: [] });
+      const options = m.type === "kv" ? { version: String(m.version) } : null;
+      return this.send(res, 200, { data: { path: `${uiMount[1]}/`, type: m.type, options } });
+    }
     if (token.allow && !token.allow.some((p) => path.startsWith(p))) {
       return this.send(res, 403, { errors: ["1 error occurred:\n\t* permission denied\n\n"] });
     }

@@ -36,6 +36,8 @@ function apiUrlProblem(apiUrl: string): string | undefined {
  * retrySettings that cannot be applied. Pure, so admission and `eso validate` can run it as the generator does.
  */
 export function beyondtrustDynamicSecretIssues(spec: unknown, path = "spec"): { path: string; message: string }[] {
+  // The schema reports wrongly typed fields; these checks read only strings and numbers, and skip the rest.
+  const str = (v: unknown) => (typeof v === "string" ? v : "");
   const s = (spec ?? {}) as Partial<BeyondtrustWorkloadCredentialsDynamicSecretSpec>;
   const p = s.provider;
   const at = `${path}.provider`;
@@ -43,18 +45,18 @@ export function beyondtrustDynamicSecretIssues(spec: unknown, path = "spec"): { 
   const out: { path: string; message: string }[] = [];
   const issue = (field: string, message: string) => out.push({ path: `${at}.${field}`, message });
   const token = p.auth?.apikey?.token;
-  if (!token?.name) issue("auth.apikey.token.name", "is required");
-  if (!token?.key) issue("auth.apikey.token.key", "is required");
-  const apiUrl = p.server?.apiUrl ?? "";
+  if (!str(token?.name)) issue("auth.apikey.token.name", "is required");
+  if (!str(token?.key)) issue("auth.apikey.token.key", "is required");
+  const apiUrl = str(p.server?.apiUrl);
   const urlProblem = apiUrl ? apiUrlProblem(apiUrl) : "is required";
   if (urlProblem) issue("server.apiUrl", urlProblem);
-  const siteId = p.server?.siteId ?? "";
+  const siteId = str(p.server?.siteId);
   if (!siteId) issue("server.siteId", "is required");
   else if (!SITE_ID.test(siteId)) issue("server.siteId", `must be a UUID, got "${siteId}"`);
-  const folderPath = p.folderPath ?? "";
+  const folderPath = str(p.folderPath);
   if (!folderPath) issue("folderPath", "is required");
   else if (folderPath.endsWith("/")) issue("folderPath", `"${folderPath}" names no dynamic secret after its last "/"`);
-  const interval = s.retrySettings?.retryInterval;
+  const interval = str(s.retrySettings?.retryInterval);
   if (interval) {
     try {
       if (parseDuration(interval) < 0)

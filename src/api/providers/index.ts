@@ -6,12 +6,26 @@ import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typeb
 import { AkeylessProviderSchema } from "./akeyless.js";
 import { AWSProviderSchema } from "./aws.js";
 import { AzureKVProviderSchema } from "./azurekv.js";
+import { BitwardenSecretsManagerProviderSchema } from "./bitwardensecretsmanager.js";
+import { ConjurProviderSchema } from "./conjur.js";
+import { CRDProviderSchema } from "./crd.js";
+import { DelineaProviderSchema } from "./delinea.js";
 import { DopplerProviderSchema } from "./doppler.js";
 import { FakeProviderSchema, FakeProviderV1beta1Schema } from "./fake.js";
 import { GCPSMProviderSchema } from "./gcpsm.js";
+import { GithubProviderSchema } from "./github.js";
 import { GitlabProviderSchema } from "./gitlab.js";
+import { IBMProviderSchema } from "./ibm.js";
+import { InfisicalProviderSchema } from "./infisical.js";
+import { KeeperSecurityProviderSchema } from "./keepersecurity.js";
 import { KubernetesProviderSchema } from "./kubernetes.js";
 import { OnePasswordProviderSchema } from "./onepassword.js";
+import { OnePasswordSDKProviderSchema } from "./onepasswordsdk.js";
+import { OpenBaoProviderSchema } from "./openbao.js";
+import { OracleProviderSchema } from "./oracle.js";
+import { PulumiProviderSchema } from "./pulumi.js";
+import { ScalewayProviderSchema } from "./scaleway.js";
+import { SecretServerProviderSchema } from "./secretserver.js";
 import { VaultProviderSchema } from "./vault.js";
 import { WebhookProviderSchema } from "./webhook.js";
 
@@ -19,12 +33,26 @@ export const providerSchemas = {
   akeyless: AkeylessProviderSchema,
   aws: AWSProviderSchema,
   azurekv: AzureKVProviderSchema,
+  bitwardensecretsmanager: BitwardenSecretsManagerProviderSchema,
+  conjur: ConjurProviderSchema,
+  crd: CRDProviderSchema,
+  delinea: DelineaProviderSchema,
   doppler: DopplerProviderSchema,
   fake: FakeProviderSchema,
   gcpsm: GCPSMProviderSchema,
+  github: GithubProviderSchema,
   gitlab: GitlabProviderSchema,
+  ibm: IBMProviderSchema,
+  infisical: InfisicalProviderSchema,
+  keepersecurity: KeeperSecurityProviderSchema,
   kubernetes: KubernetesProviderSchema,
   onepassword: OnePasswordProviderSchema,
+  openBao: OpenBaoProviderSchema,
+  oracle: OracleProviderSchema,
+  pulumi: PulumiProviderSchema,
+  scaleway: ScalewayProviderSchema,
+  secretserver: SecretServerProviderSchema,
+  onepasswordSDK: OnePasswordSDKProviderSchema,
   vault: VaultProviderSchema,
   webhook: WebhookProviderSchema,
 };
@@ -51,11 +79,25 @@ export type SecretStoreProvider = Static<typeof SecretStoreProviderSchema>;
 export type { AkeylessProvider } from "./akeyless.js";
 export type { AWSProvider } from "./aws.js";
 export type { AzureKVProvider } from "./azurekv.js";
+export type { BitwardenSecretsManagerProvider } from "./bitwardensecretsmanager.js";
+export type { ConjurProvider } from "./conjur.js";
+export type { CRDProvider } from "./crd.js";
+export type { DelineaProvider } from "./delinea.js";
 export type { DopplerProvider } from "./doppler.js";
 export type { FakeProvider } from "./fake.js";
 export type { GCPSMProvider } from "./gcpsm.js";
+export type { GithubProvider } from "./github.js";
 export type { GitlabProvider } from "./gitlab.js";
+export type { IBMProvider } from "./ibm.js";
+export type { InfisicalProvider } from "./infisical.js";
+export type { KeeperSecurityProvider } from "./keepersecurity.js";
 export type { KubernetesProvider } from "./kubernetes.js";
 export type { OnePasswordProvider } from "./onepassword.js";
+export type { OnePasswordSDKProvider } from "./onepasswordsdk.js";
+export type { OpenBaoProvider } from "./openbao.js";
+export type { OracleProvider } from "./oracle.js";
+export type { PulumiProvider } from "./pulumi.js";
+export type { ScalewayProvider } from "./scaleway.js";
+export type { SecretServerProvider } from "./secretserver.js";
 export type { VaultProvider } from "./vault.js";
 export type { WebhookProvider } from "./webhook.js";

@@ -5,10 +5,15 @@
  * so nothing is recorded for cleanup.
  */
 import type { GithubAccessTokenSpec } from "../../api/generators/github.js";
+import {
+  createInstallationToken,
+  DEFAULT_GITHUB_API,
+  GithubAppError,
+  parseAppPrivateKey,
+  signAppJwt,
+} from "../../providers/github/kit/index.js";
 import { resolveSecretKey } from "../../providers/resolvers.js";
 import { type Generator, GeneratorError } from "../generator.js";
-import { parseAppPrivateKey, signAppJwt } from "./app-jwt.js";
-import { createInstallationToken, DEFAULT_GITHUB_API } from "./transport.js";
 
 const KEY_FIELD = "spec.auth.privateKey.secretRef";
 
@@ -37,16 +42,21 @@ export function newGithubAccessTokenGenerator(opts: GithubGeneratorOptions = {})
       } catch (err) {
         throw new GeneratorError((err as Error).message);
       }
-      const key = parseAppPrivateKey(pem, KEY_FIELD);
-      const { token } = await createInstallationToken({
-        baseUrl: spec.url || DEFAULT_GITHUB_API,
-        installID: spec.installID,
-        appJwt: signAppJwt(spec.appID, key, now()),
-        repositories: spec.repositories,
-        permissions: spec.permissions,
-        signal: ctx.signal,
-      });
-      return { data: { token: Buffer.from(token) } };
+      try {
+        const key = parseAppPrivateKey(pem, KEY_FIELD);
+        const { token } = await createInstallationToken({
+          baseUrl: spec.url || DEFAULT_GITHUB_API,
+          installID: spec.installID,
+          appJwt: signAppJwt(spec.appID, key, now()),
+          repositories: spec.repositories,
+          permissions: spec.permissions,
+          signal: ctx.signal,
+        });
+        return { data: { token: Buffer.from(token) } };
+      } catch (err) {
+        if (err instanceof GithubAppError) throw new GeneratorError(err.message);
+        throw err;
+      }
     },
   };
 }

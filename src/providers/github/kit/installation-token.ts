@@ -1,9 +1,11 @@
-/** The one GitHub REST call this generator makes: create an installation access token. */
-import { httpRequest } from "../../providers/util/http-client.js";
-import { redactValues } from "../../template/redact.js";
-import { GeneratorError } from "../generator.js";
+/** Exchanges a GitHub App JWT for an installation access token (POST /app/installations/:id/access_tokens). */
+import { redactValues } from "../../../template/redact.js";
+import { httpRequest } from "../../util/http-client.js";
+import { GithubAppError } from "./errors.js";
 
 export const DEFAULT_GITHUB_API = "https://api.github.com";
+/** GitHub refuses requests without a User-Agent. */
+export const GITHUB_USER_AGENT = "external-secrets-ts";
 const TIMEOUT_MS = 30_000;
 const MAX_DETAIL = 200;
 
@@ -14,6 +16,10 @@ export interface InstallationTokenRequest {
   appJwt: string;
   repositories?: string[];
   permissions?: Record<string, string>;
+  /** Per-call timeout (default 30 s). */
+  timeoutMs?: number;
+  /** PEM CA bundle for a GitHub Enterprise Server with a private CA. */
+  ca?: string;
   signal?: AbortSignal;
 }
 
@@ -23,7 +29,7 @@ export interface InstallationToken {
 }
 
 /** GitHub's `message` on an error answer (it names the cause, e.g. an inaccessible repository), cut short. */
-function serviceMessage(body: Buffer, secrets: string[]): string {
+export function githubServiceMessage(body: Buffer, secrets: string[]): string {
   let message: unknown;
   try {
     message = (JSON.parse(body.toString("utf8")) as { message?: unknown })?.message;
@@ -36,6 +42,7 @@ function serviceMessage(body: Buffer, secrets: string[]): string {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text;
 }
 
+/** Throws GithubAppError (with GitHub's status) on a refusal; an abort of `signal` propagates as is. */
 export async function createInstallationToken(req: InstallationTokenRequest): Promise<InstallationToken> {
   const path = `/app/installations/${encodeURIComponent(req.installID)}/access_tokens`;
   const call = `github: POST ${path}`;
@@ -51,31 +58,31 @@ export async function createInstallationToken(req: InstallationTokenRequest): Pr
       headers: {
         authorization: `Bearer ${req.appJwt}`,
         accept: "application/vnd.github.v3+json",
-        // GitHub refuses requests without a User-Agent.
-        "user-agent": "external-secrets-ts",
+        "user-agent": GITHUB_USER_AGENT,
         ...(hasBody ? { "content-type": "application/json" } : {}),
       },
       ...(hasBody ? { body: JSON.stringify(payload) } : {}),
-      timeoutMs: TIMEOUT_MS,
+      ...(req.ca ? { ca: req.ca } : {}),
+      timeoutMs: req.timeoutMs ?? TIMEOUT_MS,
       signal: req.signal,
       what: "github response",
     });
   } catch (err) {
     if (req.signal?.aborted) throw err;
-    throw new GeneratorError(`${call}: request failed: ${(err as Error).message}`);
+    throw new GithubAppError(`${call}: request failed: ${(err as Error).message}`);
   }
   if (res.status < 200 || res.status >= 300) {
-    const detail = serviceMessage(res.body, [req.appJwt]);
-    throw new GeneratorError(`${call}: HTTP ${res.status}${detail ? `: ${detail}` : ""}`);
+    const detail = githubServiceMessage(res.body, [req.appJwt]);
+    throw new GithubAppError(`${call}: HTTP ${res.status}${detail ? `: ${detail}` : ""}`, res.status);
   }
   let body: { token?: unknown; expires_at?: unknown };
   try {
     body = JSON.parse(res.body.toString("utf8"));
   } catch {
-    throw new GeneratorError(`${call}: response is not valid JSON`);
+    throw new GithubAppError(`${call}: response is not valid JSON`, res.status);
   }
   if (typeof body?.token !== "string" || !body.token) {
-    throw new GeneratorError(`${call}: response has no token`);
+    throw new GithubAppError(`${call}: response has no token`, res.status);
   }
   return { token: body.token, ...(typeof body.expires_at === "string" ? { expiresAt: body.expires_at } : {}) };
 }

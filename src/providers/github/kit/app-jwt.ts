@@ -3,7 +3,7 @@
  * in the past (clock drift) and the token lives at most 10 minutes.
  */
 import { createPrivateKey, createSign, type KeyObject } from "node:crypto";
-import { GeneratorError } from "../generator.js";
+import { GithubAppError } from "./errors.js";
 
 export const JWT_BACKDATE_SECONDS = 60;
 export const JWT_LIFETIME_SECONDS = 600;
@@ -14,10 +14,10 @@ export function parseAppPrivateKey(pem: Buffer, field: string): KeyObject {
   try {
     key = createPrivateKey({ key: pem, format: "pem" });
   } catch {
-    throw new GeneratorError(`${field}: is not a PEM-encoded private key`);
+    throw new GithubAppError(`${field}: is not a PEM-encoded private key`);
   }
   if (key.asymmetricKeyType !== "rsa") {
-    throw new GeneratorError(`${field}: a GitHub App key must be RSA, got ${key.asymmetricKeyType ?? "unknown"}`);
+    throw new GithubAppError(`${field}: a GitHub App key must be RSA, got ${key.asymmetricKeyType ?? "unknown"}`);
   }
   return key;
 }

@@ -1,0 +1,1 @@
+export { bitwardenSecretsManagerProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { conjurProvider } from "./provider.js";

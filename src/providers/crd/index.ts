@@ -1,0 +1,1 @@
+export { crdProvider } from "./provider.js";

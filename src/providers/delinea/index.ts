@@ -1,0 +1,1 @@
+export { delineaProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { githubProvider } from "./provider.js";

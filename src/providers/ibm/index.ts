@@ -1,0 +1,1 @@
+export { ibmProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { infisicalProvider } from "./provider.js";

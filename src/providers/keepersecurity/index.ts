@@ -1,0 +1,1 @@
+export { keeperSecurityProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { newOnePasswordSDKProvider, onePasswordSDKProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { newOpenBaoProvider, openBaoProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { ORACLE_ENDPOINT_ENV, oracleProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { pulumiProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { scalewayProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { secretServerProvider } from "./provider.js";
