@@ -416,7 +416,8 @@ test("the ESO CRD bundle: defaults applied, enums and nested types enforced with
   assert.equal(v1.body.spec.secretStoreRef.kind, "SecretStore");
   assert.equal(v1.body.spec.target.creationPolicy, "Owner");
   assert.equal(v1.body.spec.target.deletionPolicy, "Retain");
-  assert.equal(v1.body.spec.data[0].remoteRef.conversionStrategy, "Default");
+  // ESO 2.9 dropped this default (GitOps drift): the field stays as written, absent.
+  assert.deepEqual(v1.body.spec.data[0].remoteRef, { key: "db", property: "password" });
   assert.equal(v1.body.metadata.generation, 1);
 
   const bad = await req("POST", path("v1"), {

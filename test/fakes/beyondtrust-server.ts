@@ -3,6 +3,8 @@
  * POST <prefix>/<siteId>/secrets/dynamic/<name>/generate[?folder=<folder>]. It checks what the service checks
  * (the site, the bearer API key, the pinned API version header, the key's access to the folder, the definition
  * existing), mints fresh AWS-style credentials per call, records every request and serves queued faults.
+ * For the store provider it also serves static secrets: GET <prefix>/<siteId>/secrets/session,
+ * GET .../static/<name>[?folder=] and GET .../static[?path=&recursive=true].
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { type FakeRequest, type FakeServer, type Fault, sendJson, startFakeServer } from "../support/fake-server.js";
@@ -44,6 +46,8 @@ export class FakeBeyondtrust {
   private readonly keys = new Map<string, string[]>();
   /** "<folder>/<name>" (or "<name>" at the root) -> definition. */
   private readonly definitions = new Map<string, Definition>();
+  /** "<folder>/<name>" (or "<name>" at the root) -> static secret. */
+  readonly statics = new Map<string, { secret: Record<string, unknown>; tags?: Record<string, string> }>();
   private server?: FakeServer<BeyondtrustRequest>;
   /** The version header value the service accepts. */
   acceptedApiVersion = "2026-04-28";
@@ -68,6 +72,11 @@ export class FakeBeyondtrust {
     return this;
   }
 
+  putStatic(path: string, secret: Record<string, unknown>, tags?: Record<string, string>): this {
+    this.statics.set(path, { secret, tags });
+    return this;
+  }
+
   async start(): Promise<this> {
     this.server = await startFakeServer<BeyondtrustRequest>({
       tls: { key: this.tls.keyPem, cert: this.tls.certPem },
@@ -84,6 +93,13 @@ export class FakeBeyondtrust {
       faultBody: (status) => ({ error: "injected", message: `injected fault ${status}` }),
       routes: [
         {
+          path: new RegExp(`^${PREFIX}/([^/]+)/secrets/(session|static)(?:/([^/]+))?$`),
+          handle: (req, res, m) => {
+            const out = this.readStatic(req, decodeURIComponent(m![1]!), m![2]!, m![3] && decodeURIComponent(m![3]));
+            sendJson(res, out.status, out.body);
+          },
+        },
+        {
           path: new RegExp(`^${PREFIX}/([^/]+)/secrets/dynamic/([^/]+)/generate$`),
           handle: (req, res, m) => {
             const out = this.generate(req, decodeURIComponent(m![1]!), decodeURIComponent(m![2]!));
@@ -97,6 +113,53 @@ export class FakeBeyondtrust {
 
   async stop(): Promise<void> {
     await this.server?.close();
+  }
+
+  /** The checks every call shares: the site, the bearer key, the version header. Answers the key's folders. */
+  private authorize(req: FakeRequest, siteId: string): { status: number; body: unknown } | string[] {
+    if (siteId !== FAKE_SITE_ID) return { status: 404, body: { error: "not_found", message: "unknown site" } };
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
+    const allowed = auth ? this.keys.get(auth[1]!) : undefined;
+    if (!allowed) return { status: 401, body: { error: "unauthorized", message: "invalid API key" } };
+    if (req.headers["bt-secrets-api-version"] !== this.acceptedApiVersion) {
+      return { status: 400, body: { error: "bad_request", message: "unsupported API version" } };
+    }
+    return allowed;
+  }
+
+  private readStatic(req: FakeRequest, siteId: string, kind: string, name: string | undefined) {
+    if (req.method !== "GET") return { status: 405, body: { error: "method_not_allowed" } };
+    const allowed = this.authorize(req, siteId);
+    if (!Array.isArray(allowed)) return allowed;
+    if (kind === "session") return { status: 200, body: { valid: true } };
+    const may = (folder: string) => allowed.some((p) => p === "" || folder === p || folder.startsWith(`${p}/`));
+    if (name !== undefined) {
+      const folder = req.url.searchParams.get("folder") ?? "";
+      if (!may(folder)) return { status: 403, body: { error: "forbidden", message: "no access to folder" } };
+      const path = folder ? `${folder}/${name}` : name;
+      const s = this.statics.get(path);
+      if (!s) return { status: 404, body: { error: "not_found", message: "secret not found" } };
+      return {
+        status: 200,
+        body: {
+          secret: s.secret,
+          type: "static",
+          path,
+          metadata: { id: randomUUID(), tags: s.tags ?? {}, version: 1 },
+        },
+      };
+    }
+    const folder = req.url.searchParams.get("path") ?? "";
+    if (!may(folder)) return { status: 403, body: { error: "forbidden", message: "no access to folder" } };
+    const recursive = req.url.searchParams.get("recursive") === "true";
+    const data = [...this.statics.keys()]
+      .filter((p) => {
+        const dir = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "";
+        if (!folder) return recursive || dir === "";
+        return recursive ? p.startsWith(`${folder}/`) : dir === folder;
+      })
+      .map((p) => ({ path: p, type: "static" }));
+    return { status: 200, body: { data } };
   }
 
   private generate(req: FakeRequest, siteId: string, name: string): { status: number; body: unknown } {

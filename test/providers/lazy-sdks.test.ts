@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { promisify } from "node:util";
 
-const SDKS = /\/node_modules\/(@aws-sdk|@azure|@google-cloud|@1password)\/[^/]+/;
+const SDKS = /\/node_modules\/(@aws-sdk|@azure|@google-cloud|@1password|openpgp)\/[^/]+/;
 const src = new URL("../../src/", import.meta.url).href;
 let dir = "";
 after(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));

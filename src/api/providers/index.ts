@@ -6,12 +6,18 @@ import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typeb
 import { AkeylessProviderSchema } from "./akeyless.js";
 import { AWSProviderSchema } from "./aws.js";
 import { AzureKVProviderSchema } from "./azurekv.js";
+import { BarbicanProviderSchema } from "./barbican.js";
+import { BeyondtrustProviderSchema, BeyondtrustWorkloadCredentialsProviderSchema } from "./beyondtrust.js";
 import { BitwardenSecretsManagerProviderSchema } from "./bitwardensecretsmanager.js";
+import { ChefProviderSchema } from "./chef.js";
+import { CloudruSMProviderSchema } from "./cloudrusm.js";
 import { ConjurProviderSchema } from "./conjur.js";
 import { CRDProviderSchema } from "./crd.js";
 import { DelineaProviderSchema } from "./delinea.js";
 import { DopplerProviderSchema } from "./doppler.js";
+import { DVLSProviderSchema } from "./dvls.js";
 import { FakeProviderSchema, FakeProviderV1beta1Schema } from "./fake.js";
+import { FortanixProviderSchema } from "./fortanix.js";
 import { GCPSMProviderSchema } from "./gcpsm.js";
 import { GithubProviderSchema } from "./github.js";
 import { GitlabProviderSchema } from "./gitlab.js";
@@ -19,26 +25,44 @@ import { IBMProviderSchema } from "./ibm.js";
 import { InfisicalProviderSchema } from "./infisical.js";
 import { KeeperSecurityProviderSchema } from "./keepersecurity.js";
 import { KubernetesProviderSchema } from "./kubernetes.js";
+import { NebiusMysteryboxProviderSchema } from "./nebiusmysterybox.js";
+import { NgrokProviderSchema } from "./ngrok.js";
+import { OnboardbaseProviderSchema } from "./onboardbase.js";
 import { OnePasswordProviderSchema } from "./onepassword.js";
 import { OnePasswordSDKProviderSchema } from "./onepasswordsdk.js";
 import { OpenBaoProviderSchema } from "./openbao.js";
 import { OracleProviderSchema } from "./oracle.js";
+import { OvhProviderSchema } from "./ovh.js";
+import { PassboltProviderSchema } from "./passbolt.js";
+import { PasswordDepotProviderSchema } from "./passworddepot.js";
+import { PreviderProviderSchema } from "./previder.js";
 import { PulumiProviderSchema } from "./pulumi.js";
 import { ScalewayProviderSchema } from "./scaleway.js";
 import { SecretServerProviderSchema } from "./secretserver.js";
+import { SenhaseguraProviderSchema } from "./senhasegura.js";
 import { VaultProviderSchema } from "./vault.js";
+import { VolcengineProviderSchema } from "./volcengine.js";
 import { WebhookProviderSchema } from "./webhook.js";
+import { YandexCertificateManagerProviderSchema } from "./yandexcertificatemanager.js";
+import { YandexLockboxProviderSchema } from "./yandexlockbox.js";
 
 export const providerSchemas = {
   akeyless: AkeylessProviderSchema,
   aws: AWSProviderSchema,
   azurekv: AzureKVProviderSchema,
+  barbican: BarbicanProviderSchema,
+  beyondtrust: BeyondtrustProviderSchema,
+  beyondtrustworkloadcredentials: BeyondtrustWorkloadCredentialsProviderSchema,
   bitwardensecretsmanager: BitwardenSecretsManagerProviderSchema,
+  chef: ChefProviderSchema,
+  cloudrusm: CloudruSMProviderSchema,
   conjur: ConjurProviderSchema,
   crd: CRDProviderSchema,
   delinea: DelineaProviderSchema,
   doppler: DopplerProviderSchema,
+  dvls: DVLSProviderSchema,
   fake: FakeProviderSchema,
+  fortanix: FortanixProviderSchema,
   gcpsm: GCPSMProviderSchema,
   github: GithubProviderSchema,
   gitlab: GitlabProviderSchema,
@@ -46,15 +70,26 @@ export const providerSchemas = {
   infisical: InfisicalProviderSchema,
   keepersecurity: KeeperSecurityProviderSchema,
   kubernetes: KubernetesProviderSchema,
+  nebiusmysterybox: NebiusMysteryboxProviderSchema,
+  ngrok: NgrokProviderSchema,
+  onboardbase: OnboardbaseProviderSchema,
   onepassword: OnePasswordProviderSchema,
   openBao: OpenBaoProviderSchema,
   oracle: OracleProviderSchema,
+  ovh: OvhProviderSchema,
+  passbolt: PassboltProviderSchema,
+  passworddepot: PasswordDepotProviderSchema,
+  previder: PreviderProviderSchema,
   pulumi: PulumiProviderSchema,
   scaleway: ScalewayProviderSchema,
   secretserver: SecretServerProviderSchema,
   onepasswordSDK: OnePasswordSDKProviderSchema,
+  senhasegura: SenhaseguraProviderSchema,
   vault: VaultProviderSchema,
+  volcengine: VolcengineProviderSchema,
   webhook: WebhookProviderSchema,
+  yandexcertificatemanager: YandexCertificateManagerProviderSchema,
+  yandexlockbox: YandexLockboxProviderSchema,
 };
 export type ProviderName = keyof typeof providerSchemas;
 export const providerNames = Object.keys(providerSchemas) as ProviderName[];

@@ -1,26 +1,14 @@
 /**
  * The one BeyondTrust Workload Credentials API call the generator makes: POST
  * `<apiUrl>/<siteId>/secrets/dynamic/<name>/generate[?folder=<folder>]` with the API key as a bearer token.
- * Errors name the call, the dynamic secret's path and the HTTP status, never the token or a response body.
+ * The HTTP call itself is the Workload Credentials kit's. Errors name the call, the dynamic secret's path and the HTTP status, never the token or a response body.
  */
-import { HttpTransportError, httpRequest } from "../../providers/util/http-client.js";
+import {
+  type WorkloadCredentialsTarget,
+  workloadCredentialsRequest,
+} from "../../providers/beyondtrustworkloadcredentials/kit/http.js";
+import { HttpTransportError } from "../../providers/util/http-client.js";
 import { GeneratorError } from "../generator.js";
-
-/** The API version upstream pins in every request. */
-export const API_VERSION_HEADER = "bt-secrets-api-version";
-export const API_VERSION = "2026-04-28";
-/** As upstream: one call may take 30 s, and a response may hold 10 MiB. */
-const TIMEOUT_MS = 30_000;
-const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
-
-export interface WorkloadCredentialsTarget {
-  /** `<apiUrl>/<siteId>/secrets`, no trailing slash. */
-  baseUrl: string;
-  token: string;
-  /** PEM bundle that replaces the default roots when set. */
-  ca?: string;
-  signal?: AbortSignal;
-}
 
 /** The AWS-style credentials a dynamic secret definition returns (upstream maps these fields only). */
 export interface GeneratedCredentials {
@@ -76,23 +64,9 @@ export async function generateDynamicSecret(
 ): Promise<GeneratedCredentials> {
   const what = `"${folder ? `${folder}/` : ""}${name}"`;
   const query = folder ? `?${new URLSearchParams({ folder })}` : "";
-  let res: Awaited<ReturnType<typeof httpRequest>>;
+  let res: Awaited<ReturnType<typeof workloadCredentialsRequest>>;
   try {
-    res = await httpRequest({
-      method: "POST",
-      url: `${target.baseUrl}/dynamic/${encodeURIComponent(name)}/generate${query}`,
-      headers: {
-        authorization: `Bearer ${target.token}`,
-        [API_VERSION_HEADER]: API_VERSION,
-        "content-type": "application/json",
-        accept: "application/json",
-      },
-      ca: target.ca,
-      timeoutMs: TIMEOUT_MS,
-      signal: target.signal,
-      maxBytes: MAX_RESPONSE_BYTES,
-      what: "beyondtrust response",
-    });
+    res = await workloadCredentialsRequest(target, "POST", `/dynamic/${encodeURIComponent(name)}/generate${query}`);
   } catch (err) {
     if (target.signal?.aborted) throw new GeneratorError(`beyondtrust: generate dynamic secret ${what}: aborted`);
     const msg = `beyondtrust: generate dynamic secret ${what}: request failed: ${(err as Error).message}`;

@@ -36,7 +36,25 @@ export class HttpTransportError extends Error {
   override readonly name = "HttpTransportError";
 }
 
-export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+
+/**
+ * One HTTP exchange. Like Go's http.Transport, an idempotent request whose kept-alive connection turns out to have
+ * been closed by the server (ECONNRESET/EPIPE on a reused socket, before any response) is sent once more on a
+ * fresh connection: that race is the client's, not a service failure.
+ */
+export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+  try {
+    return await sendOnce(req);
+  } catch (e) {
+    if (!(e instanceof StaleConnectionError)) throw e;
+    return sendOnce(req);
+  }
+}
+
+class StaleConnectionError extends HttpTransportError {}
+
+function sendOnce(req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url);
   const isHttps = url.protocol === "https:";
   if (!isHttps && url.protocol !== "http:") {
@@ -82,7 +100,15 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
         r.destroy(timedOut);
       }, req.timeoutMs);
     }
-    r.on("error", fail);
+    r.on("error", (e: NodeJS.ErrnoException) => {
+      const stale =
+        r.reusedSocket &&
+        !timedOut &&
+        !req.signal?.aborted &&
+        (e.code === "ECONNRESET" || e.code === "EPIPE") &&
+        IDEMPOTENT.has((req.method ?? "GET").toUpperCase());
+      fail(stale ? new StaleConnectionError(e.message) : e);
+    });
     if (body) r.write(body);
     r.end();
   });

@@ -163,7 +163,7 @@ export function desiredTarget(
   obj.metadata.labels = labels;
   obj.metadata.annotations = annotations;
   if (out.fields?.length) {
-    for (const w of out.fields) writeField(obj as unknown as Record<string, unknown>, w);
+    for (const w of out.fields) writeField(obj, w);
     assertSameIdentity(obj, manifest, name, es.metadata?.namespace);
     obj.metadata.labels = { ...asStringMap(obj.metadata.labels), [MANAGED_LABEL]: MANAGED_LABEL_VALUE };
     obj.metadata.annotations = asStringMap(obj.metadata.annotations);
@@ -176,7 +176,8 @@ export function desiredTarget(
  * One templateFrom write at a path, as upstream's: missing maps on the way are created, a non-map on the way is
  * an error; "merge" adds a map's keys to the map already at the path, anything else replaces the field.
  */
-function writeField(obj: Record<string, unknown>, w: FieldWrite): void {
+function writeField(target: object, w: FieldWrite): void {
+  const obj = target as Record<string, unknown>;
   const where = w.path.join(".");
   if (w.path.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) {
     throw new Error(`templateFrom target ${where} is not a valid path`);

@@ -1,0 +1,1 @@
+export { barbicanProvider } from "./provider.js";

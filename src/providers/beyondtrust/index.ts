@@ -1,0 +1,1 @@
+export { beyondtrustProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { beyondtrustWorkloadCredentialsProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { chefProvider } from "./provider.js";

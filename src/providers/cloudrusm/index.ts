@@ -1,0 +1,1 @@
+export { cloudruSMProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { dvlsProvider } from "./provider.js";

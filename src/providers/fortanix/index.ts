@@ -1,0 +1,1 @@
+export { fortanixProvider } from "./provider.js";

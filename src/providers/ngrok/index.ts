@@ -1,0 +1,1 @@
+export { ngrokProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { onboardbaseProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { ovhProvider } from "./provider.js";

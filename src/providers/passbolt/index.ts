@@ -1,0 +1,1 @@
+export { passboltProvider } from "./provider.js";

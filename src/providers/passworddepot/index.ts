@@ -1,0 +1,1 @@
+export { passwordDepotProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { previderProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { senhaseguraProvider } from "./provider.js";

@@ -1,0 +1,1 @@
+export { volcengineProvider } from "./provider.js";

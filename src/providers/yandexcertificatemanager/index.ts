@@ -1,0 +1,1 @@
+export { yandexCertificateManagerProvider } from "./provider.js";

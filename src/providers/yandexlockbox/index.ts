@@ -1,0 +1,1 @@
+export { yandexLockboxProvider } from "./provider.js";
