@@ -11,6 +11,7 @@ import type {
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
 import { pushValue, setJsonProperty } from "../util/push-value.js";
+import { existsBy, readinessOf } from "../util/readiness.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import type { AkeylessApi } from "./transport.js";
 
@@ -103,22 +104,11 @@ export class AkeylessClient implements SecretsClient {
   }
 
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
-    try {
-      await this.api.describeItem(this.token, ref.remoteKey);
-      return true;
-    } catch (err) {
-      if (err instanceof NoSecretError) return false;
-      throw err;
-    }
+    return existsBy(() => this.api.describeItem(this.token, ref.remoteKey));
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.listItems(this.token, "/", ["static-secret"]);
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.listItems(this.token, "/", ["static-secret"]));
   }
 
   async close(): Promise<void> {}

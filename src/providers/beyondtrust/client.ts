@@ -3,9 +3,10 @@
  * Secrets Safe secrets (credential, text, file) by path, and pushes Secrets Safe secrets, as upstream.
  * One session per client: signed in on first use, signed out on close.
  */
-import { NoSecretError, NotSupportedError, StoreConfigError } from "../errors.js";
+import { NotSupportedError, StoreConfigError } from "../errors.js";
 import type { PushSecretData, PushSource, SecretsClient, ValidationResult } from "../provider.js";
 import { pushValue } from "../util/push-value.js";
+import { existsBy, readinessOf } from "../util/readiness.js";
 import type { ResolvedAuth } from "./auth/resolve.js";
 import { managedAccountPath, secretPath } from "./paths.js";
 import type { PasswordSafeApi, SignedInUser } from "./transport.js";
@@ -149,22 +150,11 @@ export class BeyondtrustClient implements SecretsClient {
   /** As upstream: a Secrets Safe secret with the remote key as its title exists. */
   async secretExists(ref: { remoteKey: string }): Promise<boolean> {
     await this.signedIn();
-    try {
-      await this.api.secretByTitle(ref.remoteKey, `secret "${ref.remoteKey}"`);
-      return true;
-    } catch (err) {
-      if (err instanceof NoSecretError) return false;
-      throw err;
-    }
+    return existsBy(() => this.api.secretByTitle(ref.remoteKey, `secret "${ref.remoteKey}"`));
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.signedIn();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.signedIn());
   }
 
   async close(): Promise<void> {

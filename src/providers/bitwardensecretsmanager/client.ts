@@ -10,6 +10,7 @@ import type {
 } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { pushValue } from "../util/push-value.js";
+import { existsBy, readinessOf } from "../util/readiness.js";
 import { bitwardenSecretMap } from "./secret-map.js";
 import type { BitwardenSdkServer, BitwardenSecret } from "./transport.js";
 
@@ -145,25 +146,14 @@ export class BitwardenClient implements SecretsClient {
 
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
     if (isUUID(ref.remoteKey)) {
-      try {
-        await this.api.getSecret(ref.remoteKey);
-        return true;
-      } catch (err) {
-        if (err instanceof NoSecretError) return false;
-        throw err;
-      }
+      return existsBy(() => this.api.getSecret(ref.remoteKey));
     }
     return (await this.findByName(ref.remoteKey)) !== undefined;
   }
 
   /** Lists the organization's secrets: proves the SDK server is reachable and the token logs in. */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.listSecrets(this.scope.organizationID);
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.listSecrets(this.scope.organizationID));
   }
 
   async close(): Promise<void> {}

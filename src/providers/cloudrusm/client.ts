@@ -2,6 +2,7 @@ import { NoSecretError, NotSupportedError } from "../errors.js";
 import type { FindRef, RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
 import { gjsonGet } from "../util/gjson-path.js";
 import { parseJson } from "../util/json-value.js";
+import { readinessOf } from "../util/readiness.js";
 import type { CloudruApi } from "./transport.js";
 import { isUUID } from "./uuid.js";
 
@@ -92,13 +93,8 @@ export class CloudruSMClient implements SecretsClient {
   }
 
   /** Upstream reports no readiness; here a store is ready once its key gets an IAM token. */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.token();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.token());
   }
 
   async close(): Promise<void> {}

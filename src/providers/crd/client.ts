@@ -9,6 +9,7 @@ import type { FindRef, PushRemoteRef, RemoteRef, SecretsClient, StoreKind, Valid
 import { gjsonGet } from "../util/gjson-path.js";
 import { compileGoRegexp } from "../util/go-regexp.js";
 import { parseJson } from "../util/json-value.js";
+import { existsBy } from "../util/readiness.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import { parseRemoteKey } from "./keys.js";
 import { goJson } from "./serialize.js";
@@ -127,13 +128,7 @@ export class CrdClient implements SecretsClient {
 
   /** Whether the object exists and the whitelist lets this store see it (so it cannot probe beyond it). */
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
-    try {
-      await this.fetch(ref.remoteKey, ref.property);
-      return true;
-    } catch (err) {
-      if (err instanceof NoSecretError) return false;
-      throw err;
-    }
+    return existsBy(() => this.fetch(ref.remoteKey, ref.property));
   }
 
   async validate(): Promise<ValidationResult> {

@@ -3,6 +3,7 @@ import type { RemoteRef, SecretsClient, ValidationResult } from "../provider.js"
 import { gjsonGet } from "../util/gjson-path.js";
 import { goByteValue, goJsonMarshal } from "../util/go-json.js";
 import { jsonValueString } from "../util/json-value.js";
+import { readinessOf } from "../util/readiness.js";
 import type { DsvApi, DsvSecret } from "./transport.js";
 
 const quote = (s: string) => JSON.stringify(s);
@@ -51,13 +52,8 @@ export class DelineaClient implements SecretsClient {
   }
 
   /** Ready once the client credentials obtain a token (upstream reports ready without a call). */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.token();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.token());
   }
 
   async close(): Promise<void> {}

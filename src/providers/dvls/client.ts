@@ -8,6 +8,7 @@ import type {
   SecretsClient,
   ValidationResult,
 } from "../provider.js";
+import { existsBy, readinessOf } from "../util/readiness.js";
 import { credentialMap, withSecret } from "./entries.js";
 import type { DvlsApi, DvlsEntry } from "./transport.js";
 
@@ -82,22 +83,11 @@ export class DvlsClient implements SecretsClient {
   }
 
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
-    try {
-      await this.entry(ref.remoteKey);
-      return true;
-    } catch (err) {
-      if (err instanceof NoSecretError) return false;
-      throw err;
-    }
+    return existsBy(() => this.entry(ref.remoteKey));
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.checkLogin();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.checkLogin());
   }
 
   async close(): Promise<void> {}

@@ -2,6 +2,7 @@ import { NoSecretError, NotSupportedError } from "../errors.js";
 import type { RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
 import { goByteValue } from "../util/go-json.js";
 import { parseJson } from "../util/json-value.js";
+import { readinessOf } from "../util/readiness.js";
 import type { FortanixApi } from "./transport.js";
 
 const PUSH_NOT_SUPPORTED = "fortanix: pushing secrets is currently not supported";
@@ -70,13 +71,8 @@ export class FortanixClient implements SecretsClient {
     throw new NotSupportedError(PUSH_NOT_SUPPORTED);
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.check();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.check());
   }
 
   async close(): Promise<void> {}

@@ -12,6 +12,7 @@ import type {
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
 import { pushValue, setJsonProperty } from "../util/push-value.js";
+import { readinessOf } from "../util/readiness.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import { GcpPreconditionError, gcpCall } from "./errors.js";
 
@@ -209,15 +210,12 @@ export class GcpSMClient implements SecretsClient {
     return (await this.existing(ref.remoteKey)) !== undefined;
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await gcpCall("list secrets", () =>
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() =>
+      gcpCall("list secrets", () =>
         this.sm.listSecrets({ parent: this.parent, pageSize: 1 }, { ...NO_RETRY, autoPaginate: false }),
-      );
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+      ),
+    );
   }
 
   async close(): Promise<void> {

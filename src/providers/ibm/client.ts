@@ -3,6 +3,7 @@ import { NoSecretError, NotSupportedError } from "../errors.js";
 import type { RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
 import { goJsonMarshal } from "../util/go-json.js";
 import { getJsonProperty } from "../util/json-property.js";
+import { readinessOf } from "../util/readiness.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import type { IamTokenSource } from "./auth/iam-token.js";
 import { goValueString } from "./go-format.js";
@@ -155,13 +156,8 @@ export class IbmClient implements SecretsClient {
   }
 
   /** Upstream reports ready without a call; exchanging the credential for a token also proves it works. */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.tokens.token();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.tokens.token());
   }
 
   async close(): Promise<void> {}

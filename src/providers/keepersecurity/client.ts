@@ -10,6 +10,7 @@ import type {
 } from "../provider.js";
 import { compileGoRegexp } from "../util/go-regexp.js";
 import { pushValue } from "../util/push-value.js";
+import { readinessOf } from "../util/readiness.js";
 import { RecordView } from "./record-view.js";
 import type { KeeperApi, KeeperRecord } from "./transport.js";
 
@@ -86,13 +87,8 @@ export class KeeperClient implements SecretsClient {
   }
 
   /** Signs one small request: checks the configuration, the keys and that the application still has access. */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.getSecrets([this.folderID]);
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.getSecrets([this.folderID]));
   }
 
   async close(): Promise<void> {}

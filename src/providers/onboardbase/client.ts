@@ -2,6 +2,7 @@ import { NoSecretError, NotSupportedError, ProviderAuthError } from "../errors.j
 import type { FindRef, RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { gjsonGet } from "../util/gjson-path.js";
+import { readinessOf } from "../util/readiness.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import { decryptWithPasscode } from "./passcode-cipher.js";
 import type { OnboardbaseApi } from "./transport.js";
@@ -81,13 +82,8 @@ export class OnboardbaseClient implements SecretsClient {
     throw new NotSupportedError(NOT_IMPLEMENTED);
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.teamMembers();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.teamMembers());
   }
 
   async close(): Promise<void> {}

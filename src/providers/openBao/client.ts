@@ -3,6 +3,7 @@ import { NoSecretError, NotSupportedError } from "../errors.js";
 import type { FindRef, PushRemoteRef, RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
 import { newFindMatcher } from "../util/find.js";
 import { selectProperty } from "../util/json-property.js";
+import { readinessOf } from "../util/readiness.js";
 import { jsonToSecretMap } from "../util/secret-map.js";
 import { goJson } from "../vault/kit/go-json.js";
 import type { VaultHttp } from "../vault/kit/transport.js";
@@ -77,13 +78,8 @@ export class OpenBaoClient implements SecretsClient {
   }
 
   /** Ready when the credentials log in and the mount is a KV engine of the configured version. */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.kv.checkMount();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.kv.checkMount());
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import type {
 import { newFindMatcher } from "../util/find.js";
 import { goByteValue, goJsonMarshal } from "../util/go-json.js";
 import { getJsonProperty } from "../util/json-property.js";
+import { existsBy, readinessOf } from "../util/readiness.js";
 import type { OkmsApi } from "./transport.js";
 
 const MAX_UINT32 = 4294967295;
@@ -172,22 +173,11 @@ export class OvhClient implements SecretsClient {
   }
 
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
-    try {
-      await this.api.getSecret(ref.remoteKey, { includeData: false });
-      return true;
-    } catch (err) {
-      if (err instanceof NoSecretError) return false;
-      throw err;
-    }
+    return existsBy(() => this.api.getSecret(ref.remoteKey, { includeData: false }));
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.listSecrets();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.listSecrets());
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { NoSecretError, NotSupportedError } from "../errors.js";
 import type { RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
+import { readinessOf } from "../util/readiness.js";
 import { entryToMap } from "./entry.js";
 import type { PasswordDepotApi, PdSecretEntry } from "./transport.js";
 
@@ -68,13 +69,8 @@ export class PasswordDepotClient implements SecretsClient {
   }
 
   /** Upstream reports ready without a call; here the login and the database are checked. */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.databaseFingerprint();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.databaseFingerprint());
   }
 
   async close(): Promise<void> {}

@@ -1,5 +1,6 @@
 import { NotSupportedError } from "../errors.js";
 import type { RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
+import { readinessOf } from "../util/readiness.js";
 import type { PreviderApi } from "./transport.js";
 
 /** Upstream's answer to everything the Previder provider does not do. */
@@ -36,13 +37,8 @@ export class PreviderClient implements SecretsClient {
     throw new NotSupportedError(`${NOT_IMPLEMENTED} (secretExists)`);
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.tokenInfo();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.tokenInfo());
   }
 
   async close(): Promise<void> {}

@@ -9,6 +9,7 @@ import type {
   ValidationResult,
 } from "../provider.js";
 import { pushValue } from "../util/push-value.js";
+import { readinessOf } from "../util/readiness.js";
 import { parsePulumiPushMetadata, setDefinitionValue } from "./push.js";
 import type { PulumiEscApi } from "./transport.js";
 import { escObjectEntries, escValueBytes } from "./values.js";
@@ -56,13 +57,8 @@ export class PulumiClient implements SecretsClient {
   }
 
   /** Reads the environment's definition: checks the token, the organization, project and environment. */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.getDefinition();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.getDefinition());
   }
 
   async close(): Promise<void> {}

@@ -12,6 +12,7 @@ import { newFindMatcher } from "../util/find.js";
 import { escapeGjsonKey, gjsonGet } from "../util/gjson-path.js";
 import { goJsonMarshal } from "../util/go-json.js";
 import { type JsonValue, parseJson } from "../util/json-value.js";
+import { readinessOf } from "../util/readiness.js";
 import { decodeRef, nameFilter, type ScwRef, ScwRefError } from "./refs.js";
 import type { ScalewayApi } from "./transport.js";
 
@@ -113,13 +114,8 @@ export class ScalewayClient implements SecretsClient {
     throw new NotSupportedError("scaleway: secretExists: not implemented");
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.listSecrets({ page: 1, pageSize: 1 }, "list secrets");
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.listSecrets({ page: 1, pageSize: 1 }, "list secrets"));
   }
 
   async close(): Promise<void> {}

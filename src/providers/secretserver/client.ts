@@ -10,6 +10,7 @@ import type {
 import { gjsonGet } from "../util/gjson-path.js";
 import { goByteValue, goJsonMarshal } from "../util/go-json.js";
 import { jsonValueString, parseJson } from "../util/json-value.js";
+import { existsBy, readinessOf } from "../util/readiness.js";
 import { newSecretName, parseKey, type SsKey } from "./keys.js";
 import { renderSecret, type SsField, type SsSecret } from "./secret.js";
 import type { SecretServerApi } from "./transport.js";
@@ -237,23 +238,12 @@ export class SecretServerClient implements SecretsClient {
   }
 
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
-    try {
-      await this.lookup(ref.remoteKey);
-      return true;
-    } catch (err) {
-      if (err instanceof NoSecretError) return false;
-      throw err;
-    }
+    return existsBy(() => this.lookup(ref.remoteKey));
   }
 
   /** Ready once the credentials are accepted (upstream reports ready without a call). */
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.api.currentUser();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.api.currentUser());
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,7 @@
 import { NoSecretError, NotSupportedError, ProviderAuthError } from "../errors.js";
 import type { RemoteRef, SecretsClient, ValidationResult } from "../provider.js";
 import { goJsonMarshal } from "../util/go-json.js";
+import { readinessOf } from "../util/readiness.js";
 import type { DsmApplication, DsmSecret, SenhaseguraApi } from "./transport.js";
 
 const NOT_IMPLEMENTED = "senhasegura: not implemented";
@@ -70,13 +71,8 @@ export class SenhaseguraDsmClient implements SecretsClient {
     throw new NotSupportedError(NOT_IMPLEMENTED);
   }
 
-  async validate(): Promise<ValidationResult> {
-    try {
-      await this.application();
-      return { ready: true };
-    } catch (err) {
-      return { ready: false, message: (err as Error).message };
-    }
+  validate(): Promise<ValidationResult> {
+    return readinessOf(() => this.application());
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,7 @@
 import { NoSecretError, NotSupportedError } from "../errors.js";
 import type { FindRef, PushRemoteRef, PushSecretData, PushSource, RemoteRef, SecretsClient } from "../provider.js";
 import { parseJson } from "../util/json-value.js";
+import { existsBy } from "../util/readiness.js";
 import type { VolcCredentials } from "./signer.js";
 import { KMS_API_VERSION, volcCall } from "./transport.js";
 
@@ -85,13 +86,9 @@ export class VolcengineClient implements SecretsClient {
   /** DescribeSecret by name: false when the service says it does not exist. */
   async secretExists(ref: PushRemoteRef): Promise<boolean> {
     if (!ref.remoteKey) throw new Error("volcengine: secret name is empty");
-    try {
-      await this.kms("DescribeSecret", { SecretName: ref.remoteKey }, `describe secret ${quote(ref.remoteKey)}`);
-      return true;
-    } catch (err) {
-      if (err instanceof NoSecretError) return false;
-      throw err;
-    }
+    return existsBy(() =>
+      this.kms("DescribeSecret", { SecretName: ref.remoteKey }, `describe secret ${quote(ref.remoteKey)}`),
+    );
   }
 
   async validate() {
