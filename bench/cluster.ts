@@ -151,6 +151,7 @@ export class EsTracker {
 /** API request counts since the last reset, grouped by verb, plus Secret and status writes. */
 export function requestSummary(counts: Record<string, number>) {
   const byVerb: Record<string, number> = {};
+  const writesByKind: Record<string, number> = {};
   let secretWrites = 0;
   let statusWrites = 0;
   let total = 0;
@@ -158,8 +159,11 @@ export function requestSummary(counts: Record<string, number>) {
     const [verb, resource] = k.split(" ");
     byVerb[verb!] = (byVerb[verb!] ?? 0) + n;
     total += n;
+    if (resource && ["create", "update", "patch", "delete"].includes(verb!)) {
+      writesByKind[resource] = (writesByKind[resource] ?? 0) + n;
+    }
     if (resource === "secrets" && ["create", "update", "patch", "delete"].includes(verb!)) secretWrites += n;
     if (resource === "externalsecrets/status" && ["update", "patch"].includes(verb!)) statusWrites += n;
   }
-  return { total, byVerb, secretWrites, statusWrites, raw: counts };
+  return { total, byVerb, writesByKind, secretWrites, statusWrites, raw: counts };
 }

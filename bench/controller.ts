@@ -20,6 +20,10 @@ export interface ChildConfig {
   clientBurst: number;
   /** --enable-push-secret-reconciler (default true). */
   enablePushSecrets?: boolean;
+  /** --enable-workload-rollouts (default false). */
+  enableWorkloadRollouts?: boolean;
+  /** --shard-mode: this child is one replica of a group splitting the work. */
+  shard?: { identity: string; group: string };
 }
 
 export interface ChildStats {
@@ -41,15 +45,22 @@ const caches = new ClientCaches();
 const controllers = await startControllers({
   kubeConfig: kc,
   runtimeClient: new KubeClient({ kubeConfig: kc, qps: cfg.clientQps, burst: cfg.clientBurst }),
+  // The Events' own client gets the same numbers, as the CLI gives it.
+  eventQps: cfg.clientQps,
+  eventBurst: cfg.clientBurst,
   concurrency: cfg.concurrency,
   coalesceTtlMs: cfg.coalesceTtlMs,
   providerCaches: caches,
   enablePushSecrets: cfg.enablePushSecrets,
+  enableWorkloadRollouts: cfg.enableWorkloadRollouts,
   storeRequeueMs: 600_000,
+  shard: cfg.shard && { ...cfg.shard, namespace: "default" },
 });
 const notify = cfg.notifyToken ? await startNotifyServer({ target: controllers, token: cfg.notifyToken }) : undefined;
 
 function stats(): ChildStats {
+  // Under --expose-gc (the rollouts scenario) heap figures are taken after a full collection, so runs compare.
+  (globalThis as { gc?: () => void }).gc?.();
   const cpu = process.cpuUsage();
   const s = caches.reads.stats();
   return {

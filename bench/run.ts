@@ -3,9 +3,11 @@
  * process) against the in-process API server over HTTP and the provider test servers, prints a table and saves
  * the figures with a description of the machine under bench/results/.
  *
- * Scenarios: sync-fake-1k, sync-fake-10k, sync-aws-1k, sync-aws-10k (all-new to all-Ready, then one no-change
- * refresh cycle), shared-aws-1k (1,000 ExternalSecrets reading the same 10 AWS secrets), memory-10k (10,000
- * ExternalSecrets + 10,000 unrelated 100 KiB Secrets), notify-aws (notification -> updated Secret latency).
+ * Scenarios: defaults-fake-1k, defaults-aws-1k, defaults-shared-aws-1k (the chart's default flags: --client-qps
+ * 50 --client-burst 100 --concurrent 4, refreshInterval 1m); unthrottled: sync-fake-1k, sync-fake-10k,
+ * sync-aws-1k, sync-aws-10k (all-new to all-Ready, then one no-change refresh cycle), shared-aws-1k (1,000 ExternalSecrets reading the same 10 AWS secrets), memory-10k (10,000
+ * ExternalSecrets + 10,000 unrelated 100 KiB Secrets), notify-aws (notification -> updated Secret latency),
+ * rollouts-10k (--enable-workload-rollouts with 10,000 Deployments: memory off vs on, rollout latency).
  * --scenario takes names or prefixes ("sync", "aws"). --quick divides the sizes by 10 (memory by 5).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -13,6 +15,7 @@ import os from "node:os";
 import { type FlagSpec, parseFlags } from "../src/cli/flags.js";
 import type { ScenarioResult } from "./scenarios/common.js";
 import { notifyScenario } from "./scenarios/notify.js";
+import { rolloutsScenario } from "./scenarios/rollouts.js";
 import { syncScenario } from "./scenarios/sync.js";
 
 interface Args {
@@ -54,6 +57,37 @@ interface Scenario {
 const size = (full: number, quick: boolean, div = 10) => (quick ? Math.max(50, Math.round(full / div)) : full);
 
 const SCENARIOS: Scenario[] = [
+  {
+    id: "defaults-fake-1k",
+    run: (q, log, x) =>
+      syncScenario(
+        { provider: "fake", count: size(1000, q), chartDefaults: true, name: "defaults-fake-1k", childExecArgv: x },
+        log,
+      ),
+  },
+  {
+    id: "defaults-aws-1k",
+    run: (q, log, x) =>
+      syncScenario(
+        { provider: "aws", count: size(1000, q), chartDefaults: true, name: "defaults-aws-1k", childExecArgv: x },
+        log,
+      ),
+  },
+  {
+    id: "defaults-shared-aws-1k",
+    run: (q, log, x) =>
+      syncScenario(
+        {
+          provider: "aws",
+          count: size(1000, q),
+          pool: 10,
+          chartDefaults: true,
+          name: "defaults-shared-aws-1k",
+          childExecArgv: x,
+        },
+        log,
+      ),
+  },
   {
     id: "sync-fake-1k",
     run: (q, log, x) => syncScenario({ provider: "fake", count: size(1000, q), childExecArgv: x }, log),
@@ -108,6 +142,11 @@ const SCENARIOS: Scenario[] = [
       ),
   },
   { id: "notify-aws", run: (q, log) => notifyScenario(size(1000, q), log) },
+  {
+    id: "rollouts-10k",
+    run: (q, log, x) =>
+      rolloutsScenario({ deployments: size(10_000, q), externalSecrets: 100, namespaces: 10, childExecArgv: x }, log),
+  },
 ];
 
 function machine() {
@@ -122,6 +161,17 @@ function machine() {
 }
 
 const f1 = (n: number) => n.toFixed(1);
+const KIND_NAMES: Record<string, string> = {
+  "externalsecrets/status": "status",
+  "secretstores/status": "store status",
+};
+const writes = (w: Record<string, number> | undefined) =>
+  Object.entries(w ?? {})
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, n]) => `${KIND_NAMES[k] ?? k} ${n}`)
+    .join(", ");
+const flagsOf = (r: ScenarioResult) =>
+  `${r.clientQps ? `qps ${r.clientQps}/${r.clientBurst ?? "?"}` : "no limit"}, c ${r.concurrency}`;
 const verbs = (v: Record<string, number>) =>
   ["get", "list", "watch", "create", "update", "patch", "delete"]
     .filter((k) => v[k])
@@ -140,9 +190,11 @@ export function report(results: ScenarioResult[]): string {
     table([
       [
         "scenario",
+        "flags",
         "ExternalSecrets",
         "all-Ready (s)",
         "syncs/s",
+        "API writes by kind",
         "API requests by verb",
         "provider calls",
         "peak RSS (MiB)",
@@ -150,9 +202,11 @@ export function report(results: ScenarioResult[]): string {
       ],
       ...results.map((r) => [
         r.scenario,
+        flagsOf(r),
         String(r.externalSecrets),
         f1(r.readySeconds),
         String(Math.round(r.syncsPerSecond)),
+        writes(r.writesByKind),
         verbs(r.apiRequests.byVerb),
         String(r.providerCalls),
         f1(r.peakRssMiB),
@@ -167,7 +221,10 @@ export function report(results: ScenarioResult[]): string {
       table([
         [
           "scenario",
+          "interval (s)",
+          "spread (s)",
           "syncs",
+          "API writes by kind",
           "Secret writes",
           "status writes",
           "provider calls",
@@ -176,7 +233,10 @@ export function report(results: ScenarioResult[]): string {
         ],
         ...cycles.map((r) => [
           r.scenario,
+          String(r.refreshSeconds ?? ""),
+          f1(r.cycle!.seconds),
           String(r.cycle!.syncs),
+          writes(r.cycle!.writesByKind),
           String(r.cycle!.secretWrites),
           `${r.cycle!.statusWrites} (${(r.cycle!.statusWrites / Math.max(1, r.cycle!.syncs)).toFixed(2)})`,
           String(r.cycle!.providerCalls),

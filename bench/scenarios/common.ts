@@ -16,6 +16,7 @@ export interface CycleResult {
   providerCalls: number;
   awsCalls?: Record<string, number>;
   apiRequests: { total: number; byVerb: Record<string, number>; raw: Record<string, number> };
+  writesByKind?: Record<string, number>;
   /** Sync times in the cycle (seconds after the first one) as [bucket start, count]. */
   histogram: [number, number][];
 }
@@ -28,11 +29,15 @@ export interface ScenarioResult {
   distinctRemoteSecrets: number;
   concurrency: number;
   clientQps: number;
+  clientBurst?: number;
+  refreshSeconds?: number;
   nodeOptions: string;
   readySeconds: number;
   firstReadySeconds?: number;
   syncsPerSecond: number;
   apiRequests: { total: number; byVerb: Record<string, number>; raw: Record<string, number> };
+  /** Writes (create, update, patch, delete) by resource, e.g. secrets, events, externalsecrets/status. */
+  writesByKind?: Record<string, number>;
   providerCalls: number;
   awsCalls?: Record<string, number>;
   peakRssMiB: number;
@@ -59,10 +64,15 @@ export interface Setup {
   unrelatedSecrets?: number;
   unrelatedBytes?: number;
   cycle: boolean;
+  /** Let one refresh cycle pass before measuring one (steady state). */
+  warmCycle?: boolean;
   notifyToken?: string;
   coalesceTtlMs?: number;
   childExecArgv?: string[];
   enablePushSecrets?: boolean;
+  /** The controller's --client-qps / --client-burst (default: BENCH_CLIENT_QPS / BENCH_CLIENT_BURST). */
+  clientQps?: number;
+  clientBurst?: number;
 }
 
 const AWS_KEY = ["AKIABENCHBENCHBENCH0", "bench-secret-access-key"] as const;
@@ -229,7 +239,9 @@ export async function runSetup(s: Setup, log: (m: string) => void): Promise<Runn
   cluster.api.resetCounts();
   if (aws) aws.requests.length = 0;
   const env: NodeJS.ProcessEnv = aws ? { [ENDPOINT_ENV.secretsmanager]: aws.url, [ENDPOINT_ENV.sts]: aws.url } : {};
-  log(`  starting the controller (concurrency ${s.concurrency})`);
+  const clientQps = s.clientQps ?? CLIENT_QPS;
+  const clientBurst = s.clientBurst ?? CLIENT_BURST;
+  log(`  starting the controller (concurrency ${s.concurrency}, client QPS ${clientQps || "unlimited"})`);
   const t0 = tracker.now();
   const child = await ControllerChild.start(
     {
@@ -237,8 +249,8 @@ export async function runSetup(s: Setup, log: (m: string) => void): Promise<Runn
       concurrency: s.concurrency,
       coalesceTtlMs: s.coalesceTtlMs,
       notifyToken: s.notifyToken,
-      clientQps: CLIENT_QPS,
-      clientBurst: CLIENT_BURST,
+      clientQps,
+      clientBurst,
       enablePushSecrets: s.enablePushSecrets,
     },
     env,
@@ -272,11 +284,14 @@ export async function runSetup(s: Setup, log: (m: string) => void): Promise<Runn
           ? 3 * s.count
           : Math.min(FAKE_OWN, 3 * Math.ceil(s.count / s.namespaces)) * s.namespaces,
     concurrency: s.concurrency,
-    clientQps: CLIENT_QPS,
+    clientQps,
+    clientBurst,
+    refreshSeconds: s.refreshSeconds,
     nodeOptions: CHILD_NODE_OPTIONS.join(" "),
     readySeconds: readyMs / 1000,
     syncsPerSecond: s.count / (readyMs / 1000),
     apiRequests: { total: counts.total, byVerb: counts.byVerb, raw: counts.raw },
+    writesByKind: counts.writesByKind,
     providerCalls: aws
       ? (awsCounts(aws).GetSecretValue ?? 0) + (awsCounts(aws).BatchGetSecretValue ?? 0)
       : atReady.providerCalls,
@@ -288,6 +303,21 @@ export async function runSetup(s: Setup, log: (m: string) => void): Promise<Runn
   result.firstReadySeconds = (Math.min(...tracker.readyAt.values()) - t0) / 1000;
   log(`  all Ready in ${result.readySeconds.toFixed(1)} s (first after ${result.firstReadySeconds.toFixed(1)} s)`);
 
+  if (s.cycle && s.warmCycle) {
+    // Refreshes move onto their phase points during the first cycle after a sync: measure the one after it.
+    const from = tracker.syncs.length;
+    const seen = new Set<string>();
+    log(`  letting one refresh cycle pass (interval ${s.refreshSeconds} s)`);
+    await tracker.until(
+      () => {
+        for (let i = from; i < tracker.syncs.length; i++) seen.add(tracker.syncs[i]!.key);
+        return seen.size >= s.count;
+      },
+      s.refreshSeconds * 2000 + 300_000,
+      "a first refresh of every ExternalSecret",
+      alive,
+    );
+  }
   if (s.cycle) {
     cluster.api.resetCounts();
     if (aws) aws.requests.length = 0;
@@ -321,6 +351,7 @@ export async function runSetup(s: Setup, log: (m: string) => void): Promise<Runn
         : after.providerCalls - before.providerCalls,
       ...(aws ? { awsCalls: awsCounts(aws) } : {}),
       apiRequests: { total: c.total, byVerb: c.byVerb, raw: c.raw },
+      writesByKind: c.writesByKind,
       histogram: histogram(times),
     };
   }

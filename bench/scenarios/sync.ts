@@ -11,7 +11,12 @@ export interface SyncOptions {
   concurrency?: number;
   childExecArgv?: string[];
   enablePushSecrets?: boolean;
+  /** The chart's defaults: --client-qps 50 --client-burst 100 --concurrent 4, refreshInterval 1m. */
+  chartDefaults?: boolean;
 }
+
+/** What deploy/charts/external-secrets/values.yaml and the controller's flags default to. */
+export const CHART_DEFAULTS = { clientQps: 50, clientBurst: 100, concurrency: 4, refreshSeconds: 60 } as const;
 
 /** Refresh interval long enough that the first sync of every ExternalSecret ends before the next cycle. */
 function refreshFor(count: number): number {
@@ -25,9 +30,12 @@ export async function syncScenario(o: SyncOptions, log: (m: string) => void): Pr
     count: o.count,
     namespaces: Math.max(1, Math.round(o.count / 1000)),
     keys: o.pool ? { kind: "pool", pool: o.pool } : { kind: "own" },
-    refreshSeconds: refreshFor(o.count),
-    concurrency: o.concurrency ?? Number(process.env.BENCH_CONCURRENCY || 16),
+    refreshSeconds: o.chartDefaults ? CHART_DEFAULTS.refreshSeconds : refreshFor(o.count),
+    concurrency:
+      o.concurrency ?? (o.chartDefaults ? CHART_DEFAULTS.concurrency : Number(process.env.BENCH_CONCURRENCY || 16)),
+    ...(o.chartDefaults ? { clientQps: CHART_DEFAULTS.clientQps, clientBurst: CHART_DEFAULTS.clientBurst } : {}),
     cycle: !process.env.BENCH_NO_CYCLE,
+    warmCycle: o.chartDefaults,
     unrelatedSecrets: o.unrelatedSecrets,
     unrelatedBytes: o.unrelatedSecrets ? 100 * 1024 : undefined,
     childExecArgv: o.childExecArgv,

@@ -1,8 +1,8 @@
 /**
  * external-secrets.io v1beta1 <-> v1 conversion as pure functions (the conversion webhook calls these).
- * The versions differ in two places: v1beta1's fake provider has data[].valueMap and no
- * validationResult, and v1's dataFrom[].rewrite[] has `merge`. What one version cannot hold is kept in
- * an annotation so that converting there and back returns the original object.
+ * The versions differ in these places: v1beta1's fake provider has data[].valueMap and no validationResult;
+ * v1's dataFrom[].rewrite[] has `merge`, its dataFrom[] has `select` and its spec `syncWindows`. What one
+ * version cannot hold is kept in an annotation so that converting there and back returns the original object.
  */
 import { API_VERSION_V1, API_VERSION_V1BETA1, GROUP } from "./constants.js";
 
@@ -27,6 +27,8 @@ interface V1Only {
   rewriteMerge?: [number, number, unknown][];
   /** spec.syncWindows (ExternalSecret / ClusterExternalSecret) */
   syncWindows?: unknown;
+  /** [dataFrom index, select] */
+  select?: [number, unknown][];
 }
 interface V1beta1Only {
   /** Fake data keys whose value came from valueMap (JSON-encoded in v1's value). */
@@ -85,6 +87,12 @@ function toV1(obj: Obj): Obj {
   }
   const spec = esSpec(obj);
   if (spec && restore.syncWindows !== undefined) spec.syncWindows = restore.syncWindows;
+  if (spec && restore.select) {
+    for (const [i, select] of restore.select) {
+      const entry = spec.dataFrom?.[i];
+      if (isObj(entry)) entry.select = select;
+    }
+  }
   if (spec && restore.rewriteMerge) {
     for (const [i, j, merge] of restore.rewriteMerge) {
       const entry = spec.dataFrom?.[i];
@@ -125,6 +133,10 @@ function toV1beta1(obj: Obj): Obj {
   }
   if (spec && Array.isArray(spec.dataFrom)) {
     spec.dataFrom.forEach((entry: unknown, i: number) => {
+      if (isObj(entry) && entry.select !== undefined) {
+        (stash.select ??= []).push([i, entry.select]);
+        delete entry.select;
+      }
       if (!isObj(entry) || !Array.isArray(entry.rewrite)) return;
       const kept: unknown[] = [];
       entry.rewrite.forEach((rw: unknown, j: number) => {

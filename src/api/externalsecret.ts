@@ -1,4 +1,7 @@
-/** ExternalSecret (external-secrets.io v1 and v1beta1). The two versions differ only in rewrite.merge (v1 only). */
+/**
+ * ExternalSecret (external-secrets.io v1 and v1beta1). The two versions differ in rewrite.merge, dataFrom[].select
+ * and syncWindows (all v1 only).
+ */
 import { type Static, Type } from "@sinclair/typebox";
 import { ConditionSchema, ObjectMetaSchema, SecretStoreRefSchema } from "./meta.js";
 import { DateTime, Duration, Nullable, ObjectName, SecretDataKey, StringEnum, StringMap } from "./schema.js";
@@ -202,11 +205,23 @@ export interface ExternalSecretRewrite {
   transform?: Static<typeof RewriteTransformSchema>;
 }
 
-function dataFromSchema(withMerge: boolean) {
+export const SelectOperationValues = ["Include", "Exclude"] as const;
+/** One dataFrom[].select rule (v1 only). Upstream's CEL rule (regexp or a non-empty names) is in validation.ts. */
+export const ExternalSecretSelectSchema = Type.Object({
+  regexp: Type.Optional(Type.String({ description: "Regular expression (RE2) on the key names." })),
+  names: Type.Optional(Type.Array(Type.String(), { description: "Exact key names." })),
+  operation: StringEnum(SelectOperationValues, {
+    description: "Exclude drops the matched keys; Include keeps only them. Later rules never bring keys back.",
+  }),
+});
+export type ExternalSecretSelect = Static<typeof ExternalSecretSelectSchema>;
+
+function dataFromSchema(v1: boolean) {
   return Type.Object({
     extract: Type.Optional(RemoteRefSchema),
     find: Type.Optional(ExternalSecretFindSchema),
-    rewrite: Type.Optional(Type.Array(withMerge ? ExternalSecretRewriteSchema : ExternalSecretRewriteV1beta1Schema)),
+    rewrite: Type.Optional(Type.Array(v1 ? ExternalSecretRewriteSchema : ExternalSecretRewriteV1beta1Schema)),
+    ...(v1 ? { select: Type.Optional(Type.Array(ExternalSecretSelectSchema)) } : {}),
     sourceRef: Type.Optional(StoreGeneratorSourceRefSchema),
   });
 }
@@ -214,6 +229,8 @@ export interface ExternalSecretDataFrom {
   extract?: ExternalSecretDataRemoteRef;
   find?: ExternalSecretFind;
   rewrite?: ExternalSecretRewrite[];
+  /** Applied after rewrite, in order, on the current key names. */
+  select?: ExternalSecretSelect[];
   sourceRef?: StoreGeneratorSourceRef;
 }
 

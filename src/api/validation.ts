@@ -248,6 +248,14 @@ export function externalSecretSpecIssues(spec: unknown, path = "spec"): FieldIss
     arr(ref.rewrite).forEach((rw, j) => {
       if (isObj(rw) && isObj(rw.regexp)) checkRegexp(rw.regexp.source, `${at}.rewrite[${j}].regexp.source`, out);
     });
+    arr(ref.select).forEach((sel, j) => {
+      if (!isObj(sel)) return;
+      // Upstream's CEL rule on ExternalSecretSelect.
+      if (sel.regexp == null && !(Array.isArray(sel.names) && sel.names.length > 0)) {
+        out.push({ path: `${at}.select[${j}]`, message: "either regexp or at least one name must be specified" });
+      }
+      checkRegexp(sel.regexp, `${at}.select[${j}].regexp`, out);
+    });
   });
   return out;
 }
@@ -273,19 +281,19 @@ function storeIssues(obj: Obj): FieldIssue[] {
   return out;
 }
 
-/** A namespaced SecretStore may only reference Secrets, ServiceAccounts and ConfigMaps in its own namespace. */
+/**
+ * A namespaced SecretStore may only reference Secrets, ServiceAccounts and ConfigMaps in its own namespace.
+ * Without metadata.namespace (offline, before `kubectl apply -n`) the namespace it lands in is unknown: a
+ * reference is then only a warning, unless the references name two namespaces, which no namespace satisfies.
+ */
 function crossNamespaceRefs(obj: Obj, ownNamespace: string | undefined, out: FieldIssue[]): void {
   const found = findResource(String(obj.apiVersion), String(obj.kind));
   if (!found) return;
+  const refs: { path: string; namespace: string }[] = [];
   const walk = (schema: TSchema, value: unknown, path: string) => {
     const s = schema as TSchema & Record<string, any>;
     if (s[SELECTOR] && isObj(value)) {
-      if (typeof value.namespace === "string" && value.namespace !== ownNamespace) {
-        out.push({
-          path: `${path}.namespace`,
-          message: `a SecretStore may only reference its own namespace${ownNamespace ? ` (${ownNamespace})` : ""}; use a ClusterSecretStore for cross-namespace references`,
-        });
-      }
+      if (typeof value.namespace === "string") refs.push({ path: `${path}.namespace`, namespace: value.namespace });
       return;
     }
     if (s.properties && isObj(value)) {
@@ -297,6 +305,31 @@ function crossNamespaceRefs(obj: Obj, ownNamespace: string | undefined, out: Fie
     }
   };
   walk(found.version.schema, obj, "");
+  const advice = "use a ClusterSecretStore for cross-namespace references";
+  if (ownNamespace !== undefined) {
+    for (const r of refs.filter((r) => r.namespace !== ownNamespace)) {
+      out.push({
+        path: r.path,
+        message: `a SecretStore may only reference its own namespace (${ownNamespace}); ${advice}`,
+      });
+    }
+    return;
+  }
+  const named = new Set(refs.map((r) => r.namespace));
+  for (const r of refs) {
+    out.push(
+      named.size > 1
+        ? {
+            path: r.path,
+            message: `a SecretStore may only reference its own namespace, and these name ${named.size}; ${advice}`,
+          }
+        : {
+            path: r.path,
+            severity: "warning",
+            message: `metadata.namespace is unset: valid only if the SecretStore is applied into namespace ${r.namespace}`,
+          },
+    );
+  }
 }
 
 function pushSecretSpecIssues(spec: unknown, path: string): FieldIssue[] {

@@ -55,6 +55,8 @@ function workloadTypes(): ResourceType[] {
   return [
     builtin("", "v1", "services", "Service", true, { shortNames: ["svc"], hasStatus: true }),
     builtin("apps", "v1", "deployments", "Deployment", true, { shortNames: ["deploy"], ...stored }),
+    builtin("apps", "v1", "statefulsets", "StatefulSet", true, { shortNames: ["sts"], ...stored }),
+    builtin("apps", "v1", "daemonsets", "DaemonSet", true, { shortNames: ["ds"], ...stored }),
     builtin("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, { shortNames: ["pdb"], ...stored }),
     builtin("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, {
       shortNames: ["hpa"],

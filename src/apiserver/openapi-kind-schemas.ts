@@ -219,6 +219,20 @@ export const kindDefinitions: KindDefinition[] = [
     properties: openSpec("Deployment"),
   },
   {
+    group: "apps",
+    version: "v1",
+    kind: "StatefulSet",
+    description: "StatefulSet represents a set of pods with consistent identities.",
+    properties: openSpec("StatefulSet"),
+  },
+  {
+    group: "apps",
+    version: "v1",
+    kind: "DaemonSet",
+    description: "DaemonSet represents the configuration of a daemon set.",
+    properties: openSpec("DaemonSet"),
+  },
+  {
     group: "policy",
     version: "v1",
     kind: "PodDisruptionBudget",

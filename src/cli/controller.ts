@@ -3,6 +3,8 @@
  * service account or ~/.kube/config (in that order, as controller-runtime), runs the controllers under a runtime
  * Manager (health, metrics, leader election) and shuts down gracefully on SIGTERM / SIGINT.
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { parseDuration } from "../api/duration.js";
 import { startControllers } from "../controllers/index.js";
@@ -44,6 +46,11 @@ const flags: Record<string, FlagSpec> = {
     help: "tls.crt and tls.key for --metrics-secure, reloaded on change (default: a self-signed certificate)",
   },
   "enable-leader-election": { type: "bool", default: "false", help: "only the holder of a Lease reconciles" },
+  "shard-mode": {
+    type: "bool",
+    default: "false",
+    help: "every replica reconciles and caches its share of the ExternalSecrets and PushSecrets (membership through Leases; replaces leader election)",
+  },
   "leader-election-namespace": {
     type: "string",
     default: "",
@@ -125,6 +132,16 @@ const flags: Record<string, FlagSpec> = {
     help: "notifications per second each caller (client certificate or address) may send; over it: 429 (0: no limit)",
   },
   "notify-rate-burst": { type: "int", default: "20", help: "notifications a caller may send at once above the rate" },
+  "enable-workload-rollouts": {
+    type: "bool",
+    default: "false",
+    help: "roll Deployments, StatefulSets and DaemonSets that opt in (Reloader's annotations) when a synced Secret's data changes",
+  },
+  "workload-rollout-interval": {
+    type: "string",
+    default: "1m",
+    help: "least time between two rollouts of one workload; changes inside it roll the workload once, when it ends",
+  },
   "notify-coalesce-window": {
     type: "string",
     default: "1s",
@@ -175,12 +192,15 @@ export async function run(argv: string[]): Promise<number> {
   let readTtlMs: number;
   let reconcileTimeoutMs: number;
   let notifyCoalesceMs: number;
+  let rolloutIntervalMs: number;
   try {
     f = parseFlags(argv);
     readTtlMs = parseDuration(String(f["provider-read-ttl"]));
     reconcileTimeoutMs = parseDuration(String(f["reconcile-timeout"]));
     if (reconcileTimeoutMs < 0) throw new Error("--reconcile-timeout: must not be negative");
     notifyCoalesceMs = parseDuration(String(f["notify-coalesce-window"]));
+    rolloutIntervalMs = parseDuration(String(f["workload-rollout-interval"]));
+    if (rolloutIntervalMs < 0) throw new Error("--workload-rollout-interval: must not be negative");
     if (!(parseDuration(String(f["template-timeout"])) > 0)) throw new Error("--template-timeout: must be positive");
     notify = notifyFlags(f);
     kubeConfig = loadKubeConfig(String(f.kubeconfig));
@@ -191,7 +211,11 @@ export async function run(argv: string[]): Promise<number> {
   const onRejection = (err: unknown) => log.error({ err }, "unhandled promise rejection (ignored)");
   process.on("unhandledRejection", onRejection);
   try {
-    return await serve(f, kubeConfig, log, readTtlMs, notify, { reconcileTimeoutMs, notifyCoalesceMs });
+    return await serve(f, kubeConfig, log, readTtlMs, notify, {
+      reconcileTimeoutMs,
+      notifyCoalesceMs,
+      rolloutIntervalMs,
+    });
   } finally {
     process.off("unhandledRejection", onRejection);
     log.flush();
@@ -204,7 +228,7 @@ async function serve(
   log: Logger,
   readTtlMs: number,
   notify: ReturnType<typeof notifyFlags>,
-  timing: { reconcileTimeoutMs: number; notifyCoalesceMs: number },
+  timing: { reconcileTimeoutMs: number; notifyCoalesceMs: number; rolloutIntervalMs: number },
 ): Promise<number> {
   const manager = new Manager({
     kubeConfig,
@@ -215,9 +239,10 @@ async function serve(
     metricsAddr: String(f["metrics-addr"]),
     metricsTls: f["metrics-secure"] ? { certDir: String(f["metrics-cert-dir"]) || undefined } : undefined,
     metricsAuth: Boolean(f["metrics-secure"] || f["metrics-auth"]),
-    leaderElection: f["enable-leader-election"]
-      ? { id: LEADER_ELECTION_ID, namespace: leaseNamespace(String(f["leader-election-namespace"]), kubeConfig) }
-      : undefined,
+    leaderElection:
+      f["enable-leader-election"] && !f["shard-mode"]
+        ? { id: LEADER_ELECTION_ID, namespace: leaseNamespace(String(f["leader-election-namespace"]), kubeConfig) }
+        : undefined,
   });
   const stop = new StopRequest();
   stop.reason.then((signal) => log.info({ signal }, "signal received"));
@@ -227,6 +252,8 @@ async function serve(
       runtimeClient: manager.client,
       runtimeMetrics: manager.metrics,
       registry: manager.registry,
+      eventQps: Number(f["client-qps"]),
+      eventBurst: Number(f["client-burst"]),
       logger: log,
       controllerClass: String(f["controller-class"]),
       namespace: String(f.namespace) || undefined,
@@ -245,7 +272,16 @@ async function serve(
       notifyCoalesceWindowMs: timing.notifyCoalesceMs,
       maxConcurrentPerStore: Math.max(0, Number(f["max-concurrent-per-store"])),
       allowGenericTargets: Boolean(f["unsafe-allow-generic-targets"]),
+      enableWorkloadRollouts: Boolean(f["enable-workload-rollouts"]),
+      workloadRolloutIntervalMs: timing.rolloutIntervalMs,
       deferControllerStart: true,
+      shard: f["shard-mode"]
+        ? {
+            namespace: leaseNamespace(String(f["leader-election-namespace"]), kubeConfig),
+            group: LEADER_ELECTION_ID,
+            identity: `${hostname()}_${randomBytes(6).toString("hex")}`,
+          }
+        : undefined,
     });
     let notifyServer: NotifyServer | undefined;
     if (notify) {

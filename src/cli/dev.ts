@@ -22,7 +22,8 @@ kubeconfig for kubectl, waits until every demo ExternalSecret is Ready, then pri
 sync, refresh, update, drift restore and error as it happens.
 
 Keys (when stdin is a terminal; otherwise type the letter and Enter):
-  r   rotate: change ${DEMO.rotatedKey} in SecretStore ${DEMO.namespace}/${DEMO.store} and force a refresh
+  r   rotate: change ${DEMO.rotatedKey} in SecretStore ${DEMO.namespace}/${DEMO.store} and force a refresh; the
+      Deployment ${DEMO.namespace}/${DEMO.deployment} (Reloader's auto annotation, reads the Secret) is rolled
   d   drift: overwrite key ${DEMO.tamperedSecretKey} of Secret ${DEMO.namespace}/${DEMO.secret} by hand; the controller restores it
   q   stop (as do Ctrl-C and SIGTERM)
 
@@ -33,7 +34,8 @@ Flags:
   --kubeconfig FILE   where to write the kubeconfig (default: DIR/kubeconfig with --data-dir,
                       else ${join(tmpdir(), "eso-sandbox", "kubeconfig")})
   --once              set up, wait until every demo ExternalSecret is Ready, print a summary, exit
-  --demo-rotate       rotate once everything is Ready, and wait until the Secret has the new value
+  --demo-rotate       rotate once everything is Ready, and wait until the Secret has the new value and
+                      Deployment ${DEMO.deployment} has rolled
   --demo-drift        tamper with the Secret once everything is Ready, and wait until it is restored
   --timeout SECONDS   how long to wait for Ready, rotation and restore (default 60)
   --log-level LEVEL   controller logs (JSON) to stderr: debug, info, warn, error (default: none)
@@ -213,7 +215,9 @@ export async function run(argv: string[]): Promise<number> {
     if (args.rotate) {
       const r = await stop.race(sandbox.rotate());
       await stop.race(r.waitApplied(args.timeoutMs));
-      write(`rotation applied: Secret ${DEMO.namespace}/${DEMO.secret} key ${DEMO.rotatedSecretKey} has the new value`);
+      write(
+        `rotation applied: Secret ${DEMO.namespace}/${DEMO.secret} key ${DEMO.rotatedSecretKey} has the new value; Deployment ${DEMO.namespace}/${DEMO.deployment} rolled`,
+      );
     }
     if (args.drift) {
       const t = await stop.race(sandbox.tamper());

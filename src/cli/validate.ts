@@ -15,7 +15,8 @@ regular expressions compile, durations parse, creationPolicy/deletionPolicy comb
 each store's provider checks (required fields, URLs, auth combinations), as the admission webhook runs them.
 
 Files may hold several YAML documents. Directories are searched recursively for *.yaml and *.yml.
-Objects of other API groups (Secret, ServiceAccount, ...) are parsed but not validated.
+Objects of other API groups (Secret, ServiceAccount, ...) are parsed but not validated; documents with
+neither apiVersion nor kind (Helm values, config files) are skipped as not Kubernetes objects.
 Prints one line per problem, "Kind namespace/name: field.path: message", and exits 1 on any error.
 Unknown fields are warnings: Kubernetes drops them, so they do not make a manifest invalid.
 
@@ -31,18 +32,24 @@ Examples:
 interface FileResult {
   objects: number;
   validated: number;
+  /** Documents with neither apiVersion nor kind (Helm values, config files): not Kubernetes objects. */
+  skipped: number;
   errors: string[];
   warnings: string[];
 }
 
 export async function validateText(text: string, file: string, providers: ProviderRegistry): Promise<FileResult> {
-  const result: FileResult = { objects: 0, validated: 0, errors: [], warnings: [] };
+  const result: FileResult = { objects: 0, validated: 0, skipped: 0, errors: [], warnings: [] };
   for (const doc of yamlDocuments(text)) {
     if (doc.errors) {
       for (const e of doc.errors) result.errors.push(`${file}: YAML: ${e}`);
       continue;
     }
     for (const obj of doc.objects) {
+      if (notAKubernetesObject(obj)) {
+        result.skipped++;
+        continue;
+      }
       result.objects++;
       if (!isESOObject(obj) && obj && typeof obj === "object" && "apiVersion" in obj) continue;
       result.validated++;
@@ -52,6 +59,10 @@ export async function validateText(text: string, file: string, providers: Provid
     }
   }
   return result;
+}
+
+function notAKubernetesObject(obj: unknown): boolean {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj) && !("apiVersion" in obj) && !("kind" in obj);
 }
 
 const flags: Record<string, FlagSpec> = {
@@ -70,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
   let files: string[] = [];
   let objects = 0;
   let validated = 0;
+  let skipped = 0;
   let errors = 0;
   let warnings = 0;
   try {
@@ -79,6 +91,7 @@ export async function run(argv: string[]): Promise<number> {
       const r = await validateText(await readManifestFile(file), file, providers);
       objects += r.objects;
       validated += r.validated;
+      skipped += r.skipped;
       errors += r.errors.length;
       warnings += r.warnings.length;
       for (const line of [...r.errors, ...r.warnings]) process.stdout.write(`${line}\n`);
@@ -89,7 +102,8 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const warned = warnings > 0 ? `, ${warnings} warning(s)` : "";
-  const summary = `${files.length} file(s), ${objects} object(s), ${validated} ESO object(s) validated${warned}`;
+  const skip = skipped > 0 ? `, ${skipped} document(s) skipped (not Kubernetes objects)` : "";
+  const summary = `${files.length} file(s), ${objects} object(s), ${validated} ESO object(s) validated${skip}${warned}`;
   if (errors > 0) {
     process.stderr.write(`${summary}: ${errors} error(s)\n`);
     return 1;

@@ -26,4 +26,6 @@ export interface ControllerDeps {
   clusterStoreEnabled: boolean;
   /** --reconcile-timeout (ms). */
   reconcileTimeoutMs?: number;
+  /** --shard-mode: the ExternalSecret and PushSecret caches hold this replica's share only. */
+  sharded?: boolean;
 }

@@ -11,6 +11,7 @@ import { Controller, type ReconcileContext, type Request, type Result } from "./
 import { Informer, type InformerOptions } from "./informer.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { RuntimeMetrics } from "./metrics.js";
+import { ShardGate, type Sharding, shardFilter } from "./sharding.js";
 
 /** Every reconciler's one signature. */
 export interface Reconciler {
@@ -36,6 +37,8 @@ export interface ControllerSetOptions {
   /** Workers per controller (--concurrent). */
   concurrency?: number;
   clock?: Clock;
+  /** Shard mode: sharded informers cache this replica's share, reconciles run only for keys it serves. */
+  sharding?: Sharding;
 }
 
 export function requestOf(obj: Stored): Request {
@@ -47,9 +50,16 @@ export class ControllerSet {
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private readonly stops: (() => Promise<void>)[] = [];
   private readonly log: Logger;
+  private readonly gate?: ShardGate;
 
   constructor(private readonly opts: ControllerSetOptions) {
     this.log = opts.logger ?? silentLogger();
+    const sharding = opts.sharding;
+    if (sharding) {
+      const gate = new ShardGate(sharding);
+      this.gate = gate;
+      sharding.membership.onAdopt((_next, prev) => gate.adopted([...this.informers.values()], prev));
+    }
   }
 
   get concurrency(): number {
@@ -75,6 +85,7 @@ export class ControllerSet {
         namespace: resource.namespaced ? scope.namespace : undefined,
         labelSelector: scope.labelSelector,
         transform: scope.shape?.transform,
+        filter: this.opts.sharding ? shardFilter(this.opts.sharding, resource, scope.labelSelector) : undefined,
         logger: this.log,
         clock: this.opts.clock,
       };
@@ -93,8 +104,9 @@ export class ControllerSet {
   }
 
   /** @internal the builder's registration */
-  add(controller: Controller): void {
+  add(controller: Controller, primary?: Informer<KubeObject>): void {
     this.controllers.push(controller);
+    if (primary) this.gate?.primary(controller, primary);
   }
 
   /** Something else to stop with the set (e.g. watches a controller starts lazily). */
@@ -126,14 +138,16 @@ export class ControllerSet {
 
   /** @internal */
   newController(name: string, reconciler: Reconciler, concurrency?: number): Controller {
-    return new Controller({
+    const r = this.gate ? this.gate.wrap(reconciler, () => controller) : reconciler;
+    const controller: Controller = new Controller({
       name,
       concurrency: concurrency ?? this.concurrency,
       logger: this.log,
       metrics: this.opts.metrics,
       clock: this.opts.clock,
-      reconcile: (req, ctx) => reconciler.reconcile(req, ctx),
+      reconcile: (req, ctx) => r.reconcile(req, ctx),
     });
+    return controller;
   }
 }
 
@@ -236,7 +250,7 @@ export class ControllerBuilder {
   complete(reconciler: Reconciler): Controller {
     const controller = this.set.newController(this.name, reconciler, this.concurrency);
     for (const wire of this.wirings) wire(controller);
-    this.set.add(controller);
+    this.set.add(controller, this.primary);
     return controller;
   }
 }

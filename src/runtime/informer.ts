@@ -14,6 +14,8 @@ import {
   isGone,
   type KubeClient,
   type KubeObject,
+  type ListMeta,
+  type ListOptions,
   objectKey,
   type Query,
   type ResourceDescriptor,
@@ -44,6 +46,11 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   pageSize?: number;
   /** Applied to every object before caching (e.g. drop fields to cache metadata only). */
   transform?: (obj: Stored<T>) => Stored<T>;
+  /**
+   * Objects it rejects are not cached (shard mode: another replica's share). Dropping is silent, not a delete
+   * event: the object still exists. After the answer changes, `refilter()` relists.
+   */
+  filter?: (obj: Stored<T>) => boolean;
   /** Server-side watch timeout; default random 5-10 min like client-go's reflector. */
   watchTimeoutSeconds?: number;
   logger?: Logger;
@@ -69,6 +76,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   private abort = new AbortController();
   private running?: Promise<void>;
   private resyncTimer?: ReturnType<typeof setInterval>;
+  private currentWatch?: AbortController;
+  /** Bumped by refilter(); a relist started under an older generation must run again. */
+  private filterGeneration = 0;
+  private refilterWaiters: { generation: number; resolve: () => void }[] = [];
   /** Counters for observability and tests. */
   readonly stats = { lists: 0, watches: 0, relistsAfterGone: 0, events: 0 };
   /** Query of the most recent list and watch requests. */
@@ -129,6 +140,19 @@ export class Informer<T extends KubeObject = KubeObject> {
     await this.running;
     this.running = undefined;
     for (const w of this.syncWaiters.splice(0)) w();
+    for (const w of this.refilterWaiters.splice(0)) w.resolve();
+  }
+
+  /**
+   * The filter's answers changed: relist now, caching what it accepts and silently dropping what it no longer
+   * does. Resolves once a relist that started after this call has been applied (or the informer stops).
+   */
+  refilter(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    const generation = ++this.filterGeneration;
+    this.rv = undefined;
+    this.currentWatch?.abort();
+    return new Promise((resolve) => this.refilterWaiters.push({ generation, resolve }));
   }
 
   /** Resolves once the first list has been applied (or the informer stops). */
@@ -147,12 +171,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     while (!signal.aborted) {
       const started = this.clock.now();
       try {
-        if (this.rv === undefined) await this.relist(signal);
+        if (this.rv === undefined && !(await this.relist(signal))) continue;
         const delivered = await this.watchOnce(signal);
         if (!delivered) await this.pause(signal, 100);
         backoff = 0;
       } catch (e) {
         if (signal.aborted) break;
+        if (this.rv === undefined && this.options.filter) continue; // refilter() cut the watch
         if (isGone(e)) {
           this.stats.relistsAfterGone++;
           this.log.info({ resourceVersion: this.rv }, "resourceVersion expired; relisting");
@@ -173,7 +198,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     return sleep(this.clock, ms, signal).catch(() => {});
   }
 
-  private async relist(signal: AbortSignal): Promise<void> {
+  /** Lists and applies the result; false when it must run again (stopped, or refiltered meanwhile). */
+  private async relist(signal: AbortSignal): Promise<boolean> {
     const query = {
       labelSelector: this.options.labelSelector,
       fieldSelector: this.options.fieldSelector,
@@ -182,14 +208,17 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.stats.lists++;
     const kind = this.resource.kind;
     const apiVersion = apiVersionOf(this.resource);
-    // List items carry no kind/apiVersion; fill them so handlers see complete objects. The transform runs per page,
-    // so a metadata-only informer never holds a whole list of full objects.
-    const { items, metadata } = await this.client.listAll<T>(
-      this.resource,
-      { ...query, namespace: this.options.namespace, limit: this.options.pageSize ?? 500, signal },
-      (raw) => this.prepare({ ...raw, kind: raw.kind ?? kind, apiVersion: raw.apiVersion ?? apiVersion }),
-    );
-    if (signal.aborted) return;
+    // List items carry no kind/apiVersion; fill them so handlers see complete objects. The transform (and the filter)
+    // run per page, so neither a metadata-only nor a sharded informer ever holds a whole list of full objects.
+    const generation = this.filterGeneration;
+    const filter = this.options.filter;
+    const prepare = (raw: Stored<T>) =>
+      this.prepare({ ...raw, kind: raw.kind ?? kind, apiVersion: raw.apiVersion ?? apiVersion });
+    const listOptions = { ...query, namespace: this.options.namespace, limit: this.options.pageSize ?? 500, signal };
+    const { items, metadata } = filter
+      ? await this.listFiltered(listOptions, prepare, filter, signal)
+      : await this.client.listAll<T>(this.resource, listOptions, prepare);
+    if (signal.aborted) return false;
     const seen = new Set<string>();
     for (const obj of items) {
       const key = objectKey(obj);
@@ -203,18 +232,46 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const key of this.cache.keys()) {
       if (seen.has(key)) continue;
       const old = this.cache.delete(key);
-      if (old) this.emit("delete", old);
+      // Gone from the server, or only out of this replica's share (still on the server): then drop it silently.
+      if (old && (!filter || filter(old))) this.emit("delete", old);
     }
+    if (generation !== this.filterGeneration) return false; // refiltered meanwhile: list again
     this.rv = metadata.resourceVersion;
+    for (const w of this.refilterWaiters.filter((x) => x.generation <= generation)) w.resolve();
+    this.refilterWaiters = this.refilterWaiters.filter((x) => x.generation > generation);
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
     }
+    return true;
+  }
+
+  /** Lists page by page, keeping only what `filter` accepts, so the rejected share is never held all at once. */
+  private async listFiltered(
+    opts: ListOptions,
+    prepare: (raw: Stored<T>) => Stored<T>,
+    filter: (obj: Stored<T>) => boolean,
+    signal: AbortSignal,
+  ): Promise<{ items: Stored<T>[]; metadata: ListMeta }> {
+    const items: Stored<T>[] = [];
+    let metadata: ListMeta = {};
+    let cont: string | undefined;
+    do {
+      const page = await this.client.listPage<T>(this.resource, { ...opts, continue: cont });
+      for (const raw of page.items ?? []) {
+        const obj = prepare(raw);
+        if (filter(obj)) items.push(obj);
+      }
+      metadata = page.metadata ?? {};
+      cont = metadata.continue || undefined;
+    } while (cont && !signal.aborted);
+    return { items, metadata };
   }
 
   /** One watch request; resolves true if it delivered any event. Throws ApiError (410 → relist). */
   private async watchOnce(signal: AbortSignal): Promise<boolean> {
     const local = new AbortController();
+    this.currentWatch = local;
     const onAbort = () => local.abort();
     signal.addEventListener("abort", onAbort, { once: true });
     let failure: ApiError | undefined;
@@ -253,6 +310,11 @@ export class Informer<T extends KubeObject = KubeObject> {
       case "ADDED":
       case "MODIFIED": {
         const obj = this.prepare(ev.object);
+        if (this.options.filter && !this.options.filter(obj)) {
+          this.cache.delete(objectKey(obj));
+          this.rv = obj.metadata.resourceVersion ?? this.rv;
+          return undefined;
+        }
         const old = this.cache.upsert(obj);
         this.rv = obj.metadata.resourceVersion ?? this.rv;
         if (old) this.emit("update", old, obj);
@@ -263,7 +325,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         const obj = this.prepare(ev.object);
         const old = this.cache.delete(objectKey(obj));
         this.rv = obj.metadata.resourceVersion ?? this.rv;
-        this.emit("delete", old ?? obj);
+        if (old || !this.options.filter || this.options.filter(obj)) this.emit("delete", old ?? obj);
         return undefined;
       }
       case "BOOKMARK":

@@ -7,4 +7,6 @@ export const DEMO = {
   secret: "db-credentials",
   rotatedSecretKey: "api-token",
   tamperedSecretKey: "password",
+  /** Reads the Secret and opts in to rollouts: rotation rolls it. */
+  deployment: "web",
 };

@@ -1,7 +1,8 @@
 /**
  * The local sandbox: the in-process API server with the CRDs installed, the controllers running against
  * it over HTTP, the demo manifests applied, and a live view of what syncs. Also the two demonstrations:
- * rotating a value at the (fake) provider, and tampering with a managed Secret so drift is restored.
+ * rotating a value at the (fake) provider (which also rolls a Deployment that reads the Secret), and tampering
+ * with a managed Secret so drift is restored.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -24,6 +25,7 @@ import type { Logger } from "../runtime/logger.js";
 import { createMissing, installCRDs } from "./apply.js";
 import { DEMO } from "./demo.js";
 import { loadManifests, type Manifest } from "./manifests.js";
+import { DEMO_ROLLOUT_INTERVAL_MS, describeRollout, ensureDemoDeployment, lastRollout } from "./rollout-demo.js";
 import { type ExternalSecretState, SyncView } from "./view.js";
 
 /** examples/sandbox/ of this package, found from the compiled module's location. */
@@ -131,6 +133,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       runtimeClient: client,
       registry: new Registry(),
       logger: opts.logger,
+      enableWorkloadRollouts: true,
+      workloadRolloutIntervalMs: DEMO_ROLLOUT_INTERVAL_MS,
     });
     stops.push(() => controllers.stop());
     await controllers.synced();
@@ -154,6 +158,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       view,
       async apply() {
         const result = await createMissing(client, manifests);
+        if (await ensureDemoDeployment(client)) {
+          opts.write(
+            `created Deployment ${DEMO.namespace}/${DEMO.deployment} (reloader.stakater.com/auto: a rotation rolls it)`,
+          );
+        }
         const from = opts.manifestDir ?? "examples/sandbox/";
         if (result.created.length > 0) opts.write(`applied ${result.created.length} demo object(s) from ${from}`);
         if (result.kept.length > 0) {
@@ -188,6 +197,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       async rotate() {
         const { namespace, store: storeName, rotatedKey } = DEMO;
         const value = `tok-${randomBytes(6).toString("hex")}`;
+        const rolledBefore = await lastRollout(client);
         const rotated = await modify<KubeObject & { spec: any }>(
           client,
           SECRET_STORES,
@@ -213,17 +223,49 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         opts.write(
           `rotated ${rotatedKey} in SecretStore ${namespace}/${storeName} and annotated ExternalSecret ${namespace}/${DEMO.externalSecret} with force-sync`,
         );
+        const applied = until(
+          `Secret ${namespace}/${DEMO.secret} to carry the rotated value`,
+          60_000,
+          async () => {
+            const s = await client.get(SECRETS, namespace, DEMO.secret);
+            return dataOf(s, DEMO.rotatedSecretKey) === value;
+          },
+          closing.signal,
+        );
+        // The Deployment rolls once the new data is written (at most once per demo rollout interval).
+        let rolled = "";
+        const rollout = until(
+          `Deployment ${namespace}/${DEMO.deployment} to roll`,
+          60_000 + DEMO_ROLLOUT_INTERVAL_MS,
+          async () => {
+            rolled = await lastRollout(client);
+            return rolled !== "" && rolled !== rolledBefore;
+          },
+          closing.signal,
+        ).then(() => opts.write(describeRollout(rolled)));
+        applied.catch(() => {});
+        rollout.catch(() => {});
+        const bounded = async (p: Promise<void>, timeoutMs: number, what: string) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const late = new Promise<never>((_, reject) => {
+            const message = `timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`;
+            timer = setTimeout(() => reject(new Error(message)), timeoutMs);
+          });
+          try {
+            await Promise.race([p, late]);
+          } finally {
+            clearTimeout(timer);
+          }
+        };
         return {
-          waitApplied: (timeoutMs) =>
-            until(
-              `Secret ${namespace}/${DEMO.secret} to carry the rotated value`,
-              timeoutMs,
-              async () => {
-                const s = await client.get(SECRETS, namespace, DEMO.secret);
-                return dataOf(s, DEMO.rotatedSecretKey) === value;
-              },
-              closing.signal,
-            ),
+          waitApplied: async (timeoutMs) => {
+            await bounded(applied, timeoutMs, `Secret ${namespace}/${DEMO.secret} to carry the rotated value`);
+            await bounded(
+              rollout,
+              timeoutMs + DEMO_ROLLOUT_INTERVAL_MS,
+              `Deployment ${namespace}/${DEMO.deployment} to roll`,
+            );
+          },
         };
       },
       async tamper() {

@@ -22,6 +22,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+function hasNamespace(obj: Record<string, unknown>): boolean {
+  return isObject(obj.metadata) && typeof obj.metadata.namespace === "string" && obj.metadata.namespace !== "";
+}
+
 export function handleAdmissionReview(body: unknown, validate: ObjectValidator): AdmissionReviewResponse {
   if (!isObject(body) || body.kind !== "AdmissionReview" || !isObject(body.request)) {
     throw new BadReviewError("body: expected an admission.k8s.io/v1 AdmissionReview with a request");
@@ -41,7 +45,13 @@ export function handleAdmissionReview(body: unknown, validate: ObjectValidator):
   });
   if (request.operation === "DELETE" || request.operation === "CONNECT") return answer(true);
   if (!isObject(request.object)) return answer(false, "request.object: is required for CREATE and UPDATE");
-  const result = validate(request.object);
+  // The API server fills metadata.namespace from the request before admission; a review without it still carries
+  // request.namespace, which namespace-scoped rules need.
+  const object =
+    typeof request.namespace === "string" && request.namespace !== "" && !hasNamespace(request.object)
+      ? { ...request.object, metadata: { ...(request.object.metadata as object), namespace: request.namespace } }
+      : request.object;
+  const result = validate(object);
   const { errors, warnings } = Array.isArray(result) ? { errors: result, warnings: [] } : result;
   return errors.length === 0 ? answer(true, undefined, warnings) : answer(false, errors.join("; "), warnings);
 }

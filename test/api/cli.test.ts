@@ -113,3 +113,37 @@ test("eso crds prints the CRD bundle", () => {
   assert.match(r.stdout, /^---\napiVersion: apiextensions\.k8s\.io\/v1\nkind: CustomResourceDefinition\n/);
   assert.ok(r.stdout.includes("name: externalsecrets.external-secrets.io"));
 });
+
+test("eso validate skips documents with neither apiVersion nor kind, and still fails one missing only kind", async () => {
+  const { run } = await import("../../src/cli/validate.js");
+  const values = join(dir, "values.yaml");
+  writeFileSync(
+    values,
+    `replicaCount: 2
+image:
+  repository: ghcr.io/external-secrets/external-secrets
+---
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata:
+  name: fake
+  namespace: demo
+spec:
+  provider:
+    fake:
+      data: []
+`,
+  );
+  const ok = await inProcess(run, ["-f", values]);
+  assert.equal(ok.code, 0, ok.out);
+  assert.match(
+    ok.out,
+    /1 object\(s\), 1 ESO object\(s\) validated, 1 document\(s\) skipped \(not Kubernetes objects\): no errors/,
+  );
+  assert.doesNotMatch(ok.out, /apiVersion: is required/);
+  const half = join(dir, "half.yaml");
+  writeFileSync(half, "apiVersion: external-secrets.io/v1\nmetadata:\n  name: x\n");
+  const bad = await inProcess(run, ["-f", half]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /kind: is required/);
+});

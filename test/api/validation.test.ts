@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatValidationError, validateObject, validationErrors } from "../../src/api/validation.js";
+import {
+  formatValidationError,
+  validateObject,
+  validationErrors,
+  validationMessages,
+} from "../../src/api/validation.js";
+import { handleAdmissionReview } from "../../src/webhook/admission.js";
 
 const base = () => ({
   apiVersion: "external-secrets.io/v1",
@@ -323,4 +329,54 @@ test("a template or a generator may supply all the data", () => {
 
 test("objects of other API groups are not validated", () => {
   assert.deepEqual(validateObject({ apiVersion: "v1", kind: "Secret", metadata: { name: "x" }, data: 5 }), []);
+});
+
+test("cross-namespace check: without metadata.namespace a reference only warns, two namespaces still fail", () => {
+  const vault = (auth: Record<string, unknown>) => ({ vault: { server: "https://v", auth } });
+  const unplaced = (provider: Record<string, unknown>) => ({ ...store(provider), metadata: { name: "s" } });
+  const one = validateObject(unplaced(vault({ tokenSecretRef: { name: "t", key: "token", namespace: "team-a" } })));
+  assert.deepEqual(
+    one.map((e) => [e.severity, e.path]),
+    [["warning", "spec.provider.vault.auth.tokenSecretRef.namespace"]],
+  );
+  assert.match(one[0]!.message, /applied into namespace team-a/);
+  const two = validationErrors(
+    unplaced(
+      vault({
+        appRole: {
+          path: "approle",
+          roleRef: { name: "r", key: "id", namespace: "team-a" },
+          secretRef: { name: "s", key: "secret", namespace: "team-b" },
+        },
+      }),
+    ),
+  );
+  assert.deepEqual(two.map((e) => e.path).sort(), [
+    "spec.provider.vault.auth.appRole.roleRef.namespace",
+    "spec.provider.vault.auth.appRole.secretRef.namespace",
+  ]);
+  // With metadata.namespace (as admission always has it) a reference elsewhere is an error, its own is fine.
+  const placed = store(vault({ tokenSecretRef: { name: "t", key: "token", namespace: "other" } }));
+  assert.equal(validationErrors(placed).length, 1);
+  assert.deepEqual(
+    validateObject(store(vault({ tokenSecretRef: { name: "t", key: "token", namespace: "demo" } }))),
+    [],
+  );
+});
+
+test("admission knows the namespace: a review without metadata.namespace is checked against request.namespace", () => {
+  const obj = {
+    ...store({
+      vault: { server: "https://v", auth: { tokenSecretRef: { name: "t", key: "token", namespace: "other" } } },
+    }),
+    metadata: { name: "s" },
+  };
+  const review = (namespace: string) => ({
+    kind: "AdmissionReview",
+    request: { uid: "u1", operation: "CREATE", namespace, object: obj },
+  });
+  const denied = handleAdmissionReview(review("demo"), validationMessages).response;
+  assert.equal(denied.allowed, false);
+  assert.match(denied.status?.message ?? "", /own namespace \(demo\)/);
+  assert.equal(handleAdmissionReview(review("other"), validationMessages).response.allowed, true);
 });

@@ -3,7 +3,9 @@
  * subject against a configured host), authn-cert (mTLS: the client certificate must be signed by the test CA),
  * GET /secrets/{account}/variable/{id} with versions, GET /secrets?variable_ids= (whole batch refused when one id
  * is missing, as Conjur does; base64 values with Accept: base64), GET /resources/{account}?kind=variable with
- * limit/offset and annotations. Access tokens are `Token token="<base64>"` and expire on demand. Records
+ * limit/offset and annotations. authn-azure, authn-gcp and authn-iam check what Conjur checks: an ARM token the
+ * metadata fake issued (or a ServiceAccount JWT of the expected issuer and audience), a Google identity token for
+ * `conjur/{account}/host/{id}`, a SigV4 signature of sts:GetCallerIdentity by a known key. Access tokens are `Token token="<base64>"` and expire on demand. Records
  * requests and serves queued faults (a status, a delay or a hang).
  */
 import { randomUUID } from "node:crypto";
@@ -11,7 +13,9 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
+import { signRequest } from "../../src/providers/aws/kit/sigv4.js";
 import type { Fault } from "../support/fake-server.js";
+import type { FakeCloudMetadata } from "./akeyless-cloud.js";
 import type { TestPki } from "./vault-server.js";
 
 export interface ConjurVariable {
@@ -47,6 +51,24 @@ export class ConjurFake {
   readonly jwtServices = new Map<string, { host: string; audience?: string; issuer?: string }>();
   /** authn-cert services: serviceID -> hosts allowed (by certificate CN when the URL names none). */
   readonly certServices = new Map<string, { hosts: string[] }>();
+  /**
+   * authn-azure services: serviceID -> the host (`host/...`) that may log in, with an ARM token `metadata` issued
+   * or a JWT whose issuer and audience match.
+   */
+  readonly azureServices = new Map<
+    string,
+    { host: string; metadata?: FakeCloudMetadata; issuer?: string; audience?: string }
+  >();
+  /** authn-gcp: hosts (`host/...`) that may log in, with a token `gcpMetadata` issued or one Google signed. */
+  readonly gcpHosts = new Set<string>();
+  gcpMetadata?: FakeCloudMetadata;
+  /** authn-iam services: serviceID -> the host (`host/...`) each AWS access key id is mapped to, and its key. */
+  readonly iamServices = new Map<
+    string,
+    { keys: Map<string, { host: string; secretAccessKey: string; sessionToken?: string }> }
+  >();
+  /** Why the last cloud login was refused (tests read it; never sent to the client). */
+  lastRefusal = "";
   readonly requests: ConjurRequest[] = [];
   readonly faults: Fault[] = [];
   /** Checks a JWT's signature and returns its claims (default: claims decoded unchecked). */
@@ -112,6 +134,11 @@ export class ConjurFake {
     else this.send(res, 200, Buffer.from(token, "base64").toString("utf8"));
   }
 
+  private refuse(res: ServerResponse, why: string): void {
+    this.lastRefusal = why;
+    this.unauthorized(res);
+  }
+
   private unauthorized(res: ServerResponse): void {
     this.send(res, 401, "Unauthorized");
   }
@@ -162,6 +189,39 @@ export class ConjurFake {
       const host = seg.length === 5 ? seg[3]! : `host/${cn}`;
       if (!svc.hosts.includes(host) || (seg.length === 5 && `host/${cn}` !== host)) return this.unauthorized(res);
       return this.issue(res, req, `cert:${host}`);
+    }
+
+    if (req.method === "POST" && seg[0] === "authn-azure" && seg.length === 5 && seg[4] === "authenticate") {
+      const svc = this.azureServices.get(seg[1]!);
+      const why =
+        !svc || seg[2] !== acct ? "unknown service" : refuseAzure(svc, seg[3]!, formJwt(req, body), this.jwtVerify);
+      if (why) return this.refuse(res, why);
+      return this.issue(res, req, `azure:${seg[3]}`);
+    }
+    if (req.method === "POST" && seg[0] === "authn-gcp" && seg.length === 3 && seg[2] === "authenticate") {
+      const jwt = formJwt(req, body);
+      const aud = this.gcpMetadata?.issued.get(jwt ?? "");
+      const claims = aud ? undefined : decodeJwt(jwt ?? "");
+      let audience: string | undefined;
+      if (aud?.kind === "gcp") audience = aud.target;
+      else if (claims?.iss === "https://accounts.google.com" && claims.exp * 1000 > Date.now()) {
+        audience = [claims.aud].flat()[0];
+      }
+      const prefix = `conjur/${acct}/`;
+      const host = audience?.startsWith(prefix) ? audience.slice(prefix.length) : undefined;
+      if (seg[1] !== acct || !host || !this.gcpHosts.has(host)) return this.refuse(res, "not a token for this host");
+      return this.issue(res, req, `gcp:${host}`);
+    }
+    if (req.method === "POST" && seg[0] === "authn-iam" && seg.length === 5 && seg[4] === "authenticate") {
+      const svc = this.iamServices.get(seg[1]!);
+      const why =
+        !svc || seg[2] !== acct
+          ? "unknown service"
+          : req.headers["content-type"] !== "application/json"
+            ? "not JSON"
+            : refuseIam(svc.keys, seg[3]!, body);
+      if (why) return this.refuse(res, why);
+      return this.issue(res, req, `iam:${seg[3]}`);
     }
 
     const m = /^Token token="([^"]+)"$/.exec(req.headers.authorization ?? "");
@@ -224,4 +284,64 @@ function decodeJwt(jwt: string): JwtClaims | undefined {
   } catch {
     return undefined;
   }
+}
+
+function formJwt(req: IncomingMessage, body: string): string | undefined {
+  if (req.headers["content-type"] !== "application/x-www-form-urlencoded") return undefined;
+  return new URLSearchParams(body).get("jwt") ?? undefined;
+}
+
+function refuseAzure(
+  svc: { host: string; metadata?: FakeCloudMetadata; issuer?: string; audience?: string },
+  host: string,
+  jwt: string | undefined,
+  verify: (jwt: string) => JwtClaims | undefined,
+): string | undefined {
+  if (host !== svc.host) return "another host";
+  if (!jwt) return "no jwt";
+  const issued = svc.metadata?.issued.get(jwt);
+  if (issued)
+    return issued.kind === "azure" && issued.target === "https://management.azure.com/"
+      ? undefined
+      : "not an ARM token";
+  const claims = verify(jwt);
+  if (!claims || !svc.issuer || claims.iss !== svc.issuer) return "unknown issuer";
+  if (claims.exp * 1000 < Date.now()) return "expired";
+  if (svc.audience && ![claims.aud].flat().includes(svc.audience)) return "wrong audience";
+  return undefined;
+}
+
+const STS_HOST = /^sts(\.([a-z]{2}(-gov)?-[a-z]+-\d))?\.amazonaws\.com$/;
+
+/** Conjur's checks on an authn-iam body, then the signature STS would verify when Conjur replays it. */
+function refuseIam(
+  keys: Map<string, { host: string; secretAccessKey: string; sessionToken?: string }>,
+  host: string,
+  body: string,
+): string | undefined {
+  let h: Record<string, string>;
+  try {
+    h = JSON.parse(body);
+  } catch {
+    return "body is not JSON";
+  }
+  const sts = STS_HOST.exec(h.Host ?? "");
+  if (!sts) return "not an STS host";
+  const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/sts\/aws4_request, /.exec(
+    h.Authorization ?? "",
+  );
+  const key = auth ? keys.get(auth[1]!) : undefined;
+  if (!auth || !key) return "unknown access key";
+  if (auth[3] !== (sts[2] ?? "us-east-1")) return "signed for another region";
+  if (key.host !== host) return "key maps to another host";
+  if (key.sessionToken !== h["X-Amz-Security-Token"]) return "session token mismatch";
+  const d = h["X-Amz-Date"] ?? "";
+  const when = new Date(
+    `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`,
+  );
+  if (!(Math.abs(Date.now() - when.getTime()) < 15 * 60_000)) return "stale signature";
+  const url = new URL(`https://${h.Host}/?Action=GetCallerIdentity&Version=2011-06-15`);
+  const creds = { accessKeyId: auth[1]!, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken };
+  const expected = signRequest({ method: "GET", url, headers: {}, body: "" }, creds, auth[3]!, "sts", when);
+  return expected.Authorization === h.Authorization ? undefined : "signature mismatch";
 }

@@ -166,10 +166,12 @@ describe("aws: errors and retries", () => {
       provider.validate({ service: "Nope" } as unknown as AWSProviderSpec, "SecretStore").errors.join(),
       /service.*region/,
     );
-    assert.match(
-      provider.validate(sm({ role: "not-an-arn" }), "SecretStore").errors.join(),
-      /spec\.provider\.aws\.role/,
-    );
+    // Upstream accepts any string as role: a malformed one validates, with a warning naming the field.
+    const malformed = provider.validate(sm({ role: "not-an-arn", additionalRoles: ["hop"] }), "SecretStore");
+    assert.deepEqual(malformed.errors, []);
+    assert.match(malformed.warnings.join("\n"), /spec\.provider\.aws\.role: is not an IAM role ARN/);
+    assert.match(malformed.warnings.join("\n"), /spec\.provider\.aws\.additionalRoles\[0\]: is not an IAM role ARN/);
+    assert.deepEqual(provider.validate(sm({ role: "arn:aws:iam::123456789012:role/eso" }), "SecretStore").warnings, []);
     await assert.rejects(provider.newClient(sm({ region: "" }), ctx()), StoreConfigError);
   });
 });

@@ -12,6 +12,7 @@ import {
   StoreConfigError,
 } from "../../src/providers/errors.js";
 import type { ProviderContext, SecretsClient } from "../../src/providers/provider.js";
+import { configureTenantPolicy } from "../../src/providers/tenant-policy.js";
 import { type AzureKVFake, selfSignedCert, startAzureKVFake } from "../fakes/azurekv-server.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
@@ -142,6 +143,63 @@ describe("azurekv provider (@azure/keyvault-* with @azure/identity)", () => {
     });
     const c = await client({ vaultUrl: fake.url, authType: "WorkloadIdentity", serviceAccountRef: { name: "wi-sa" } });
     assert.equal((await c.getSecret({ key: "other" })).toString(), "x");
+  });
+
+  test("WorkloadIdentity without serviceAccountRef uses the operator pod's own federated token", async () => {
+    const own = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE"] as const;
+    const before = Object.fromEntries(own.map((k) => [k, process.env[k]]));
+    const tokenFile = join(dir, "azure-identity-token");
+    writeFileSync(tokenFile, "own-pod-token\n");
+    process.env.AZURE_CLIENT_ID = "pod-client";
+    process.env.AZURE_TENANT_ID = "tenant-1";
+    process.env.AZURE_FEDERATED_TOKEN_FILE = tokenFile;
+    const assertions: string[] = [];
+    fake.clients.set("pod-client", {
+      federated: (assertion) => {
+        assertions.push(assertion);
+        return assertion === "own-pod-token";
+      },
+    });
+    const spec = { vaultUrl: fake.url, authType: "WorkloadIdentity" };
+    try {
+      for (const storeKind of ["ClusterSecretStore", "SecretStore"] as const) {
+        assert.deepEqual(azureKVProvider.validate(spec as any, storeKind).errors, []);
+        const c = await azureKVProvider.newClient(spec as any, { ...ctx, storeKind, storeName: `own-${storeKind}` });
+        assert.equal((await c.getSecret({ key: "other" })).toString(), "x");
+      }
+      assert.ok(assertions.length > 0 && assertions.every((a) => a === "own-pod-token"));
+      assert.equal(kube.issued.length, 0, "no TokenRequest: the pod's own token is used");
+
+      configureTenantPolicy({ refuseAmbientCredentials: true });
+      assert.match(
+        azureKVProvider.validate(spec as any, "SecretStore").errors.join(),
+        /spec\.provider\.azurekv\.serviceAccountRef: is required for WorkloadIdentity in a SecretStore/,
+      );
+      assert.deepEqual(azureKVProvider.validate(spec as any, "ClusterSecretStore").errors, []);
+      await assert.rejects(
+        azureKVProvider.newClient(spec as any, { ...ctx, storeName: "refused" }),
+        (e: Error) => e instanceof StoreConfigError && /refuse-ambient-credentials/.test(e.message),
+      );
+      const cluster = await azureKVProvider.newClient(spec as any, {
+        ...ctx,
+        storeKind: "ClusterSecretStore",
+        storeName: "cluster-refused-policy",
+      });
+      assert.equal((await cluster.getSecret({ key: "other" })).toString(), "x");
+
+      configureTenantPolicy();
+      delete process.env.AZURE_FEDERATED_TOKEN_FILE;
+      await assert.rejects(
+        azureKVProvider.newClient(spec as any, { ...ctx, storeName: "no-token-file" }),
+        (e: Error) => e instanceof StoreConfigError && /AZURE_FEDERATED_TOKEN_FILE is not set/.test(e.message),
+      );
+    } finally {
+      configureTenantPolicy();
+      for (const k of own) {
+        if (before[k] === undefined) delete process.env[k];
+        else process.env[k] = before[k];
+      }
+    }
   });
 
   test("find by name regexp and tags", async () => {

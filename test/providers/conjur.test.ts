@@ -90,7 +90,7 @@ describe("conjur provider", () => {
         "spec.provider.conjur.auth.apikey.apiKeyRef.key: is required",
       ]);
       assert.deepEqual(conjurProvider.validate({ url: "https://c.example", auth: {} } as any, "SecretStore").errors, [
-        "spec.provider.conjur.auth: exactly one of apikey, jwt or cert must be set",
+        "spec.provider.conjur.auth: exactly one of apikey, jwt, cert, iam, azure or gcp must be set",
       ]);
       const jwt = conjurProvider.validate(
         { url: "https://c.example", auth: { jwt: { account: "a", serviceID: "" } } } as any,

@@ -140,7 +140,37 @@ describe("doppler provider", () => {
       { auth: { secretRef: { dopplerToken: { name: "x" } } } } as any,
       "ClusterSecretStore",
     ).errors;
-    assert.ok(errs.some((e) => e.includes("dopplerToken.key")));
     assert.ok(errs.some((e) => e.includes("dopplerToken.namespace")));
+    // As upstream, the key is optional (it defaults to dopplerToken).
+    assert.ok(!errs.some((e) => e.includes("dopplerToken.key")));
+  });
+
+  test("a dopplerToken reference without a key reads the key dopplerToken", async () => {
+    kube.setSecret("team", "doppler-default", { dopplerToken: TOKEN });
+    const c = await dopplerProvider.newClient(
+      { auth: { secretRef: { dopplerToken: { name: "doppler-default" } } } } as any,
+      ctx,
+    );
+    assert.equal((await c.getSecret({ key: "DB_PASSWORD" })).toString(), "s3cret");
+  });
+
+  test("spec.host points the store at another API endpoint and wins over DOPPLER_API_HOST", async () => {
+    const saved = process.env.DOPPLER_API_HOST;
+    process.env.DOPPLER_API_HOST = "http://127.0.0.1:9"; // nothing listens there
+    try {
+      await assert.rejects((await client()).getSecret({ key: "DB_PASSWORD" }), /request failed/);
+      const c = await client({ host: `${fake.url}/` });
+      assert.equal((await c.getSecret({ key: "DB_PASSWORD" })).toString(), "s3cret");
+    } finally {
+      process.env.DOPPLER_API_HOST = saved;
+    }
+  });
+
+  test("spec.host must be an http(s) URL", () => {
+    const auth = { secretRef: { dopplerToken: { name: "x" } } };
+    const errsFor = (host: string) => dopplerProvider.validate({ auth, host } as any, "SecretStore").errors;
+    assert.deepEqual(errsFor("https://doppler.internal.example.com"), []);
+    assert.match(errsFor("doppler.internal").join(), /spec\.provider\.doppler\.host: is not a URL/);
+    assert.match(errsFor("ftp://doppler.internal").join(), /spec\.provider\.doppler\.host: must be an http\(s\) URL/);
   });
 });

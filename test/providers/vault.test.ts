@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { VaultProvider as VaultProviderSpec } from "../../src/api/providers/vault.js";
+import { validateObject } from "../../src/api/validation.js";
 import { ClientCaches } from "../../src/providers/caches.js";
 import {
   NoSecretError,
@@ -363,13 +364,57 @@ describe("vault: auth methods and token lifecycle", () => {
       Buffer.from(seen.iam_request_body, "base64").toString(),
       "Action=GetCallerIdentity&Version=2011-06-15",
     );
-    assert.equal(Buffer.from(seen.iam_request_url, "base64").toString(), "https://sts.eu-west-1.amazonaws.com/");
+    // The default (Legacy) policy names the global endpoint, signed for us-east-1, as default Vault mounts expect.
+    assert.equal(Buffer.from(seen.iam_request_url, "base64").toString(), "https://sts.amazonaws.com/");
     const headers = JSON.parse(Buffer.from(seen.iam_request_headers, "base64").toString());
     assert.match(
       headers.Authorization[0],
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-vault-aws-iam-server-id, Signature=[0-9a-f]{64}$/,
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/sts\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-vault-aws-iam-server-id, Signature=[0-9a-f]{64}$/,
     );
+    assert.equal(headers.Host?.[0] ?? headers.host?.[0], "sts.amazonaws.com");
     assert.equal(headers["X-Vault-AWS-IAM-Server-ID"][0], "vault.example.com");
+  });
+
+  test("iam auth stsEndpointPolicy: Regional signs regionally; Legacy does too where no global endpoint serves", async () => {
+    kube.setSecret(NS, "aws", { id: "AKIDEXAMPLE", secret: "wJalrXUtnFEMI" });
+    const seen: any[] = [];
+    vault.enableAuth("aws", "aws", (b) => {
+      seen.push(b);
+      return { ok: true };
+    });
+    const iam = (region: string, stsEndpointPolicy?: string) => ({
+      region,
+      vaultRole: "vault-role",
+      ...(stsEndpointPolicy ? { stsEndpointPolicy } : {}),
+      secretRef: {
+        accessKeyIDSecretRef: { name: "aws", key: "id" },
+        secretAccessKeySecretRef: { name: "aws", key: "secret" },
+      },
+    });
+    const cases: [region: string, policy: string | undefined, url: string, scope: string][] = [
+      ["eu-west-1", "Regional", "https://sts.eu-west-1.amazonaws.com/", "eu-west-1"],
+      ["ap-east-1", undefined, "https://sts.ap-east-1.amazonaws.com/", "ap-east-1"],
+      ["us-west-2", "Legacy", "https://sts.amazonaws.com/", "us-east-1"],
+    ];
+    for (const [i, [region, policy, url, scope]] of cases.entries()) {
+      const c = await client(
+        { path: "secret", auth: { iam: iam(region, policy) as any } },
+        ctx("SecretStore", `sts-${i}`),
+      );
+      assert.equal((await c.getSecret({ key: "myapp", property: "password" })).toString(), "hunter2");
+      const login = seen.at(-1);
+      assert.equal(Buffer.from(login.iam_request_url, "base64").toString(), url, `${region} ${policy}`);
+      const headers = JSON.parse(Buffer.from(login.iam_request_headers, "base64").toString());
+      assert.match(headers.Authorization[0], new RegExp(`/${scope}/sts/aws4_request`));
+    }
+    assert.ok(
+      validateObject({
+        apiVersion: "external-secrets.io/v1",
+        kind: "SecretStore",
+        metadata: { name: "s", namespace: NS },
+        spec: { provider: { vault: { server: "https://v", auth: { iam: iam("eu-west-1", "Global") } } } },
+      }).some((e) => e.severity === "error" && e.path === "spec.provider.vault.auth.iam.stsEndpointPolicy"),
+    );
   });
 
   test("namespace headers, readYourWrites/forwardInconsistent and custom headers", async () => {

@@ -80,4 +80,52 @@ describe("event recorder", () => {
     assert.equal(combined[0]!.count, 15);
     assert.match(combined[0]!.message, /provider error #24$/);
   });
+
+  it("lets one object emit 25 events at once, then one per 5 minutes, carrying the count of those held back", async () => {
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const rec = new ApiEventRecorder(client, "external-secrets", (err) => assert.fail(String(err)), {
+      now: () => now,
+    });
+    for (let i = 0; i < 40; i++) rec.event(es("d"), "Warning", "UpdateFailed", "could not get secret data");
+    rec.event(es("e"), "Warning", "UpdateFailed", "could not get secret data");
+    await rec.flush();
+    assert.deepEqual(rec.stats(), { written: 26, filtered: 15, dropped: 0 });
+    assert.equal((await eventsFor("d"))[0]!.count, 25, "the writes that went out");
+    assert.equal((await eventsFor("e"))[0]!.count, 1, "another object has its own allowance");
+    now += 60_000;
+    rec.event(es("d"), "Warning", "UpdateFailed", "could not get secret data");
+    now += 240_000;
+    rec.event(es("d"), "Warning", "UpdateFailed", "could not get secret data");
+    await rec.flush();
+    const [d] = await eventsFor("d");
+    assert.equal(d!.count, 42, "one write after 5 minutes, with every event counted");
+    assert.equal(d!.lastTimestamp, "2026-01-01T00:05:00Z");
+  });
+
+  it("drops events beyond the pending-write cap instead of queueing them without bound", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const created: string[] = [];
+    const stalled = {
+      create: async (_r: unknown, obj: { involvedObject: { name: string } }) => {
+        await gate;
+        created.push(obj.involvedObject.name);
+        return obj;
+      },
+      patch: async () => ({}),
+    } as unknown as KubeClient;
+    const rec = new ApiEventRecorder(stalled, "external-secrets", (err) => assert.fail(String(err)), {
+      maxPending: 3,
+    });
+    for (let i = 0; i < 10; i++) rec.event(es(`p${i}`), "Normal", "Created", "secret created");
+    assert.deepEqual(rec.stats(), { written: 0, filtered: 0, dropped: 7 });
+    release();
+    await rec.flush();
+    assert.deepEqual(created.sort(), ["p0", "p1", "p2"]);
+    rec.event(es("p9"), "Normal", "Created", "secret created");
+    await rec.flush();
+    assert.equal(rec.stats().written, 4, "room again once the writes went out");
+  });
 });

@@ -6,6 +6,7 @@ import { StringEnum } from "../schema.js";
 export const DopplerAuthSchema = Type.Object({
   secretRef: Type.Optional(
     Type.Object({
+      // key defaults to "dopplerToken", as upstream.
       dopplerToken: SecretKeySelectorSchema,
     }),
   ),
@@ -31,6 +32,7 @@ export const DopplerFormatValues = ["json", "dotnet-json", "env", "yaml", "docke
 
 export const DopplerProviderSchema = Type.Object({
   auth: DopplerAuthSchema,
+  host: Type.Optional(Type.String({ description: 'Doppler API base URL, default "https://api.doppler.com".' })),
   project: Type.Optional(Type.String()),
   config: Type.Optional(Type.String()),
   nameTransformer: Type.Optional(StringEnum(DopplerNameTransformerValues)),

@@ -59,6 +59,8 @@ export const VaultAwsAuthSecretRefSchema = Type.Object({
   sessionTokenSecretRef: Type.Optional(SecretKeySelectorSchema),
 });
 
+export const VaultIAMSTSEndpointPolicyValues = ["Legacy", "Regional"] as const;
+
 export const VaultIamAuthSchema = Type.Object({
   path: Type.Optional(Type.String({ description: 'Mount path of the AWS auth method, default "aws".' })),
   region: Type.Optional(Type.String()),
@@ -66,6 +68,14 @@ export const VaultIamAuthSchema = Type.Object({
   vaultRole: Type.String(),
   externalID: Type.Optional(Type.String()),
   vaultAwsIamServerID: Type.Optional(Type.String()),
+  stsEndpointPolicy: Type.Optional(
+    StringEnum(VaultIAMSTSEndpointPolicyValues, {
+      description:
+        "STS endpoint the signed GetCallerIdentity request names. Legacy (default): the global sts.amazonaws.com " +
+        "(signed for us-east-1) for regions it serves, the regional endpoint otherwise; Regional: always " +
+        "sts.<region>.amazonaws.com. AWS_STS_ENDPOINT overrides both.",
+    }),
+  ),
   secretRef: Type.Optional(VaultAwsAuthSecretRefSchema),
   jwt: Type.Optional(Type.Object({ serviceAccountRef: Type.Optional(ServiceAccountSelectorSchema) })),
 });

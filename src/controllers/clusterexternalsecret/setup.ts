@@ -2,7 +2,7 @@
  * The ClusterExternalSecret controller: its spec changes, namespaces appearing, going or changing labels, and its
  * ExternalSecrets deleted by someone else (re-created) all reconcile it.
  */
-import { CLUSTER_EXTERNAL_SECRETS, EXTERNAL_SECRETS, NAMESPACES } from "../../kube/index.js";
+import { CachedKubeClient, CLUSTER_EXTERNAL_SECRETS, EXTERNAL_SECRETS, NAMESPACES } from "../../kube/index.js";
 import type { Controller } from "../../runtime/controller.js";
 import { type ControllerSet, requestOf } from "../../runtime/controller-builder.js";
 import { labelsChanged } from "../common/predicates.js";
@@ -12,8 +12,10 @@ import { ClusterExternalSecretReconciler } from "./reconciler.js";
 
 export function setupClusterExternalSecrets(set: ControllerSet, deps: ControllerDeps): Controller {
   const namespaces = set.informer(NAMESPACES, NAMESPACE_METADATA);
+  // Sharded, the ExternalSecret cache holds this replica's share only: the fan-out reads its children from the server.
+  const client = deps.sharded ? new CachedKubeClient(deps.server.transport) : deps.client;
   const reconciler = new ClusterExternalSecretReconciler({
-    client: deps.client,
+    client,
     log: deps.log,
     metrics: deps.metrics,
     namespaces,
@@ -23,6 +25,7 @@ export function setupClusterExternalSecrets(set: ControllerSet, deps: Controller
     onDelete: (o) => deps.metrics.forget("ClusterExternalSecret", o.metadata.name),
   });
   deps.client.cache(CLUSTER_EXTERNAL_SECRETS, builder.forInformer);
+  if (client !== deps.client) client.cache(CLUSTER_EXTERNAL_SECRETS, builder.forInformer).cache(NAMESPACES, namespaces);
   const all = () => builder.forInformer.cache.list().map(requestOf);
   return builder
     .watches(namespaces, { predicate: labelsChanged, map: all })

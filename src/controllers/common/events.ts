@@ -4,10 +4,17 @@
  *   `lastTimestamp` instead of creating a new one;
  * - when one object emits more than 10 different messages for the same type and reason within 10 minutes, further
  *   ones are folded into a single "(combined from similar events)" Event.
- * Writes for one Event are serialized, so concurrent repeats never create duplicates. Messages never carry secret
- * values (callers pass fixed texts or sanitized errors).
+ * - each object may emit 25 events at once, then one per 5 minutes (`EventSpamFilter`, as client-go's);
+ * - at most `maxPending` writes wait at once (client-go queues 1000): beyond that, events are dropped, so a
+ *   slow API server never makes them pile up in memory.
+ * Writes for one Event are serialized, so concurrent repeats never create duplicates. The composition root gives
+ * the recorder a client of its own, with its own QPS budget (as client-go's event broadcaster has), so Events
+ * never delay the Secret and status writes. Messages never carry secret values (callers pass fixed texts or
+ * sanitized errors).
  */
 import { EVENTS, isNotFound, type KubeClient, type KubeObject } from "../../kube/index.js";
+import { realClock } from "../../runtime/clock.js";
+import { EventSpamFilter, type EventSpamFilterOptions } from "../../runtime/event-spam-filter.js";
 
 export interface EventRecorder {
   event(obj: KubeObject, type: "Normal" | "Warning", reason: string, message: string): void;
@@ -18,6 +25,18 @@ export interface EventRecorderOptions {
   now?: () => number;
   /** Distinct events remembered for aggregation (least recently used are forgotten; default 4096). */
   cacheSize?: number;
+  /** Per-object spam filter settings (default: client-go's, 25 at once then 1 per 5 minutes). */
+  spam?: Omit<EventSpamFilterOptions, "clock">;
+  /** Writes allowed to wait at once; further events are dropped (default 1000). */
+  maxPending?: number;
+}
+
+export interface EventRecorderStats {
+  written: number;
+  /** Refused by the per-object spam filter. */
+  filtered: number;
+  /** Dropped because `maxPending` writes were already waiting. */
+  dropped: number;
 }
 
 /** Event count per object/type/reason after which different messages are combined (client-go's default). */
@@ -47,7 +66,11 @@ export class ApiEventRecorder implements EventRecorder {
   private readonly similar = new Map<string, Similar>();
   private readonly now: () => number;
   private readonly cacheSize: number;
+  private readonly spam: EventSpamFilter;
+  private readonly maxPending: number;
+  private pending = 0;
   private seq = 0;
+  private readonly counters: EventRecorderStats = { written: 0, filtered: 0, dropped: 0 };
 
   constructor(
     private readonly client: KubeClient,
@@ -57,6 +80,12 @@ export class ApiEventRecorder implements EventRecorder {
   ) {
     this.now = opts.now ?? Date.now;
     this.cacheSize = Math.max(1, opts.cacheSize ?? 4096);
+    this.spam = new EventSpamFilter({ ...opts.spam, clock: { now: this.now, setTimer: realClock.setTimer } });
+    this.maxPending = Math.max(1, opts.maxPending ?? 1000);
+  }
+
+  stats(): EventRecorderStats {
+    return { ...this.counters };
   }
 
   event(obj: KubeObject, type: "Normal" | "Warning", reason: string, message: string): void {
@@ -69,7 +98,8 @@ export class ApiEventRecorder implements EventRecorder {
       uid: m.uid,
       resourceVersion: m.resourceVersion,
     };
-    const objectKey = [this.component, obj.apiVersion, obj.kind, m.namespace, m.name, m.uid, type, reason];
+    const source = [this.component, obj.apiVersion, obj.kind, m.namespace, m.name, m.uid];
+    const objectKey = [...source, type, reason];
     const now = this.now();
     let text = message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 3)}...` : message;
     let key = JSON.stringify([...objectKey, text]);
@@ -94,10 +124,26 @@ export class ApiEventRecorder implements EventRecorder {
     this.trim(this.recorded);
     const entry = rec;
     entry.count++;
+    // Refused or dropped events still count: the next write of this Event carries the total.
+    if (!this.spam.allow(JSON.stringify(source))) {
+      this.counters.filtered++;
+      return;
+    }
+    if (this.pending >= this.maxPending) {
+      this.counters.dropped++;
+      return;
+    }
+    this.pending++;
     const count = entry.count;
     entry.tail = entry.tail
       .then(() => this.write(entry, count, { involvedObject, type, reason, message: text }, now))
-      .catch(this.onError);
+      .then(() => {
+        this.counters.written++;
+      })
+      .catch(this.onError)
+      .finally(() => {
+        this.pending--;
+      });
   }
 
   /** Resolves once every event recorded so far has been written (or has failed). */

@@ -301,5 +301,9 @@ export async function applyTemplate(
   await execute(template.data ?? {}, "Values", "Data", ctx, out);
   await execute(template.metadata?.labels ?? {}, "Values", "Labels", ctx, out);
   await execute(template.metadata?.annotations ?? {}, "Values", "Annotations", ctx, out);
+  // As upstream: a template that renders no data (only type or metadata) keeps the provider's data.
+  if (Object.keys(template.data ?? {}).length === 0 && (template.templateFrom ?? []).length === 0) {
+    Object.assign(out.data, dataMap);
+  }
   return out;
 }

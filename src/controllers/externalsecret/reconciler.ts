@@ -46,7 +46,14 @@ import { resolveStores, type StoreLookup } from "./pipeline/resolve.js";
 import type { SecretObject } from "./pipeline/secret-object.js";
 import { nextStatus } from "./pipeline/status.js";
 import { heldStatus } from "./pipeline/sync-windows.js";
-import { type Ended, genericTarget, secretTarget, type TargetWriteContext, writeTarget } from "./target-writer.js";
+import {
+  type Ended,
+  genericTarget,
+  type SecretDataChange,
+  secretTarget,
+  type TargetWriteContext,
+  writeTarget,
+} from "./target-writer.js";
 
 export interface ExternalSecretReconcilerOptions {
   client: KubeClient;
@@ -74,6 +81,8 @@ export interface ExternalSecretReconcilerOptions {
   storeSlots?: StoreSlots;
   /** --unsafe-allow-generic-targets: spec.target.manifest kinds (absent: such ExternalSecrets fail). */
   genericTargets?: GenericTargets;
+  /** Told after a sync changed a managed Secret's data (--enable-workload-rollouts). */
+  onDataChanged?: (change: SecretDataChange) => void;
 }
 
 const STORE_VALIDATION_POLL_MS = 2_000;
@@ -390,6 +399,7 @@ export class ExternalSecretReconciler {
       render: this.opts.render,
       templateSources: this.templateSources(namespace),
       signal,
+      onDataChanged: this.opts.onDataChanged,
     };
     if (live.generic) {
       const resource = live.generic.resource;

@@ -25,6 +25,7 @@ import { GenericTargets } from "./generic-targets.js";
 import { targetIndexKey } from "./pipeline/generic-target.js";
 import { ForcedSyncs } from "./pipeline/plan.js";
 import { ExternalSecretReconciler } from "./reconciler.js";
+import type { SecretDataChange } from "./target-writer.js";
 
 const STORE_INDEX = "store";
 const TARGET_INDEX = "target";
@@ -47,6 +48,8 @@ export interface ExternalSecretSetupOptions {
   allowGenericTargets?: boolean;
   /** The reconciler's clock (default Date.now). */
   now?: () => number;
+  /** Told after a sync changed a managed Secret's data (--enable-workload-rollouts). */
+  onDataChanged?: (change: SecretDataChange) => void;
 }
 
 export interface ExternalSecrets {
@@ -56,6 +59,8 @@ export interface ExternalSecrets {
    * that read it from that store. Returns them as "namespace/name".
    */
   notify(store: NotifyStoreRef, key: string): string[];
+  /** Owe this ExternalSecret ("namespace/name") a sync on its next run (shard mode: taken over from a peer). */
+  owe(id: string): void;
   stop(): void;
 }
 
@@ -92,6 +97,7 @@ export function setupExternalSecrets(set: ControllerSet, deps: ControllerDeps, o
     reconcileTimeoutMs: deps.reconcileTimeoutMs,
     genericTargets,
     now: opts.now,
+    onDataChanged: opts.onDataChanged,
     // A deferred sync runs next as soon as its store has a free slot (behind a deep queue it would leave the slot
     // idle while workers pop, and defer, other syncs of the same store).
     storeSlots: new StoreSlots(opts.maxConcurrentPerStore || defaultPerStoreLimit(set.concurrency), (id) =>
@@ -164,5 +170,10 @@ export function setupExternalSecrets(set: ControllerSet, deps: ControllerDeps, o
     for (const id of hits) notified.request(id);
     return [...hits];
   };
-  return { controller: es, notify, stop: () => notified.stop() } satisfies ExternalSecrets;
+  return {
+    controller: es,
+    notify,
+    owe: (id) => forced.request(id),
+    stop: () => notified.stop(),
+  } satisfies ExternalSecrets;
 }

@@ -11,6 +11,7 @@ import type { EventRecorder } from "../common/events.js";
 import type { EsoMetrics } from "../common/metrics.js";
 import type { RenderTemplate, TemplateOutput, TemplateSources } from "../common/secret-template.js";
 import {
+  ANNOTATION_DATA_HASH,
   CONDITION_READY,
   EVENT_CREATED,
   EVENT_DELETED,
@@ -20,7 +21,7 @@ import {
   REASON_MISSING,
   REASON_SYNCED,
 } from "./constants.js";
-import { applySecret, type LiveSecret } from "./pipeline/apply.js";
+import { applySecret, dataChanged, type LiveSecret } from "./pipeline/apply.js";
 import { desiredSecret, SecretNotOwnedError, SecretOwnedError } from "./pipeline/desired.js";
 import { asError, SyncFailure } from "./pipeline/failure.js";
 import { nextVisit, targetAction } from "./pipeline/plan.js";
@@ -50,6 +51,8 @@ export interface TargetKind {
   deleteFailure: string;
   /** Record the target's name in status.binding (Secrets). */
   binding: boolean;
+  /** Updates that change the data are reported to `onDataChanged` (Secrets). */
+  reportsDataChanges?: boolean;
   /** A target whose absence is only the cache's word may exist: a delete is attempted all the same. */
   deleteUnverified: boolean;
   build: typeof desiredSecret;
@@ -71,6 +74,7 @@ export function secretTarget(name: string, resource: ResourceDescriptor): Target
     },
     deleteFailure: "could not delete secret",
     binding: true,
+    reportsDataChanges: true,
     deleteUnverified: true,
     build: desiredSecret,
   };
@@ -101,6 +105,17 @@ export function genericTarget(
   };
 }
 
+/** A managed Secret whose data a sync has just changed (written, not only planned). */
+export interface SecretDataChange {
+  es: ExternalSecret;
+  namespace: string;
+  name: string;
+  /** The new data hash (the Secret's data-hash annotation). */
+  hash: string;
+  /** The written Secret's annotations. */
+  annotations: Record<string, string>;
+}
+
 export interface TargetWriteContext {
   es: ExternalSecret;
   live: LiveSecret;
@@ -115,13 +130,15 @@ export interface TargetWriteContext {
   render: RenderTemplate;
   templateSources: TemplateSources;
   signal?: AbortSignal;
+  /** Told after an update that changed a Secret's data (e.g. workload rollouts). */
+  onDataChanged?: (change: SecretDataChange) => void;
 }
 
 export async function writeTarget(ctx: TargetWriteContext, target: TargetKind): Promise<Ended> {
   const { es, live, client, events } = ctx;
   const namespace = es.metadata?.namespace ?? "";
   const policy = es.spec.target?.creationPolicy ?? "Owner";
-  const next = nextVisit(es, ctx.intervalMs, ctx.nowMs, ctx.jitter);
+  const next = nextVisit(es, ctx.intervalMs, ctx.nowMs, ctx.jitter, ctx.nowMs);
   const synced = (reason: string, message: string, binding?: string): Ended => ({
     outcome: { kind: "synced", reason, message, binding },
     next,
@@ -156,6 +173,7 @@ export async function writeTarget(ctx: TargetWriteContext, target: TargetKind): 
   }
   await target.beforeWrite?.();
   const out = await renderTarget(es, ctx.data, ctx.templateSources, ctx.render);
+  let written: { before: SecretObject | undefined; after: SecretObject } | undefined;
   const applied = await applySecret(
     {
       create: (o) => client.create(target.resource, o),
@@ -164,9 +182,21 @@ export async function writeTarget(ctx: TargetWriteContext, target: TargetKind): 
       isAlreadyExists,
     },
     live,
-    (existing) => desired(es, existing, out, target.build),
+    (existing) => {
+      const after = desired(es, existing, out, target.build);
+      written = { before: existing, after };
+      return after;
+    },
     target.needsWrite,
   );
+  if (
+    applied === "updated" &&
+    written?.before &&
+    target.reportsDataChanges &&
+    dataChanged(written.before, written.after)
+  ) {
+    reportDataChange(ctx, target.name, written.after);
+  }
   if (applied === "created") events.event(es, "Normal", EVENT_CREATED, target.events.created);
   if (applied === "updated") events.event(es, "Normal", EVENT_UPDATED, target.events.updated);
   if (ctx.drift) {
@@ -175,6 +205,16 @@ export async function writeTarget(ctx: TargetWriteContext, target: TargetKind): 
     events.event(es, "Warning", EVENT_DRIFT_RESTORED, message);
   }
   return synced(REASON_SYNCED, `${target.noun} synced`, target.binding ? target.name : undefined);
+}
+
+function reportDataChange(ctx: TargetWriteContext, name: string, secret: SecretObject): void {
+  const annotations = secret.metadata.annotations ?? {};
+  const namespace = ctx.es.metadata?.namespace ?? "";
+  try {
+    ctx.onDataChanged?.({ es: ctx.es, namespace, name, hash: annotations[ANNOTATION_DATA_HASH] ?? "", annotations });
+  } catch {
+    // A listener's failure is its own: the Secret is written and the sync succeeded.
+  }
 }
 
 /** The desired step, with its ownership refusals classified as sync failures the user must resolve. */

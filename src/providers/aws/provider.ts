@@ -14,10 +14,6 @@ function specErrors(spec: AWSProvider, storeKind: StoreKind): string[] {
     errs.push(`${FIELD}.service: must be one of ${AWSServiceValues.join(", ")}`);
   }
   if (!spec?.region) errs.push(`${FIELD}.region: is required`);
-  for (const [i, r] of (spec?.additionalRoles ?? []).entries()) {
-    if (!ROLE_ARN.test(r)) errs.push(`${FIELD}.additionalRoles[${i}]: is not an IAM role ARN`);
-  }
-  if (spec?.role && !ROLE_ARN.test(spec.role)) errs.push(`${FIELD}.role: is not an IAM role ARN`);
   const sr = spec?.auth?.secretRef;
   if (sr && (!sr.accessKeyIDSecretRef || !sr.secretAccessKeySecretRef)) {
     errs.push(`${FIELD}.auth.secretRef: accessKeyIDSecretRef and secretAccessKeySecretRef are required`);
@@ -42,6 +38,14 @@ function specErrors(spec: AWSProvider, storeKind: StoreKind): string[] {
 
 function specWarnings(spec: AWSProvider): string[] {
   const warns: string[] = [];
+  // Upstream accepts any string here; STS is the judge, so a malformed role only warns.
+  for (const [i, r] of (spec?.additionalRoles ?? []).entries()) {
+    if (!ROLE_ARN.test(r))
+      warns.push(`${FIELD}.additionalRoles[${i}]: is not an IAM role ARN; sts:AssumeRole will refuse it`);
+  }
+  if (spec?.role && !ROLE_ARN.test(spec.role)) {
+    warns.push(`${FIELD}.role: is not an IAM role ARN; sts:AssumeRole will refuse it`);
+  }
   const policy = spec?.sessionTagsPolicy ?? "None";
   if (policy !== "None" && !spec?.role) {
     warns.push(`${FIELD}.sessionTagsPolicy: session tags are sent only when assuming ${FIELD}.role, which is unset`);

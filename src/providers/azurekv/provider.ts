@@ -1,6 +1,7 @@
 /** The "azurekv" provider: secrets, keys and certificates of one Azure Key Vault. */
 import type { AzureKVProvider } from "../../api/providers/azurekv.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
+import { tenantPolicy } from "../tenant-policy.js";
 import { newCredential } from "./auth/resolve.js";
 import { AzureKVClient } from "./client.js";
 import { cloudEndpoints } from "./clouds.js";
@@ -63,8 +64,16 @@ export const azureKVProvider: Provider<AzureKVProvider> = {
         }
       }
     }
-    if (authType === "WorkloadIdentity" && !spec?.serviceAccountRef?.name) {
-      errs.push(`${FIELD}.serviceAccountRef: is required for WorkloadIdentity`);
+    if (authType === "WorkloadIdentity") {
+      const sa = spec?.serviceAccountRef;
+      if (sa && !sa.name) errs.push(`${FIELD}.serviceAccountRef.name: is required`);
+      // Without serviceAccountRef the operator's own federated identity serves, as upstream: not for a SecretStore
+      // when the operator refuses ambient credentials to namespaced stores.
+      if (!sa && storeKind === "SecretStore" && tenantPolicy().refuseAmbientCredentials) {
+        errs.push(
+          `${FIELD}.serviceAccountRef: is required for WorkloadIdentity in a SecretStore (--refuse-ambient-credentials-for-namespaced-stores)`,
+        );
+      }
     }
     if (spec?.environmentType === "AzureStackCloud" && !spec.customCloudConfig?.activeDirectoryEndpoint) {
       errs.push(`${FIELD}.customCloudConfig.activeDirectoryEndpoint: is required for AzureStackCloud`);

@@ -1,10 +1,10 @@
 /** The "conjur" provider: CyberArk Conjur / Secrets Manager variables over the Conjur REST API, read-only. */
 import { createHash } from "node:crypto";
-import type { SecretKeySelector } from "../../api/common.js";
+import type { SecretKeySelector, ServiceAccountSelector } from "../../api/common.js";
 import type { ConjurProvider } from "../../api/providers/conjur.js";
 import type { Capabilities, Provider, ProviderContext, SecretsClient, SpecValidation, StoreKind } from "../provider.js";
 import { resolveCABundle } from "../resolvers.js";
-import { resolveAuth } from "./auth/resolve.js";
+import { AUTH_METHODS, ONE_METHOD, resolveAuth } from "./auth/resolve.js";
 import { ConjurClient } from "./client.js";
 import { applianceBase } from "./endpoints.js";
 import { CONJUR_TOKENS, conjurToken } from "./token-cache.js";
@@ -32,12 +32,19 @@ export const conjurProvider: Provider<ConjurProvider> = {
       errs.push(`${FIELD}.caBundle: must be base64-encoded PEM`);
     }
     const auth = spec?.auth ?? {};
-    const methods = (["apikey", "jwt", "cert"] as const).filter((m) => auth[m]);
-    if (methods.length !== 1) errs.push(`${FIELD}.auth: exactly one of apikey, jwt or cert must be set`);
+    const methods = AUTH_METHODS.filter((m) => auth[m]);
+    if (methods.length !== 1) errs.push(`${FIELD}.auth: ${ONE_METHOD}`);
     const ref = (r: SecretKeySelector | undefined, at: string, keyRequired = true) => {
       if (!r?.name) return errs.push(`${at}.name: is required`);
       if (keyRequired && !r.key) errs.push(`${at}.key: is required`);
       if (storeKind === "SecretStore" && r.namespace) {
+        errs.push(`${at}.namespace: a SecretStore may not reference another namespace`);
+      }
+    };
+    const saRef = (sa: ServiceAccountSelector | undefined, at: string) => {
+      if (!sa) return;
+      if (!sa.name) errs.push(`${at}.name: is required`);
+      if (sa.namespace && storeKind === "SecretStore") {
         errs.push(`${at}.namespace: a SecretStore may not reference another namespace`);
       }
     };
@@ -55,11 +62,32 @@ export const conjurProvider: Provider<ConjurProvider> = {
         errs.push(`${at}: one of secretRef or serviceAccountRef is required`);
       }
       if (auth.jwt.secretRef) ref(auth.jwt.secretRef, `${at}.secretRef`, false);
-      const sa = auth.jwt.serviceAccountRef;
-      if (sa && !sa.name) errs.push(`${at}.serviceAccountRef.name: is required`);
-      if (sa?.namespace && storeKind === "SecretStore") {
-        errs.push(`${at}.serviceAccountRef.namespace: a SecretStore may not reference another namespace`);
+      saRef(auth.jwt.serviceAccountRef, `${at}.serviceAccountRef`);
+    }
+    const cloud = (m: { account?: string; serviceID?: string; hostId?: string }, at: string, serviceID = true) => {
+      if (!m.account) errs.push(`${at}.account: is required`);
+      if (serviceID && !m.serviceID) errs.push(`${at}.serviceID: is required`);
+      if (!m.hostId) errs.push(`${at}.hostId: is required`);
+    };
+    if (auth.iam) {
+      const at = `${FIELD}.auth.iam`;
+      cloud(auth.iam, at);
+      const s = auth.iam.secretRef;
+      if (s) {
+        ref(s.accessKeyIDSecretRef, `${at}.secretRef.accessKeyIDSecretRef`);
+        ref(s.secretAccessKeySecretRef, `${at}.secretRef.secretAccessKeySecretRef`);
+        if (s.sessionTokenSecretRef) ref(s.sessionTokenSecretRef, `${at}.secretRef.sessionTokenSecretRef`);
       }
+    }
+    if (auth.azure) {
+      const at = `${FIELD}.auth.azure`;
+      cloud(auth.azure, at);
+      saRef(auth.azure.serviceAccountRef, `${at}.serviceAccountRef`);
+    }
+    if (auth.gcp) {
+      const at = `${FIELD}.auth.gcp`;
+      cloud(auth.gcp, at, false);
+      if (auth.gcp.secretRef) ref(auth.gcp.secretRef.jwt, `${at}.secretRef.jwt`);
     }
     if (auth.cert) {
       const at = `${FIELD}.auth.cert`;

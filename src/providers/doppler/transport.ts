@@ -5,11 +5,11 @@ import { boundedJson, boundedText, DEFAULT_MAX_RESPONSE_BYTES } from "../util/bo
 const WHAT = "doppler response";
 const MAX = DEFAULT_MAX_RESPONSE_BYTES;
 
-/** Default Doppler API host; DOPPLER_API_HOST overrides it (private endpoints, tests). */
 export const DEFAULT_DOPPLER_HOST = "https://api.doppler.com";
 
-export function dopplerHost(): string {
-  return (process.env.DOPPLER_API_HOST || DEFAULT_DOPPLER_HOST).replace(/\/+$/, "");
+/** The API base URL: the store's `host`, else DOPPLER_API_HOST (kept for tests), else Doppler's public API. */
+export function dopplerHost(specHost?: string): string {
+  return (specHost || process.env.DOPPLER_API_HOST || DEFAULT_DOPPLER_HOST).replace(/\/+$/, "");
 }
 
 export interface DopplerTarget {
@@ -23,6 +23,7 @@ export class DopplerApi {
     private readonly token: string,
     private readonly target: DopplerTarget,
     private readonly signal?: AbortSignal,
+    private readonly host: string = dopplerHost(),
   ) {}
 
   private query(extra: Record<string, string | undefined>): string {
@@ -37,7 +38,7 @@ export class DopplerApi {
   private async call(method: string, path: string, what: string, body?: unknown, auth = true): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${dopplerHost()}${path}`, {
+      res = await fetch(`${this.host}${path}`, {
         method,
         headers: {
           ...(auth ? { authorization: `Bearer ${this.token}` } : {}),
@@ -61,8 +62,8 @@ export class DopplerApi {
   }
 
   /** POST /v3/auth/oidc: exchanges a ServiceAccount token for a short-lived Doppler API token. */
-  static async oidcLogin(identity: string, token: string, signal?: AbortSignal): Promise<string> {
-    const api = new DopplerApi("", {}, signal);
+  static async oidcLogin(identity: string, token: string, host: string, signal?: AbortSignal): Promise<string> {
+    const api = new DopplerApi("", {}, signal, host);
     const res = await api.call("POST", "/v3/auth/oidc", "OIDC login", { identity, token }, false);
     const body = await boundedJson<{ token?: string }>(res, MAX, WHAT);
     if (!body.token) throw new ProviderAuthError("doppler: OIDC login: response carries no token");

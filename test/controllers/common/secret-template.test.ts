@@ -39,6 +39,26 @@ describe("templates", () => {
     assert.deepEqual(text(out.data), { k: "v" });
     assert.deepEqual(out.labels, { team: "a" });
   });
+  it("a template with only a type or metadata keeps the provider's data, as upstream", async () => {
+    const out = await applyTemplate(
+      { type: "kubernetes.io/tls", metadata: { labels: { tier: "{{ .tier }}" } } },
+      { "tls.crt": b("CERT"), "tls.key": b("KEY"), tier: b("edge") },
+      {},
+      sources,
+      render,
+    );
+    assert.deepEqual(text(out.data), { "tls.crt": "CERT", "tls.key": "KEY", tier: "edge" });
+    assert.deepEqual(out.labels, { tier: "edge" });
+    // With any data template (Replace), only what the templates render is written.
+    const templated = await applyTemplate(
+      { data: { crt: "{{ .crt }}" } },
+      { crt: b("CERT"), key: b("KEY") },
+      {},
+      sources,
+      render,
+    );
+    assert.deepEqual(text(templated.data), { crt: "CERT" });
+  });
   it("errors name the template, not values", async () => {
     await assert.rejects(
       applyTemplate({ data: { x: "{{ .missing }}" } }, { secret: b("s3cr3t") }, {}, sources, render),

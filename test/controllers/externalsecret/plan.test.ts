@@ -6,10 +6,13 @@ import { ANNOTATION_DATA_HASH } from "../../../src/controllers/externalsecret/co
 import {
   ForcedSyncs,
   isSecretValid,
+  nextRefreshAtMs,
   nextVisit,
   planSync,
+  readSetOf,
   refreshesPeriodically,
   refreshIntervalMs,
+  refreshPhaseMs,
   requeueAfterMs,
   shouldRefresh,
 } from "../../../src/controllers/externalsecret/pipeline/plan.js";
@@ -79,15 +82,15 @@ describe("plan: refresh policy", () => {
     assert.equal(refreshIntervalMs(es({ refreshInterval: "90s" })), 90_000);
   });
 
-  it("requeues at the remaining interval with at most the given jitter fraction", () => {
-    assert.equal(requeueAfterMs(es({}), 3600_000, NOW), 3600_000, "never synced: a full interval");
+  it("intervals that are not whole seconds requeue at the remaining interval with at most the given jitter", () => {
+    assert.equal(requeueAfterMs(es({}), 1500, NOW), 1500, "never synced: a full interval");
     const e = synced({}, new Date(NOW - 400).toISOString());
-    assert.equal(requeueAfterMs(e, 1000, NOW), 600);
+    assert.equal(requeueAfterMs(e, 1500, NOW), 1100);
     assert.equal(
-      requeueAfterMs(es({}, {}), 1000, NOW, 0.1, () => 0.999),
-      1099,
+      requeueAfterMs(e, 1500, NOW, 0.1, () => 0.999),
+      1249,
     );
-    assert.deepEqual(nextVisit(synced({}, new Date(NOW - 5000).toISOString()), 1000, NOW), { requeue: true });
+    assert.deepEqual(nextVisit(synced({}, new Date(NOW - 5000).toISOString()), 1500, NOW), { requeue: true });
   });
 
   it("only Periodic ExternalSecrets with an interval are forced by store changes", () => {
@@ -139,5 +142,75 @@ describe("plan: forced syncs", () => {
     assert.equal(forced.take("ns/a"), false);
     assert.equal(forced.take("ns/b"), false);
     assert.equal(forced.take("ns/c"), true);
+  });
+});
+
+describe("plan: refresh phase", () => {
+  const MIN = 60_000;
+  const reading = (keys: string[], name = "es", namespace = "ns") => {
+    const e = es({ data: keys.map((key, i) => ({ secretKey: `k${i}`, remoteRef: { key } })) }, { name, namespace });
+    return e;
+  };
+
+  it("ExternalSecrets reading the same remote secrets through the same store share a phase", () => {
+    const a = reading(["db/user", "db/pass"], "a");
+    const b = reading(["db/pass", "db/user"], "b");
+    b.spec.data!.reverse();
+    b.spec.data![0]!.secretKey = "other";
+    assert.equal(readSetOf(a), readSetOf(b));
+    assert.equal(refreshPhaseMs(a, MIN), refreshPhaseMs(b, MIN));
+    assert.notEqual(readSetOf(a), readSetOf(reading(["db/user", "db/pass"], "a", "other-ns")), "namespaces differ");
+    const otherStore = reading(["db/user", "db/pass"], "c");
+    otherStore.spec.secretStoreRef = { name: "store", kind: "ClusterSecretStore" };
+    assert.notEqual(readSetOf(a), readSetOf(otherStore), "a ClusterSecretStore of the same name is another store");
+    assert.notEqual(readSetOf(a), readSetOf(reading(["db/user"], "d")));
+  });
+
+  it("different read sets spread over the interval: no second carries a herd", () => {
+    const perSecond = new Array<number>(60).fill(0);
+    for (let i = 0; i < 6000; i++) perSecond[refreshPhaseMs(reading([`app-${i}`]), MIN)! / 1000]!++;
+    assert.ok(Math.max(...perSecond) < 160, `busiest second ${Math.max(...perSecond)} of 6000 over 60 s`);
+    assert.ok(Math.min(...perSecond) > 50, `quietest second ${Math.min(...perSecond)}`);
+  });
+
+  it("the next refresh is never more than one interval after the last, and stays on the phase once there", () => {
+    const e = reading(["db/user"]);
+    const phase = refreshPhaseMs(e, MIN)!;
+    for (let last = NOW; last < NOW + 2 * MIN; last += 7_000) {
+      const next = nextRefreshAtMs(e, MIN, last);
+      assert.ok(next > last && next <= last + MIN, `after ${last - NOW}: ${next - last}`);
+      assert.equal(next % MIN, phase);
+    }
+    // A refresh that ran a little after its phase point (recorded in whole seconds) is due again one interval later.
+    const point = nextRefreshAtMs(e, MIN, NOW);
+    const ranAt = Math.floor((point + 850) / 1000) * 1000;
+    assert.equal(nextRefreshAtMs(e, MIN, ranAt), point + MIN);
+  });
+
+  it("a group synced at scattered times refreshes together from its first phase point on", () => {
+    const nexts = new Set<number>();
+    for (let i = 0; i < 50; i++) {
+      const member = reading(["shared/a", "shared/b"], `es-${i}`);
+      const firstSync = NOW + i * 1_234;
+      const first = nextRefreshAtMs(member, MIN, Math.floor(firstSync / 1000) * 1000);
+      nexts.add(nextRefreshAtMs(member, MIN, first));
+      assert.ok(first - firstSync <= MIN);
+    }
+    assert.ok(nexts.size <= 2, "one phase point, or the next one for members synced after it");
+    const [a, b] = [...nexts];
+    if (b !== undefined) assert.equal(Math.abs(a! - b), MIN);
+  });
+
+  it("a sync requeues to its next phase point, where the plan finds the refresh due (and not a second before)", () => {
+    const e = reading(["db/user"]);
+    e.spec.refreshInterval = "1m";
+    const syncedAt = NOW + 123;
+    const after = requeueAfterMs(e, MIN, syncedAt, 0.05, Math.random, syncedAt)!;
+    assert.ok(after > 0 && after <= MIN);
+    e.status = { refreshTime: new Date(NOW).toISOString(), syncedResourceVersion: resourceVersionOf(e.metadata!) };
+    const due = syncedAt + after;
+    assert.equal(shouldRefresh(e, MIN, due - 1000), false);
+    assert.equal(shouldRefresh(e, MIN, due), true);
+    assert.equal(requeueAfterMs(e, MIN, due - 1000), 1000, "a visit before it waits for the phase point");
   });
 });

@@ -58,6 +58,11 @@ export function secretNeedsWrite(live: SecretObject, desired: SecretObject): boo
   );
 }
 
+/** Whether `desired` holds other data than `live` (keys or values). */
+export function dataChanged(live: SecretObject, desired: SecretObject): boolean {
+  return !sameMap(live.data, desired.data);
+}
+
 /** An immutable live Secret can only take metadata changes. */
 export function immutableDataChanged(live: SecretObject, desired: SecretObject): boolean {
   return !!live.immutable && (!sameMap(live.data, desired.data) || (live.type ?? "Opaque") !== desired.type);

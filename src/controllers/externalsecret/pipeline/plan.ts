@@ -1,8 +1,9 @@
 /**
  * Step 1 of a sync, pure: is a provider round-trip due, is it a drift repair, and when to come back. The one home
- * of refresh policy (refreshPolicy, refreshInterval, the default interval) and of forced syncs (notifications,
- * store changes, retries still owed), as upstream's rules.
+ * of refresh policy (refreshPolicy, refreshInterval, the default interval, the refresh phase) and of forced syncs
+ * (notifications, store changes, retries still owed), as upstream's rules.
  */
+import { createHash } from "node:crypto";
 import { parseDuration } from "../../../api/duration.js";
 import type { ExternalSecret } from "../../../api/externalsecret.js";
 import { decodeSecretData, MANAGED_LABEL, MANAGED_LABEL_VALUE } from "../../../kube/index.js";
@@ -65,6 +66,65 @@ export function isPeriodicRefresh(es: ExternalSecret): boolean {
   return synced !== "" && synced === esResourceVersion(es) && refreshTimeMs(es) !== undefined;
 }
 
+/**
+ * What an ExternalSecret reads, as one string: its namespace (provider reads are shared within a namespace only),
+ * and each store + remote reference (or generator) it reads, sorted. Equal strings read the same remote secrets
+ * through the same stores, hence the same credentials; the secretKeys they are written under do not matter.
+ */
+export function readSetOf(es: ExternalSecret): string {
+  const spec = es.spec ?? {};
+  const store = (ref: { kind?: string; name?: string } | undefined) =>
+    ref?.name ? `${ref.kind ?? "SecretStore"}/${ref.name}` : "";
+  const fallback = store(spec.secretStoreRef);
+  const reads: string[] = [];
+  for (const d of spec.data ?? []) {
+    const src = d.sourceRef?.generatorRef ? `gen:${stable(d.sourceRef.generatorRef)}` : store(d.sourceRef?.storeRef);
+    reads.push(`${src || fallback}|${stable(d.remoteRef)}`);
+  }
+  for (const d of spec.dataFrom ?? []) {
+    const src = d.sourceRef?.generatorRef ? `gen:${stable(d.sourceRef.generatorRef)}` : store(d.sourceRef?.storeRef);
+    reads.push(`${src || fallback}|${stable({ extract: d.extract, find: d.find, rewrite: d.rewrite })}`);
+  }
+  return JSON.stringify([es.metadata?.namespace ?? "", reads.sort()]);
+}
+
+function stable(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stable(o[k])}`).join(",")}}`;
+}
+
+/**
+ * Periodic refreshes happen at the ExternalSecret's phase points: every t with t mod interval = phase (Unix time).
+ * The phase is a hash of what it reads, in whole seconds: ExternalSecrets reading the same remote secrets through
+ * the same store refresh at the same instant, so one coalesced provider read serves them all, while different
+ * read sets spread evenly over the interval. Whole seconds because status.refreshTime keeps whole seconds: a
+ * refresh at or after a phase point records a time at or after it, so the record alone says which point was
+ * served. Undefined (refresh at last + interval, plus jitter) for intervals that are not whole seconds.
+ */
+export function refreshPhaseMs(es: ExternalSecret, intervalMs: number): number | undefined {
+  if (intervalMs < 1000 || intervalMs % 1000 !== 0) return undefined;
+  const digest = createHash("sha256").update(readSetOf(es)).digest();
+  // 48 bits of the digest: uniform enough over any interval a user would set.
+  return (digest.readUIntBE(0, 6) % (intervalMs / 1000)) * 1000;
+}
+
+/**
+ * When the refresh after one at `lastMs` is due: the first phase point after it, which is never more than one
+ * interval later, so no value gets staler than its refreshInterval (the first refresh after a sync off the
+ * schedule, e.g. the first one, comes early instead). Without a phase: last + interval.
+ */
+export function nextRefreshAtMs(es: ExternalSecret, intervalMs: number, lastMs: number): number {
+  const phase = refreshPhaseMs(es, intervalMs);
+  if (phase === undefined) return lastMs + intervalMs;
+  const ahead = (((phase - lastMs) % intervalMs) + intervalMs) % intervalMs;
+  return lastMs + (ahead === 0 ? intervalMs : ahead);
+}
+
 /** refreshPolicy CreatedOnce / OnChange / Periodic (the default). */
 export function shouldRefresh(es: ExternalSecret, intervalMs: number, nowMs: number): boolean {
   const synced = es.status?.syncedResourceVersion ?? "";
@@ -79,7 +139,7 @@ export function shouldRefresh(es: ExternalSecret, intervalMs: number, nowMs: num
       if (synced !== esResourceVersion(es)) return true;
       if (last === undefined) return true;
       if (last > nowMs) return true;
-      return last + intervalMs <= nowMs;
+      return nextRefreshAtMs(es, intervalMs, last) <= nowMs;
   }
 }
 
@@ -95,9 +155,10 @@ export function isSecretValid(secret: SecretObject | undefined, creationPolicy: 
 }
 
 /**
- * Delay until the next periodic refresh, measured from the last refresh, with up to `jitter` (0..1) of the
- * interval added so many ExternalSecrets with the same interval do not refresh in lockstep. Undefined means "do
- * not requeue" (interval 0, or a policy that never refreshes on time).
+ * Delay until the next periodic refresh (`nextRefreshAtMs`), from the last refresh: status.refreshTime, or
+ * `refreshedAtMs` when the caller has just refreshed (the status it is writing records that time). `jitter` (0..1
+ * of the interval, added at random) applies only where there is no phase. Undefined means "do not requeue"
+ * (interval 0, or a policy that never refreshes on time).
  */
 export function requeueAfterMs(
   es: ExternalSecret,
@@ -105,20 +166,31 @@ export function requeueAfterMs(
   nowMs: number,
   jitter = 0,
   random: () => number = Math.random,
+  refreshedAtMs?: number,
 ): number | undefined {
   if (es.spec.refreshPolicy === "CreatedOnce" || es.spec.refreshPolicy === "OnChange") return undefined;
   if (intervalMs <= 0) return undefined;
-  const last = refreshTimeMs(es);
-  const extra = jitter > 0 ? Math.floor(random() * jitter * intervalMs) : 0;
-  if (last === undefined) return intervalMs + extra;
-  const since = nowMs - last;
-  if (since < 0) return 0;
-  return Math.max(0, intervalMs - since) + extra;
+  // status.refreshTime keeps whole seconds.
+  const last = refreshedAtMs !== undefined ? Math.floor(refreshedAtMs / 1000) * 1000 : refreshTimeMs(es);
+  const phased = refreshPhaseMs(es, intervalMs) !== undefined;
+  const extra = jitter > 0 && !phased ? Math.floor(random() * jitter * intervalMs) : 0;
+  if (last === undefined) return phased ? nextRefreshAtMs(es, intervalMs, nowMs) - nowMs : intervalMs + extra;
+  if (last > nowMs) return 0;
+  return Math.max(0, nextRefreshAtMs(es, intervalMs, last) - nowMs) + extra;
 }
 
-/** The controller's next visit after a sync (or a visit that found nothing to do). */
-export function nextVisit(es: ExternalSecret, intervalMs: number, nowMs: number, jitter = 0): Result | undefined {
-  const after = requeueAfterMs(es, intervalMs, nowMs, jitter);
+/**
+ * The controller's next visit after a visit that found nothing to do, or (with `refreshedAtMs`) after a sync that
+ * refreshed at that time.
+ */
+export function nextVisit(
+  es: ExternalSecret,
+  intervalMs: number,
+  nowMs: number,
+  jitter = 0,
+  refreshedAtMs?: number,
+): Result | undefined {
+  const after = requeueAfterMs(es, intervalMs, nowMs, jitter, Math.random, refreshedAtMs);
   if (after === undefined) return undefined;
   return after > 0 ? { requeueAfter: after } : { requeue: true };
 }

@@ -1,7 +1,7 @@
 /**
- * Step 4 of a sync: what upstream does to raw provider data before templates see it. dataFrom maps are rewritten
- * (or, without rewrites, key-converted), their keys checked, values decoded and null bytes policed; data[] values
- * are decoded and policed.
+ * Step 4 of a sync: what upstream does to raw provider data before templates see it. dataFrom maps are rewritten,
+ * filtered by select (on the rewritten names), key-converted when there was no rewrite, their keys checked, values
+ * decoded and null bytes policed; data[] values are decoded and policed.
  */
 import type { ExternalSecretData, ExternalSecretDataFrom } from "../../../api/externalsecret.js";
 import { rewriteMap } from "../../common/rewrite.js";
@@ -10,6 +10,7 @@ import { decodeMap, decodeValue } from "./decode.js";
 import type { FetchedMap } from "./fetch.js";
 import { FetchError } from "./fetch.js";
 import { convertKeys, validateKeys } from "./keys.js";
+import { selectKeys } from "./select.js";
 
 function checkNullBytes(policy: string | undefined, data: Record<string, Buffer>, where: string): void {
   if (policy !== "Fail") return;
@@ -24,10 +25,11 @@ export async function transformDataFrom(
   fetched: FetchedMap,
   render: RenderTemplate,
 ): Promise<Record<string, Buffer>> {
-  if (fetched.generated) return validateKeys(await rewriteMap(entry.rewrite, fetched.map, render));
+  if (fetched.generated)
+    return validateKeys(selectKeys(entry.select, await rewriteMap(entry.rewrite, fetched.map, render)));
   const source = entry.find ?? entry.extract;
   if (source) checkNullBytes(source.nullBytePolicy, fetched.map, `spec.dataFrom[${index}]`);
-  let map = await rewriteMap(entry.rewrite, fetched.map, render);
+  let map = selectKeys(entry.select, await rewriteMap(entry.rewrite, fetched.map, render));
   if (!entry.rewrite?.length) map = convertKeys(source?.conversionStrategy ?? "Default", map);
   return decodeMap(source?.decodingStrategy, validateKeys(map));
 }

@@ -1,10 +1,18 @@
-/** authType WorkloadIdentity: a ServiceAccount token (audience api://AzureADTokenExchange) as client assertion. */
+/**
+ * authType WorkloadIdentity: a ServiceAccount token (audience api://AzureADTokenExchange) as client assertion;
+ * without serviceAccountRef, as upstream, the operator pod's own federated token and ids.
+ */
 import type { TokenCredential } from "@azure/identity";
 import type { AzureKVProvider } from "../../../api/providers/azurekv.js";
 import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import { type CredentialOptions, federatedCredential } from "../kit/credentials.js";
-import { annotatedIdentity, federatedTokenSource, WORKLOAD_IDENTITY_AUDIENCE } from "../kit/workload-identity.js";
+import {
+  annotatedIdentity,
+  federatedTokenSource,
+  ownFederatedIdentity,
+  WORKLOAD_IDENTITY_AUDIENCE,
+} from "../kit/workload-identity.js";
 import { tenantAndClient } from "./app-identity.js";
 
 const FIELD = "spec.provider.azurekv";
@@ -15,7 +23,12 @@ export async function workloadIdentityCredential(
   options: CredentialOptions,
 ): Promise<TokenCredential> {
   const sa = spec.serviceAccountRef;
-  if (!sa?.name) throw new StoreConfigError(`${FIELD}.serviceAccountRef: is required for WorkloadIdentity`);
+  if (!sa) {
+    const own = ownFederatedIdentity(ctx, `${FIELD}.serviceAccountRef`, `${FIELD}.serviceAccountRef`);
+    const ids = await tenantAndClient(spec, ctx, own);
+    return federatedCredential(ids.tenantId, ids.clientId, own.assertion, options);
+  }
+  if (!sa.name) throw new StoreConfigError(`${FIELD}.serviceAccountRef.name: is required`);
   const annotated = await annotatedIdentity(ctx, sa, `${FIELD}.serviceAccountRef`);
   const { tenantId, clientId } = await tenantAndClient(spec, ctx, annotated);
   const assertion = federatedTokenSource(ctx, sa, [WORKLOAD_IDENTITY_AUDIENCE], `${FIELD}.serviceAccountRef`);

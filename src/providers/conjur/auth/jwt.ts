@@ -7,6 +7,7 @@ import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import { refNamespace, resolveSecretKeyString, serviceAccountToken } from "../../resolvers.js";
 import type { Login } from "../transport.js";
+import { postJwt } from "./jwt-form.js";
 import type { ResolvedAuth } from "./resolve.js";
 
 type JwtAuth = NonNullable<ConjurAuth["jwt"]>;
@@ -29,14 +30,7 @@ export async function jwtAuth(auth: JwtAuth, ctx: ProviderContext, field: string
     // No default audience: the TokenRequest gets the API server's own unless the store names some.
     const jwt =
       fromSecret ?? (await serviceAccountToken(ctx, sa!, [], `${field}.serviceAccountRef`, JWT_LIFESPAN_SECONDS));
-    return api.authenticate(
-      path,
-      `authenticate with authn-jwt/${auth.serviceID}`,
-      new URLSearchParams({ jwt }).toString(),
-      {
-        "content-type": "application/x-www-form-urlencoded",
-      },
-    );
+    return postJwt(api, path, `authenticate with authn-jwt/${auth.serviceID}`, jwt);
   };
   const identity = sa
     ? `sa:${refNamespace(ctx, sa, `${field}.serviceAccountRef`)}/${sa.name}/${(sa.audiences ?? []).join(",")}`

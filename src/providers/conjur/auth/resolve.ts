@@ -4,7 +4,10 @@ import { StoreConfigError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import type { Login } from "../transport.js";
 import { apiKeyAuth } from "./apikey.js";
+import { azureAuth } from "./azure.js";
 import { certAuth } from "./cert.js";
+import { gcpAuth } from "./gcp.js";
+import { iamAuth } from "./iam.js";
 import { jwtAuth } from "./jwt.js";
 
 export interface ResolvedAuth {
@@ -16,6 +19,8 @@ export interface ResolvedAuth {
 }
 
 const FIELD = "spec.provider.conjur.auth";
+export const AUTH_METHODS = ["apikey", "jwt", "cert", "iam", "azure", "gcp"] as const;
+export const ONE_METHOD = "exactly one of apikey, jwt, cert, iam, azure or gcp must be set";
 
 export async function resolveAuth(
   spec: ConjurProvider,
@@ -23,9 +28,12 @@ export async function resolveAuth(
   ca: string | undefined,
 ): Promise<ResolvedAuth> {
   const auth = spec.auth ?? {};
-  const set = [auth.apikey, auth.jwt, auth.cert].filter(Boolean).length;
-  if (set !== 1) throw new StoreConfigError(`${FIELD}: exactly one of apikey, jwt or cert must be set`);
+  const set = AUTH_METHODS.filter((m) => auth[m]).length;
+  if (set !== 1) throw new StoreConfigError(`${FIELD}: ${ONE_METHOD}`);
   if (auth.apikey) return apiKeyAuth(auth.apikey, ctx, `${FIELD}.apikey`);
   if (auth.jwt) return jwtAuth(auth.jwt, ctx, `${FIELD}.jwt`);
+  if (auth.iam) return iamAuth(auth.iam, ctx, `${FIELD}.iam`);
+  if (auth.azure) return azureAuth(auth.azure, ctx, `${FIELD}.azure`);
+  if (auth.gcp) return gcpAuth(auth.gcp, ctx, `${FIELD}.gcp`);
   return certAuth(auth.cert!, ctx, `${FIELD}.cert`, ca);
 }

@@ -2,17 +2,17 @@
 import type { DopplerProvider } from "../../../api/providers/doppler.js";
 import type { ProviderContext } from "../../provider.js";
 import { serviceAccountToken } from "../../resolvers.js";
-import { DopplerApi, dopplerHost } from "../transport.js";
+import { DopplerApi } from "../transport.js";
 
 type OidcConfig = NonNullable<NonNullable<DopplerProvider["auth"]>["oidcConfig"]>;
 
-export async function oidcToken(oidc: OidcConfig, ctx: ProviderContext, field: string): Promise<string> {
+export async function oidcToken(oidc: OidcConfig, host: string, ctx: ProviderContext, field: string): Promise<string> {
   const sa = await serviceAccountToken(
     ctx,
     oidc.serviceAccountRef,
-    [dopplerHost()],
+    [host],
     `${field}.serviceAccountRef`,
     oidc.expirationSeconds ?? 600,
   );
-  return DopplerApi.oidcLogin(oidc.identity, sa, ctx.signal);
+  return DopplerApi.oidcLogin(oidc.identity, sa, host, ctx.signal);
 }

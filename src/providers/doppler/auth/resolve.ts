@@ -7,10 +7,16 @@ import { oidcToken } from "./oidc.js";
 
 const FIELD = "spec.provider.doppler";
 
-export async function resolveToken(spec: DopplerProvider, ctx: ProviderContext): Promise<string> {
+/** As upstream, a dopplerToken reference without a key reads the key "dopplerToken". */
+export const DEFAULT_TOKEN_KEY = "dopplerToken";
+
+export async function resolveToken(spec: DopplerProvider, host: string, ctx: ProviderContext): Promise<string> {
   const ref = spec.auth?.secretRef?.dopplerToken;
-  if (ref) return resolveSecretKeyString(ctx, ref, `${FIELD}.auth.secretRef.dopplerToken`);
+  if (ref) {
+    const withKey = { ...ref, key: ref.key || DEFAULT_TOKEN_KEY };
+    return resolveSecretKeyString(ctx, withKey, `${FIELD}.auth.secretRef.dopplerToken`);
+  }
   const oidc = spec.auth?.oidcConfig;
-  if (oidc) return oidcToken(oidc, ctx, `${FIELD}.auth.oidcConfig`);
+  if (oidc) return oidcToken(oidc, host, ctx, `${FIELD}.auth.oidcConfig`);
   throw new StoreConfigError(`${FIELD}.auth: one of secretRef or oidcConfig is required`);
 }

@@ -2,6 +2,7 @@ import { DEFAULT_TUNING } from "../../../aws/kit/sdk-options.js";
 import { signRequest } from "../../../aws/kit/sigv4.js";
 import { StoreConfigError } from "../../../errors.js";
 import { refuseAmbientCredentials } from "../../../tenant-policy.js";
+import { stsTarget } from "./sts-endpoint.js";
 import { type AuthFactory, trimSlashes, vaultLogin } from "./types.js";
 
 const FIELD = "spec.provider.vault.auth.iam";
@@ -10,7 +11,8 @@ const STS_BODY = "Action=GetCallerIdentity&Version=2011-06-15";
 /**
  * auth.iam (Vault's aws auth, iam type): AWS credentials from secretRef, an IRSA ServiceAccount (jwt) or the
  * default chain, optionally through `role` (with externalID); then a SigV4-signed sts:GetCallerIdentity
- * request is handed to Vault, which replays it to STS to learn who we are.
+ * request is handed to Vault, which replays it to STS to learn who we are. The request names the STS endpoint
+ * stsEndpointPolicy picks (sts-endpoint.ts).
  */
 export const iamAuth: AuthFactory<"iam"> = async (spec, ctx) => {
   if (!spec.vaultRole) throw new StoreConfigError(`${FIELD}.vaultRole: is required`);
@@ -35,10 +37,10 @@ export const iamAuth: AuthFactory<"iam"> = async (spec, ctx) => {
     fingerprint,
     login: async (http, ns) => {
       const creds = await provider();
-      const url = new URL(`https://sts.${region}.amazonaws.com/`);
+      const { url, signingRegion } = stsTarget(region, spec.stsEndpointPolicy);
       const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" };
       if (spec.vaultAwsIamServerID) headers["X-Vault-AWS-IAM-Server-ID"] = spec.vaultAwsIamServerID;
-      const signed = signRequest({ method: "POST", url, headers, body: STS_BODY }, creds, region, "sts");
+      const signed = signRequest({ method: "POST", url, headers, body: STS_BODY }, creds, signingRegion, "sts");
       const headerLists: Record<string, string[]> = {};
       for (const [k, v] of Object.entries(signed)) headerLists[k] = [v];
       const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
