@@ -58,7 +58,7 @@ async function namespace(t: Target, ns: string): Promise<void> {
   if (r.status !== 201) throw new Error(`${t.name}: creating namespace ${ns}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
-async function untilEstablished(t: Target, names: string[]): Promise<void> {
+async function untilEstablished(t: Target, names: string[], groupVersion = "external-secrets.io/v1"): Promise<void> {
   const poll = { timeoutMs: 60_000, intervalMs: 200 };
   for (const name of names) {
     await eventually(
@@ -71,9 +71,9 @@ async function untilEstablished(t: Target, names: string[]): Promise<void> {
     );
   }
   // The real server serves a new group some moments after Established.
-  await eventually(async () => (await t.http("GET", "/apis/external-secrets.io/v1")).status === 200, {
+  await eventually(async () => (await t.http("GET", `/apis/${groupVersion}`)).status === 200, {
     ...poll,
-    what: `${t.name}: external-secrets.io/v1 served`,
+    what: `${t.name}: ${groupVersion} served`,
   });
 }
 
@@ -493,7 +493,7 @@ const serverSideApplyAtomic: Sequence = {
       throw new Error(
         `${t.name}: creating CRD ${atomicCRD.metadata.name}: ${made.status} ${JSON.stringify(made.body)}`,
       );
-    await untilEstablished(t, [atomicCRD.metadata.name]);
+    await untilEstablished(t, [atomicCRD.metadata.name], "fidelity.example.com/v1");
     const base = `/apis/fidelity.example.com/v1/namespaces/${ns}/fidgadgets`;
     const body = (name: string, spec: object) =>
       toYaml({ apiVersion: "fidelity.example.com/v1", kind: "FidGadget", metadata: { name, namespace: ns }, spec });
