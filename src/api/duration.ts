@@ -85,3 +85,14 @@ export function formatDuration(ms: number): string {
 function trim(n: number): string {
   return String(Number(n.toFixed(9)));
 }
+
+/** A field that must be a Go duration: no issue, or one naming the path and the accepted forms. */
+export function durationIssues(value: unknown, path: string): { path: string; message: string }[] {
+  if (typeof value !== "string") return [];
+  try {
+    parseDurationNanos(value);
+    return [];
+  } catch (err) {
+    return [{ path, message: `${(err as Error).message} (Go duration such as 1h, 30m, 1h30m, 15s or 0)` }];
+  }
+}

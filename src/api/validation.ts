@@ -6,9 +6,8 @@
 import { Kind, type TSchema } from "@sinclair/typebox";
 import { Value, type ValueError, ValueErrorType } from "@sinclair/typebox/value";
 import { SELECTOR } from "./common.js";
-import { parseDurationNanos } from "./duration.js";
-import { beyondtrustDynamicSecretIssues } from "./generators/beyondtrust.js";
-import { gitlabDeployTokenIssues } from "./generators/gitlab.js";
+import { durationIssues } from "./duration.js";
+import { generatorSpecIssues } from "./generator-validation.js";
 import { type GeneratorKind, generatorKinds } from "./generators.js";
 import { compileGoRegexp } from "./regexp.js";
 import { findResource, isOwnGroup } from "./resources.js";
@@ -140,12 +139,7 @@ export function schemaIssues(schema: TSchema, value: unknown, basePath = ""): Fi
 }
 
 function checkDuration(value: unknown, path: string, out: FieldIssue[]): void {
-  if (typeof value !== "string") return;
-  try {
-    parseDurationNanos(value);
-  } catch (err) {
-    out.push({ path, message: `${(err as Error).message} (Go duration such as 1h, 30m, 1h30m, 15s or 0)` });
-  }
+  out.push(...durationIssues(value, path));
 }
 
 function checkRegexp(value: unknown, path: string, out: FieldIssue[]): void {
@@ -367,49 +361,6 @@ function pushSecretSpecIssues(spec: unknown, path: string): FieldIssue[] {
   });
   checkTemplate(spec.template, `${path}.template`, out);
   return out;
-}
-
-function passwordIssues(spec: unknown, path: string): FieldIssue[] {
-  if (!isObj(spec)) return [];
-  const length = typeof spec.length === "number" ? spec.length : 24;
-  const quarter = Math.floor(length / 4);
-  const digits = typeof spec.digits === "number" ? spec.digits : quarter;
-  const symbols = typeof spec.symbols === "number" ? spec.symbols : quarter;
-  return digits + symbols > length
-    ? [{ path: `${path}.length`, message: `digits (${digits}) + symbols (${symbols}) exceed length (${length})` }]
-    : [];
-}
-
-const SSH_SIZES: Record<string, number[]> = { rsa: [2048, 3072, 4096], ecdsa: [256, 384, 521] };
-
-function sshKeyIssues(spec: unknown, path: string): FieldIssue[] {
-  if (!isObj(spec) || typeof spec.keySize !== "number") return [];
-  const type = spec.keyType ?? "rsa";
-  const sizes = SSH_SIZES[type];
-  if (!sizes) return [{ path: `${path}.keySize`, message: `keySize does not apply to keyType ${type}` }];
-  return sizes.includes(spec.keySize)
-    ? []
-    : [{ path: `${path}.keySize`, message: `must be one of ${sizes.join(", ")} for keyType ${type}` }];
-}
-
-function generatorSpecIssues(kind: string, spec: unknown, path: string): FieldIssue[] {
-  switch (kind) {
-    case "Password":
-      return passwordIssues(spec, path);
-    case "SSHKey":
-      return sshKeyIssues(spec, path);
-    case "GitlabDeployToken":
-      return gitlabDeployTokenIssues(spec, path);
-    case "BeyondtrustWorkloadCredentialsDynamicSecret":
-      return beyondtrustDynamicSecretIssues(spec, path);
-    case "Webhook": {
-      const out: FieldIssue[] = [];
-      if (isObj(spec)) checkDuration(spec.timeout, `${path}.timeout`, out);
-      return out;
-    }
-    default:
-      return [];
-  }
 }
 
 function semanticIssues(obj: Obj): FieldIssue[] {

@@ -35,7 +35,7 @@ export interface WorkloadRollouts {
   secretDataChanged(change: SecretDataChange): void;
 }
 
-const summary = (o: Stored) => o as unknown as WorkloadSummary;
+const summary = (o: Stored): WorkloadSummary => o as Stored & WorkloadSummary;
 
 export function setupWorkloadRollouts(
   set: ControllerSet,

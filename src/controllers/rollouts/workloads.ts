@@ -111,7 +111,7 @@ function parseLastRollout(value: string | undefined): WorkloadSummary["lastRollo
 
 /** The informer transform: a whole workload in, its summary out. */
 export function summarizeWorkload(obj: Stored): Stored {
-  const template = (obj as unknown as WorkloadLike).spec?.template;
+  const template = (obj as Stored & WorkloadLike).spec?.template;
   const m = obj.metadata;
   const summary: WorkloadSummary = {
     apiVersion: obj.apiVersion,
