@@ -5,11 +5,10 @@
  * signed by IAM Credentials' signJwt with a service account key file of the operator's filesystem.
  */
 import type { InfisicalAuth } from "../../../api/providers/infisical.js";
-import { capTimeout } from "../../../runtime/deadline.js";
 import { ProviderAuthError } from "../../errors.js";
 import type { ProviderContext } from "../../provider.js";
 import { resolveSecretKeyString } from "../../resolvers.js";
-import { httpRequest, statusError } from "../../util/http-client.js";
+import { gceIdentityToken } from "../../util/gce-identity-token.js";
 import { AUTH_FIELD, type IdentityLogin } from "./login.js";
 import {
   readOperatorFile,
@@ -20,14 +19,7 @@ import {
 
 const ID_FIELD = `${AUTH_FIELD}.gcpIdTokenAuthCredentials`;
 const IAM_FIELD = `${AUTH_FIELD}.gcpIamAuthCredentials`;
-const TIMEOUT_MS = 10_000;
 const SIGNED_JWT_LIFETIME_S = 900;
-
-/** GCE_METADATA_HOST (Google's own variable, host[:port]) overrides the metadata server. */
-function metadataBase(): string {
-  const host = process.env.GCE_METADATA_HOST || "metadata.google.internal";
-  return /^https?:\/\//.test(host) ? host : `http://${host}`;
-}
 
 export async function gcpIdTokenAuth(
   c: NonNullable<InfisicalAuth["gcpIdTokenAuthCredentials"]>,
@@ -39,31 +31,11 @@ export async function gcpIdTokenAuth(
     kind: "login",
     method: "gcp-auth",
     fingerprint: ["id-token", identityId],
-    body: async () => ({ identityId, jwt: await metadataIdentityToken(identityId, ctx) }),
+    body: async () => ({
+      identityId,
+      jwt: await gceIdentityToken("infisical", "gcp id token auth: metadata server identity token", identityId, ctx),
+    }),
   };
-}
-
-async function metadataIdentityToken(audience: string, ctx: ProviderContext): Promise<string> {
-  const url = new URL(`${metadataBase()}/computeMetadata/v1/instance/service-accounts/default/identity`);
-  url.searchParams.set("audience", audience);
-  url.searchParams.set("format", "full");
-  const what = "gcp id token auth: metadata server identity token";
-  let res: Awaited<ReturnType<typeof httpRequest>>;
-  try {
-    res = await httpRequest({
-      url: url.toString(),
-      headers: { "Metadata-Flavor": "Google" },
-      timeoutMs: capTimeout(TIMEOUT_MS, ctx.deadline),
-      signal: ctx.signal,
-      what,
-    });
-  } catch (err) {
-    throw new ProviderAuthError(`infisical: ${what}: request failed: ${(err as Error).message}`);
-  }
-  if (res.status !== 200) throw statusError("infisical", what, res.status === 404 ? 401 : res.status);
-  const jwt = res.body.toString("utf8").trim();
-  if (!jwt) throw new ProviderAuthError(`infisical: ${what}: empty response`);
-  return jwt;
 }
 
 export async function gcpIamAuth(
