@@ -7,8 +7,11 @@
  * 50 --client-burst 100 --concurrent 4, refreshInterval 1m); unthrottled: sync-fake-1k, sync-fake-10k,
  * sync-aws-1k, sync-aws-10k (all-new to all-Ready, then one no-change refresh cycle), shared-aws-1k (1,000 ExternalSecrets reading the same 10 AWS secrets), memory-10k (10,000
  * ExternalSecrets + 10,000 unrelated 100 KiB Secrets), notify-aws (notification -> updated Secret latency),
- * rollouts-10k (--enable-workload-rollouts with 10,000 Deployments: memory off vs on, rollout latency).
- * --scenario takes names or prefixes ("sync", "aws"). --quick divides the sizes by 10 (memory by 5).
+ * rollouts-10k (--enable-workload-rollouts with 10,000 Deployments: memory off vs on, rollout latency);
+ * scale-10k and scale-100k (one process, then 4 processes in --shard-mode, at --client-qps 200 each: all-Ready,
+ * peak RSS per process, steady-state writes per refresh cycle). scale-100k runs for most of an hour, so it runs
+ * only when named. --scenario takes names or prefixes ("sync", "aws"). --quick divides the sizes by 10 (memory
+ * by 5).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +19,7 @@ import { type FlagSpec, parseFlags } from "../src/cli/flags.js";
 import type { ScenarioResult } from "./scenarios/common.js";
 import { notifyScenario } from "./scenarios/notify.js";
 import { rolloutsScenario } from "./scenarios/rollouts.js";
+import { type ScaleResult, scaleScenario } from "./scenarios/scale.js";
 import { syncScenario } from "./scenarios/sync.js";
 
 interface Args {
@@ -49,10 +53,34 @@ function parseArgs(argv: string[]): Args {
 }
 
 type Log = (m: string) => void;
+type Result = ScenarioResult | ScaleResult;
 interface Scenario {
   id: string;
-  run: (quick: boolean, log: Log, execArgv: string[]) => Promise<ScenarioResult>;
+  run: (quick: boolean, log: Log, execArgv: string[]) => Promise<Result>;
+  /** Runs only when named by --scenario. */
+  onlyWhenNamed?: boolean;
 }
+
+/**
+ * Shard-mode scenarios: a per-process QPS at which one process is held by its rate limit while four still fit
+ * the bench machine's 2 cores with the API server; refresh phases spread over an hour, as large clusters run.
+ */
+const scale = (count: number, heapMiB: { single: number; shard: number }) => (log: Log, x: string[]) =>
+  scaleScenario(
+    {
+      count,
+      shards: 4,
+      clientQps: 200,
+      clientBurst: 400,
+      concurrency: 4,
+      refreshSeconds: 3600,
+      settleSeconds: 30,
+      steadySeconds: 120,
+      heapMiB,
+      childExecArgv: x,
+    },
+    log,
+  );
 
 const size = (full: number, quick: boolean, div = 10) => (quick ? Math.max(50, Math.round(full / div)) : full);
 
@@ -147,6 +175,12 @@ const SCENARIOS: Scenario[] = [
     run: (q, log, x) =>
       rolloutsScenario({ deployments: size(10_000, q), externalSecrets: 100, namespaces: 10, childExecArgv: x }, log),
   },
+  { id: "scale-10k", run: (q, log, x) => scale(size(10_000, q, 5), { single: 512, shard: 256 })(log, x) },
+  {
+    id: "scale-100k",
+    onlyWhenNamed: true,
+    run: (q, log, x) => scale(size(100_000, q), { single: 1280, shard: 400 })(log, x),
+  },
 ];
 
 function machine() {
@@ -184,8 +218,52 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
 }
 
-export function report(results: ScenarioResult[]): string {
+const perProcess = (xs: number[]) => (xs.length > 1 ? `${Math.min(...xs)}-${Math.max(...xs)}` : String(xs[0]));
+
+function scaleTable(results: ScaleResult[]): string {
+  const rows = results.flatMap((r) =>
+    [r.single, r.sharded].map((run) => [
+      r.scenario,
+      run.processes === 1 ? "1 process" : `${run.processes} shards`,
+      `qps ${r.clientQps}/${r.clientBurst}, c ${r.concurrency}`,
+      f1(run.readySeconds),
+      run.processes === 1 ? "1.00" : r.speedup.toFixed(2),
+      perProcess(run.peakRssMiB),
+      perProcess(run.cpuSeconds),
+      writes(run.coldWrites),
+      writes(run.steadyWritesPerCycle),
+      `${run.providerCalls.coldStart} / ${run.providerCalls.steadyWindow}`,
+    ]),
+  );
+  return table([
+    [
+      "scenario",
+      "processes",
+      "flags (each)",
+      "all-Ready (s)",
+      "speed-up",
+      "peak RSS per process (MiB)",
+      "CPU per process (s)",
+      "writes to all-Ready",
+      "steady writes per refresh cycle",
+      "provider calls: cold / steady window",
+    ],
+    ...rows,
+  ]);
+}
+
+export function report(all: Result[]): string {
   const out: string[] = [];
+  const scales = all.filter((r): r is ScaleResult => "sharded" in r);
+  const results = all.filter((r): r is ScenarioResult => !("sharded" in r));
+  if (scales.length) {
+    out.push(
+      `Scale-out (refresh interval ${scales[0]!.refreshSeconds} s; steady writes counted over ${scales[0]!.steadySeconds} s and scaled to the interval):`,
+      scaleTable(scales),
+      "",
+    );
+  }
+  if (results.length === 0) return out.join("\n");
   out.push(
     table([
       [
@@ -269,7 +347,7 @@ async function main() {
     ? SCENARIOS.filter((s) =>
         args.scenarios.some((want) => s.id === want || s.id.startsWith(want) || s.id.includes(want)),
       )
-    : SCENARIOS;
+    : SCENARIOS.filter((s) => !s.onlyWhenNamed);
   if (chosen.length === 0) throw new Error(`no scenario matches ${args.scenarios.join(",")}`);
   // npm runs scripts from the package root.
   const resultsDir = `${process.cwd()}/bench/results/`;
@@ -281,7 +359,7 @@ async function main() {
       ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}profiles-${stamp}`]
       : [];
   if (args.concurrency) process.env.BENCH_CONCURRENCY = String(args.concurrency);
-  const results: ScenarioResult[] = [];
+  const results: Result[] = [];
   const failed: { scenario: string; error: string }[] = [];
   for (const s of chosen) {
     const log = (m: string) => console.error(`[${s.id}] ${m}`);

@@ -1,7 +1,10 @@
 /**
  * Scale-out: N ExternalSecrets (fake provider, one store per 1,000) synced by one controller process, then by
- * `shards` processes in shard mode, each at the same client QPS. Per run: time to all-Ready, peak RSS of every
- * process, and the writes of one steady-state refresh cycle by kind (leases included).
+ * `shards` processes in shard mode, each at the same client QPS. Per run: time to all-Ready, peak RSS and CPU of
+ * every process, and the steady state after it: the writes of a window of `steadySeconds` by kind (leases
+ * included), scaled to one refresh interval. Refresh phases spread an ExternalSecret's refreshes evenly over the
+ * interval, so a window holds window/interval of a cycle's refreshes; the window starts `settleSeconds` after
+ * all-Ready so refreshes that came due during the cold start have drained.
  */
 import { EXTERNAL_SECRETS, SECRET_STORES } from "../../src/kube/index.js";
 import { ControllerChild } from "../child.js";
@@ -15,25 +18,39 @@ export interface ScaleOptions {
   clientBurst: number;
   concurrency: number;
   refreshSeconds: number;
+  steadySeconds: number;
+  settleSeconds: number;
+  /** V8 old-space cap of the single process and of each shard (MiB). */
+  heapMiB: { single: number; shard: number };
   childExecArgv?: string[];
 }
 
 export interface ScaleRun {
   processes: number;
   readySeconds: number;
+  firstReadySeconds: number;
   peakRssMiB: number[];
+  /** V8 heap in use at all-Ready, per process. */
+  heapUsedMiB: number[];
   cpuSeconds: number[];
-  /** Writes by resource during one refresh interval after all-Ready. */
-  cycleWrites: Record<string, number>;
+  /** Writes by resource from the controllers' start to all-Ready. */
+  coldWrites: Record<string, number>;
+  /** Fake-provider reads at cold start and in the steady window, all processes. */
+  providerCalls: { coldStart: number; steadyWindow: number };
+  /** Writes by resource in the steady window, and the same scaled to one refresh interval. */
+  steadyWrites: Record<string, number>;
+  steadyWritesPerCycle: Record<string, number>;
 }
 
 export interface ScaleResult {
   scenario: string;
   externalSecrets: number;
+  shards: number;
   clientQps: number;
   clientBurst: number;
   concurrency: number;
   refreshSeconds: number;
+  steadySeconds: number;
   nodeOptions: string;
   single: ScaleRun;
   sharded: ScaleRun;
@@ -41,12 +58,17 @@ export interface ScaleResult {
 }
 
 const MiB = 1024 * 1024;
+const KEYS = 100;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
 async function runOnce(o: ScaleOptions, processes: number, log: (m: string) => void): Promise<ScaleRun> {
   const cluster = await startCluster();
   const namespaces = Array.from({ length: Math.max(1, Math.round(o.count / 1000)) }, (_, i) => `scale-${i}`);
   await createNamespaces(cluster, namespaces);
-  const data = Array.from({ length: 30 }, (_, j) => ({ key: `k-${j}`, value: `value-${j}` }));
+  // 100 keys per store and 3 consecutive ones per ExternalSecret: 100 read sets per namespace (10 ExternalSecrets
+  // each), so refresh phases spread over the interval and a short window holds its share of a cycle.
+  const data = Array.from({ length: KEYS }, (_, j) => ({ key: `k-${j}`, value: `value-${j}` }));
   for (const ns of namespaces) {
     await cluster.client.create(SECRET_STORES, {
       apiVersion: "external-secrets.io/v1",
@@ -64,13 +86,17 @@ async function runOnce(o: ScaleOptions, processes: number, log: (m: string) => v
       refreshInterval: `${o.refreshSeconds}s`,
       secretStoreRef: { name: "store", kind: "SecretStore" },
       target: { name: `es-${i}` },
-      data: [0, 1, 2].map((d) => ({ secretKey: `f${d}`, remoteRef: { key: `k-${(3 * i + d) % 30}` } })),
+      data: [0, 1, 2].map((d) => ({
+        secretKey: `f${d}`,
+        remoteRef: { key: `k-${(3 * Math.floor(i / namespaces.length) + d) % KEYS}` },
+      })),
     },
   }));
   const tracker = new EsTracker(cluster.api.url);
   await tracker.open();
   cluster.api.resetCounts();
-  log(`  starting ${processes} controller process(es), client QPS ${o.clientQps} each`);
+  const heap = processes > 1 ? o.heapMiB.shard : o.heapMiB.single;
+  log(`  starting ${processes} controller process(es), client QPS ${o.clientQps} each, old space ${heap} MiB`);
   const t0 = tracker.now();
   const children = await Promise.all(
     Array.from({ length: processes }, (_, p) =>
@@ -84,27 +110,63 @@ async function runOnce(o: ScaleOptions, processes: number, log: (m: string) => v
           ...(processes > 1 ? { shard: { identity: `bench-shard-${p}`, group: "bench" } } : {}),
         },
         {},
-        [...CHILD_NODE_OPTIONS, ...(o.childExecArgv ?? [])],
+        [...CHILD_NODE_OPTIONS, `--max-old-space-size=${heap}`, ...(o.childExecArgv ?? [])],
       ),
     ),
   );
   const alive = () => children.every((c) => c.exitCode === null);
+  const providerCalls = async () =>
+    sum((await Promise.all(children.map((c) => c.stats()))).map((s) => s.providerCalls));
   try {
-    await tracker.until(() => tracker.readyAt.size >= o.count, 3_600_000, `${o.count} ExternalSecrets Ready`, alive);
-    const readySeconds = (Math.max(...tracker.readyAt.values()) - t0) / 1000;
-    log(`  all Ready in ${readySeconds.toFixed(1)} s; measuring one refresh interval (${o.refreshSeconds} s)`);
+    let lastLog = 0;
+    await tracker.until(
+      () => {
+        if (tracker.now() - lastLog > 60_000) {
+          lastLog = tracker.now();
+          log(`    ${tracker.readyAt.size} Ready after ${((lastLog - t0) / 1000).toFixed(0)} s`);
+        }
+        return tracker.readyAt.size >= o.count;
+      },
+      3 * 3_600_000,
+      `${o.count} ExternalSecrets Ready`,
+      alive,
+    );
+    const ready = [...tracker.readyAt.values()];
+    const readySeconds = (Math.max(...ready) - t0) / 1000;
+    const coldWrites = requestSummary(cluster.api.requestCounts()).writesByKind;
+    const atReady = await Promise.all(children.map((c) => c.stats()));
+    const coldCalls = sum(atReady.map((s) => s.providerCalls));
+    const heapUsedMiB = atReady.map((s) => Math.round(s.heapUsedBytes / MiB));
+    log(
+      `  all Ready in ${readySeconds.toFixed(1)} s; heap used ${heapUsedMiB.join(", ")} MiB; cold-start writes ${JSON.stringify(coldWrites)}`,
+    );
+    log(`  settling ${o.settleSeconds} s, then a steady window of ${o.steadySeconds} s`);
+    await sleep(o.settleSeconds);
     cluster.api.resetCounts();
-    await new Promise((r) => setTimeout(r, o.refreshSeconds * 1000));
-    const cycleWrites = requestSummary(cluster.api.requestCounts()).writesByKind;
+    const callsBefore = await providerCalls();
+    await sleep(o.steadySeconds);
+    const steadyWrites = requestSummary(cluster.api.requestCounts()).writesByKind;
+    const steadyCalls = (await providerCalls()) - callsBefore;
+    const scale = o.refreshSeconds / o.steadySeconds;
+    const steadyWritesPerCycle = Object.fromEntries(
+      Object.entries(steadyWrites).map(([k, n]) => [k, Math.round(n * scale)]),
+    );
     const finals = await Promise.all(children.map((c) => c.stop()));
     const run: ScaleRun = {
       processes,
       readySeconds,
+      firstReadySeconds: (Math.min(...ready) - t0) / 1000,
       peakRssMiB: finals.map((s) => Math.round(s.peakRssBytes / MiB)),
+      heapUsedMiB,
       cpuSeconds: finals.map((s) => Math.round(s.cpuSeconds * 10) / 10),
-      cycleWrites,
+      coldWrites,
+      providerCalls: { coldStart: coldCalls, steadyWindow: steadyCalls },
+      steadyWrites,
+      steadyWritesPerCycle,
     };
-    log(`  peak RSS ${run.peakRssMiB.join(", ")} MiB; writes in the cycle ${JSON.stringify(cycleWrites)}`);
+    log(
+      `  peak RSS ${run.peakRssMiB.join(", ")} MiB; steady window ${JSON.stringify(steadyWrites)} (per ${o.refreshSeconds} s cycle ${JSON.stringify(steadyWritesPerCycle)})`,
+    );
     return run;
   } finally {
     for (const c of children) c.kill();
@@ -121,30 +183,15 @@ export async function scaleScenario(o: ScaleOptions, log: (m: string) => void): 
   return {
     scenario: `scale-${o.count}`,
     externalSecrets: o.count,
+    shards: o.shards,
     clientQps: o.clientQps,
     clientBurst: o.clientBurst,
     concurrency: o.concurrency,
     refreshSeconds: o.refreshSeconds,
+    steadySeconds: o.steadySeconds,
     nodeOptions: CHILD_NODE_OPTIONS.join(" "),
     single,
     sharded,
     speedup: Math.round((single.readySeconds / sharded.readySeconds) * 100) / 100,
   };
-}
-
-/** `node bench/scenarios/scale.js [count] [shards] [qps]`: runs the scenario alone and prints its result as JSON. */
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const [count = "2000", shards = "4", qps = "50"] = process.argv.slice(2);
-  const result = await scaleScenario(
-    {
-      count: Number(count),
-      shards: Number(shards),
-      clientQps: Number(qps),
-      clientBurst: Number(qps) * 2,
-      concurrency: 4,
-      refreshSeconds: Number(process.env.BENCH_SCALE_REFRESH ?? 60),
-    },
-    (m) => console.error(m),
-  );
-  console.log(JSON.stringify(result, null, 2));
 }

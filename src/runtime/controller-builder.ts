@@ -165,6 +165,8 @@ export interface WatchOptions {
   predicate?: UpdatePredicate;
   /** Events to react to (default: all three). */
   events?: ("add" | "update" | "delete")[];
+  /** Shard mode: deletes of objects in other replicas' shares count too (an owner here may be theirs). */
+  outsideDeletes?: boolean;
 }
 
 type Wiring = (controller: Controller) => void;
@@ -211,6 +213,7 @@ export class ControllerBuilder {
       kind === owner.kind && apiVersion.startsWith(owner.group ? `${owner.group}/` : "v1");
     return this.watches(this.set.informer(resource, scope), {
       events: scope.events,
+      outsideDeletes: true,
       map: (o) =>
         (o.metadata.ownerReferences ?? [])
           .filter((r) => ownedBy(r.apiVersion, r.kind))
@@ -234,6 +237,7 @@ export class ControllerBuilder {
               }
             : undefined,
           delete: on.has("delete") ? (o) => enqueue(opts.map(o, "delete")) : undefined,
+          deleteOutside: on.has("delete") && opts.outsideDeletes ? (o) => enqueue(opts.map(o, "delete")) : undefined,
         },
         false,
       );

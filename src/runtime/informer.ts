@@ -30,6 +30,11 @@ export interface EventHandler<T extends KubeObject = KubeObject> {
   add?(obj: Stored<T>): void;
   update?(oldObj: Stored<T>, newObj: Stored<T>): void;
   delete?(obj: Stored<T>): void;
+  /**
+   * Shard mode: an object outside this cache's filter (another replica's share) was deleted. An owner this replica
+   * serves may need to know (a ClusterExternalSecret re-creates its deleted ExternalSecret).
+   */
+  deleteOutside?(obj: Stored<T>): void;
 }
 
 export interface InformerOptions<T extends KubeObject = KubeObject> {
@@ -326,6 +331,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         const old = this.cache.delete(objectKey(obj));
         this.rv = obj.metadata.resourceVersion ?? this.rv;
         if (old || !this.options.filter || this.options.filter(obj)) this.emit("delete", old ?? obj);
+        else for (const h of this.handlers) this.call(h, "deleteOutside", obj);
         return undefined;
       }
       case "BOOKMARK":
@@ -352,11 +358,17 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const h of this.handlers) this.call(h, type, a, b);
   }
 
-  private call(h: EventHandler<T>, type: "add" | "update" | "delete", a: Stored<T>, b?: Stored<T>): void {
+  private call(
+    h: EventHandler<T>,
+    type: "add" | "update" | "delete" | "deleteOutside",
+    a: Stored<T>,
+    b?: Stored<T>,
+  ): void {
     try {
       if (type === "add") h.add?.(a);
       else if (type === "update") h.update?.(a, b!);
-      else h.delete?.(a);
+      else if (type === "delete") h.delete?.(a);
+      else h.deleteOutside?.(a);
     } catch (err) {
       this.log.error({ err, event: type }, "event handler failed");
     }

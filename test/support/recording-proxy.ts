@@ -12,6 +12,8 @@ export interface RecordedWrite {
   method: string;
   /** "<plural>/<namespace>/<name>" ("/status" writes count as writes of the object). */
   object: string;
+  /** "status" for a write of the status subresource. */
+  subresource?: string;
   start: number;
   end: number;
   status: number;
@@ -24,12 +26,12 @@ export interface RecordingProxy {
 }
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const OBJECT_PATH = /\/namespaces\/([^/]+)\/([^/?]+)(?:\/([^/?]+))?/;
+const OBJECT_PATH = /\/namespaces\/([^/]+)\/([^/?]+)(?:\/([^/?]+))?(?:\/([^/?]+))?/;
 
-function objectOf(path: string, body: Buffer): string | undefined {
+function objectOf(path: string, body: Buffer): { object: string; subresource?: string } | undefined {
   const m = OBJECT_PATH.exec(path);
   if (!m) return undefined;
-  const [, namespace, plural, pathName] = m;
+  const [, namespace, plural, pathName, subresource] = m;
   let name = pathName;
   if (!name) {
     try {
@@ -38,7 +40,7 @@ function objectOf(path: string, body: Buffer): string | undefined {
       return undefined;
     }
   }
-  return name ? `${plural}/${namespace}/${name}` : undefined;
+  return name ? { object: `${plural}/${namespace}/${name}`, subresource } : undefined;
 }
 
 export async function startRecordingProxy(target: string, via: string, log: RecordedWrite[]): Promise<RecordingProxy> {
@@ -56,9 +58,9 @@ export async function startRecordingProxy(target: string, via: string, log: Reco
           answer.pipe(res);
           answer.on("end", () => {
             const method = req.method ?? "GET";
-            const object = WRITES.has(method) ? objectOf(req.url ?? "", body) : undefined;
-            if (object)
-              log.push({ via, method, object, start, end: performance.now(), status: answer.statusCode ?? 0 });
+            const target = WRITES.has(method) ? objectOf(req.url ?? "", body) : undefined;
+            if (target)
+              log.push({ via, method, ...target, start, end: performance.now(), status: answer.statusCode ?? 0 });
           });
         },
       );
