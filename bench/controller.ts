@@ -23,7 +23,7 @@ export interface ChildConfig {
   /** --enable-workload-rollouts (default false). */
   enableWorkloadRollouts?: boolean;
   /** --shard-mode: this child is one replica of a group splitting the work. */
-  shard?: { identity: string; group: string };
+  shard?: { identity: string; group: string; by?: "name" | "namespace" };
 }
 
 export interface ChildStats {

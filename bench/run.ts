@@ -9,7 +9,7 @@
  * ExternalSecrets + 10,000 unrelated 100 KiB Secrets), notify-aws (notification -> updated Secret latency),
  * rollouts-10k (--enable-workload-rollouts with 10,000 Deployments: memory off vs on, rollout latency);
  * scale-10k and scale-100k (one process, then 4 processes in --shard-mode, at --client-qps 200 each: all-Ready,
- * peak RSS per process, steady-state writes per refresh cycle). scale-100k runs for most of an hour, so it runs
+ * peak RSS per process, steady-state writes per refresh cycle; scale-10k-by-namespace with --shard-by namespace). scale-100k runs for most of an hour, so it runs
  * only when named. --scenario takes names or prefixes ("sync", "aws"). --quick divides the sizes by 10 (memory
  * by 5).
  */
@@ -65,22 +65,24 @@ interface Scenario {
  * Shard-mode scenarios: a per-process QPS at which one process is held by its rate limit while four still fit
  * the bench machine's 2 cores with the API server; refresh phases spread over an hour, as large clusters run.
  */
-const scale = (count: number, heapMiB: { single: number; shard: number }) => (log: Log, x: string[]) =>
-  scaleScenario(
-    {
-      count,
-      shards: 4,
-      clientQps: 200,
-      clientBurst: 400,
-      concurrency: 4,
-      refreshSeconds: 3600,
-      settleSeconds: 30,
-      steadySeconds: 120,
-      heapMiB,
-      childExecArgv: x,
-    },
-    log,
-  );
+const scale =
+  (count: number, heapMiB: { single: number; shard: number }, shardBy?: "namespace") => (log: Log, x: string[]) =>
+    scaleScenario(
+      {
+        count,
+        shards: 4,
+        clientQps: 200,
+        clientBurst: 400,
+        concurrency: 4,
+        refreshSeconds: 3600,
+        settleSeconds: 30,
+        steadySeconds: 120,
+        heapMiB,
+        shardBy,
+        childExecArgv: x,
+      },
+      log,
+    );
 
 const size = (full: number, quick: boolean, div = 10) => (quick ? Math.max(50, Math.round(full / div)) : full);
 
@@ -177,9 +179,13 @@ const SCENARIOS: Scenario[] = [
   },
   { id: "scale-10k", run: (q, log, x) => scale(size(10_000, q, 5), { single: 512, shard: 256 })(log, x) },
   {
+    id: "scale-10k-by-namespace",
+    run: (q, log, x) => scale(size(10_000, q, 5), { single: 512, shard: 256 }, "namespace")(log, x),
+  },
+  {
     id: "scale-100k",
     onlyWhenNamed: true,
-    run: (q, log, x) => scale(size(100_000, q), { single: 1280, shard: 400 })(log, x),
+    run: (q, log, x) => scale(size(100_000, q), { single: 1280, shard: 352 })(log, x),
   },
 ];
 

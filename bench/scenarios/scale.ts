@@ -22,6 +22,8 @@ export interface ScaleOptions {
   settleSeconds: number;
   /** V8 old-space cap of the single process and of each shard (MiB). */
   heapMiB: { single: number; shard: number };
+  /** --shard-by of the sharded run (default name). */
+  shardBy?: "name" | "namespace";
   childExecArgv?: string[];
 }
 
@@ -62,7 +64,8 @@ const KEYS = 100;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
-async function runOnce(o: ScaleOptions, processes: number, log: (m: string) => void): Promise<ScaleRun> {
+/** One run: `processes` controllers (in shard mode when more than one) from cold start to the steady window. */
+export async function scaleRun(o: ScaleOptions, processes: number, log: (m: string) => void): Promise<ScaleRun> {
   const cluster = await startCluster();
   const namespaces = Array.from({ length: Math.max(1, Math.round(o.count / 1000)) }, (_, i) => `scale-${i}`);
   await createNamespaces(cluster, namespaces);
@@ -107,7 +110,7 @@ async function runOnce(o: ScaleOptions, processes: number, log: (m: string) => v
           clientQps: o.clientQps,
           clientBurst: o.clientBurst,
           enablePushSecrets: false,
-          ...(processes > 1 ? { shard: { identity: `bench-shard-${p}`, group: "bench" } } : {}),
+          ...(processes > 1 ? { shard: { identity: `bench-shard-${p}`, group: "bench", by: o.shardBy } } : {}),
         },
         {},
         [...CHILD_NODE_OPTIONS, `--max-old-space-size=${heap}`, ...(o.childExecArgv ?? [])],
@@ -177,11 +180,11 @@ async function runOnce(o: ScaleOptions, processes: number, log: (m: string) => v
 
 export async function scaleScenario(o: ScaleOptions, log: (m: string) => void): Promise<ScaleResult> {
   log(`  single process`);
-  const single = await runOnce(o, 1, log);
+  const single = await scaleRun(o, 1, log);
   log(`  ${o.shards} shards`);
-  const sharded = await runOnce(o, o.shards, log);
+  const sharded = await scaleRun(o, o.shards, log);
   return {
-    scenario: `scale-${o.count}`,
+    scenario: `scale-${o.count}${o.shardBy === "namespace" ? "-by-namespace" : ""}`,
     externalSecrets: o.count,
     shards: o.shards,
     clientQps: o.clientQps,

@@ -51,6 +51,12 @@ const flags: Record<string, FlagSpec> = {
     default: "false",
     help: "every replica reconciles and caches its share of the ExternalSecrets and PushSecrets (membership through Leases; replaces leader election)",
   },
+  "shard-by": {
+    type: "string",
+    default: "name",
+    choices: ["name", "namespace"],
+    help: "with --shard-mode, split by object, or keep each namespace on one replica (its ExternalSecrets reading the same remote secrets then share one provider read)",
+  },
   "leader-election-namespace": {
     type: "string",
     default: "",
@@ -280,6 +286,7 @@ async function serve(
             namespace: leaseNamespace(String(f["leader-election-namespace"]), kubeConfig),
             group: LEADER_ELECTION_ID,
             identity: `${hostname()}_${randomBytes(6).toString("hex")}`,
+            by: f["shard-by"] === "namespace" ? "namespace" : "name",
           }
         : undefined,
     });

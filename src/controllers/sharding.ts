@@ -15,6 +15,7 @@ import {
   SECRETS,
   type Stored,
 } from "../kube/index.js";
+import type { ShardBy } from "../runtime/shard-ring.js";
 
 export interface ShardModeOptions {
   /** Namespace of the members' Leases. */
@@ -23,6 +24,8 @@ export interface ShardModeOptions {
   group?: string;
   /** Unique per process. */
   identity: string;
+  /** Place keys by object (default) or by namespace (keeps a namespace's shared provider reads on one replica). */
+  by?: ShardBy;
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;

@@ -7,7 +7,8 @@
  * cannot renew for renewDeadline (< leaseDuration) stops reconciling at once, before its peers can count it out.
  * A replica that stops cleanly deletes its lease, so its peers take over on their next round.
  *
- * Ownership. A key belongs to `ownerOf(key, view)` (rendezvous hashing over the view's members).
+ * Ownership. A key belongs to `ownerOf(key, view)` (rendezvous hashing over the view's members), or with
+ * `by: "namespace"` to the owner of its namespace.
  *
  * Handover without two writers. A replica reconciles a key only if it owns it in the view it has adopted AND in
  * every newer view it has seen since (a replica that sees the membership change only narrows what it serves).
@@ -20,7 +21,7 @@ import { type KubeClient, type KubeObject, LEASES, resourcePath, type Stored } f
 import { type Clock, realClock, sleep } from "./clock.js";
 import { microTime } from "./leader.js";
 import { type Logger, silentLogger } from "./logger.js";
-import { EMPTY_VIEW, ownerOf, type ShardView, viewOf } from "./shard-ring.js";
+import { EMPTY_VIEW, ownerOf, placementKey, type ShardBy, type ShardView, viewOf } from "./shard-ring.js";
 
 export const SHARD_GROUP_LABEL = "external-secrets.io/shard-group";
 const RELEASED_ANNOTATION = "external-secrets.io/shard-released";
@@ -38,6 +39,8 @@ export interface ShardMembershipOptions {
   group: string;
   namespace: string;
   identity: string;
+  /** Keys are placed by object (default) or by namespace; every member of a group must use the same. */
+  by?: ShardBy;
   /** Peers count a member out this long after its lease last changed (default 15 s). */
   leaseDurationMs?: number;
   /** This replica stops reconciling when it could not renew for this long (default 10 s). */
@@ -121,13 +124,18 @@ export class ShardMembership {
 
   /** Cache filter: this replica owns `key` in the view it adopted (it may not reconcile it yet, see `serves`). */
   owns(key: string): boolean {
-    return !this.fenced && ownerOf(key, this.adopted) === this.identity;
+    return !this.fenced && this.ownerIn(key, this.adopted) === this.identity;
+  }
+
+  /** The member owning `key` in `view`. */
+  ownerIn(key: string, view: ShardView): string | undefined {
+    return ownerOf(placementKey(key, this.opts.by ?? "name"), view);
   }
 
   /** True while this replica may reconcile `key`. */
   serves(key: string): boolean {
     if (!this.owns(key)) return false;
-    for (const v of this.pending) if (ownerOf(key, v) !== this.identity) return false;
+    for (const v of this.pending) if (this.ownerIn(key, v) !== this.identity) return false;
     return true;
   }
 

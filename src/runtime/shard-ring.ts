@@ -36,6 +36,20 @@ export function viewOf(members: Iterable<string>): ShardView {
 
 export const EMPTY_VIEW: ShardView = viewOf([]);
 
+/**
+ * What a key is placed by. "name" (the default) spreads every object on its own; "namespace" keeps a namespace's
+ * objects on one replica, so ExternalSecrets of one namespace reading the same remote secrets still share one
+ * provider read (reads are shared within a namespace only), at the price of an uneven split when namespaces are.
+ */
+export type ShardBy = "name" | "namespace";
+
+/** The part of a request key ("namespace/name", or "name" when cluster-scoped) that `by` places. */
+export function placementKey(key: string, by: ShardBy): string {
+  if (by === "name") return key;
+  const slash = key.indexOf("/");
+  return slash < 0 ? key : key.slice(0, slash);
+}
+
 /** The member that owns `key` in `view` (undefined for an empty view). Ties break by identity order. */
 export function ownerOf(key: string, view: ShardView): string | undefined {
   let best: string | undefined;

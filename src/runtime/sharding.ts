@@ -14,7 +14,7 @@ import {
 } from "./controller.js";
 import type { Informer } from "./informer.js";
 import type { ShardMembership } from "./shard-membership.js";
-import { ownerOf, type ShardView } from "./shard-ring.js";
+import type { ShardView } from "./shard-ring.js";
 
 interface Reconciler {
   reconcile(req: Request, ctx: ReconcileContext): Promise<Result | undefined>;
@@ -111,7 +111,7 @@ export class ShardGate {
       if (informer.options.filter) continue;
       for (const o of informer.cache.list()) {
         const key = objectKey(o);
-        if (m.serves(key) && ownerOf(key, prev) !== m.identity) controller.enqueue(parseRequestKey(key));
+        if (m.serves(key) && m.ownerIn(key, prev) !== m.identity) controller.enqueue(parseRequestKey(key));
       }
     }
   }

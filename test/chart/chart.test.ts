@@ -181,6 +181,18 @@ describe("Helm chart", () => {
     assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
   });
 
+  test("shardMode renders the shard flags in place of leader election, placing by namespace when asked", async () => {
+    const args = async (sets: string[]) =>
+      find(await template(sets), "Deployment", "eso-external-secrets")[0].spec.template.spec.containers[0].args;
+    const byName = await args(["shardMode=true", "leaderElect=true", "replicaCount=3"]);
+    assert.ok(byName.includes("--shard-mode=true"));
+    assert.ok(byName.includes("--shard-by=name"));
+    assert.ok(!byName.some((a: string) => a.startsWith("--enable-leader-election")));
+    const byNamespace = await args(["shardMode=true", "shardBy=namespace"]);
+    assert.ok(byNamespace.includes("--shard-by=namespace"));
+    assert.ok(!(await args([])).some((a: string) => a.startsWith("--shard")), "off by default");
+  });
+
   test("upstream scheduling, security, image and CRD knobs render where upstream puts them", async () => {
     const objs = await template(everythingValues);
     const pod = find(objs, "Deployment", "eso-external-secrets")[0].spec.template.spec;

@@ -125,6 +125,36 @@ describe("shard membership", () => {
     assert.equal([a, ...joiners].filter((m) => m.serves(key)).length, 1);
   });
 
+  it("placed by namespace, every key of a namespace is served by one replica", async () => {
+    const group = ["ns-a", "ns-b", "ns-c"].map((id) => {
+      const m = new ShardMembership({
+        client: e.client,
+        group: "by-ns",
+        namespace: "default",
+        identity: id,
+        by: "namespace",
+        ...timing,
+      });
+      members.push(m);
+      m.start();
+      return m;
+    });
+    await eventually(() => group.every((m) => m.view.members.length === 3) && uncovered(group) === 0, {
+      timeoutMs: 10_000,
+      what: "three members placing by namespace",
+    });
+    const servers = new Map<string, Set<string>>();
+    for (const k of keys) {
+      const ns = k.split("/")[0]!;
+      for (const m of group.filter((x) => x.serves(k))) servers.set(ns, (servers.get(ns) ?? new Set()).add(m.identity));
+    }
+    assert.equal(servers.size, 7);
+    for (const [ns, ids] of servers) assert.equal(ids.size, 1, `${ns} is served by ${[...ids].join(", ")}`);
+    assert.ok(new Set([...servers.values()].map((ids) => [...ids][0])).size > 1, "namespaces spread over replicas");
+    assert.equal(group.filter((m) => m.serves("cluster-wide")).length, 1, "a cluster-scoped key is placed by its name");
+    for (const m of group) await m.stop();
+  });
+
   it("groups do not mix", async () => {
     const other = join("solo", "other-group");
     await other.ready(5000);
