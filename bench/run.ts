@@ -351,7 +351,10 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const chosen = args.scenarios.length
     ? SCENARIOS.filter((s) =>
-        args.scenarios.some((want) => s.id === want || s.id.startsWith(want) || s.id.includes(want)),
+        args.scenarios.some((want) =>
+          // An exact id names that scenario only; anything else is a prefix or part of ids.
+          SCENARIOS.some((x) => x.id === want) ? s.id === want : s.id.startsWith(want) || s.id.includes(want),
+        ),
       )
     : SCENARIOS.filter((s) => !s.onlyWhenNamed);
   if (chosen.length === 0) throw new Error(`no scenario matches ${args.scenarios.join(",")}`);
