@@ -7,7 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type RunningControllers, startControllers } from "../../src/controllers/index.js";
-import { CLUSTER_EXTERNAL_SECRETS, CLUSTER_PUSH_SECRETS, CLUSTER_SECRET_STORES, PUSH_SECRETS } from "../../src/kube/index.js";
+import {
+  CLUSTER_EXTERNAL_SECRETS,
+  CLUSTER_PUSH_SECRETS,
+  CLUSTER_SECRET_STORES,
+  PUSH_SECRETS,
+} from "../../src/kube/index.js";
 import { storeTable } from "../../src/providers/fake/state.js";
 import { eventually } from "../support/poll.js";
 import { overlappingWriters, type RecordedWrite, startRecordingProxy } from "../support/recording-proxy.js";
