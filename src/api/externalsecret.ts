@@ -19,8 +19,9 @@ export const TemplateEngineVersionValues = ["v2"] as const;
 export const TemplateTargetValues = ["Data", "Annotations", "Labels"] as const;
 export const TemplateScopeValues = ["Values", "KeysAndValues"] as const;
 /**
- * As upstream's GeneratorRef kind enum (its order), with the two kinds upstream added after that list was last
- * extended in our reference copy (GitlabDeployToken, BeyondtrustWorkloadCredentialsDynamicSecret) at the end.
+ * As upstream's GeneratorRef kind enum (its order), with the kinds upstream added after that list was last extended
+ * in our reference copy (GitlabDeployToken, BeyondtrustWorkloadCredentialsDynamicSecret, then the newer token and
+ * value generators) at the end.
  */
 export const GeneratorKindValues = [
   "ACRAccessToken",
@@ -41,6 +42,13 @@ export const GeneratorKindValues = [
   "MFA",
   "GitlabDeployToken",
   "BeyondtrustWorkloadCredentialsDynamicSecret",
+  "AzureAccessToken",
+  "ArtifactoryAccessToken",
+  "Hex",
+  "ServiceAccountToken",
+  "CodeArtifactAuthorizationToken",
+  "RDSIAMAuthToken",
+  "STSAssumeRoleToken",
 ] as const;
 
 export type CreationPolicy = (typeof CreationPolicyValues)[number];

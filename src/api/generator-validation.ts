@@ -3,7 +3,9 @@
  * kind; a ClusterGenerator's `spec.generator.<kind>Spec` goes through the same function with its own path.
  */
 import { durationIssues } from "./duration.js";
+import { azureAccessTokenIssues } from "./generators/azureaccesstoken.js";
 import { beyondtrustDynamicSecretIssues } from "./generators/beyondtrust.js";
+import { codeArtifactAuthorizationTokenIssues } from "./generators/codeartifact.js";
 import { gitlabDeployTokenIssues } from "./generators/gitlab.js";
 
 type Issue = { path: string; message: string };
@@ -41,8 +43,12 @@ export function generatorSpecIssues(kind: string, spec: unknown, path: string): 
       return sshKeyIssues(spec, path);
     case "GitlabDeployToken":
       return gitlabDeployTokenIssues(spec, path);
+    case "AzureAccessToken":
+      return azureAccessTokenIssues(spec, path);
     case "BeyondtrustWorkloadCredentialsDynamicSecret":
       return beyondtrustDynamicSecretIssues(spec, path);
+    case "CodeArtifactAuthorizationToken":
+      return codeArtifactAuthorizationTokenIssues(spec, path);
     case "Webhook": {
       return isObj(spec) ? durationIssues(spec.timeout, `${path}.timeout`) : [];
     }

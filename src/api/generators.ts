@@ -1,15 +1,22 @@
 /** generators.external-secrets.io/v1alpha1 kinds. */
 import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
 import { ACRAccessTokenSpecSchema } from "./generators/acr.js";
+import { ArtifactoryAccessTokenSpecSchema } from "./generators/artifactory.js";
+import { AzureAccessTokenSpecSchema } from "./generators/azureaccesstoken.js";
 import { BeyondtrustWorkloadCredentialsDynamicSecretSpecSchema } from "./generators/beyondtrust.js";
 import { CloudsmithAccessTokenSpecSchema } from "./generators/cloudsmith.js";
+import { CodeArtifactAuthorizationTokenSpecSchema } from "./generators/codeartifact.js";
 import { GCRAccessTokenSpecSchema } from "./generators/gcr.js";
 import { GithubAccessTokenSpecSchema } from "./generators/github.js";
 import { GitlabDeployTokenSpecSchema } from "./generators/gitlab.js";
 import { GrafanaSpecSchema } from "./generators/grafana.js";
+import { HexSpecSchema } from "./generators/hex.js";
 import { MFASpecSchema } from "./generators/mfa.js";
 import { QuayAccessTokenSpecSchema } from "./generators/quay.js";
+import { RDSIAMAuthTokenSpecSchema } from "./generators/rdsiam.js";
+import { ServiceAccountTokenSpecSchema } from "./generators/serviceaccounttoken.js";
 import { STSSessionTokenSpecSchema } from "./generators/sts.js";
+import { STSAssumeRoleTokenSpecSchema } from "./generators/stsassumerole.js";
 import { ConditionSchema, ObjectMetaSchema } from "./meta.js";
 import { AWSAuthSchema } from "./providers/aws.js";
 import { vaultFields } from "./providers/vault.js";
@@ -110,6 +117,11 @@ export const generatorKinds = {
   },
   Webhook: { spec: WebhookSpecSchema, clusterKey: "webhookSpec", plural: "webhooks" },
   ACRAccessToken: { spec: ACRAccessTokenSpecSchema, clusterKey: "acrAccessTokenSpec", plural: "acraccesstokens" },
+  AzureAccessToken: {
+    spec: AzureAccessTokenSpecSchema,
+    clusterKey: "azureAccessTokenSpec",
+    plural: "azureaccesstokens",
+  },
   GCRAccessToken: { spec: GCRAccessTokenSpecSchema, clusterKey: "gcrAccessTokenSpec", plural: "gcraccesstokens" },
   BeyondtrustWorkloadCredentialsDynamicSecret: {
     spec: BeyondtrustWorkloadCredentialsDynamicSecretSpecSchema,
@@ -117,6 +129,17 @@ export const generatorKinds = {
     plural: "beyondtrustworkloadcredentialsdynamicsecrets",
   },
   STSSessionToken: { spec: STSSessionTokenSpecSchema, clusterKey: "stsSessionTokenSpec", plural: "stssessiontokens" },
+  CodeArtifactAuthorizationToken: {
+    spec: CodeArtifactAuthorizationTokenSpecSchema,
+    clusterKey: "codeArtifactAuthorizationTokenSpec",
+    plural: "codeartifactauthorizationtokens",
+  },
+  RDSIAMAuthToken: { spec: RDSIAMAuthTokenSpecSchema, clusterKey: "rdsIAMAuthTokenSpec", plural: "rdsiamauthtokens" },
+  STSAssumeRoleToken: {
+    spec: STSAssumeRoleTokenSpecSchema,
+    clusterKey: "stsAssumeRoleTokenSpec",
+    plural: "stsassumeroletokens",
+  },
   MFA: { spec: MFASpecSchema, clusterKey: "mfaSpec", plural: "mfas" },
   QuayAccessToken: { spec: QuayAccessTokenSpecSchema, clusterKey: "quayAccessTokenSpec", plural: "quayaccesstokens" },
   CloudsmithAccessToken: {
@@ -125,6 +148,17 @@ export const generatorKinds = {
     plural: "cloudsmithaccesstokens",
   },
   Grafana: { spec: GrafanaSpecSchema, clusterKey: "grafanaSpec", plural: "grafanas" },
+  ArtifactoryAccessToken: {
+    spec: ArtifactoryAccessTokenSpecSchema,
+    clusterKey: "artifactoryAccessTokenSpec",
+    plural: "artifactoryaccesstokens",
+  },
+  Hex: { spec: HexSpecSchema, clusterKey: "hexSpec", plural: "hexes" },
+  ServiceAccountToken: {
+    spec: ServiceAccountTokenSpecSchema,
+    clusterKey: "serviceAccountTokenSpec",
+    plural: "serviceaccounttokens",
+  },
   GithubAccessToken: {
     spec: GithubAccessTokenSpecSchema,
     clusterKey: "githubAccessTokenSpec",

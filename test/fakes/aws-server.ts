@@ -11,13 +11,15 @@
  * imports (ImportCertificate, checking that the key matches; a re-import keeps the ARN and takes no tags), tags
  * (Add/Remove/ListTagsForCertificate) and deletes certificates; the Resource Groups Tagging API's GetResources
  * (target ResourceGroupsTaggingAPI_20170126.*, signing service "tagging") finds them by tags, paged.
+ * CodeArtifact (REST-JSON, POST /v1/authorization-token?domain=&domain-owner=&duration=) answers
+ * GetAuthorizationToken for the domains added with addCodeArtifactDomain.
  */
 import { createPrivateKey, randomUUID, X509Certificate } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface AwsRecorded {
-  service: "secretsmanager" | "ssm" | "sts" | "ecr" | "ecr-public" | "acm" | "tagging";
+  service: "secretsmanager" | "ssm" | "sts" | "ecr" | "ecr-public" | "acm" | "tagging" | "codeartifact";
   action: string;
   body: any;
   headers: http.IncomingHttpHeaders;
@@ -81,6 +83,8 @@ export interface AssumedSession {
   transitiveTagKeys: string[];
   sourceAccessKeyId?: string;
   webIdentityToken?: string;
+  /** DurationSeconds asked for (AWS's default 3600 when absent). */
+  durationSeconds: number;
 }
 
 /** One GetSessionToken answered. */
@@ -105,6 +109,10 @@ export class FakeAws {
   private readonly secrets = new Map<string, SmSecret>();
   private readonly params = new Map<string, SsmParam>();
   private readonly certificates = new Map<string, AcmCertificate>();
+  /** CodeArtifact domains as "owner/domain". */
+  private readonly codeArtifactDomains = new Set<string>();
+  /** CodeArtifact authorization tokens handed out, newest last. */
+  readonly codeArtifactTokens: { token: string; domain: string; accessKeyId?: string; durationSeconds: number }[] = [];
   private readonly faults: { match: (r: AwsRecorded) => boolean; fault: AwsFault; remaining: number }[] = [];
   /** Actions no caller's policy allows: answered AccessDeniedException after the signature check. */
   private readonly denied = new Set<string>();
@@ -212,6 +220,11 @@ export class FakeAws {
     return this.params.get(name);
   }
 
+  addCodeArtifactDomain(domain: string, owner: string): this {
+    this.codeArtifactDomains.add(`${owner}/${domain}`);
+    return this;
+  }
+
   fault(action: string, fault: AwsFault, times = 1): this {
     this.faults.push({ match: (r) => r.action === action, fault, remaining: times });
     return this;
@@ -246,7 +259,16 @@ export class FakeAws {
     const raw = Buffer.concat(chunks).toString("utf8");
     const target = String(req.headers["x-amz-target"] ?? "");
     let rec: AwsRecorded;
-    if (target) {
+    const url = new URL(req.url ?? "/", "http://fake");
+    if (url.pathname === "/v1/authorization-token") {
+      if (req.method !== "POST") return this.jsonError(res, 405, "ValidationException", "method not allowed");
+      rec = {
+        service: "codeartifact",
+        action: "GetAuthorizationToken",
+        body: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+      };
+    } else if (target) {
       const [prefix, action] = target.split(".");
       const service =
         prefix === "secretsmanager"
@@ -298,6 +320,7 @@ export class FakeAws {
     if (rec.service === "secretsmanager") return this.sm(rec, res);
     if (rec.service === "acm") return this.acm(rec, res);
     if (rec.service === "tagging") return this.tagging(rec, res);
+    if (rec.service === "codeartifact") return this.codeArtifactToken(rec, res);
     return this.ssm(rec, res);
   }
 
@@ -358,6 +381,26 @@ export class FakeAws {
     res.end(JSON.stringify(body));
   }
 
+  // ---- CodeArtifact ----
+
+  private codeArtifactToken(rec: AwsRecorded, res: ServerResponse) {
+    const b = rec.body as Record<string, string>;
+    if (!b.domain) return this.jsonError(res, 400, "ValidationException", "domain is required");
+    const duration = b.duration === undefined ? 43_200 : Number(b.duration);
+    if (!Number.isInteger(duration) || (duration !== 0 && (duration < 900 || duration > 43_200))) {
+      return this.jsonError(res, 400, "ValidationException", "durationSeconds must be 0 or between 900 and 43200");
+    }
+    const owner = b["domain-owner"] ?? ACCOUNT;
+    if (!this.codeArtifactDomains.has(`${owner}/${b.domain}`)) {
+      return this.jsonError(res, 404, "ResourceNotFoundException", `Domain ${b.domain} not found in account ${owner}`);
+    }
+    // Duration 0 follows the caller's temporary credentials; the fake gives those an hour.
+    const lifetime = duration === 0 ? 3600 : duration;
+    const token = `eyJ2ZXIiOjEsImlzdSI6${randomUUID().replaceAll("-", "")}`;
+    this.codeArtifactTokens.push({ token, domain: b.domain, accessKeyId: rec.accessKeyId, durationSeconds: lifetime });
+    this.ok(res, { authorizationToken: token, expiration: Math.floor(Date.now() / 1000) + lifetime });
+  }
+
   // ---- STS ----
 
   private sts(rec: AwsRecorded, res: ServerResponse) {
@@ -375,7 +418,11 @@ export class FakeAws {
       tags: {},
       transitiveTagKeys: [],
       sourceAccessKeyId: rec.accessKeyId,
+      durationSeconds: b.DurationSeconds === undefined ? 3600 : Number(b.DurationSeconds),
     };
+    if (!(session.durationSeconds >= 900 && session.durationSeconds <= 43_200)) {
+      return this.error(rec, res, 400, "ValidationError", "DurationSeconds must be between 900 and 43200");
+    }
     for (let i = 1; b[`Tags.member.${i}.Key`] !== undefined; i++)
       session.tags[b[`Tags.member.${i}.Key`]!] = b[`Tags.member.${i}.Value`] ?? "";
     for (let i = 1; b[`TransitiveTagKeys.member.${i}`] !== undefined; i++)
@@ -397,7 +444,7 @@ export class FakeAws {
     const secret = randomUUID();
     const token = `FwoGZXIvYXdzE${randomUUID()}`;
     this.addAccessKey(id, secret, token);
-    const expiration = new Date(Date.now() + 3600_000).toISOString();
+    const expiration = new Date(Date.now() + session.durationSeconds * 1000).toISOString();
     const result = `${rec.action}Result`;
     res.writeHead(200, { "Content-Type": "text/xml" });
     res.end(

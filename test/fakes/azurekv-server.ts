@@ -63,6 +63,8 @@ export interface AzureKVFake {
   tenantId: string;
   clients: Map<string, AzureClient>;
   managedIdentities: Set<string>;
+  /** The identity selector of each IMDS request ("client_id=...", "msi_res_id=...", "object_id=..." or "system"). */
+  imdsSelectors: string[];
   secrets: Map<string, KvObject>;
   /** key name -> JWK (wire format, base64url members). */
   keys: Map<string, { jwk: Record<string, unknown>; tags: Record<string, string> }>;
@@ -138,6 +140,7 @@ export async function startAzureKVFake(tenantId = "tenant-1"): Promise<AzureKVFa
     tenantId,
     clients: new Map(),
     managedIdentities: new Set(),
+    imdsSelectors: [] as string[],
     secrets: new Map(),
     keys: new Map(),
     certificates: new Map(),
@@ -294,7 +297,13 @@ export async function startAzureKVFake(tenantId = "tenant-1"): Promise<AzureKVFa
     const u = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.headers.metadata !== "true")
       return send(res, 400, { error: "invalid_request", error_description: "Required metadata header not specified" });
-    const id = u.searchParams.get("client_id") ?? u.searchParams.get("msi_res_id") ?? "system";
+    const id =
+      u.searchParams.get("client_id") ??
+      u.searchParams.get("msi_res_id") ??
+      u.searchParams.get("object_id") ??
+      "system";
+    const selector = ["client_id", "msi_res_id", "object_id"].find((p) => u.searchParams.has(p));
+    fake.imdsSelectors.push(selector ? `${selector}=${id}` : "system");
     if (!fake.managedIdentities.has(id)) {
       return send(res, 400, { error: "invalid_request", error_description: "Identity not found" });
     }

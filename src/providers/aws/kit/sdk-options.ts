@@ -30,6 +30,7 @@ export const ENDPOINT_ENV = {
   sts: "AWS_STS_ENDPOINT",
   ecr: "AWS_ECR_ENDPOINT",
   ecrpublic: "AWS_ECR_PUBLIC_ENDPOINT",
+  codeartifact: "AWS_CODEARTIFACT_ENDPOINT",
 } as const;
 
 export type AwsService = keyof typeof ENDPOINT_ENV;

@@ -1,0 +1,1 @@
+export { artifactoryAccessTokenGenerator, newArtifactoryAccessTokenGenerator } from "./generator.js";

@@ -1,0 +1,1 @@
+export { azureAccessTokenGenerator } from "./generator.js";

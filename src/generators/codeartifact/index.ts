@@ -1,0 +1,4 @@
+export {
+  codeArtifactAuthorizationTokenGenerator,
+  newCodeArtifactAuthorizationTokenGenerator,
+} from "./generator.js";

@@ -1,0 +1,1 @@
+export { hexGenerator, randomHex } from "./generator.js";

@@ -1,0 +1,1 @@
+export { newRdsIamAuthTokenGenerator, rdsIamAuthTokenGenerator } from "./generator.js";

@@ -1,0 +1,1 @@
+export { rfc3339Seconds, serviceAccountTokenGenerator } from "./generator.js";

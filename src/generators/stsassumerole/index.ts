@@ -1,0 +1,1 @@
+export { newStsAssumeRoleTokenGenerator, stsAssumeRoleTokenGenerator } from "./generator.js";
