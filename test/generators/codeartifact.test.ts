@@ -5,7 +5,7 @@
  * credential in any error.
  */
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { CodeArtifactAuthorizationTokenSpec } from "../../src/api/generators/codeartifact.js";
 import { generatorKinds } from "../../src/api/generators.js";
 import { validationErrors } from "../../src/api/validation.js";
@@ -15,9 +15,8 @@ import {
   newCodeArtifactAuthorizationTokenGenerator,
 } from "../../src/generators/codeartifact/index.js";
 import type { GeneratorContext } from "../../src/generators/generator.js";
-import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { configureTenantPolicy } from "../../src/providers/tenant-policy.js";
-import { FakeAws } from "../fakes/aws-server.js";
+import { failure, fastTuning, staticKeysAuth, useFakeAws } from "../support/aws-generators.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const REGION = "eu-central-1";
@@ -32,51 +31,17 @@ const kube = new MemoryKubeAccess()
   .setSecret("team-b", "aws-creds", { id: KEY_ID, secret: SECRET_KEY })
   .setServiceAccount("team-a", "irsa", { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/packages" });
 const ctx: GeneratorContext = { kube, namespace: "team-a" };
-const auth = {
-  secretRef: {
-    accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-    secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-  },
-};
-const gen = newCodeArtifactAuthorizationTokenGenerator({
-  maxAttempts: 2,
-  retryBaseMs: 5,
-  requestTimeoutMs: TIMEOUT_MS,
-  connectionTimeoutMs: TIMEOUT_MS,
+const auth = staticKeysAuth;
+const gen = newCodeArtifactAuthorizationTokenGenerator(fastTuning(TIMEOUT_MS));
+
+const aws = useFakeAws({
+  region: REGION,
+  accessKey: { id: KEY_ID, secret: SECRET_KEY },
+  services: ["sts", "codeartifact"],
+  irsaFrom: kube,
+  reallow: "GetAuthorizationToken",
+  seed: (fake) => fake.addCodeArtifactDomain(DOMAIN, OWNER),
 });
-
-let aws: FakeAws;
-
-before(async () => {
-  aws = await new FakeAws(REGION).start();
-  aws.addAccessKey(KEY_ID, SECRET_KEY);
-  aws.addCodeArtifactDomain(DOMAIN, OWNER);
-  aws.webIdentityCheck = (token) => !!kube.verifyToken(token)?.aud.includes("sts.amazonaws.com");
-  process.env[ENDPOINT_ENV.sts] = aws.url;
-  process.env[ENDPOINT_ENV.codeartifact] = aws.url;
-});
-
-after(async () => {
-  delete process.env[ENDPOINT_ENV.sts];
-  delete process.env[ENDPOINT_ENV.codeartifact];
-  await aws.stop();
-});
-
-afterEach(() => {
-  aws.clearFaults();
-  aws.allow("GetAuthorizationToken");
-  aws.requests.length = 0;
-  configureTenantPolicy();
-});
-
-async function failure(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const spec = (extra: Partial<CodeArtifactAuthorizationTokenSpec> = {}): CodeArtifactAuthorizationTokenSpec => ({

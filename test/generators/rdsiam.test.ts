@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { after, afterEach, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { RDSIAMAuthTokenSpec } from "../../src/api/generators/rdsiam.js";
 import { generatorKinds } from "../../src/api/generators.js";
@@ -13,9 +13,8 @@ import { validationErrors } from "../../src/api/validation.js";
 import { builtinGenerators } from "../../src/generators/builtin.js";
 import type { GeneratorContext } from "../../src/generators/generator.js";
 import { newRdsIamAuthTokenGenerator, rdsIamAuthTokenGenerator } from "../../src/generators/rdsiam/index.js";
-import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { configureTenantPolicy } from "../../src/providers/tenant-policy.js";
-import { FakeAws } from "../fakes/aws-server.js";
+import { failure, staticKeysAuth, useFakeAws } from "../support/aws-generators.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const REGION = "us-west-2";
@@ -29,12 +28,7 @@ const kube = new MemoryKubeAccess()
   .setSecret("team-b", "aws-creds", { id: KEY_ID, secret: SECRET_KEY })
   .setServiceAccount("team-a", "db-iam", { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/db-connect" });
 const ctx: GeneratorContext = { kube, namespace: "team-a" };
-const auth = {
-  secretRef: {
-    accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-    secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-  },
-};
+const auth = staticKeysAuth;
 const gen = newRdsIamAuthTokenGenerator({ maxAttempts: 1 }, () => AT);
 const spec = (extra: Partial<RDSIAMAuthTokenSpec> = {}): RDSIAMAuthTokenSpec => ({
   region: REGION,
@@ -79,33 +73,12 @@ async function sdkSignature(
   return signed.query as Record<string, string>;
 }
 
-let aws: FakeAws;
-
-before(async () => {
-  aws = await new FakeAws(REGION).start();
-  aws.addAccessKey(KEY_ID, SECRET_KEY);
-  aws.webIdentityCheck = (token) => !!kube.verifyToken(token)?.aud.includes("sts.amazonaws.com");
-  process.env[ENDPOINT_ENV.sts] = aws.url;
+const aws = useFakeAws({
+  region: REGION,
+  accessKey: { id: KEY_ID, secret: SECRET_KEY },
+  services: ["sts"],
+  irsaFrom: kube,
 });
-
-after(async () => {
-  delete process.env[ENDPOINT_ENV.sts];
-  await aws.stop();
-});
-
-afterEach(() => {
-  aws.requests.length = 0;
-  configureTenantPolicy();
-});
-
-async function failure(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 const tokenQuery = (token: string) => {
   assert.ok(token.startsWith(`${HOST}:5432/?`), token.slice(0, 80));

@@ -5,13 +5,12 @@
  * retries and timeouts on the shared SDK settings, tenancy, and no credential in any error.
  */
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { STSSessionTokenSpec } from "../../src/api/generators/sts.js";
 import type { GeneratorContext } from "../../src/generators/generator.js";
 import { newStsSessionTokenGenerator } from "../../src/generators/sts/index.js";
-import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { configureTenantPolicy } from "../../src/providers/tenant-policy.js";
-import { FakeAws } from "../fakes/aws-server.js";
+import { failure, fastTuning, staticKeysAuth, useFakeAws } from "../support/aws-generators.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 import { eventually } from "../support/poll.js";
 
@@ -27,48 +26,16 @@ const kube = new MemoryKubeAccess()
   .setSecret("team-a", "aws-creds", { id: KEY_ID, secret: SECRET_KEY, token: SESSION_TOKEN })
   .setSecret("team-b", "aws-creds", { id: KEY_ID, secret: SECRET_KEY });
 const ctx: GeneratorContext = { kube, namespace: "team-a" };
-const auth = {
-  secretRef: {
-    accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-    secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-  },
-};
-const gen = newStsSessionTokenGenerator({
-  maxAttempts: 2,
-  retryBaseMs: 5,
-  requestTimeoutMs: TIMEOUT_MS,
-  connectionTimeoutMs: TIMEOUT_MS,
+const auth = staticKeysAuth;
+const gen = newStsSessionTokenGenerator(fastTuning(TIMEOUT_MS));
+
+const aws = useFakeAws({
+  region: REGION,
+  accessKey: { id: KEY_ID, secret: SECRET_KEY },
+  services: ["sts"],
+  reallow: "GetSessionToken",
+  seed: (fake) => fake.addMfaDevice(DEVICE, (code) => code === GOOD_CODE),
 });
-
-let aws: FakeAws;
-
-before(async () => {
-  aws = await new FakeAws(REGION).start();
-  aws.addAccessKey(KEY_ID, SECRET_KEY);
-  aws.addMfaDevice(DEVICE, (code) => code === GOOD_CODE);
-  process.env[ENDPOINT_ENV.sts] = aws.url;
-});
-
-after(async () => {
-  delete process.env[ENDPOINT_ENV.sts];
-  await aws.stop();
-});
-
-afterEach(() => {
-  aws.clearFaults();
-  aws.allow("GetSessionToken");
-  aws.requests.length = 0;
-  configureTenantPolicy();
-});
-
-async function failure(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const spec = (extra: Partial<STSSessionTokenSpec> = {}): STSSessionTokenSpec => ({ region: REGION, auth, ...extra });

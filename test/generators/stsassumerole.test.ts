@@ -4,7 +4,7 @@
  * credentials as the signer, failures naming the field, retries and timeouts, tenancy, no credential in errors.
  */
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { STSAssumeRoleTokenSpec } from "../../src/api/generators/stsassumerole.js";
 import { generatorKinds } from "../../src/api/generators.js";
 import { validationErrors } from "../../src/api/validation.js";
@@ -14,9 +14,8 @@ import {
   newStsAssumeRoleTokenGenerator,
   stsAssumeRoleTokenGenerator,
 } from "../../src/generators/stsassumerole/index.js";
-import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { configureTenantPolicy } from "../../src/providers/tenant-policy.js";
-import { FakeAws } from "../fakes/aws-server.js";
+import { failure, fastTuning, staticKeysAuth, useFakeAws } from "../support/aws-generators.js";
 import { MemoryKubeAccess } from "../support/memory-kube-access.js";
 
 const REGION = "ca-central-1";
@@ -31,18 +30,8 @@ const kube = new MemoryKubeAccess()
   .setSecret("team-b", "aws-creds", { id: KEY_ID, secret: SECRET_KEY })
   .setServiceAccount("team-a", "irsa", { "eks.amazonaws.com/role-arn": IRSA_ROLE });
 const ctx: GeneratorContext = { kube, namespace: "team-a" };
-const auth = {
-  secretRef: {
-    accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-    secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-  },
-};
-const gen = newStsAssumeRoleTokenGenerator({
-  maxAttempts: 2,
-  retryBaseMs: 5,
-  requestTimeoutMs: TIMEOUT_MS,
-  connectionTimeoutMs: TIMEOUT_MS,
-});
+const auth = staticKeysAuth;
+const gen = newStsAssumeRoleTokenGenerator(fastTuning(TIMEOUT_MS));
 const spec = (extra: Partial<STSAssumeRoleTokenSpec> = {}): STSAssumeRoleTokenSpec => ({
   region: REGION,
   role: ROLE,
@@ -50,35 +39,13 @@ const spec = (extra: Partial<STSAssumeRoleTokenSpec> = {}): STSAssumeRoleTokenSp
   ...extra,
 });
 
-let aws: FakeAws;
-
-before(async () => {
-  aws = await new FakeAws(REGION).start();
-  aws.addAccessKey(KEY_ID, SECRET_KEY);
-  aws.webIdentityCheck = (token) => !!kube.verifyToken(token)?.aud.includes("sts.amazonaws.com");
-  process.env[ENDPOINT_ENV.sts] = aws.url;
+const aws = useFakeAws({
+  region: REGION,
+  accessKey: { id: KEY_ID, secret: SECRET_KEY },
+  services: ["sts"],
+  irsaFrom: kube,
+  reallow: "AssumeRole",
 });
-
-after(async () => {
-  delete process.env[ENDPOINT_ENV.sts];
-  await aws.stop();
-});
-
-afterEach(() => {
-  aws.clearFaults();
-  aws.allow("AssumeRole");
-  aws.requests.length = 0;
-  configureTenantPolicy();
-});
-
-async function failure(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

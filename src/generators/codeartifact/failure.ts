@@ -1,15 +1,10 @@
 /**
- * Turns a failed GetAuthorizationToken into a GeneratorError naming the spec field to fix. AWS's message is kept
- * (it names the refused principal or the missing domain) with the caller's secret key and session token cut out.
+ * Turns a failed GetAuthorizationToken into a GeneratorError naming the spec field to fix (the AWS generators'
+ * shared mapping, plus the domain fields for a missing domain).
  */
 import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
-import { AUTH_CODES, awsErrorCode } from "../../providers/aws/kit/errors.js";
-import { redactValues } from "../../template/redact.js";
-import { GeneratorError } from "../generator.js";
-
-const OPERATION = "codeartifact:GetAuthorizationToken";
-const TIMEOUT_CODES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
-const MAX_MESSAGE = 200;
+import { awsFailure, endpointFieldFor } from "../aws-kit/failure.js";
+import type { GeneratorError } from "../generator.js";
 
 export interface CodeArtifactFailureContext {
   region: string;
@@ -19,34 +14,21 @@ export interface CodeArtifactFailureContext {
   identity?: AwsIdentity;
 }
 
-function cleanMessage(err: unknown, identity: AwsIdentity | undefined): string {
-  const secrets = [identity?.secretAccessKey, identity?.sessionToken].filter((s): s is string => !!s);
-  const cut = redactValues(String((err as Error)?.message ?? ""), secrets);
-  if (cut.shortValueSeen) return "";
-  return cut.text.length > MAX_MESSAGE ? `${cut.text.slice(0, MAX_MESSAGE)}...` : cut.text;
-}
-
 export function codeArtifactFailure(err: unknown, f: CodeArtifactFailureContext): GeneratorError {
-  if (err instanceof GeneratorError) return err;
-  const code = awsErrorCode(err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  const endpointField = `spec.region ${JSON.stringify(f.region)}`;
-  if (TIMEOUT_CODES.has(code)) {
-    return new GeneratorError(
-      `${endpointField}: ${OPERATION} timed out (no answer within ${f.requestTimeoutMs} ms per attempt)`,
-    );
-  }
-  const message = cleanMessage(err, f.identity);
-  const detail = `${code}${status ? ` (HTTP ${status})` : ""}${message && message !== code ? `: ${message}` : ""}`;
-  if (AUTH_CODES.has(code) || status === 401 || status === 403) {
-    return new GeneratorError(`${f.identityField}: ${OPERATION} was refused: ${detail}`);
-  }
-  if (code === "ResourceNotFoundException") {
-    return new GeneratorError(`spec.domain/spec.domainOwner: ${OPERATION} found no such domain: ${detail}`);
-  }
-  if (code === "ValidationException") {
-    const field = /duration/i.test(message) ? "spec.durationSeconds" : "spec";
-    return new GeneratorError(`${field}: ${OPERATION} rejected the request: ${detail}`);
-  }
-  return new GeneratorError(`${endpointField}: ${OPERATION} failed: ${detail}`);
+  return awsFailure(err, {
+    operation: "codeartifact:GetAuthorizationToken",
+    endpointField: endpointFieldFor(f.region),
+    refusedField: f.identityField,
+    requestTimeoutMs: f.requestTimeoutMs,
+    secrets: [f.identity?.secretAccessKey, f.identity?.sessionToken],
+    classify: (code, message) => {
+      if (code === "ResourceNotFoundException") {
+        return { field: "spec.domain/spec.domainOwner", outcome: "found no such domain" };
+      }
+      if (code === "ValidationException") {
+        return { field: /duration/i.test(message) ? "spec.durationSeconds" : "spec", outcome: "rejected the request" };
+      }
+      return undefined;
+    },
+  });
 }

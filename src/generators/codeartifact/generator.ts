@@ -4,8 +4,8 @@
  * seconds). Nothing to clean up: the token expires.
  */
 import { CODEARTIFACT_DURATION, type CodeArtifactAuthorizationTokenSpec } from "../../api/generators/codeartifact.js";
-import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
 import { type AwsSdkTuning, DEFAULT_TUNING } from "../../providers/aws/kit/sdk-options.js";
+import { generatorIdentity, identityField as identityFieldOf } from "../aws-kit/identity.js";
 import { type Generator, GeneratorError } from "../generator.js";
 import { codeArtifactFailure } from "./failure.js";
 import { getAuthorizationToken } from "./transport.js";
@@ -34,24 +34,8 @@ export function newCodeArtifactAuthorizationTokenGenerator(
     clusterSpecKey: "codeArtifactAuthorizationTokenSpec",
     async generate(spec, ctx) {
       checkSpec(spec);
-      const { buildCredentials } = await import("../../providers/aws/kit/credentials.js");
-      const { provider } = await buildCredentials(
-        spec.auth,
-        { role: spec.role },
-        spec.region,
-        { kube: ctx.kube, storeKind: "SecretStore", namespace: ctx.namespace },
-        settings,
-        "spec",
-      );
-      const identityField = spec.role ? "spec.role" : "spec.auth";
-      let identity: AwsIdentity;
-      try {
-        identity = await provider();
-      } catch (err) {
-        if (ctx.signal?.aborted) throw err;
-        // Assuming spec.role (or the web identity) failed before CodeArtifact was called; the kit names the call.
-        throw new GeneratorError(`${identityField}: ${(err as Error).message}`);
-      }
+      const identityField = identityFieldOf(spec.role);
+      const identity = await generatorIdentity(spec, ctx, settings);
       try {
         const t = await getAuthorizationToken(
           {

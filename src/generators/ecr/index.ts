@@ -13,8 +13,9 @@ import {
   ENDPOINT_ENV,
   endpointFor,
 } from "../../providers/aws/kit/sdk-options.js";
+import { type AwsFailureContext, awsFailure, endpointFieldFor } from "../aws-kit/failure.js";
+import { generatorIdentity, identityField } from "../aws-kit/identity.js";
 import { type Generator, GeneratorError } from "../generator.js";
-import { ecrFailure, type FailureContext } from "./failure.js";
 import { PUBLIC_REGION, publicAuthorizationData } from "./public.js";
 
 export const ECR_ENDPOINT_ENV = ENDPOINT_ENV.ecr;
@@ -85,23 +86,14 @@ export function newEcrAuthorizationTokenGenerator(
         throw new GeneratorError(`spec.scope: must be private or public, got "${scope}"`);
       }
       const region = scope === "public" ? PUBLIC_REGION : spec.region;
-      // The AWS SDK (credential chain, ECR client) is loaded on first use, not by every controller start.
-      const { buildCredentials } = await import("../../providers/aws/kit/credentials.js");
-      const { provider } = await buildCredentials(
-        spec.auth,
-        { role: spec.role },
-        region,
-        { kube: ctx.kube, storeKind: "SecretStore", namespace: ctx.namespace },
-        settings,
-        "spec",
-      );
-      const identity = await provider();
-      const failure: FailureContext = {
+      const identity = await generatorIdentity({ ...spec, region, failureField: false }, ctx, settings);
+      const failure: AwsFailureContext = {
         operation: scope === "public" ? "ecr-public:GetAuthorizationToken" : "ecr:GetAuthorizationToken",
-        endpointField: scope === "public" ? 'spec.scope "public"' : `spec.region ${JSON.stringify(region)}`,
-        identityField: spec.role ? "spec.role" : "spec.auth",
+        endpointField: scope === "public" ? 'spec.scope "public"' : endpointFieldFor(region),
+        refusedField: identityField(spec.role),
         requestTimeoutMs: settings.requestTimeoutMs,
-        identity,
+        secrets: [identity.secretAccessKey, identity.sessionToken],
+        keepMessageWithShortSecret: true,
       };
       try {
         const data =
@@ -111,7 +103,7 @@ export function newEcrAuthorizationTokenGenerator(
         return { data };
       } catch (err) {
         if (ctx.signal?.aborted) throw err;
-        throw ecrFailure(err, failure);
+        throw awsFailure(err, failure);
       }
     },
   };

@@ -5,8 +5,8 @@
  * minutes on). Nothing to clean up: the token expires.
  */
 import type { RDSIAMAuthTokenSpec } from "../../api/generators/rdsiam.js";
-import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
 import { type AwsSdkTuning, DEFAULT_TUNING } from "../../providers/aws/kit/sdk-options.js";
+import { generatorIdentity } from "../aws-kit/identity.js";
 import { type Generator, GeneratorError } from "../generator.js";
 import { RDS_TOKEN_TTL_SECONDS, rdsAuthToken } from "./presign.js";
 
@@ -42,23 +42,7 @@ export function newRdsIamAuthTokenGenerator(
     clusterSpecKey: "rdsIAMAuthTokenSpec",
     async generate(spec, ctx) {
       const s = checkSpec(spec);
-      const { buildCredentials } = await import("../../providers/aws/kit/credentials.js");
-      const { provider } = await buildCredentials(
-        spec.auth,
-        { role: spec.role },
-        s.region,
-        { kube: ctx.kube, storeKind: "SecretStore", namespace: ctx.namespace },
-        settings,
-        "spec",
-      );
-      const identityField = spec.role ? "spec.role" : "spec.auth";
-      let identity: AwsIdentity;
-      try {
-        identity = await provider();
-      } catch (err) {
-        if (ctx.signal?.aborted) throw err;
-        throw new GeneratorError(`${identityField}: ${(err as Error).message}`);
-      }
+      const identity = await generatorIdentity({ ...spec, region: s.region }, ctx, settings);
       const at = now();
       const token = Buffer.from(rdsAuthToken(s, identity, at));
       const endpoint = `${s.hostname}:${s.port}`;

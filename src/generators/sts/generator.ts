@@ -4,8 +4,9 @@
  * secret_access_key, session_token and expiration (Unix seconds). Nothing to clean up: the credentials expire.
  */
 import type { STSSessionTokenSpec } from "../../api/generators/sts.js";
-import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
 import { type AwsSdkTuning, DEFAULT_TUNING } from "../../providers/aws/kit/sdk-options.js";
+import { generatorIdentity, identityField as identityFieldOf } from "../aws-kit/identity.js";
+import { credentialValues } from "../aws-kit/sts-credentials.js";
 import { type Generator, GeneratorError } from "../generator.js";
 import { stsFailure } from "./failure.js";
 import { getSessionToken } from "./transport.js";
@@ -38,16 +39,7 @@ export function newStsSessionTokenGenerator(tuning: Partial<AwsSdkTuning> = {}):
     clusterSpecKey: "stsSessionTokenSpec",
     async generate(spec, ctx) {
       checkSpec(spec);
-      const { buildCredentials } = await import("../../providers/aws/kit/credentials.js");
-      const { provider } = await buildCredentials(
-        spec.auth,
-        { role: spec.role },
-        spec.region,
-        { kube: ctx.kube, storeKind: "SecretStore", namespace: ctx.namespace },
-        settings,
-        "spec",
-      );
-      const identityField = spec.role ? "spec.role" : "spec.auth";
+      const identityField = identityFieldOf(spec.role);
       const params = spec.requestParameters;
       const failure = {
         region: spec.region,
@@ -56,24 +48,10 @@ export function newStsSessionTokenGenerator(tuning: Partial<AwsSdkTuning> = {}):
         tokenCode: params?.tokenCode,
         serialNumber: params?.serialNumber,
       };
-      let identity: AwsIdentity;
-      try {
-        identity = await provider();
-      } catch (err) {
-        if (ctx.signal?.aborted) throw err;
-        // Assuming spec.role failed before GetSessionToken was called; the kit's message names the call.
-        throw new GeneratorError(`${identityField}: ${(err as Error).message}`);
-      }
+      const identity = await generatorIdentity(spec, ctx, settings);
       try {
         const c = await getSessionToken(spec.region, identity, params, settings, ctx.signal);
-        return {
-          data: {
-            access_key_id: Buffer.from(c.accessKeyId),
-            secret_access_key: Buffer.from(c.secretAccessKey),
-            session_token: Buffer.from(c.sessionToken),
-            expiration: Buffer.from(String(Math.floor(c.expiration.getTime() / 1000))),
-          },
-        };
+        return { data: credentialValues(c) };
       } catch (err) {
         if (ctx.signal?.aborted) throw err;
         throw stsFailure(err, { ...failure, identity });

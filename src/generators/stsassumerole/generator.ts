@@ -5,14 +5,14 @@
  */
 import type { STSAssumeRoleTokenSpec } from "../../api/generators/stsassumerole.js";
 import type { AwsIdentity } from "../../providers/aws/kit/credentials.js";
-import { AUTH_CODES, awsErrorCode } from "../../providers/aws/kit/errors.js";
 import { type AwsSdkTuning, DEFAULT_TUNING } from "../../providers/aws/kit/sdk-options.js";
-import { redactValues } from "../../template/redact.js";
+import { awsFailure, endpointFieldFor } from "../aws-kit/failure.js";
+import { generatorIdentity } from "../aws-kit/identity.js";
+import { credentialValues } from "../aws-kit/sts-credentials.js";
 import { type Generator, GeneratorError } from "../generator.js";
 import { assumeRole } from "./transport.js";
 
 const OPERATION = "sts:AssumeRole";
-const TIMEOUT_CODES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
 const MIN_DURATION = 900;
 const MAX_DURATION = 43_200;
 
@@ -28,26 +28,21 @@ function checkSpec(spec: STSAssumeRoleTokenSpec | undefined): asserts spec is ST
 }
 
 function failure(err: unknown, spec: STSAssumeRoleTokenSpec, identity: AwsIdentity, timeoutMs: number) {
-  if (err instanceof GeneratorError) return err;
-  const code = awsErrorCode(err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  if (TIMEOUT_CODES.has(code)) {
-    return new GeneratorError(
-      `spec.region ${JSON.stringify(spec.region)}: ${OPERATION} timed out (no answer within ${timeoutMs} ms per attempt)`,
-    );
-  }
-  const secrets = [identity.secretAccessKey, identity.sessionToken].filter((s): s is string => !!s);
-  const cut = redactValues(String((err as Error)?.message ?? ""), secrets);
-  const message = cut.shortValueSeen ? "" : cut.text.slice(0, 200);
-  const detail = `${code}${status ? ` (HTTP ${status})` : ""}${message && message !== code ? `: ${message}` : ""}`;
-  if (AUTH_CODES.has(code) || status === 401 || status === 403) {
-    return new GeneratorError(`spec.role: ${OPERATION} was refused: ${detail}`);
-  }
-  if (code === "ValidationError") {
-    const field = /duration/i.test(message) ? "spec.requestParameters.sessionDuration" : "spec.role";
-    return new GeneratorError(`${field}: ${OPERATION} rejected the request: ${detail}`);
-  }
-  return new GeneratorError(`spec.region ${JSON.stringify(spec.region)}: ${OPERATION} failed: ${detail}`);
+  return awsFailure(err, {
+    operation: OPERATION,
+    endpointField: endpointFieldFor(spec.region),
+    refusedField: "spec.role",
+    requestTimeoutMs: timeoutMs,
+    secrets: [identity.secretAccessKey, identity.sessionToken],
+    markCut: false,
+    classify: (code, message) =>
+      code === "ValidationError"
+        ? {
+            field: /duration/i.test(message) ? "spec.requestParameters.sessionDuration" : "spec.role",
+            outcome: "rejected the request",
+          }
+        : undefined,
+  });
 }
 
 /** The generator with the given SDK settings (the registered one uses the AWS kit's defaults). */
@@ -58,33 +53,15 @@ export function newStsAssumeRoleTokenGenerator(tuning: Partial<AwsSdkTuning> = {
     clusterSpecKey: "stsAssumeRoleTokenSpec",
     async generate(spec, ctx) {
       checkSpec(spec);
-      const { buildCredentials } = await import("../../providers/aws/kit/credentials.js");
       // spec.role is the role this generator assumes itself (with the request parameters), not a hop of the kit's.
-      const { provider } = await buildCredentials(
-        spec.auth,
-        {},
-        spec.region,
-        { kube: ctx.kube, storeKind: "SecretStore", namespace: ctx.namespace },
+      const identity = await generatorIdentity(
+        { auth: spec.auth, region: spec.region, failureField: "spec.auth" },
+        ctx,
         settings,
-        "spec",
       );
-      let identity: AwsIdentity;
-      try {
-        identity = await provider();
-      } catch (err) {
-        if (ctx.signal?.aborted) throw err;
-        throw new GeneratorError(`spec.auth: ${(err as Error).message}`);
-      }
       try {
         const c = await assumeRole(spec.region, spec.role, identity, spec.requestParameters, settings, ctx.signal);
-        return {
-          data: {
-            access_key_id: Buffer.from(c.accessKeyId),
-            secret_access_key: Buffer.from(c.secretAccessKey),
-            session_token: Buffer.from(c.sessionToken),
-            ...(c.expiration ? { expiration: Buffer.from(String(Math.floor(c.expiration.getTime() / 1000))) } : {}),
-          },
-        };
+        return { data: credentialValues(c) };
       } catch (err) {
         if (ctx.signal?.aborted) throw err;
         throw failure(err, spec, identity, settings.requestTimeoutMs);
