@@ -4,6 +4,7 @@
  */
 import type { ServiceAccountSelector } from "../api/common.js";
 import { serviceAccountToken } from "../providers/resolvers.js";
+import { unverifiedJwtClaims } from "../util/jwt-claims.js";
 import { type GeneratorContext, GeneratorError } from "./generator.js";
 
 /**
@@ -35,15 +36,9 @@ export async function federatedServiceAccountToken(
  * token came straight from its issuer.
  */
 export function jwtExpiry(token: string, what: string): string {
-  const parts = token.split(".");
-  let claims: unknown;
-  try {
-    if (parts.length !== 3) throw new Error("not a JWT");
-    claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
-  } catch {
-    throw new GeneratorError(`${what}: the issued token is not a JWT, so its expiry cannot be read`);
-  }
-  const exp = (claims as { exp?: unknown } | null)?.exp;
+  const claims = unverifiedJwtClaims(token);
+  if (!claims) throw new GeneratorError(`${what}: the issued token is not a JWT, so its expiry cannot be read`);
+  const exp = claims.exp;
   if (typeof exp !== "number" || !Number.isFinite(exp)) {
     throw new GeneratorError(`${what}: the issued token has no numeric exp claim`);
   }

@@ -9,6 +9,7 @@ import { after, describe, it } from "node:test";
 import { SERVICE_ACCOUNTS } from "../../src/kube/index.js";
 import { FakeArtifactory } from "../fakes/artifactory-server.js";
 import { rs256Signature } from "../fakes/federation-token.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -25,16 +26,6 @@ const NS = "jfrog";
 const API = "generators.external-secrets.io/v1alpha1";
 const BOOTSTRAP = "cmVmdGtuOjAxOmUyZS1ib290c3RyYXA";
 let jf: FakeArtifactory;
-
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-const fromGenerator = (kind: string, name: string) => ({
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
 
 const h = useHarness({}, async (h) => {
   const { issuer, publicKeyPem } = h.api.serviceAccountIssuer;

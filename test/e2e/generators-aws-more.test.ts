@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
+import { staticKeysAuth } from "../support/aws-generators.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -31,25 +33,6 @@ const OWNER = "123456789012";
 
 let aws: FakeAws;
 let restoreEnv: () => void;
-
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-
-const fromGenerator = (kind: string, name: string) => ({
-  refreshInterval: "1h",
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
-
-const staticAuth = {
-  secretRef: {
-    accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-    secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-  },
-};
 
 before(async () => {
   aws = await new FakeAws(REGION).start();
@@ -84,11 +67,11 @@ describe("CodeArtifactAuthorizationToken through an ExternalSecret", () => {
       apiVersion: API,
       kind: "CodeArtifactAuthorizationToken",
       metadata: { name: "packages", namespace: NS },
-      spec: { region: REGION, auth: staticAuth, domain: DOMAIN, domainOwner: OWNER, durationSeconds: 3600 },
+      spec: { region: REGION, auth: staticKeysAuth, domain: DOMAIN, domainOwner: OWNER, durationSeconds: 3600 },
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("packages", NS, fromGenerator("CodeArtifactAuthorizationToken", "packages")),
+      externalSecret("packages", NS, fromGenerator("CodeArtifactAuthorizationToken", "packages", "1h")),
     );
     const data = await dataWith("packages", "authorizationToken");
     assert.deepEqual(Object.keys(data).sort(), ["authorizationToken", "expiration"]);
@@ -107,13 +90,18 @@ describe("CodeArtifactAuthorizationToken through an ExternalSecret", () => {
       spec: {
         kind: "CodeArtifactAuthorizationToken",
         generator: {
-          codeArtifactAuthorizationTokenSpec: { region: REGION, auth: staticAuth, domain: DOMAIN, domainOwner: OWNER },
+          codeArtifactAuthorizationTokenSpec: {
+            region: REGION,
+            auth: staticKeysAuth,
+            domain: DOMAIN,
+            domainOwner: OWNER,
+          },
         },
       },
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("shared-packages", NS, fromGenerator("ClusterGenerator", "shared-packages")),
+      externalSecret("shared-packages", NS, fromGenerator("ClusterGenerator", "shared-packages", "1h")),
     );
     const data = await dataWith("shared-packages", "authorizationToken");
     assert.ok(aws.codeArtifactTokens.some((t) => t.token === data.authorizationToken && t.durationSeconds === 43_200));
@@ -126,11 +114,11 @@ describe("CodeArtifactAuthorizationToken through an ExternalSecret", () => {
         apiVersion: API,
         kind: "CodeArtifactAuthorizationToken",
         metadata: { name: "denied", namespace: NS },
-        spec: { region: REGION, auth: staticAuth, domain: DOMAIN, domainOwner: OWNER },
+        spec: { region: REGION, auth: staticKeysAuth, domain: DOMAIN, domainOwner: OWNER },
       });
       await h.client.create(
         EXTERNAL_SECRETS,
-        externalSecret("denied", NS, fromGenerator("CodeArtifactAuthorizationToken", "denied")),
+        externalSecret("denied", NS, fromGenerator("CodeArtifactAuthorizationToken", "denied", "1h")),
       );
       const cond = await eventually(async () => {
         const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "denied");
@@ -166,7 +154,7 @@ describe("RDSIAMAuthToken through an ExternalSecret", () => {
     hostname: "db.example.internal",
     port: 3306,
     username: "reporting",
-    auth: staticAuth,
+    auth: staticKeysAuth,
   };
 
   it("a namespaced generator writes the presigned token under upstream's keys", async () => {
@@ -176,7 +164,7 @@ describe("RDSIAMAuthToken through an ExternalSecret", () => {
       metadata: { name: "db", namespace: NS },
       spec: rdsSpec,
     });
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("db", NS, fromGenerator("RDSIAMAuthToken", "db")));
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("db", NS, fromGenerator("RDSIAMAuthToken", "db", "1h")));
     const data = await dataWith("db", "token");
     assert.deepEqual(Object.keys(data).sort(), [
       "endpoint",
@@ -211,7 +199,7 @@ describe("RDSIAMAuthToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("shared-db", NS, fromGenerator("ClusterGenerator", "shared-db")),
+      externalSecret("shared-db", NS, fromGenerator("ClusterGenerator", "shared-db", "1h")),
     );
     const data = await dataWith("shared-db", "token");
     assert.ok(
@@ -229,7 +217,7 @@ describe("RDSIAMAuthToken through an ExternalSecret", () => {
       });
       await h.client.create(
         EXTERNAL_SECRETS,
-        externalSecret("no-role", NS, fromGenerator("RDSIAMAuthToken", "no-role")),
+        externalSecret("no-role", NS, fromGenerator("RDSIAMAuthToken", "no-role", "1h")),
       );
       const cond = await eventually(async () => {
         const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "no-role");
@@ -252,11 +240,16 @@ describe("STSAssumeRoleToken through an ExternalSecret", () => {
       apiVersion: API,
       kind: "STSAssumeRoleToken",
       metadata: { name: "deployer", namespace: NS },
-      spec: { region: REGION, role, auth: staticAuth, requestParameters: { sessionDuration: 1800, externalID: "e2e" } },
+      spec: {
+        region: REGION,
+        role,
+        auth: staticKeysAuth,
+        requestParameters: { sessionDuration: 1800, externalID: "e2e" },
+      },
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("deployer", NS, fromGenerator("STSAssumeRoleToken", "deployer")),
+      externalSecret("deployer", NS, fromGenerator("STSAssumeRoleToken", "deployer", "1h")),
     );
     const data = await dataWith("deployer", "access_key_id");
     assert.deepEqual(Object.keys(data).sort(), ["access_key_id", "expiration", "secret_access_key", "session_token"]);
@@ -273,12 +266,12 @@ describe("STSAssumeRoleToken through an ExternalSecret", () => {
       metadata: { name: "shared-deployer" },
       spec: {
         kind: "STSAssumeRoleToken",
-        generator: { stsAssumeRoleTokenSpec: { region: REGION, role, auth: staticAuth } },
+        generator: { stsAssumeRoleTokenSpec: { region: REGION, role, auth: staticKeysAuth } },
       },
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("shared-deployer", NS, fromGenerator("ClusterGenerator", "shared-deployer")),
+      externalSecret("shared-deployer", NS, fromGenerator("ClusterGenerator", "shared-deployer", "1h")),
     );
     const data = await dataWith("shared-deployer", "session_token");
     assert.match(data.access_key_id ?? "", /^ASIA/);
@@ -289,11 +282,11 @@ describe("STSAssumeRoleToken through an ExternalSecret", () => {
         apiVersion: API,
         kind: "STSAssumeRoleToken",
         metadata: { name: "refused", namespace: NS },
-        spec: { region: REGION, role, auth: staticAuth },
+        spec: { region: REGION, role, auth: staticKeysAuth },
       });
       await h.client.create(
         EXTERNAL_SECRETS,
-        externalSecret("refused", NS, fromGenerator("STSAssumeRoleToken", "refused")),
+        externalSecret("refused", NS, fromGenerator("STSAssumeRoleToken", "refused", "1h")),
       );
       const cond = await eventually(async () => {
         const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "refused");

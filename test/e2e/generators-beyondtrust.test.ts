@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { FAKE_SITE_ID, FakeBeyondtrust } from "../fakes/beyondtrust-server.js";
+import { gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -24,12 +25,6 @@ const API = "generators.external-secrets.io/v1alpha1";
 const KIND = "BeyondtrustWorkloadCredentialsDynamicSecret";
 const API_KEY = "bt-e2e-api-key-93c1";
 
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
 const BT = gen("beyondtrustworkloadcredentialsdynamicsecrets");
 
 const fromGenerators = (...refs: [string, string][]) => ({

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type GcpFake, pointGoogleClientsAt, startGcpFake } from "../fakes/gcpsm-server.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -25,15 +26,6 @@ const KEY_SA = "puller@registry-project.iam.gserviceaccount.com";
 let fake: GcpFake;
 let restoreEnv: () => void;
 
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-const fromGenerator = (kind: string, name: string) => ({
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
 const gcrSpec = (secret: string) => ({
   projectID: "registry-project",
   auth: { secretRef: { secretAccessKeySecretRef: { name: secret, key: "key.json" } } },

@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { GENERATOR_STATES } from "../../src/kube/index.js";
 import { FakeGithub } from "../fakes/github-server.js";
 import { type GitlabFake, startGitlabFake } from "../fakes/gitlab-server.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -34,16 +35,6 @@ const app = generateKeyPairSync("rsa", {
 let github: FakeGithub;
 let gitlab: GitlabFake;
 
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-const fromGenerator = (kind: string, name: string) => ({
-  refreshInterval: "1h",
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
 const githubSpec = (installID: string) => ({
   url: github.url,
   appID: "4242",
@@ -104,7 +95,7 @@ describe("GithubAccessToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("github-token", NS, fromGenerator("GithubAccessToken", "charts-reader")),
+      externalSecret("github-token", NS, fromGenerator("GithubAccessToken", "charts-reader", "1h")),
     );
     const data = await eventually(
       async () => {
@@ -129,7 +120,7 @@ describe("GithubAccessToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("github-broken", NS, fromGenerator("GithubAccessToken", "no-such-install")),
+      externalSecret("github-broken", NS, fromGenerator("GithubAccessToken", "no-such-install", "1h")),
     );
     const cond = await failedCondition("github-broken");
     assert.match(cond.message!, /github: POST \/app\/installations\/99\/access_tokens: HTTP 404/);
@@ -147,7 +138,7 @@ describe("GitlabDeployToken through an ExternalSecret (via a ClusterGenerator)",
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("gitlab-token", NS, fromGenerator("ClusterGenerator", "charts-deploy-token")),
+      externalSecret("gitlab-token", NS, fromGenerator("ClusterGenerator", "charts-deploy-token", "1h")),
     );
     const data = await eventually(
       async () => {
@@ -187,7 +178,7 @@ describe("GitlabDeployToken through an ExternalSecret (via a ClusterGenerator)",
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("gitlab-broken", NS, fromGenerator("ClusterGenerator", "stale-deploy-token")),
+      externalSecret("gitlab-broken", NS, fromGenerator("ClusterGenerator", "stale-deploy-token", "1h")),
     );
     const cond = await failedCondition("gitlab-broken");
     assert.match(cond.message!, /gitlab: create deploy token in project platform\/charts: HTTP 401/);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SERVICE_ACCOUNTS } from "../../src/kube/index.js";
 import { rs256Signature } from "../fakes/federation-token.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -24,18 +25,6 @@ const NS = "gen-k8s";
 const OTHER = "gen-k8s-other";
 const FAILING = "gen-k8s-failing";
 const API = "generators.external-secrets.io/v1alpha1";
-
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-
-const fromGenerator = (kind: string, name: string) => ({
-  refreshInterval: "1h",
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
 
 const serviceAccount = (namespace: string, name: string) => ({
   apiVersion: "v1",
@@ -79,7 +68,7 @@ describe("ServiceAccountToken through an ExternalSecret", () => {
     const start = Math.floor(Date.now() / 1000);
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("deployer-token", NS, fromGenerator("ServiceAccountToken", "deployer")),
+      externalSecret("deployer-token", NS, fromGenerator("ServiceAccountToken", "deployer", "1h")),
     );
     const data = await withKey(NS, "deployer-token", "token");
     const claims = rs256Signature(h.api.serviceAccountIssuer.publicKeyPem)(data.token!);
@@ -105,7 +94,7 @@ describe("ServiceAccountToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("shared-token", OTHER, fromGenerator("ClusterGenerator", "shared-sa-token")),
+      externalSecret("shared-token", OTHER, fromGenerator("ClusterGenerator", "shared-sa-token", "1h")),
     );
     const data = await withKey(OTHER, "shared-token", "token");
     const claims = rs256Signature(h.api.serviceAccountIssuer.publicKeyPem)(data.token!);
@@ -122,7 +111,7 @@ describe("ServiceAccountToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("ghost-token", NS, fromGenerator("ServiceAccountToken", "ghost")),
+      externalSecret("ghost-token", NS, fromGenerator("ServiceAccountToken", "ghost", "1h")),
     );
     assert.match(
       await failure(NS, "ghost-token"),
@@ -139,7 +128,7 @@ describe("ServiceAccountToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("short-token", NS, fromGenerator("ServiceAccountToken", "too-short")),
+      externalSecret("short-token", NS, fromGenerator("ServiceAccountToken", "too-short", "1h")),
     );
     assert.match(await failure(NS, "short-token"), /HTTP 422.*10 minutes/);
   });
@@ -156,7 +145,7 @@ describe("ServiceAccountToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("failing-token", FAILING, fromGenerator("ServiceAccountToken", "deployer")),
+      externalSecret("failing-token", FAILING, fromGenerator("ServiceAccountToken", "deployer", "1h")),
     );
     assert.match(
       await failure(FAILING, "failing-token"),
@@ -173,7 +162,7 @@ describe("ServiceAccountToken through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("reach-token", NS, fromGenerator("ServiceAccountToken", "reach")),
+      externalSecret("reach-token", NS, fromGenerator("ServiceAccountToken", "reach", "1h")),
     );
     assert.match(await failure(NS, "reach-token"), /spec\.serviceAccountRef\.namespace: is not supported/);
   });
@@ -187,7 +176,7 @@ describe("Hex through an ExternalSecret", () => {
       metadata: { name: "nonce", namespace: NS },
       spec: { length: 9, uppercase: true, prefix: "0x" },
     });
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("nonce", NS, fromGenerator("Hex", "nonce")));
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("nonce", NS, fromGenerator("Hex", "nonce", "1h")));
     const data = await withKey(NS, "nonce", "hex");
     assert.match(data.hex!, /^0x[0-9A-F]{9}$/);
   });
@@ -201,7 +190,7 @@ describe("Hex through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("hex-default", NS, fromGenerator("ClusterGenerator", "hex-default")),
+      externalSecret("hex-default", NS, fromGenerator("ClusterGenerator", "hex-default", "1h")),
     );
     const data = await withKey(NS, "hex-default", "hex");
     assert.match(data.hex!, /^[0-9a-f]{16}$/);

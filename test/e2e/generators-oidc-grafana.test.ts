@@ -16,6 +16,7 @@ import { FakeCloudsmith } from "../fakes/cloudsmith-server.js";
 import { rs256Signature } from "../fakes/federation-token.js";
 import { FakeGrafana } from "../fakes/grafana-server.js";
 import { FakeQuay } from "../fakes/quay-server.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -38,16 +39,6 @@ let cloudsmith: FakeCloudsmith;
 let grafana: FakeGrafana;
 let dir: string;
 let restoreEnv: () => void;
-
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-const fromGenerator = (kind: string, name: string) => ({
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
 
 before(async () => {
   grafana = await new FakeGrafana().start();

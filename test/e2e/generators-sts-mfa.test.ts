@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ENDPOINT_ENV } from "../../src/providers/aws/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
+import { staticKeysAuth } from "../support/aws-generators.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -29,25 +31,6 @@ const SEED = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 let aws: FakeAws;
 let restoreEnv: () => void;
-
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-
-const fromGenerator = (kind: string, name: string) => ({
-  refreshInterval: "1h",
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
-
-const staticAuth = {
-  secretRef: {
-    accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-    secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-  },
-};
 
 before(async () => {
   aws = await new FakeAws(REGION).start();
@@ -82,9 +65,12 @@ describe("STSSessionToken through an ExternalSecret", () => {
       apiVersion: API,
       kind: "STSSessionToken",
       metadata: { name: "session", namespace: NS },
-      spec: { region: REGION, auth: staticAuth, requestParameters: { sessionDuration: 3600 } },
+      spec: { region: REGION, auth: staticKeysAuth, requestParameters: { sessionDuration: 3600 } },
     });
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("session", NS, fromGenerator("STSSessionToken", "session")));
+    await h.client.create(
+      EXTERNAL_SECRETS,
+      externalSecret("session", NS, fromGenerator("STSSessionToken", "session", "1h")),
+    );
     const data = await dataWith("session", "access_key_id");
     const issued = aws.sessionTokens.find((t) => t.accessKeyId === data.access_key_id);
     assert.ok(issued, "the Secret holds the keys STS issued");
@@ -101,9 +87,12 @@ describe("STSSessionToken through an ExternalSecret", () => {
         apiVersion: API,
         kind: "STSSessionToken",
         metadata: { name: "denied", namespace: NS },
-        spec: { region: REGION, auth: staticAuth },
+        spec: { region: REGION, auth: staticKeysAuth },
       });
-      await h.client.create(EXTERNAL_SECRETS, externalSecret("denied", NS, fromGenerator("STSSessionToken", "denied")));
+      await h.client.create(
+        EXTERNAL_SECRETS,
+        externalSecret("denied", NS, fromGenerator("STSSessionToken", "denied", "1h")),
+      );
       const cond = await eventually(async () => {
         const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "denied");
         return c?.status === "False" ? c : undefined;
@@ -125,7 +114,7 @@ describe("MFA through an ExternalSecret", () => {
       metadata: { name: "otp", namespace: NS },
       spec: { secret: { name: "totp", key: "seed" }, length: 8, when: "2005-03-18T01:58:29Z" },
     });
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("otp", NS, fromGenerator("MFA", "otp")));
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("otp", NS, fromGenerator("MFA", "otp", "1h")));
     const data = await dataWith("otp", "token");
     assert.deepEqual(data, { token: "07081804", timeLeft: "1" });
   });
@@ -139,7 +128,7 @@ describe("MFA through an ExternalSecret", () => {
     });
     await h.client.create(
       EXTERNAL_SECRETS,
-      externalSecret("shared-otp", NS, fromGenerator("ClusterGenerator", "shared-otp")),
+      externalSecret("shared-otp", NS, fromGenerator("ClusterGenerator", "shared-otp", "1h")),
     );
     const data = await dataWith("shared-otp", "token");
     assert.match(data.token!, /^\d{6}$/);
@@ -155,7 +144,7 @@ describe("MFA through an ExternalSecret", () => {
       metadata: { name: "bad", namespace: NS },
       spec: { secret: { name: "bad-seed", key: "seed" } },
     });
-    await h.client.create(EXTERNAL_SECRETS, externalSecret("bad-otp", NS, fromGenerator("MFA", "bad")));
+    await h.client.create(EXTERNAL_SECRETS, externalSecret("bad-otp", NS, fromGenerator("MFA", "bad", "1h")));
     const cond = await eventually(async () => {
       const c = await readyCondition(h, EXTERNAL_SECRETS, NS, "bad-otp");
       return c?.status === "False" ? c : undefined;

@@ -10,6 +10,7 @@ import { ECR_ENDPOINT_ENV } from "../../src/generators/ecr/index.js";
 import { GENERATOR_STATES } from "../../src/kube/index.js";
 import { FakeAws } from "../fakes/aws-server.js";
 import { FakeVault } from "../fakes/vault-server.js";
+import { fromGenerator, gen } from "../support/generator-refs.js";
 import { eventually } from "../support/poll.js";
 import {
   createNamespace,
@@ -28,17 +29,6 @@ let aws: FakeAws;
 let restoreEnv: () => void;
 const NS = "gen";
 const API = "generators.external-secrets.io/v1alpha1";
-
-const gen = (plural: string) => ({
-  group: "generators.external-secrets.io",
-  version: "v1alpha1",
-  plural,
-  namespaced: plural !== "clustergenerators",
-});
-
-const fromGenerator = (kind: string, name: string) => ({
-  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API, kind, name } } }],
-});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,6 +6,7 @@
  */
 import type { ArtifactoryAccessTokenSpec } from "../../api/generators/artifactory.js";
 import { resolveSecretKeyString, serviceAccountToken } from "../../providers/resolvers.js";
+import { unverifiedJwtClaims } from "../../util/jwt-claims.js";
 import { type Generator, type GeneratorContext, GeneratorError } from "../generator.js";
 import { jwtExpiry } from "../oidc-federation.js";
 import { createToken, exchangeOidcToken, type IssuedToken } from "./transport.js";
@@ -38,12 +39,8 @@ export function registryHost(spec: ArtifactoryAccessTokenSpec): string {
 
 /** The `sub` claim of a JWT, or "" when the token is not one (upstream's username fallback). */
 function jwtSubject(token: string): string {
-  try {
-    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
-    return typeof claims?.sub === "string" ? claims.sub : "";
-  } catch {
-    return "";
-  }
+  const sub = unverifiedJwtClaims(token)?.sub;
+  return typeof sub === "string" ? sub : "";
 }
 
 function output(spec: ArtifactoryAccessTokenSpec, t: IssuedToken, nowMs: number): Record<string, Buffer> {

@@ -4,6 +4,7 @@
  * Signers are shared between clients through the provider caches.
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { unverifiedJwtClaims } from "../../../util/jwt-claims.js";
 import type { CacheKey } from "../../provider.js";
 import type { RequestSigner } from "../signer.js";
 
@@ -17,15 +18,8 @@ export type FetchToken = (keys: SessionKeys) => Promise<string>;
 
 /** The `exp` claim of a session token (a JWT), in epoch ms; one hour from now when it has none. */
 export function tokenExpiry(token: string, now = Date.now()): number {
-  try {
-    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
-      exp?: unknown;
-    };
-    if (typeof claims.exp === "number") return claims.exp * 1000;
-  } catch {
-    // not a JWT
-  }
-  return now + 3600_000;
+  const exp = unverifiedJwtClaims(token)?.exp;
+  return typeof exp === "number" ? exp * 1000 : now + 3600_000;
 }
 
 export class SessionSigner implements RequestSigner {
